@@ -1,0 +1,109 @@
+import Foundation
+
+/// A case lifecycle event on `hotline.cases.v1`, keyed by case id. It carries ids,
+/// codes and units, never the caller's personal data.
+public struct CaseEvent: Sendable, Encodable, Equatable {
+    public struct PolicyRef: Sendable, Codable, Equatable {
+        public var id: String
+        public var version: String
+
+        public init(id: String, version: String) {
+            self.id = id
+            self.version = version
+        }
+    }
+
+    public struct UnitRef: Sendable, Codable, Equatable {
+        public var id: String
+        public var name: String
+        public var level: UnitLevel
+
+        public init(_ unit: HandlingUnit) {
+            id = unit.id
+            name = unit.name
+            level = unit.level
+        }
+    }
+
+    public enum Body: Sendable, Equatable {
+        case accepted(category: CategoryCode, channel: Channel, areaCode: String?, urgent: Bool, confidential: Bool, receivedAt: Date)
+        case urged(urgeCount: Int, channel: Channel, basis: PolicyBasis)
+        case dispatched(round: Int, lead: UnitRef, coUnits: [UnitRef], ruleID: String)
+        case dispatchPending(reason: String)
+    }
+
+    public var eventID: UUID
+    public var caseID: UUID
+    public var caseNumber: String
+    public var occurredAt: Date
+    public var policy: PolicyRef
+    public var body: Body
+
+    public init(eventID: UUID, caseID: UUID, caseNumber: String, occurredAt: Date, policy: PolicyRef, body: Body) {
+        self.eventID = eventID
+        self.caseID = caseID
+        self.caseNumber = caseNumber
+        self.occurredAt = occurredAt
+        self.policy = policy
+        self.body = body
+    }
+
+    public var type: String {
+        switch body {
+        case .accepted: "case.accepted"
+        case .urged: "case.urged"
+        case .dispatched: "case.dispatched"
+        case .dispatchPending: "case.dispatch_pending"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type, policy, category, channel, urgent, confidential, round, basis, queue, reason
+        case schemaVersion = "schema_version"
+        case eventID = "event_id"
+        case caseID = "case_id"
+        case caseNumber = "case_number"
+        case occurredAt = "occurred_at"
+        case areaCode = "area_code"
+        case receivedAt = "received_at"
+        case urgeCount = "urge_count"
+        case reasonCode = "reason_code"
+        case leadUnit = "lead_unit"
+        case coUnits = "co_units"
+        case ruleID = "rule_id"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(1, forKey: .schemaVersion)
+        try container.encode(eventID.uuidString.lowercased(), forKey: .eventID)
+        try container.encode(type, forKey: .type)
+        try container.encode(caseID.uuidString.lowercased(), forKey: .caseID)
+        try container.encode(caseNumber, forKey: .caseNumber)
+        try container.encode(RFC3339.format(occurredAt), forKey: .occurredAt)
+        try container.encode(policy, forKey: .policy)
+        switch body {
+        case let .accepted(category, channel, areaCode, urgent, confidential, receivedAt):
+            try container.encode(category, forKey: .category)
+            try container.encode(channel, forKey: .channel)
+            try container.encode(areaCode, forKey: .areaCode)
+            try container.encode(urgent, forKey: .urgent)
+            try container.encode(confidential, forKey: .confidential)
+            try container.encode(RFC3339.format(receivedAt), forKey: .receivedAt)
+        case let .urged(urgeCount, channel, basis):
+            try container.encode(urgeCount, forKey: .urgeCount)
+            try container.encode(channel, forKey: .channel)
+            try container.encode("repeat_of_open_case", forKey: .reasonCode)
+            try container.encode(basis, forKey: .basis)
+        case let .dispatched(round, lead, coUnits, ruleID):
+            try container.encode(round, forKey: .round)
+            try container.encode(lead, forKey: .leadUnit)
+            try container.encode(coUnits, forKey: .coUnits)
+            try container.encode(ruleID, forKey: .ruleID)
+        case let .dispatchPending(reason):
+            try container.encode("manual", forKey: .queue)
+            try container.encode("no_rule_matched", forKey: .reasonCode)
+            try container.encode(reason, forKey: .reason)
+        }
+    }
+}

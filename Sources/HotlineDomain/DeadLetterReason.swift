@@ -1,0 +1,27 @@
+/// Why a message could not be processed. The codes are part of the
+/// `hotline.intake.dlq.v1` contract.
+public enum DeadLetterReason: String, Sendable, Codable, CaseIterable {
+    case emptyValue = "empty_value"
+    case tooLarge = "too_large"
+    case invalidUTF8 = "invalid_utf8"
+    case invalidJSON = "invalid_json"
+    case unknownSchemaVersion = "unknown_schema_version"
+    case schemaViolation = "schema_violation"
+    /// A valid event whose processing kept failing (a bug or a data conflict).
+    case processingError = "processing_error"
+}
+
+/// A precise, machine-readable rejection of one message.
+public struct IntakeRejection: Error, Sendable, Equatable {
+    public var reason: DeadLetterReason
+    /// One human sentence: what is wrong and what to do.
+    public var message: String
+    /// JSON pointer of the offending field, when there is one.
+    public var field: String?
+
+    public init(_ reason: DeadLetterReason, _ message: String, field: String? = nil) {
+        self.reason = reason
+        self.message = message
+        self.field = field
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+
+/// Turns the bytes of a `hotline.intake.v1` message into an `IntakeEvent`, or into a
+/// precise rejection. It enforces exactly what Topics/hotline.intake.v1/schema.json
+/// says (a test runs every example there through it), so an adapter's author gets
+/// the same answer from the schema and from the worker.
+public struct IntakeEventDecoder: Sendable {
+    public static let supportedSchemaVersion: Int64 = 1
+    public static let defaultMaximumBytes = 65_536
+
+    public var maximumBytes: Int
+
+    public init(maximumBytes: Int = IntakeEventDecoder.defaultMaximumBytes) {
+        self.maximumBytes = maximumBytes
+    }
+
+    public func decode(_ value: [UInt8]?) -> Result<IntakeEvent, IntakeRejection> {
+        Result { try decodeOrThrow(value) }.mapError { $0 as! IntakeRejection }
+    }
+
+    private static let topLevelFields: Set<String> = [
+        "schema_version", "event_id", "channel", "external_id", "received_at", "caller",
+        "subject", "content", "category", "area_code", "urgent", "refers_to_case",
+    ]
+    private static let callerFields: Set<String> = ["name", "phone", "id_number", "address", "confidential"]
+
+    private func decodeOrThrow(_ value: [UInt8]?) throws -> IntakeEvent {
+        guard let value, !value.isEmpty else {
+            throw IntakeRejection(.emptyValue, "The message has no value; publish the appeal as a JSON object.")
+        }
+        guard value.count <= maximumBytes else {
+            throw IntakeRejection(.tooLarge, "The message is \(value.count) bytes, over the limit of \(maximumBytes); shorten the content or send attachments by reference.")
+        }
+        guard let text = String(validating: value, as: UTF8.self) else {
+            throw IntakeRejection(.invalidUTF8, "The message is not valid UTF-8; encode the JSON as UTF-8.")
+        }
+        let document: JSONValue
+        do {
+            document = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        } catch {
+            throw IntakeRejection(.invalidJSON, "The message is not parseable JSON; send one JSON object per message.")
+        }
+        guard case let .object(fields) = document else {
+            throw IntakeRejection(.invalidJSON, "The message is a JSON \(document.typeName), not an object; send one JSON object per message.")
+        }
+
+        switch fields["schema_version"] {
+        case nil:
+            throw violation("/schema_version", "is required")
+        case let .integer(version)? where version != Self.supportedSchemaVersion:
+            throw IntakeRejection(.unknownSchemaVersion, "schema_version \(version) is not supported; this worker reads version \(Self.supportedSchemaVersion).", field: "/schema_version")
+        case .integer?:
+            break
+        case let other?:
+            throw violation("/schema_version", "must be an integer, not a \(other.typeName)")
+        }
+        if let unknown = fields.keys.filter({ !Self.topLevelFields.contains($0) }).sorted().first {
+            throw violation("/\(escape(unknown))", "is not a field of hotline.intake.v1")
+        }
+
+        let eventID = try requiredString(fields, "event_id")
+        guard eventID.utf8.count >= 8, eventID.utf8.count <= 64,
+              eventID.first.map(Self.isAlphanumeric) == true,
+              eventID.allSatisfy({ Self.isAlphanumeric($0) || "._:-".contains($0) })
+        else { throw violation("/event_id", "must be 8 to 64 characters of A-Z a-z 0-9 . _ : - starting with a letter or digit") }
+
+        let channelText = try requiredString(fields, "channel")
+        guard let channel = Channel(rawValue: channelText) else {
+            throw violation("/channel", "must be one of \(Channel.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+
+        let externalID = try requiredString(fields, "external_id")
+        guard externalID.utf8.count >= 1, externalID.utf8.count <= 128,
+              externalID.first.map(Self.isAlphanumeric) == true,
+              externalID.allSatisfy({ Self.isAlphanumeric($0) || "._:/-".contains($0) })
+        else { throw violation("/external_id", "must be 1 to 128 characters of A-Z a-z 0-9 . _ : / - starting with a letter or digit") }
+
+        let receivedText = try requiredString(fields, "received_at")
+        guard let receivedAt = RFC3339.parse(receivedText) else {
+            throw violation("/received_at", "must be an RFC 3339 date-time with an offset, e.g. 2026-10-09T10:15:00+08:00")
+        }
+
+        guard let callerValue = fields["caller"] else { throw violation("/caller", "is required") }
+        guard case let .object(callerFields) = callerValue else {
+            throw violation("/caller", "must be an object, not a \(callerValue.typeName)")
+        }
+        let caller = try decodeCaller(callerFields)
+
+        let subject = try optionalString(fields, "subject")
+        if let subject, !(1...200).contains(subject.unicodeScalars.count) {
+            throw violation("/subject", "must be 1 to 200 characters")
+        }
+        let content = try requiredString(fields, "content")
+        guard (1...5000).contains(content.unicodeScalars.count) else {
+            throw violation("/content", "must be 1 to 5000 characters")
+        }
+        guard content.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
+            throw violation("/content", "must contain more than whitespace")
+        }
+        let category = try optionalString(fields, "category").map { text in
+            guard let code = CategoryCode(rawValue: text) else {
+                throw violation("/category", "must be one of \(CategoryCode.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return code
+        }
+        let areaCode = try optionalString(fields, "area_code")
+        if let areaCode, !([6, 9, 12].contains(areaCode.utf8.count) && areaCode.allSatisfy(\.isASCIIDigit)) {
+            throw violation("/area_code", "must be an administrative division code of 6, 9 or 12 digits")
+        }
+        let urgent = try optionalBool(fields, "urgent") ?? false
+        let refersToCase = try optionalString(fields, "refers_to_case")
+        if let refersToCase, !CaseNumber.isWellFormed(refersToCase) {
+            throw violation("/refers_to_case", "must be a case number like 20261009-000123")
+        }
+        return IntakeEvent(
+            eventID: eventID, channel: channel, externalID: externalID, receivedAt: receivedAt, caller: caller,
+            subject: subject, content: content, category: category, areaCode: areaCode, urgent: urgent,
+            refersToCase: refersToCase)
+    }
+
+    private func decodeCaller(_ fields: [String: JSONValue]) throws -> Caller {
+        if let unknown = fields.keys.filter({ !Self.callerFields.contains($0) }).sorted().first {
+            throw violation("/caller/\(escape(unknown))", "is not a field of caller")
+        }
+        let name = try optionalString(fields, "name", prefix: "/caller")
+        if let name, !(1...64).contains(name.unicodeScalars.count) {
+            throw violation("/caller/name", "must be 1 to 64 characters")
+        }
+        let phone = try optionalString(fields, "phone", prefix: "/caller")
+        if let phone {
+            let body = phone.hasPrefix("+") ? Substring(phone.dropFirst()) : Substring(phone)
+            guard (5...20).contains(body.utf8.count), body.first?.isASCIIDigit == true,
+                  body.allSatisfy({ $0.isASCIIDigit || $0 == "-" })
+            else { throw violation("/caller/phone", "must be digits and dashes (5 to 20), optionally after +") }
+        }
+        let idNumber = try optionalString(fields, "id_number", prefix: "/caller")
+        if let idNumber {
+            let characters = Array(idNumber)
+            guard characters.count == 18, characters.prefix(17).allSatisfy(\.isASCIIDigit),
+                  characters[17].isASCIIDigit || characters[17] == "X" || characters[17] == "x"
+            else { throw violation("/caller/id_number", "must be an 18-character resident ID number") }
+        }
+        let address = try optionalString(fields, "address", prefix: "/caller")
+        if let address, !(1...200).contains(address.unicodeScalars.count) {
+            throw violation("/caller/address", "must be 1 to 200 characters")
+        }
+        let confidential = try optionalBool(fields, "confidential", prefix: "/caller") ?? false
+        return Caller(name: name, phone: phone, idNumber: idNumber, address: address, confidential: confidential)
+    }
+
+    private func requiredString(_ fields: [String: JSONValue], _ name: String) throws -> String {
+        guard let value = try optionalString(fields, name) else { throw violation("/\(name)", "is required") }
+        return value
+    }
+
+    private func optionalString(_ fields: [String: JSONValue], _ name: String, prefix: String = "") throws -> String? {
+        switch fields[name] {
+        case nil: return nil
+        case let .string(text)?: return text
+        case let other?: throw violation("\(prefix)/\(name)", "must be a string, not a \(other.typeName)")
+        }
+    }
+
+    private func optionalBool(_ fields: [String: JSONValue], _ name: String, prefix: String = "") throws -> Bool? {
+        switch fields[name] {
+        case nil: return nil
+        case let .bool(flag)?: return flag
+        case let other?: throw violation("\(prefix)/\(name)", "must be a boolean, not a \(other.typeName)")
+        }
+    }
+
+    private func violation(_ pointer: String, _ problem: String) -> IntakeRejection {
+        IntakeRejection(.schemaViolation, "\(pointer) \(problem).", field: pointer)
+    }
+
+    private func escape(_ key: String) -> String {
+        key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+    }
+
+    private static func isAlphanumeric(_ character: Character) -> Bool {
+        character.isASCII && (character.isLetter || character.isNumber)
+    }
+}

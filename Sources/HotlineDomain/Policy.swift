@@ -1,0 +1,139 @@
+/// A jurisdiction's rules, loaded from `Ops/policies/<id>.yaml` (format in
+/// docs/POLICY-FORMAT.md). The five regulations agree on the shape of the work and
+/// disagree on details; each detail lives here, never in code.
+public struct Policy: Sendable, Decodable, Equatable {
+    public var format: Int
+    public var policy: String
+    public var version: String
+    public var title: String
+    public var jurisdiction: String
+    public var seed: String
+    public var categories: [CategoryRule]
+    public var defaultCategory: CategoryCode
+    public var categoryAliases: [CategoryCode: CategoryCode]
+    public var scope: ScopeRules
+    public var `repeat`: RepeatRule
+
+    enum CodingKeys: String, CodingKey {
+        case format, policy, version, title, jurisdiction, seed, categories, scope, `repeat`
+        case defaultCategory = "default_category"
+        case categoryAliases = "category_aliases"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        format = try container.decode(Int.self, forKey: .format)
+        policy = try container.decode(String.self, forKey: .policy)
+        version = try container.decode(String.self, forKey: .version)
+        title = try container.decode(String.self, forKey: .title)
+        jurisdiction = try container.decode(String.self, forKey: .jurisdiction)
+        seed = try container.decode(String.self, forKey: .seed)
+        categories = try container.decode([CategoryRule].self, forKey: .categories)
+        defaultCategory = try container.decode(CategoryCode.self, forKey: .defaultCategory)
+        let aliases = try container.decodeIfPresent([String: CategoryCode].self, forKey: .categoryAliases) ?? [:]
+        categoryAliases = try Dictionary(uniqueKeysWithValues: aliases.map { key, value in
+            guard let code = CategoryCode(rawValue: key) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .categoryAliases, in: container, debugDescription: "unknown category code '\(key)'")
+            }
+            return (code, value)
+        })
+        scope = try container.decode(ScopeRules.self, forKey: .scope)
+        `repeat` = try container.decode(RepeatRule.self, forKey: .repeat)
+    }
+
+    public struct CategoryRule: Sendable, Decodable, Equatable {
+        public var code: CategoryCode
+        public var label: String
+        public var article: String
+        public var keywords: [String]
+    }
+
+    public struct ScopeRules: Sendable, Decodable, Equatable {
+        public var redirect: [ScopeRule]
+        public var notAccepted: [ScopeRule]
+
+        enum CodingKeys: String, CodingKey {
+            case redirect
+            case notAccepted = "not_accepted"
+        }
+    }
+
+    public struct RepeatRule: Sendable, Decodable, Equatable {
+        public var article: String
+        public var reason: String
+        public var similarity: Double
+    }
+
+    /// The label the regulation uses for a category, e.g. 咨询.
+    public func label(of code: CategoryCode) -> String {
+        categories.first { $0.code == code }?.label ?? code.rawValue
+    }
+
+    /// Problems that make the policy unusable, each naming the key at fault.
+    public func problems() -> [PolicyProblem] {
+        var problems: [PolicyProblem] = []
+        if format != 1 { problems.append(.init(key: "format", problem: "must be 1, found \(format)")) }
+        if version.isEmpty { problems.append(.init(key: "version", problem: "must not be empty")) }
+        let codes = categories.map(\.code)
+        if codes.isEmpty { problems.append(.init(key: "categories", problem: "must name at least one category")) }
+        for (index, code) in codes.enumerated() where codes[..<index].contains(code) {
+            problems.append(.init(key: "categories[\(index)].code", problem: "'\(code.rawValue)' is listed twice"))
+        }
+        for (index, rule) in categories.enumerated() where rule.article.isEmpty {
+            problems.append(.init(key: "categories[\(index)].article", problem: "must quote the article naming the category"))
+        }
+        if !codes.contains(defaultCategory) {
+            problems.append(.init(key: "default_category", problem: "'\(defaultCategory.rawValue)' is not one of the policy's categories"))
+        }
+        for (alias, target) in categoryAliases.sorted(by: { $0.key < $1.key }) where !codes.contains(target) {
+            problems.append(.init(key: "category_aliases.\(alias.rawValue)", problem: "'\(target.rawValue)' is not one of the policy's categories"))
+        }
+        let scopeRules = scope.redirect.map { ("scope.redirect", $0) } + scope.notAccepted.map { ("scope.not_accepted", $0) }
+        var seen: Set<String> = []
+        for (list, rule) in scopeRules {
+            let key = "\(list).\(rule.code)"
+            if !seen.insert(rule.code).inserted { problems.append(.init(key: key, problem: "rule code is used twice")) }
+            if rule.keywords.isEmpty || rule.keywords.contains(where: \.isEmpty) {
+                problems.append(.init(key: "\(key).keywords", problem: "must list non-empty keywords"))
+            }
+            if rule.article.isEmpty { problems.append(.init(key: "\(key).article", problem: "must quote the article")) }
+            if rule.reason.isEmpty { problems.append(.init(key: "\(key).reason", problem: "must say what the caller is told")) }
+        }
+        for rule in scope.redirect where (rule.to ?? "").isEmpty {
+            problems.append(.init(key: "scope.redirect.\(rule.code).to", problem: "must name where the caller is sent"))
+        }
+        if !(`repeat`.similarity > 0 && `repeat`.similarity <= 1) {
+            problems.append(.init(key: "repeat.similarity", problem: "must be in (0, 1], found \(`repeat`.similarity)"))
+        }
+        return problems
+    }
+}
+
+/// One scope rule: a matter the hotline redirects or does not accept.
+public struct ScopeRule: Sendable, Decodable, Equatable {
+    public var code: String
+    /// Where the caller is sent (redirect rules only), e.g. "119".
+    public var to: String?
+    public var article: String
+    public var reason: String
+    public var keywords: [String]
+
+    /// True when a keyword occurs in the text.
+    public func matches(_ text: String) -> Bool {
+        keywords.contains { text.contains($0) }
+    }
+}
+
+/// One thing wrong with a policy or routing file.
+public struct PolicyProblem: Sendable, Equatable, CustomStringConvertible {
+    public var key: String
+    public var problem: String
+
+    public init(key: String, problem: String) {
+        self.key = key
+        self.problem = problem
+    }
+
+    public var description: String { "\(key): \(problem)" }
+}

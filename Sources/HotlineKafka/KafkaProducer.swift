@@ -1,0 +1,199 @@
+import CRdKafka
+import Foundation
+import Logging
+import Synchronization
+
+/// An idempotent producer (`enable.idempotence=true`, `acks=all`). `send` enqueues a
+/// batch and suspends until librdkafka reported delivery of every message; a
+/// dedicated thread serves the delivery reports, never the cooperative pool.
+public final class KafkaProducer: Sendable {
+    private let handle: KafkaHandle
+    private let pollThread: PollThread
+    private let logger: Logger
+
+    public init(configuration: KafkaConfiguration, logger: Logger) throws {
+        let conf = try configuration.forProducer().makeNativeConfiguration()
+        rd_kafka_conf_set_dr_msg_cb(conf) { _, message, _ in
+            guard let message, let opaque = message.pointee._private else { return }
+            let ticket = Unmanaged<DeliveryTicket>.fromOpaque(opaque).takeRetainedValue()
+            ticket.complete(error: message.pointee.err)
+        }
+        self.handle = try KafkaHandle.make(type: RD_KAFKA_PRODUCER, configuration: conf)
+        self.logger = logger
+        let handle = self.handle
+        self.pollThread = PollThread(name: "kafka-producer-poll") {
+            rd_kafka_poll(handle.pointer, 100)
+        }
+    }
+
+    /// Publishes the messages in order and returns when all were delivered.
+    /// Throws the first delivery failure after every report arrived.
+    public func send(_ messages: [OutgoingMessage]) async throws {
+        if messages.isEmpty { return }
+        let batch = DeliveryBatch(count: messages.count)
+        for (index, message) in messages.enumerated() {
+            let opaque = Unmanaged.passRetained(DeliveryTicket(batch: batch, topic: message.topic)).toOpaque()
+            var error = enqueue(message, opaque: opaque)
+            while error == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+                // librdkafka's local queue is full: let deliveries drain it.
+                try? await Task.sleep(for: .milliseconds(5))
+                error = enqueue(message, opaque: opaque)
+            }
+            if error != RD_KAFKA_RESP_ERR_NO_ERROR {
+                Unmanaged<DeliveryTicket>.fromOpaque(opaque).release()
+                batch.fail(
+                    remaining: messages.count - index,
+                    error: .produceFailed(topic: message.topic, code: error.rawValue, message: kafkaErrorText(error)))
+                break
+            }
+        }
+        try await batch.wait()
+    }
+
+    private func enqueue(_ message: OutgoingMessage, opaque: UnsafeMutableRawPointer) -> rd_kafka_resp_err_t {
+        var fields: [rd_kafka_vu_t] = []
+        var allocations: [UnsafeMutableRawPointer] = []
+        defer { allocations.forEach { free($0) } }
+
+        func copy(_ bytes: [UInt8]) -> UnsafeMutableRawPointer {
+            let buffer = malloc(max(bytes.count, 1))!
+            bytes.withUnsafeBytes { source in
+                if let base = source.baseAddress { buffer.copyMemory(from: base, byteCount: bytes.count) }
+            }
+            allocations.append(buffer)
+            return buffer
+        }
+        func cString(_ text: String) -> UnsafePointer<CChar> {
+            let pointer = strdup(text)!
+            allocations.append(UnsafeMutableRawPointer(pointer))
+            return UnsafePointer(pointer)
+        }
+
+        var field = rd_kafka_vu_t()
+        field.vtype = RD_KAFKA_VTYPE_TOPIC
+        field.u.cstr = cString(message.topic)
+        fields.append(field)
+
+        field = rd_kafka_vu_t()
+        field.vtype = RD_KAFKA_VTYPE_VALUE
+        field.u.mem.ptr = copy(message.value)
+        field.u.mem.size = message.value.count
+        fields.append(field)
+
+        if let key = message.key {
+            field = rd_kafka_vu_t()
+            field.vtype = RD_KAFKA_VTYPE_KEY
+            field.u.mem.ptr = copy(key)
+            field.u.mem.size = key.count
+            fields.append(field)
+        }
+        for header in message.headers {
+            field = rd_kafka_vu_t()
+            field.vtype = RD_KAFKA_VTYPE_HEADER
+            field.u.header.name = cString(header.key)
+            if let value = header.value {
+                field.u.header.val = UnsafeRawPointer(copy(value))
+                field.u.header.size = value.count
+            } else {
+                field.u.header.val = nil
+                field.u.header.size = 0
+            }
+            fields.append(field)
+        }
+        field = rd_kafka_vu_t()
+        field.vtype = RD_KAFKA_VTYPE_MSGFLAGS
+        field.u.i = RD_KAFKA_MSG_F_COPY
+        fields.append(field)
+
+        field = rd_kafka_vu_t()
+        field.vtype = RD_KAFKA_VTYPE_OPAQUE
+        field.u.ptr = opaque
+        fields.append(field)
+
+        guard let errorObject = fields.withUnsafeBufferPointer({ rd_kafka_produceva(handle.pointer, $0.baseAddress, $0.count) }) else {
+            return RD_KAFKA_RESP_ERR_NO_ERROR
+        }
+        let code = rd_kafka_error_code(errorObject)
+        rd_kafka_error_destroy(errorObject)
+        return code
+    }
+
+    /// Waits for outstanding deliveries, stops the poll thread and frees the client.
+    public func close(flushTimeoutMilliseconds: Int32 = 10_000) {
+        let remaining = rd_kafka_flush(handle.pointer, flushTimeoutMilliseconds)
+        if remaining != RD_KAFKA_RESP_ERR_NO_ERROR {
+            logger.warning("producer closed with undelivered messages", metadata: ["error": "\(kafkaErrorText(remaining))"])
+        }
+        pollThread.stop()
+        rd_kafka_destroy(handle.pointer)
+    }
+}
+
+/// Counts the delivery reports of one `send` call; `wait` returns once all arrived.
+private final class DeliveryBatch: Sendable {
+    private struct State {
+        var remaining: Int
+        var firstError: KafkaError?
+        var continuation: CheckedContinuation<Void, any Error>?
+    }
+    private let state: Mutex<State>
+
+    init(count: Int) {
+        state = Mutex(State(remaining: count, firstError: nil, continuation: nil))
+    }
+
+    func wait() async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let outcome: KafkaError?? = state.withLock { state in
+                guard state.remaining == 0 else {
+                    state.continuation = continuation
+                    return nil
+                }
+                return .some(state.firstError)
+            }
+            if case let .some(failure) = outcome { Self.resume(continuation, failure) }
+        }
+    }
+
+    func report(error: KafkaError?) {
+        finish(count: 1, error: error)
+    }
+
+    func fail(remaining: Int, error: KafkaError) {
+        finish(count: remaining, error: error)
+    }
+
+    private func finish(count: Int, error: KafkaError?) {
+        let ready: (CheckedContinuation<Void, any Error>, KafkaError?)? = state.withLock { state in
+            state.remaining -= count
+            if state.firstError == nil { state.firstError = error }
+            guard state.remaining == 0, let continuation = state.continuation else { return nil }
+            state.continuation = nil
+            return (continuation, state.firstError)
+        }
+        if let (continuation, failure) = ready { Self.resume(continuation, failure) }
+    }
+
+    private static func resume(_ continuation: CheckedContinuation<Void, any Error>, _ failure: KafkaError?) {
+        if let failure { continuation.resume(throwing: failure) } else { continuation.resume() }
+    }
+}
+
+/// The per-message opaque handed to librdkafka; released by the delivery report.
+private final class DeliveryTicket: Sendable {
+    let batch: DeliveryBatch
+    let topic: String
+
+    init(batch: DeliveryBatch, topic: String) {
+        self.batch = batch
+        self.topic = topic
+    }
+
+    func complete(error: rd_kafka_resp_err_t) {
+        if error == RD_KAFKA_RESP_ERR_NO_ERROR {
+            batch.report(error: nil)
+        } else {
+            batch.report(error: .deliveryFailed(topic: topic, code: error.rawValue, message: kafkaErrorText(error)))
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// An event to publish, written to the outbox inside the transaction that caused it.
+public struct OutboxMessage: Sendable, Equatable {
+    public var topic: String
+    public var key: [UInt8]?
+    public var payload: [UInt8]
+    public var headers: [String: String]
+
+    public init(topic: String, key: [UInt8]?, payload: [UInt8], headers: [String: String]) {
+        self.topic = topic
+        self.key = key
+        self.payload = payload
+        self.headers = headers
+    }
+}
+
+/// A claimed outbox row.
+public struct OutboxRow: Sendable {
+    public var id: Int64
+    public var message: OutboxMessage
+    public var createdAt: Date
+}
+
+/// Named queries over the `outbox` table.
+public enum OutboxStore {
+    public static func enqueue(_ messages: [OutboxMessage], on connection: PostgresConnection, logger: Logger) async throws {
+        for message in messages {
+            let headers = String(decoding: try JSONEncoder().encode(message.headers), as: UTF8.self)
+            try await connection.query(
+                """
+                INSERT INTO outbox (topic, message_key, payload, headers)
+                VALUES (\(message.topic), \(message.key.map { Data($0) }), \(Data(message.payload)), \(headers)::jsonb)
+                """, logger: logger)
+        }
+    }
+
+    /// The oldest unpublished rows, in the order they were written.
+    public static func oldest(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [OutboxRow] {
+        let rows = try await connection.query(
+            """
+            SELECT id, topic, message_key, payload, headers::text, created_at
+            FROM outbox ORDER BY id LIMIT \(limit)
+            """, logger: logger)
+        var result: [OutboxRow] = []
+        for try await (id, topic, key, payload, headers, createdAt) in rows.decode((Int64, String, Data?, Data, String, Date).self) {
+            let decoded = (try? JSONDecoder().decode([String: String].self, from: Data(headers.utf8))) ?? [:]
+            result.append(OutboxRow(
+                id: id,
+                message: OutboxMessage(topic: topic, key: key.map { Array($0) }, payload: Array(payload), headers: decoded),
+                createdAt: createdAt))
+        }
+        return result
+    }
+
+    public static func delete(ids: [Int64], on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("DELETE FROM outbox WHERE id = ANY(\(ids))", logger: logger)
+    }
+
+    /// Rows waiting and the age of the oldest, for status and metrics.
+    public static func backlog(on connection: PostgresConnection, logger: Logger) async throws -> (count: Int64, oldest: Date?) {
+        let rows = try await connection.query("SELECT count(*), min(created_at) FROM outbox", logger: logger)
+        for try await (count, oldest) in rows.decode((Int64, Date?).self) { return (count, oldest) }
+        return (0, nil)
+    }
+}

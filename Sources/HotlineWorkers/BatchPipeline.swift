@@ -1,0 +1,97 @@
+import Foundation
+import HotlineDomain
+import HotlineKafka
+import HotlinePostgres
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// Applies a consumed batch in one PostgreSQL transaction: every message's effects,
+/// the records that the messages were processed, and the events to publish (the
+/// outbox) commit together or not at all. Only after `process` returns does the
+/// worker store the batch's offsets.
+///
+/// Failures: PostgreSQL unreachable → wait and retry until it is back; a conflict
+/// with another transaction → retry; anything else → retry twice, then apply the
+/// messages one by one and dead-letter (`processing_error`) the one that still fails,
+/// so one bad message never stalls the partition.
+public struct BatchPipeline: Sendable {
+    let client: PostgresClient
+    let clock: any HotlineClock
+    let handler: any BatchHandler
+    let logger: Logger
+
+    public init(client: PostgresClient, clock: any HotlineClock, handler: any BatchHandler, logger: Logger) {
+        self.client = client
+        self.clock = clock
+        self.handler = handler
+        self.logger = logger
+    }
+
+    public func process(_ batch: [ConsumedMessage]) async throws {
+        var poisonAttempts = 0
+        var backoff = Duration.milliseconds(100)
+        while true {
+            do {
+                try await applyAll(batch)
+                return
+            } catch {
+                let kind = FailureKind.of(error)
+                try Self.checkShutdown()
+                switch kind {
+                case .infrastructure:
+                    logger.error("batch transaction failed; PostgreSQL unreachable, retrying", metadata: ["error": "\(error)", "retry_in": "\(backoff)"])
+                    try await Task.sleep(for: backoff)
+                    backoff = min(backoff * 2, .seconds(5))
+                case .conflict:
+                    logger.info("batch transaction conflicted with another; retrying", metadata: ["error": "\(error)"])
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 10...100)))
+                case .poison:
+                    poisonAttempts += 1
+                    logger.error("batch transaction failed", metadata: ["error": "\(error)", "attempt": "\(poisonAttempts)", "messages": "\(batch.count)"])
+                    if poisonAttempts < 3 {
+                        try await Task.sleep(for: .milliseconds(100 * poisonAttempts))
+                    } else if batch.count > 1 {
+                        for message in batch { try await process([message]) }
+                        return
+                    } else {
+                        try await deadLetter(batch[0], error: error)
+                        return
+                    }
+                }
+            }
+        }
+    }
+
+    private func applyAll(_ batch: [ConsumedMessage]) async throws {
+        let now = try await clock.now()
+        let started = ContinuousClock.now
+        try await client.withTransaction(logger: logger) { connection in
+            var outbox: [OutboxMessage] = []
+            for message in batch {
+                try await handler.apply(message, now: now, connection: connection, outbox: &outbox)
+            }
+            try await OutboxStore.enqueue(outbox, on: connection, logger: logger)
+        }
+        logger.debug("batch committed", metadata: [
+            "messages": "\(batch.count)", "duration": "\(ContinuousClock.now - started)",
+        ])
+    }
+
+    private func deadLetter(_ message: ConsumedMessage, error: any Error) async throws {
+        let now = try await clock.now()
+        let writer = DeadLetterWriter(worker: handler.name, logger: logger)
+        try await client.withTransaction(logger: logger) { connection in
+            var outbox: [OutboxMessage] = []
+            try await writer.write(
+                message,
+                rejection: IntakeRejection(.processingError, "Applying the event kept failing (\(String(describing: error).prefix(300))); fix the cause, then replay it from the dead-letter topic."),
+                now: now, connection: connection, outbox: &outbox)
+            try await OutboxStore.enqueue(outbox, on: connection, logger: logger)
+        }
+    }
+
+    private static func checkShutdown() throws {
+        if Task.isShuttingDownGracefully || Task.isCancelled { throw CancellationError() }
+    }
+}

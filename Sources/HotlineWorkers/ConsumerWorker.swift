@@ -1,0 +1,45 @@
+import HotlineKafka
+import Logging
+import ServiceLifecycle
+
+/// A consumer-group member running a `BatchPipeline`: take a batch, commit its
+/// effects to PostgreSQL, then store its offsets. On SIGTERM/SIGINT it stops
+/// fetching, finishes the batch in hand, commits the stored offsets and leaves
+/// the group.
+public struct ConsumerWorker: Service {
+    let consumer: KafkaConsumer
+    let pipeline: BatchPipeline
+    let batchSize: Int
+    let logger: Logger
+
+    public init(consumer: KafkaConsumer, pipeline: BatchPipeline, batchSize: Int, logger: Logger) {
+        self.consumer = consumer
+        self.pipeline = pipeline
+        self.batchSize = batchSize
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        defer { logger.info("consumer left the group", metadata: ["group": "\(consumer.groupID)"]) }
+        do {
+            try await withGracefulShutdownHandler {
+                while true {
+                    let batch = await consumer.nextBatch(maxMessages: batchSize)
+                    if batch.isEmpty { break }
+                    try await pipeline.process(batch)
+                    do {
+                        try consumer.storeOffsets(for: batch)
+                    } catch {
+                        logger.warning("storing offsets failed; the batch will be redelivered and skipped", metadata: ["error": "\(error)"])
+                    }
+                }
+            } onGracefulShutdown: {
+                logger.info("graceful shutdown: finishing the batch in hand")
+                consumer.stopFetching()
+            }
+        } catch is CancellationError {
+            logger.info("shutdown interrupted a batch; it was rolled back and will be redelivered")
+        }
+        await consumer.close()
+    }
+}

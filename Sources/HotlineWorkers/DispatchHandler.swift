@@ -1,0 +1,96 @@
+import Foundation
+import HotlineDomain
+import HotlineKafka
+import HotlinePostgres
+import Logging
+import PostgresNIO
+
+/// The dispatch worker's rules applied to one `hotline.cases.v1` message: a
+/// `case.accepted` event routes the case to its lead unit and co-units (长沙
+/// 第十六条（二）; 巴林左旗 第十二条 "根据职责、属地或行业管理规定以派单的形式即时转派至承办单位办理"),
+/// or, when no rule matches, puts it in the manual-dispatch queue, never dropping it.
+/// Other lifecycle events are not for this worker and are passed over.
+public struct DispatchHandler: BatchHandler {
+    public let name = "dispatch"
+    let router: Router
+    let logger: Logger
+
+    public init(router: Router, logger: Logger) {
+        self.router = router
+        self.logger = logger
+    }
+
+    struct Envelope: Decodable {
+        var type: String
+        var eventID: String
+        var caseID: UUID
+
+        enum CodingKeys: String, CodingKey {
+            case type
+            case eventID = "event_id"
+            case caseID = "case_id"
+        }
+    }
+
+    public func apply(
+        _ message: ConsumedMessage, now: Date, connection: PostgresConnection, outbox: inout [OutboxMessage]
+    ) async throws {
+        guard let value = message.value, let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(value)) else {
+            try await DeadLetterWriter(worker: name, logger: logger).write(
+                message,
+                rejection: IntakeRejection(.schemaViolation, "The lifecycle event lacks type, event_id or case_id; see Topics/hotline.cases.v1/schema.json."),
+                now: now, connection: connection, outbox: &outbox)
+            return
+        }
+        guard envelope.type == "case.accepted" else { return }
+        var log = logger
+        log[metadataKey: "event_id"] = "\(envelope.eventID)"
+        log[metadataKey: "case_id"] = "\(envelope.caseID)"
+        log[metadataKey: "partition"] = "\(message.partition)"
+        log[metadataKey: "offset"] = "\(message.offset)"
+
+        let first = try await ProcessedEventStore.record(
+            consumer: name, eventID: envelope.eventID, topic: message.topic, partition: message.partition,
+            offset: message.offset, on: connection, logger: log)
+        if first != nil {
+            log.debug("skipped an event already applied")
+            return
+        }
+        guard let routable = try await DispatchStore.routableCase(envelope.caseID, on: connection, logger: log) else {
+            try await DeadLetterWriter(worker: name, logger: log).write(
+                message,
+                rejection: IntakeRejection(.processingError, "case \(envelope.caseID) does not exist in PostgreSQL; the event belongs to another database."),
+                now: now, connection: connection, outbox: &outbox)
+            return
+        }
+        guard routable.status == "accepted" else {
+            log.info("case already dispatched", metadata: ["status": "\(routable.status)"])
+            return
+        }
+        let policy = CaseEvent.PolicyRef(id: routable.policyID, version: routable.policyVersion)
+        switch router.route(category: routable.category, areaCode: routable.areaCode, text: routable.text) {
+        case let .dispatch(lead, coUnits, ruleID):
+            try await DispatchStore.assign(
+                caseID: routable.id, round: 1, lead: lead, coUnits: coUnits, ruleID: ruleID, at: now,
+                on: connection, logger: log)
+            try await CaseHistoryStore.append(
+                caseID: routable.id, at: now, actor: "dispatch", action: "dispatched",
+                detailJSON: try jsonText(["lead_unit": lead.id, "co_units": coUnits.map(\.id).joined(separator: ","), "rule_id": ruleID, "round": "1"]),
+                eventID: envelope.eventID, on: connection, logger: log)
+            outbox.append(try caseMessage(CaseEvent(
+                eventID: UUID(), caseID: routable.id, caseNumber: routable.caseNumber, occurredAt: now, policy: policy,
+                body: .dispatched(round: 1, lead: .init(lead), coUnits: coUnits.map(CaseEvent.UnitRef.init), ruleID: ruleID))))
+            log.info("dispatched a case", metadata: ["lead_unit": "\(lead.id)", "rule_id": "\(ruleID)", "co_units": "\(coUnits.count)"])
+        case let .manual(reason):
+            try await DispatchStore.queueForManualDispatch(caseID: routable.id, reason: reason, at: now, on: connection, logger: log)
+            try await CaseHistoryStore.append(
+                caseID: routable.id, at: now, actor: "dispatch", action: "queued_for_manual_dispatch",
+                detailJSON: try jsonText(["reason_code": "no_rule_matched"]),
+                eventID: envelope.eventID, on: connection, logger: log)
+            outbox.append(try caseMessage(CaseEvent(
+                eventID: UUID(), caseID: routable.id, caseNumber: routable.caseNumber, occurredAt: now, policy: policy,
+                body: .dispatchPending(reason: reason))))
+            log.info("case queued for manual dispatch")
+        }
+    }
+}

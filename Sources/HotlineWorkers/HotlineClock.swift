@@ -1,0 +1,34 @@
+import Foundation
+import HotlinePostgres
+import Logging
+import PostgresNIO
+
+/// Where workers get the time. Time is an input: the domain never reads a clock.
+public protocol HotlineClock: Sendable {
+    func now() async throws -> Date
+}
+
+/// The machine's clock, for production.
+public struct SystemClock: HotlineClock {
+    public init() {}
+    public func now() async throws -> Date { Date() }
+}
+
+/// The simulated clock in PostgreSQL that every process shares; `hotline clock`
+/// sets and advances it.
+public struct SimulatedClock: HotlineClock {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    public func now() async throws -> Date {
+        guard let now = try await SimulatedClockStore.now(client: client, logger: logger) else {
+            throw ConfigurationError(setting: "HOTLINE_CLOCK", problem: "is 'simulated' but the simulated clock is not set; run hotline clock set <ISO 8601>")
+        }
+        return now
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import HotlineKafka
+import HotlinePostgres
+
+/// Everything a worker reads from its environment, checked at start-up. Defaults
+/// suit `Ops/dev`; production sets at least KAFKA_BROKERS, DATABASE_URL,
+/// HOTLINE_DATA_KEY and HOTLINE_INDEX_KEY.
+public struct HotlineConfiguration: Sendable {
+    public var kafka: KafkaConfiguration
+    public var databaseURL: DatabaseURL
+    public var policyID: String
+    public var policyDirectory: String
+    public var routingFile: String
+    public var clock: ClockMode
+    public var batchSize: Int
+    public var maximumEventBytes: Int
+    public var devMode: Bool
+    public var keys: KeyConfiguration
+
+    public enum ClockMode: String, Sendable {
+        case system, simulated
+    }
+
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> HotlineConfiguration {
+        func value(_ name: String) -> String? {
+            guard let text = environment[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+            return text
+        }
+        func integer(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
+            guard let text = value(name) else { return fallback }
+            guard let number = Int(text), range.contains(number) else {
+                throw ConfigurationError(setting: name, problem: "must be an integer in \(range.lowerBound)...\(range.upperBound), found '\(text)'")
+            }
+            return number
+        }
+        guard let brokers = value("KAFKA_BROKERS") else {
+            throw ConfigurationError(setting: "KAFKA_BROKERS", problem: "is not set; give the bootstrap servers, e.g. kafka-1:9092,kafka-2:9092 (Ops/dev writes it to .hotline/dev.env)")
+        }
+        guard let urlText = value("DATABASE_URL") else {
+            throw ConfigurationError(setting: "DATABASE_URL", problem: "is not set; give postgres://user@host:5432/database (Ops/dev writes it to .hotline/dev.env)")
+        }
+        let databaseURL: DatabaseURL
+        do {
+            databaseURL = try DatabaseURL(urlText)
+        } catch {
+            throw ConfigurationError(setting: "DATABASE_URL", problem: error.problem)
+        }
+        let devMode = ["1", "true", "yes"].contains(value("HOTLINE_DEV_MODE")?.lowercased() ?? "")
+        let clockText = value("HOTLINE_CLOCK") ?? "system"
+        guard let clock = ClockMode(rawValue: clockText) else {
+            throw ConfigurationError(setting: "HOTLINE_CLOCK", problem: "must be 'system' or 'simulated', found '\(clockText)'")
+        }
+        return HotlineConfiguration(
+            kafka: KafkaConfiguration(bootstrapServers: brokers, properties: try kafkaProperties(environment)),
+            databaseURL: databaseURL,
+            policyID: value("HOTLINE_POLICY") ?? "changsha-2020",
+            policyDirectory: value("HOTLINE_POLICY_DIR") ?? "Ops/policies",
+            routingFile: value("HOTLINE_ROUTING_FILE") ?? "Ops/routing/changsha.yaml",
+            clock: clock,
+            batchSize: try integer("HOTLINE_BATCH_SIZE", default: 500, range: 1...10_000),
+            maximumEventBytes: try integer("HOTLINE_MAX_EVENT_BYTES", default: 65_536, range: 1_024...1_048_576),
+            devMode: devMode,
+            keys: try KeyConfiguration(environment: environment, devMode: devMode))
+    }
+
+    /// librdkafka pass-through: every `HOTLINE_KAFKA_SOME_PROPERTY=value` becomes
+    /// `some.property=value`, and `HOTLINE_KAFKA_PROPERTIES_FILE` names a file of
+    /// `key=value` lines (production: security.protocol, sasl.*, ssl.*).
+    static func kafkaProperties(_ environment: [String: String]) throws -> [String: String] {
+        var properties: [String: String] = [:]
+        if let path = environment["HOTLINE_KAFKA_PROPERTIES_FILE"], !path.isEmpty {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ConfigurationError(setting: "HOTLINE_KAFKA_PROPERTIES_FILE", problem: "cannot read '\(path)'")
+            }
+            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+                guard let equals = trimmed.firstIndex(of: "=") else {
+                    throw ConfigurationError(setting: "HOTLINE_KAFKA_PROPERTIES_FILE", problem: "line \(number + 1) of '\(path)' is not key=value")
+                }
+                properties[trimmed[..<equals].trimmingCharacters(in: .whitespaces)] =
+                    trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        for (name, value) in environment where name.hasPrefix("HOTLINE_KAFKA_") && name != "HOTLINE_KAFKA_PROPERTIES_FILE" {
+            properties[name.dropFirst("HOTLINE_KAFKA_".count).lowercased().replacingOccurrences(of: "_", with: ".")] = value
+        }
+        return properties
+    }
+}

@@ -1,0 +1,58 @@
+import Crypto
+import Foundation
+
+/// The keys protecting callers' personal data.
+/// - `HOTLINE_DATA_KEY`: `keyid:base64` of 32 random bytes, the AES-256-GCM key new data is sealed with;
+/// - `HOTLINE_DATA_KEYS_PREVIOUS`: comma-separated `keyid:base64` keys still read (rotation);
+/// - `HOTLINE_INDEX_KEY`: base64 of 32 random bytes, the HMAC key of the phone lookup index.
+/// Outside dev mode a missing key stops the worker at start-up.
+public struct KeyConfiguration: Sendable {
+    public var active: DataKey
+    public var previous: [DataKey]
+    /// Raw key bytes; `SymmetricKey` is built where used (it is not Sendable).
+    public var indexKey: [UInt8]
+
+    public struct DataKey: Sendable {
+        public var id: String
+        public var key: [UInt8]
+        var symmetricKey: SymmetricKey { SymmetricKey(data: key) }
+    }
+
+    init(environment: [String: String], devMode: Bool) throws {
+        if let text = environment["HOTLINE_DATA_KEY"], !text.isEmpty {
+            active = try Self.parseDataKey(text, setting: "HOTLINE_DATA_KEY")
+        } else if devMode {
+            active = DataKey(id: "dev-insecure", key: Self.devKey("data"))
+        } else {
+            throw ConfigurationError(setting: "HOTLINE_DATA_KEY", problem: "is not set; give keyid:base64 of 32 random bytes (e.g. k1:$(openssl rand -base64 32)); only HOTLINE_DEV_MODE=1 runs without one")
+        }
+        previous = try (environment["HOTLINE_DATA_KEYS_PREVIOUS"] ?? "")
+            .split(separator: ",").map { try Self.parseDataKey(String($0), setting: "HOTLINE_DATA_KEYS_PREVIOUS") }
+        if let text = environment["HOTLINE_INDEX_KEY"], !text.isEmpty {
+            guard let bytes = Data(base64Encoded: text), bytes.count == 32 else {
+                throw ConfigurationError(setting: "HOTLINE_INDEX_KEY", problem: "must be base64 of exactly 32 bytes")
+            }
+            indexKey = Array(bytes)
+        } else if devMode {
+            indexKey = Self.devKey("index")
+        } else {
+            throw ConfigurationError(setting: "HOTLINE_INDEX_KEY", problem: "is not set; give base64 of 32 random bytes; only HOTLINE_DEV_MODE=1 runs without one")
+        }
+    }
+
+    static func parseDataKey(_ text: String, setting: String) throws -> DataKey {
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[0].isEmpty else {
+            throw ConfigurationError(setting: setting, problem: "must be keyid:base64, e.g. k1:$(openssl rand -base64 32)")
+        }
+        guard let bytes = Data(base64Encoded: parts[1]), bytes.count == 32 else {
+            throw ConfigurationError(setting: setting, problem: "key '\(parts[0])' must be base64 of exactly 32 bytes")
+        }
+        return DataKey(id: parts[0], key: Array(bytes))
+    }
+
+    /// A fixed, publicly known key for dev mode only; its id says so.
+    static func devKey(_ purpose: String) -> [UInt8] {
+        Array(SHA256.hash(data: Data("hotline dev mode \(purpose) key — not a secret".utf8)))
+    }
+}

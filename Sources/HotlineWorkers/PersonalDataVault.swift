@@ -1,0 +1,49 @@
+import Crypto
+import Foundation
+import HotlineDomain
+
+/// Seals callers' personal data at rest (AES-256-GCM, the case id as authenticated
+/// data so a sealed blob cannot be moved to another case) and computes the phone
+/// lookup index (HMAC-SHA256) that finds a caller's open cases without decrypting.
+public struct PersonalDataVault: Sendable {
+    private let keys: KeyConfiguration
+
+    public init(keys: KeyConfiguration) {
+        self.keys = keys
+    }
+
+    public var activeKeyID: String { keys.active.id }
+
+    public func seal(_ caller: Caller, caseID: UUID) throws -> [UInt8] {
+        let plaintext = try JSONEncoder().encode(caller)
+        let box = try AES.GCM.seal(plaintext, using: keys.active.symmetricKey, authenticating: Data(caseID.uuidString.lowercased().utf8))
+        guard let combined = box.combined else { throw VaultError.sealFailed }
+        return Array(combined)
+    }
+
+    public func open(_ sealed: [UInt8], keyID: String, caseID: UUID) throws -> Caller {
+        guard let key = ([keys.active] + keys.previous).first(where: { $0.id == keyID })?.symmetricKey else {
+            throw VaultError.unknownKey(keyID)
+        }
+        let box = try AES.GCM.SealedBox(combined: Data(sealed))
+        let plaintext = try AES.GCM.open(box, using: key, authenticating: Data(caseID.uuidString.lowercased().utf8))
+        return try JSONDecoder().decode(Caller.self, from: plaintext)
+    }
+
+    public func phoneIndex(_ caller: Caller) -> [UInt8]? {
+        guard let phone = caller.normalizedPhone else { return nil }
+        return Array(HMAC<SHA256>.authenticationCode(for: Data(phone.utf8), using: SymmetricKey(data: keys.indexKey)))
+    }
+}
+
+public enum VaultError: Error, CustomStringConvertible {
+    case sealFailed
+    case unknownKey(String)
+
+    public var description: String {
+        switch self {
+        case .sealFailed: "sealing personal data failed"
+        case let .unknownKey(id): "no key '\(id)' is configured; add it to HOTLINE_DATA_KEYS_PREVIOUS"
+        }
+    }
+}

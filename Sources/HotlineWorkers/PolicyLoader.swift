@@ -1,0 +1,91 @@
+import Foundation
+import HotlineDomain
+import Yams
+
+/// Reads and checks `Ops/policies/<id>.yaml`. A policy with any problem is refused,
+/// at start-up and by `hotline policy check`, with the file, key and problem.
+public enum PolicyLoader {
+    static let allowedKeys: AllowedKeys = {
+        let scopeRule = AllowedKeys.list(.map(["code": .anyValue, "to": .anyValue, "article": .anyValue, "reason": .anyValue, "keywords": .anyValue]))
+        return .map([
+            "format": .anyValue, "policy": .anyValue, "version": .anyValue, "title": .anyValue,
+            "jurisdiction": .anyValue, "seed": .anyValue, "default_category": .anyValue, "category_aliases": .anyValue,
+            "categories": .list(.map(["code": .anyValue, "label": .anyValue, "article": .anyValue, "keywords": .anyValue])),
+            "scope": .map(["redirect": scopeRule, "not_accepted": scopeRule]),
+            "repeat": .map(["article": .anyValue, "reason": .anyValue, "similarity": .anyValue]),
+        ])
+    }()
+
+    public static func load(id: String, directory: String) throws -> Policy {
+        try load(file: "\(directory)/\(id).yaml", expectedID: id)
+    }
+
+    public static func load(file: String, expectedID: String? = nil) throws -> Policy {
+        let text: String
+        do {
+            text = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw PolicyFileError(file: file, problems: [.init(key: "-", problem: "cannot be read (\(error.localizedDescription)); check HOTLINE_POLICY and HOTLINE_POLICY_DIR")])
+        }
+        let policy: Policy
+        do {
+            if let node = try Yams.compose(yaml: text) {
+                let unknown = allowedKeys.check(node)
+                if !unknown.isEmpty {
+                    throw PolicyFileError(file: file, problems: unknown.map { PolicyProblem(key: $0.0, problem: $0.1) })
+                }
+            }
+            policy = try YAMLDecoder().decode(Policy.self, from: text)
+        } catch let error as PolicyFileError {
+            throw error
+        } catch {
+            throw PolicyFileError(file: file, problems: [PolicyProblem(key: YAMLErrorText.path(of: error), problem: YAMLErrorText.message(of: error))])
+        }
+        var problems = policy.problems()
+        let fileID = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        if policy.policy != (expectedID ?? fileID) {
+            problems.insert(.init(key: "policy", problem: "'\(policy.policy)' does not match the file name '\(fileID)'"), at: 0)
+        }
+        guard problems.isEmpty else { throw PolicyFileError(file: file, problems: problems) }
+        return policy
+    }
+}
+
+/// A policy or routing file that cannot be used.
+public struct PolicyFileError: Error, CustomStringConvertible, Sendable {
+    public var file: String
+    public var problems: [PolicyProblem]
+
+    public var description: String {
+        problems.map { "\(file): \($0.key): \($0.problem)" }.joined(separator: "\n")
+    }
+}
+
+/// Turns Swift decoding errors into a key path and a sentence.
+enum YAMLErrorText {
+    static func path(of error: any Error) -> String {
+        guard let decoding = error as? DecodingError else { return "-" }
+        let context: DecodingError.Context
+        switch decoding {
+        case let .keyNotFound(key, ctx): return (ctx.codingPath + [key]).map(describe).joined(separator: ".")
+        case let .typeMismatch(_, ctx), let .valueNotFound(_, ctx), let .dataCorrupted(ctx): context = ctx
+        @unknown default: return "-"
+        }
+        return context.codingPath.map(describe).joined(separator: ".")
+    }
+
+    static func message(of error: any Error) -> String {
+        guard let decoding = error as? DecodingError else { return "\(error)" }
+        switch decoding {
+        case .keyNotFound: return "is required"
+        case let .typeMismatch(type, ctx): return "has the wrong type (expected \(type)): \(ctx.debugDescription)"
+        case let .valueNotFound(type, _): return "is missing a value of type \(type)"
+        case let .dataCorrupted(ctx): return ctx.debugDescription
+        @unknown default: return "\(error)"
+        }
+    }
+
+    private static func describe(_ key: any CodingKey) -> String {
+        key.intValue.map { "[\($0)]" } ?? key.stringValue
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import HotlineDomain
+import HotlineKafka
+import HotlinePostgres
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// The workers `hotline worker NAME` runs.
+public enum WorkerName: String, CaseIterable, Sendable {
+    case intake, dispatch, relay
+}
+
+/// Builds one worker process from its configuration and runs it until SIGTERM or
+/// SIGINT: the PostgreSQL pool starts first and stops last, so the worker can
+/// finish its batch and store its offsets before the pool goes away.
+public enum WorkerRunner {
+    public static func run(_ name: WorkerName, configuration: HotlineConfiguration, logger: Logger) async throws {
+        let client = PostgresClient(configuration: configuration.databaseURL.configuration, backgroundLogger: logger)
+        let clock: any HotlineClock = configuration.clock == .simulated
+            ? SimulatedClock(client: client, logger: logger) : SystemClock()
+        let worker: any Service
+        switch name {
+        case .intake:
+            let policy = try PolicyLoader.load(id: configuration.policyID, directory: configuration.policyDirectory)
+            let handler = IntakeHandler(
+                policy: policy, vault: PersonalDataVault(keys: configuration.keys),
+                maximumEventBytes: configuration.maximumEventBytes, logger: logger)
+            worker = try consumerWorker(
+                group: "hotline-intake", topic: TopicName.intake, handler: handler, client: client, clock: clock,
+                configuration: configuration, logger: logger)
+            logger.info("intake worker configured", metadata: ["policy": "\(policy.policy)", "policy_version": "\(policy.version)"])
+        case .dispatch:
+            let router = try RoutingLoader.load(file: configuration.routingFile)
+            worker = try consumerWorker(
+                group: "hotline-dispatch", topic: TopicName.cases, handler: DispatchHandler(router: router, logger: logger),
+                client: client, clock: clock, configuration: configuration, logger: logger)
+            logger.info("dispatch worker configured", metadata: ["units": "\(router.network.units.count)", "rules": "\(router.rules.count)"])
+        case .relay:
+            worker = OutboxRelay(
+                client: client, producer: try KafkaProducer(configuration: configuration.kafka, logger: logger),
+                batchSize: configuration.batchSize, logger: logger)
+        }
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: client), .init(service: worker)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await group.run()
+    }
+
+    private static func consumerWorker(
+        group: String, topic: String, handler: any BatchHandler, client: PostgresClient, clock: any HotlineClock,
+        configuration: HotlineConfiguration, logger: Logger
+    ) throws -> ConsumerWorker {
+        let consumer = try KafkaConsumer(configuration: configuration.kafka, groupID: group, topics: [topic], logger: logger)
+        return ConsumerWorker(
+            consumer: consumer, pipeline: BatchPipeline(client: client, clock: clock, handler: handler, logger: logger),
+            batchSize: configuration.batchSize, logger: logger)
+    }
+}

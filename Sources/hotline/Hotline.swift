@@ -1,0 +1,12 @@
+import ArgumentParser
+
+@main
+struct Hotline: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hotline",
+        abstract: "The 12345 government service hotline backend: workers, dev broker and tools.",
+        subcommands: [
+            WorkerCommand.self, MigrateCommand.self, DevBrokerCommand.self, PublishCommand.self, TailCommand.self,
+            SummaryCommand.self, ClockCommand.self, PolicyCommand.self,
+        ])
+}
