@@ -71,7 +71,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HotlineDomainTests",
-            dependencies: ["HotlineDomain", "HotlineWorkers"]
+            dependencies: ["HotlineDomain", "HotlineWorkers", "HotlinePostgres"]
         ),
         .testTarget(
             name: "HotlineIntegrationTests",

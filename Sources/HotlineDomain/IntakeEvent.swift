@@ -61,10 +61,18 @@ public struct Caller: Sendable, Equatable, Codable {
         case idNumber = "id_number"
     }
 
-    /// Digits only, so "138-0000-0000" and "13800000000" are the same caller.
+    /// Digits only, without China's country code before a mobile number, so
+    /// "138-0000-0000", "13800000000" and "+86 13800000000" are the same caller.
     public var normalizedPhone: String? {
         guard let phone else { return nil }
-        let digits = phone.filter(\.isASCIIDigit)
+        var digits = phone.filter(\.isASCIIDigit)
+        for prefix in ["0086", "86"] where digits.hasPrefix(prefix) {
+            let national = String(digits.dropFirst(prefix.count))
+            if national.count == 11 && national.hasPrefix("1") {
+                digits = national
+                break
+            }
+        }
         return digits.isEmpty ? nil : digits
     }
 }

@@ -84,10 +84,10 @@ public final class KafkaConsumer: Sendable {
         thread.start()
     }
 
-    /// Up to `maxMessages` messages; suspends until at least one arrived. Returns an
-    /// empty batch once the consumer is closing.
-    public func nextBatch(maxMessages: Int) async -> [ConsumedMessage] {
-        await buffer.take(limit: maxMessages)
+    /// Up to `maxMessages` messages; suspends until at least one arrived, or until
+    /// `timeout` passed. Returns an empty batch on timeout and once the consumer is closing.
+    public func nextBatch(maxMessages: Int, timeout: Duration? = nil) async -> [ConsumedMessage] {
+        await buffer.take(limit: maxMessages, timeout: timeout)
     }
 
     /// Stops handing out messages: a waiting `nextBatch` returns an empty batch. The

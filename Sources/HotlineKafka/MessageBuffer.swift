@@ -8,6 +8,7 @@ final class MessageBuffer: @unchecked Sendable {
     private var head = 0
     private var waiter: CheckedContinuation<[ConsumedMessage], Never>?
     private var waiterLimit = 0
+    private var waiterToken = 0
     private var closed = false
     let capacity: Int
 
@@ -40,9 +41,9 @@ final class MessageBuffer: @unchecked Sendable {
         handOff?.0.resume(returning: handOff!.1)
     }
 
-    /// Up to `limit` buffered messages; suspends until at least one is there or the
-    /// buffer is closed (then returns an empty array).
-    func take(limit: Int) async -> [ConsumedMessage] {
+    /// Up to `limit` buffered messages; suspends until at least one is there, the
+    /// buffer is closed or `timeout` passed (then returns an empty array).
+    func take(limit: Int, timeout: Duration? = nil) async -> [ConsumedMessage] {
         await withCheckedContinuation { (continuation: CheckedContinuation<[ConsumedMessage], Never>) in
             condition.lock()
             if count > 0 || closed {
@@ -53,8 +54,27 @@ final class MessageBuffer: @unchecked Sendable {
             }
             waiter = continuation
             waiterLimit = limit
+            waiterToken += 1
+            let token = waiterToken
             condition.unlock()
+            if let timeout {
+                Task { [weak self] in
+                    try? await Task.sleep(for: timeout)
+                    self?.expire(token: token)
+                }
+            }
         }
+    }
+
+    private func expire(token: Int) {
+        condition.lock()
+        guard token == waiterToken, let pending = waiter else {
+            condition.unlock()
+            return
+        }
+        waiter = nil
+        condition.unlock()
+        pending.resume(returning: [])
     }
 
     /// Drops buffered messages of partitions this consumer no longer owns; their

@@ -12,7 +12,8 @@ public struct PipelineSummary: Sendable, Codable {
     public var receiptsByOutcome: [Row2]
     public var duplicatesAnswered: Int64
     public var notOpenedByReason: [Row3]
-    public var topUnits: [Row3]
+    /// Current lead assignments per unit, most first.
+    public var leadUnits: [Row3]
     public var deadLettersByReason: [Row2]
     public var manualQueue: Int64
     public var urges: Int64
@@ -60,10 +61,10 @@ public enum SummaryStore {
                 SELECT outcome, reason_code, count(*) FROM intake_requests
                 WHERE outcome IN ('redirected', 'not_accepted') GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2
                 """),
-            topUnits: try await triples(
+            leadUnits: try await triples(
                 """
                 SELECT unit_id, unit_name, count(*) FROM assignments WHERE current AND role = 'lead'
-                GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 10
+                GROUP BY 1, 2 ORDER BY 3 DESC, 1
                 """),
             deadLettersByReason: try await pairs(
                 "SELECT reason_code, count(*) FROM dead_letters GROUP BY 1 ORDER BY 2 DESC, 1"),

@@ -67,11 +67,11 @@ enum YAMLErrorText {
         guard let decoding = error as? DecodingError else { return "-" }
         let context: DecodingError.Context
         switch decoding {
-        case let .keyNotFound(key, ctx): return (ctx.codingPath + [key]).map(describe).joined(separator: ".")
+        case let .keyNotFound(key, ctx): return join(ctx.codingPath + [key])
         case let .typeMismatch(_, ctx), let .valueNotFound(_, ctx), let .dataCorrupted(ctx): context = ctx
         @unknown default: return "-"
         }
-        return context.codingPath.map(describe).joined(separator: ".")
+        return join(context.codingPath)
     }
 
     static func message(of error: any Error) -> String {
@@ -85,7 +85,11 @@ enum YAMLErrorText {
         }
     }
 
-    private static func describe(_ key: any CodingKey) -> String {
-        key.intValue.map { "[\($0)]" } ?? key.stringValue
+    /// `scope.redirect[1].keywords`.
+    private static func join(_ path: [any CodingKey]) -> String {
+        path.reduce("") { text, key in
+            if let index = key.intValue { return text + "[\(index)]" }
+            return text.isEmpty ? key.stringValue : text + "." + key.stringValue
+        }
     }
 }

@@ -4,10 +4,12 @@ import HotlinePostgres
 import HotlineWorkers
 import Logging
 
-/// Logging for every subcommand: to standard error, level from HOTLINE_LOG_LEVEL.
+/// What every subcommand shares: logging, one-line failures, connection settings.
 enum CommandSupport {
-    static func makeLogger(_ label: String) -> Logger {
-        let levelText = ProcessInfo.processInfo.environment["HOTLINE_LOG_LEVEL"] ?? "info"
+    /// Logs to standard error at HOTLINE_LOG_LEVEL; by default info for workers and
+    /// migrate, error for the short tools whose output is their result.
+    static func makeLogger(_ label: String, defaultLevel: String = "error") -> Logger {
+        let levelText = ProcessInfo.processInfo.environment["HOTLINE_LOG_LEVEL"] ?? defaultLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = Logger.Level(rawValue: levelText) ?? .info

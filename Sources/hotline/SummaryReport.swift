@@ -17,7 +17,7 @@ enum SummaryReport {
         lines += table(summary.notOpenedByReason.map { [$0.first, $0.second, "\($0.count)"] }, header: ["outcome", "reason", "appeals"])
         lines.append("")
         lines.append("Top units by current lead assignments")
-        lines += table(summary.topUnits.map { [$0.first, $0.second, "\($0.count)"] }, header: ["unit", "name", "cases"])
+        lines += table(summary.leadUnits.prefix(10).map { [$0.first, $0.second, "\($0.count)"] }, header: ["unit", "name", "cases"])
         lines.append("")
         lines.append("Dead letters by reason")
         lines += table(summary.deadLettersByReason.map { [$0.name, "\($0.count)"] }, header: ["reason", "messages"])

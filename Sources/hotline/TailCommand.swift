@@ -25,19 +25,7 @@ struct TailCommand: AsyncParsableCommand {
             groupID: "hotline-tail-\(UUID().uuidString.prefix(8).lowercased())", topics: [topic], logger: logger)
         var printed = 0
         while max.map({ printed < $0 }) ?? true {
-            let batch: [ConsumedMessage]
-            if let idleTimeout {
-                batch = await withTaskGroup(of: [ConsumedMessage]?.self) { group in
-                    group.addTask { await consumer.nextBatch(maxMessages: 100) }
-                    group.addTask { try? await Task.sleep(for: .seconds(idleTimeout)); return nil }
-                    let first = await group.next() ?? nil
-                    group.cancelAll()
-                    if first == nil { consumer.stopFetching() }
-                    return first ?? []
-                }
-            } else {
-                batch = await consumer.nextBatch(maxMessages: 100)
-            }
+            let batch = await consumer.nextBatch(maxMessages: 100, timeout: idleTimeout.map { .seconds($0) })
             if batch.isEmpty { break }
             for message in batch.prefix(max.map { $0 - printed } ?? batch.count) {
                 print(Self.render(message))

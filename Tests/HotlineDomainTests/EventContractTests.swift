@@ -1,0 +1,174 @@
+import Foundation
+import HotlineDomain
+import Testing
+
+/// What the domain publishes has the shape of the topics' own valid examples
+/// (docs/CONTRACTS.md; `additionalProperties: false` at every level), so a monitoring
+/// consumer reading with plain `kcat` sees what the contract promises.
+@Suite struct EventContractTests {
+    /// Every key path in a JSON document; array elements are merged under "[]".
+    static func keyPaths(_ value: Any, _ prefix: String = "") -> Set<String> {
+        var paths: Set<String> = []
+        if let object = value as? [String: Any] {
+            for (key, child) in object {
+                paths.insert("\(prefix)/\(key)")
+                paths.formUnion(keyPaths(child, "\(prefix)/\(key)"))
+            }
+        } else if let array = value as? [Any] {
+            for element in array { paths.formUnion(keyPaths(element, "\(prefix)[]")) }
+        }
+        return paths
+    }
+
+    static func object(_ bytes: [UInt8]) throws -> [String: Any] {
+        try #require(JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+    }
+
+    static func example(_ topic: String, _ name: String) throws -> [String: Any] {
+        try object(try Repository.bytes("Topics/\(topic)/examples/\(name)"))
+    }
+
+    func expectSameShape(_ encoded: [UInt8], as topic: String, _ example: String) throws {
+        let ours = Self.keyPaths(try Self.object(encoded))
+        let theirs = Self.keyPaths(try Self.example(topic, example))
+        #expect(ours.subtracting(theirs).isEmpty, "fields \(topic)/\(example) does not have: \(ours.subtracting(theirs).sorted())")
+        #expect(theirs.subtracting(ours).isEmpty, "fields missing compared with \(topic)/\(example): \(theirs.subtracting(ours).sorted())")
+    }
+
+    let caseID = UUID(uuidString: "88EE787C-3396-5FB9-9F88-E99BF404320B")!
+    let policy = CaseEvent.PolicyRef(id: "changsha-2020", version: "2020.1")
+    let occurredAt = Date(timeIntervalSince1970: 1_791_512_101.198)
+
+    func caseEvent(_ body: CaseEvent.Body) -> CaseEvent {
+        CaseEvent(eventID: UUID(), caseID: caseID, caseNumber: "20261009-000871", occurredAt: occurredAt, policy: policy, body: body)
+    }
+
+    let street = HandlingUnit(id: "yuelu-wangyuehu", name: "岳麓区望月湖街道办事处", level: .township, parent: "yuelu", areas: ["430104001"])
+    let bureau = HandlingUnit(id: "city-housing", name: "长沙市住房和城乡建设局", level: .bureau, parent: "changsha", areas: [])
+
+    // MARK: hotline.cases.v1
+
+    @Test func caseAcceptedHasTheContractFields() throws {
+        let event = caseEvent(.accepted(category: .complaint, channel: .phone, areaCode: "430104007", urgent: false,
+                                        confidential: true, receivedAt: Fixtures.receivedAt))
+        let bytes = try EventJSON.encode(event)
+        try expectSameShape(bytes, as: "hotline.cases.v1", "valid-case-accepted.json")
+        let json = try Self.object(bytes)
+        #expect(json["type"] as? String == "case.accepted")
+        #expect(json["case_id"] as? String == "88ee787c-3396-5fb9-9f88-e99bf404320b", "case ids are lower case")
+        #expect(json["received_at"] as? String == "2026-10-09T10:15:00.000+08:00")
+        #expect(json["confidential"] as? Bool == true)
+    }
+
+    @Test func caseAcceptedWithoutAreaCodeSaysNull() throws {
+        let event = caseEvent(.accepted(category: .suggestion, channel: .letter, areaCode: nil, urgent: false,
+                                        confidential: false, receivedAt: Fixtures.receivedAt))
+        let bytes = try EventJSON.encode(event)
+        try expectSameShape(bytes, as: "hotline.cases.v1", "valid-case-accepted-no-area-code.json")
+        #expect(try Self.object(bytes)["area_code"] is NSNull)
+    }
+
+    @Test func caseDispatchedCarriesLeadAndCoUnits() throws {
+        // 长沙 第十六条（二）: one lead unit, the others co-handle.
+        let event = caseEvent(.dispatched(round: 1, lead: .init(street), coUnits: [.init(bureau), .init(bureau)], ruleID: "property-management-street"))
+        let bytes = try EventJSON.encode(event)
+        try expectSameShape(bytes, as: "hotline.cases.v1", "valid-case-dispatched.json")
+        let json = try Self.object(bytes)
+        let lead = try #require(json["lead_unit"] as? [String: Any])
+        #expect(lead["level"] as? String == "township")
+        #expect((json["co_units"] as? [Any])?.count == 2)
+    }
+
+    @Test func caseUrgedAndDispatchPending() throws {
+        let basis = PolicyBasis(policy: "changsha-2020", policyVersion: "2020.1", article: "第十三条（六）")
+        try expectSameShape(try EventJSON.encode(caseEvent(.urged(urgeCount: 2, channel: .email, basis: basis))),
+                            as: "hotline.cases.v1", "valid-case-urged.json")
+        let pending = try EventJSON.encode(caseEvent(.dispatchPending(reason: "没有匹配的派单规则")))
+        try expectSameShape(pending, as: "hotline.cases.v1", "valid-case-dispatch-pending.json")
+        #expect(try Self.object(pending)["queue"] as? String == "manual")
+    }
+
+    @Test func theSameEventAlwaysHasTheSameBytes() throws {
+        let event = caseEvent(.dispatched(round: 2, lead: .init(bureau), coUnits: [], ruleID: "housing"))
+        let first = try EventJSON.encode(event)
+        #expect(first == (try EventJSON.encode(event)))
+        let text = String(decoding: first, as: UTF8.self)
+        #expect(!text.contains("\\/"), "slashes are not escaped")
+        // Keys are sorted: case_id comes before type.
+        let caseIDAt = try #require(text.range(of: "\"case_id\""))
+        let typeAt = try #require(text.range(of: "\"type\""))
+        #expect(caseIDAt.lowerBound < typeAt.lowerBound)
+    }
+
+    // MARK: hotline.intake.receipts.v1
+
+    let appeal = Fixtures.event(content: "望月湖小区旁道路夜间施工噪音扰民")
+
+    @Test func receiptsHaveTheContractFieldsForEachOutcome() throws {
+        let basis = PolicyBasis(policy: "changsha-2020", policyVersion: "2020.1", article: "第十三条（二）")
+        let accepted = IntakeReceipt(eventID: UUID(), replyingTo: appeal, outcome: .accepted, caseID: caseID,
+                                     caseNumber: "20261009-000871", category: .complaint, issuedAt: occurredAt)
+        try expectSameShape(try EventJSON.encode(accepted), as: "hotline.intake.receipts.v1", "valid-accepted.json")
+        let merged = IntakeReceipt(eventID: UUID(), replyingTo: appeal, outcome: .merged, caseID: caseID,
+                                   caseNumber: "20261009-000871", category: .complaint, reasonCode: "repeat_of_open_case",
+                                   reason: "您反映的问题已在办理中", basis: basis, issuedAt: occurredAt)
+        try expectSameShape(try EventJSON.encode(merged), as: "hotline.intake.receipts.v1", "valid-merged.json")
+        let notAccepted = IntakeReceipt(eventID: UUID(), replyingTo: appeal, outcome: .notAccepted, reasonCode: "legal_procedure",
+                                        reason: "请按法定途径办理", basis: basis, issuedAt: occurredAt)
+        try expectSameShape(try EventJSON.encode(notAccepted), as: "hotline.intake.receipts.v1", "valid-not-accepted.json")
+        let redirected = IntakeReceipt(eventID: UUID(), replyingTo: appeal, outcome: .redirected, reasonCode: "emergency_fire",
+                                       reason: "请拨打119", redirectTo: "119", basis: basis, issuedAt: occurredAt)
+        try expectSameShape(try EventJSON.encode(redirected), as: "hotline.intake.receipts.v1", "valid-redirected.json")
+        #expect(try Self.object(try EventJSON.encode(notAccepted))["outcome"] as? String == "not_accepted")
+    }
+
+    @Test func aReissuedReceiptIsMarkedDuplicateAndKeepsTheAnswer() throws {
+        let original = IntakeReceipt(eventID: UUID(), replyingTo: appeal, outcome: .accepted, caseID: caseID,
+                                     caseNumber: "20261009-000871", category: .complaint, issuedAt: occurredAt)
+        var republished = appeal
+        republished.eventID = "ivr-republished-0001"
+        let newID = UUID()
+        let again = original.reissued(eventID: newID, replyingTo: republished, issuedAt: occurredAt.addingTimeInterval(60))
+        #expect(again.duplicate)
+        #expect(again.eventID == newID.uuidString.lowercased())
+        #expect(again.inReplyTo.eventID == "ivr-republished-0001")
+        #expect(again.caseNumber == original.caseNumber && again.caseID == original.caseID && again.outcome == .accepted)
+        #expect(!original.duplicate)
+    }
+
+    // MARK: hotline.intake.dlq.v1
+
+    @Test func deadLettersKeepTheOriginalAndNameTheField() throws {
+        let rejection = IntakeRejection(.schemaViolation, "/caller/phone must be digits", field: "/caller/phone")
+        let value = Array(#"{"schema_version":1}"#.utf8)
+        let letter = DeadLetter(
+            eventID: UUID(), worker: "intake", rejection: rejection,
+            source: .init(topic: "hotline.intake.v1", partition: 7, offset: 104_233, timestamp: occurredAt),
+            originalKey: Array("phone:CALL-1".utf8), originalValue: value,
+            originalHeaders: [.init(key: "content-type", value: Array("application/json".utf8)), .init(key: "adapter", value: nil)],
+            deadLetteredAt: occurredAt)
+        let bytes = try EventJSON.encode(letter)
+        try expectSameShape(bytes, as: "hotline.intake.dlq.v1", "valid-schema-violation.json")
+        let json = try Self.object(bytes)
+        #expect(json["reason_code"] as? String == "schema_violation")
+        #expect(json["field"] as? String == "/caller/phone")
+        let original = try #require(json["original"] as? [String: Any])
+        #expect(original["value_base64"] as? String == Data(value).base64EncodedString())
+        #expect(original["key_base64"] as? String == Data("phone:CALL-1".utf8).base64EncodedString())
+    }
+
+    @Test func aDeadLetterWithoutKeyValueOrFieldSaysSo() throws {
+        let letter = DeadLetter(
+            eventID: UUID(), worker: "intake", rejection: IntakeRejection(.emptyValue, "The message has no value."),
+            source: .init(topic: "hotline.intake.v1", partition: 0, offset: 3312, timestamp: nil),
+            originalKey: nil, originalValue: nil, originalHeaders: [], deadLetteredAt: occurredAt)
+        let bytes = try EventJSON.encode(letter)
+        try expectSameShape(bytes, as: "hotline.intake.dlq.v1", "valid-empty-value.json")
+        let json = try Self.object(bytes)
+        #expect(json["field"] == nil)
+        let original = try #require(json["original"] as? [String: Any])
+        #expect(original["key_base64"] is NSNull)
+        #expect(original["value_base64"] as? String == "")
+        #expect((try #require(json["source"] as? [String: Any]))["timestamp"] is NSNull)
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import HotlineWorkers
+import Testing
+
+/// A worker checks its environment at start-up and names the setting that is wrong.
+@Suite struct HotlineConfigurationTests {
+    static let minimal = [
+        "KAFKA_BROKERS": "kafka-1:9092,kafka-2:9092",
+        "DATABASE_URL": "postgres://hotline@db.internal:5432/hotline",
+        "HOTLINE_DEV_MODE": "1",
+    ]
+
+    func environment(_ changes: [String: String?]) -> [String: String] {
+        var environment = Self.minimal
+        for (key, value) in changes { environment[key] = value }
+        return environment
+    }
+
+    func refusedSetting(_ changes: [String: String?]) -> String? {
+        do {
+            _ = try HotlineConfiguration.fromEnvironment(environment(changes))
+            return nil
+        } catch let error as ConfigurationError {
+            #expect(error.description.hasPrefix("\(error.setting): "))
+            #expect(!error.problem.isEmpty)
+            return error.setting
+        } catch {
+            Issue.record("unexpected error \(error)")
+            return nil
+        }
+    }
+
+    @Test func defaultsSuitTheDevStack() throws {
+        let configuration = try HotlineConfiguration.fromEnvironment(Self.minimal)
+        #expect(configuration.kafka.properties["bootstrap.servers"] == "kafka-1:9092,kafka-2:9092")
+        #expect(configuration.policyID == "changsha-2020")
+        #expect(configuration.policyDirectory == "Ops/policies")
+        #expect(configuration.routingFile == "Ops/routing/changsha.yaml")
+        #expect(configuration.clock == .system)
+        #expect(configuration.batchSize == 500)
+        #expect(configuration.maximumEventBytes == 65_536)
+    }
+
+    @Test func missingKafkaBrokersIsRefused() {
+        #expect(refusedSetting(["KAFKA_BROKERS": nil]) == "KAFKA_BROKERS")
+        #expect(refusedSetting(["KAFKA_BROKERS": "   "]) == "KAFKA_BROKERS")
+    }
+
+    @Test func missingOrMalformedDatabaseURLIsRefused() {
+        #expect(refusedSetting(["DATABASE_URL": nil]) == "DATABASE_URL")
+        #expect(refusedSetting(["DATABASE_URL": ""]) == "DATABASE_URL")
+        #expect(refusedSetting(["DATABASE_URL": "mysql://hotline@localhost/hotline"]) == "DATABASE_URL")
+        #expect(refusedSetting(["DATABASE_URL": "postgres://hotline@localhost:5432/"]) == "DATABASE_URL")
+        #expect(refusedSetting(["DATABASE_URL": "postgres://hotline@localhost/hotline?sslmode=sometimes"]) == "DATABASE_URL")
+    }
+
+    @Test func theDatabasePasswordIsMaskedInDescriptions() throws {
+        let configuration = try HotlineConfiguration.fromEnvironment(environment(["DATABASE_URL": "postgres://hotline:s3cret@db:5432/hotline"]))
+        #expect(!configuration.databaseURL.description.contains("s3cret"))
+    }
+
+    @Test(arguments: ["0", "-5", "abc", "10001", "1.5"])
+    func aBadBatchSizeIsRefused(value: String) {
+        #expect(refusedSetting(["HOTLINE_BATCH_SIZE": value]) == "HOTLINE_BATCH_SIZE")
+    }
+
+    @Test func batchSizeAndEventLimitAreRead() throws {
+        let configuration = try HotlineConfiguration.fromEnvironment(environment([
+            "HOTLINE_BATCH_SIZE": "50", "HOTLINE_MAX_EVENT_BYTES": "1048576",
+        ]))
+        #expect(configuration.batchSize == 50)
+        #expect(configuration.maximumEventBytes == 1_048_576)
+        #expect(refusedSetting(["HOTLINE_MAX_EVENT_BYTES": "100"]) == "HOTLINE_MAX_EVENT_BYTES")
+    }
+
+    @Test func clockMode() throws {
+        #expect(try HotlineConfiguration.fromEnvironment(environment(["HOTLINE_CLOCK": "simulated"])).clock == .simulated)
+        #expect(refusedSetting(["HOTLINE_CLOCK": "fast"]) == "HOTLINE_CLOCK")
+    }
+
+    @Test func kafkaPropertiesPassThrough() throws {
+        let configuration = try HotlineConfiguration.fromEnvironment(environment([
+            "HOTLINE_KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
+            "HOTLINE_KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
+        ]))
+        #expect(configuration.kafka.properties["security.protocol"] == "SASL_SSL")
+        #expect(configuration.kafka.properties["sasl.mechanism"] == "SCRAM-SHA-512")
+    }
+
+    @Test func kafkaPropertiesFile() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { Fixtures.cleanUp(directory) }
+        let file = directory.appendingPathComponent("client.properties").path
+        try "# production\nssl.ca.location = /etc/ssl/ca.pem\n\nsasl.username=hotline\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let configuration = try HotlineConfiguration.fromEnvironment(environment(["HOTLINE_KAFKA_PROPERTIES_FILE": file]))
+        #expect(configuration.kafka.properties["ssl.ca.location"] == "/etc/ssl/ca.pem")
+        #expect(configuration.kafka.properties["sasl.username"] == "hotline")
+        #expect(configuration.kafka.properties["properties.file"] == nil)
+
+        let bad = directory.appendingPathComponent("bad.properties").path
+        try "ssl.ca.location /etc/ssl/ca.pem\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        #expect(refusedSetting(["HOTLINE_KAFKA_PROPERTIES_FILE": bad]) == "HOTLINE_KAFKA_PROPERTIES_FILE")
+        #expect(refusedSetting(["HOTLINE_KAFKA_PROPERTIES_FILE": directory.appendingPathComponent("missing").path])
+            == "HOTLINE_KAFKA_PROPERTIES_FILE")
+    }
+
+    @Test(arguments: ["1", "true", "yes", "TRUE"])
+    func devModeSpellings(value: String) throws {
+        #expect(try HotlineConfiguration.fromEnvironment(environment(["HOTLINE_DEV_MODE": value])).devMode)
+    }
+
+    @Test func devModeOffNeedsKeys() {
+        #expect(refusedSetting(["HOTLINE_DEV_MODE": "0"]) == "HOTLINE_DATA_KEY")
+        #expect(refusedSetting(["HOTLINE_DEV_MODE": nil]) == "HOTLINE_DATA_KEY")
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import HotlineDomain
+import HotlineWorkers
+import Testing
+
+/// A policy with any problem is refused with the file, the key and the problem
+/// (docs/POLICY-FORMAT.md: "Unknown keys are refused").
+@Suite struct PolicyLoaderTests {
+    /// Writes a changed copy of changsha-2020.yaml as `<name>.yaml` in a fresh directory and loads it.
+    func loadChanged(
+        name: String = "changsha-2020", expectChange: Bool = true, _ change: (String) -> String
+    ) throws -> (error: PolicyFileError?, file: String) {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { Fixtures.cleanUp(directory) }
+        let file = directory.appendingPathComponent("\(name).yaml").path
+        let original = try String(contentsOfFile: Fixtures.changshaPolicyFile, encoding: .utf8)
+        let changed = change(original)
+        #expect((changed != original) == expectChange, "the change applied")
+        try changed.write(toFile: file, atomically: true, encoding: .utf8)
+        do {
+            _ = try PolicyLoader.load(file: file)
+            return (nil, file)
+        } catch let error as PolicyFileError {
+            return (error, file)
+        }
+    }
+
+    func refusal(
+        name: String = "changsha-2020", expectChange: Bool = true, _ change: (String) -> String
+    ) throws -> (keys: [String], description: String, file: String) {
+        let (error, file) = try loadChanged(name: name, expectChange: expectChange, change)
+        let refused = try #require(error, "the changed policy was accepted")
+        #expect(refused.file == file)
+        return (refused.problems.map(\.key), refused.description, file)
+    }
+
+    @Test func anUnchangedCopyLoads() throws {
+        #expect(try loadChanged(expectChange: false) { $0 }.error == nil)
+    }
+
+    @Test func anUnknownTopLevelKeyIsRefused() throws {
+        let result = try refusal { $0.replacingOccurrences(of: "format: 1\n", with: "format: 1\ncolour: blue\n") }
+        #expect(result.keys == ["colour"])
+        #expect(result.description.contains("\(result.file): colour: unknown key"))
+    }
+
+    @Test func aMisspeltNestedKeyIsRefused() throws {
+        let result = try refusal {
+            $0.replacingOccurrences(of: "    keywords: [请问, 咨询", with: "    keyword: [请问, 咨询")
+        }
+        #expect(result.keys == ["categories[0].keyword"])
+        #expect(result.description.contains(result.file))
+    }
+
+    @Test func aDefaultCategoryThatIsNotACategoryIsRefused() throws {
+        let result = try refusal { $0.replacingOccurrences(of: "default_category: help", with: "default_category: opinion") }
+        #expect(result.keys == ["default_category"])
+        #expect(result.description.contains("\(result.file): default_category:"))
+    }
+
+    @Test func anAliasToAnUnnamedCategoryIsRefused() throws {
+        let result = try refusal { $0.replacingOccurrences(of: "  other: help", with: "  other: opinion") }
+        #expect(result.keys == ["category_aliases.other"])
+    }
+
+    @Test(arguments: ["1.5", "0", "-0.2"])
+    func aSimilarityOutsideZeroToOneIsRefused(value: String) throws {
+        let result = try refusal { $0.replacingOccurrences(of: "similarity: 0.6", with: "similarity: \(value)") }
+        #expect(result.keys == ["repeat.similarity"])
+        #expect(result.description.contains("\(result.file): repeat.similarity:"))
+    }
+
+    /// Replaces the keywords of the emergency_fire rule (however many lines they take).
+    static func fireKeywords(_ text: String, with replacement: String) -> String {
+        let pattern = #"(- code: emergency_fire\n(?:      (?!keywords:).*\n)*)      keywords: \[[^\]]*\]\n"#
+        let regex = try! NSRegularExpression(pattern: pattern)
+        let range = NSRange(text.startIndex..., in: text)
+        return regex.stringByReplacingMatches(in: text, range: range, withTemplate: "$1" + replacement)
+    }
+
+    @Test func aScopeRuleWithAnEmptyKeywordListIsRefused() throws {
+        let result = try refusal { Self.fireKeywords($0, with: "      keywords: []\n") }
+        #expect(result.keys == ["scope.redirect.emergency_fire.keywords"])
+        #expect(result.description.contains("\(result.file): scope.redirect.emergency_fire.keywords:"))
+    }
+
+    @Test func aScopeRuleWithoutKeywordsIsRefused() throws {
+        let result = try refusal { Self.fireKeywords($0, with: "") }
+        // The emergency_fire rule has no keywords key at all. (The decoder's
+        // path reads "scope.redirect.[1].keywords"; the unknown-key check writes "categories[0].keyword".)
+        #expect(result.keys.count == 1)
+        let key = try #require(result.keys.first)
+        #expect(key.hasPrefix("scope.redirect") && key.contains("[") && key.hasSuffix("keywords"), "\(key)")
+        #expect(result.description.contains(result.file))
+    }
+
+    @Test func aRedirectWithoutDestinationIsRefused() throws {
+        let result = try refusal { $0.replacingOccurrences(of: "      to: \"119\"\n", with: "") }
+        #expect(result.keys == ["scope.redirect.emergency_fire.to"])
+    }
+
+    @Test func aScopeCodeUsedTwiceIsRefused() throws {
+        let result = try refusal { $0.replacingOccurrences(of: "- code: emergency_medical", with: "- code: emergency_fire") }
+        #expect(result.keys == ["scope.redirect.emergency_fire"])
+    }
+
+    @Test func anUnknownCategoryCodeIsRefused() throws {
+        let result = try refusal { $0.replacingOccurrences(of: "  - code: praise\n", with: "  - code: compliment\n") }
+        #expect(result.keys.first?.hasPrefix("categories") == true)
+    }
+
+    @Test func aPolicyIDThatDoesNotMatchTheFileNameIsRefused() throws {
+        let result = try refusal(name: "changsha-2021", expectChange: false) { $0 }
+        #expect(result.keys == ["policy"])
+        #expect(result.description.contains("changsha-2021"))
+    }
+
+    @Test func aMissingFileIsRefusedNamingIt() throws {
+        do {
+            _ = try PolicyLoader.load(id: "no-such-policy", directory: "/nonexistent")
+            Issue.record("a missing policy file loaded")
+        } catch let error as PolicyFileError {
+            #expect(error.file == "/nonexistent/no-such-policy.yaml")
+            #expect(error.description.contains("HOTLINE_POLICY"))
+        }
+    }
+
+    @Test func loadByIDFindsTheShippedPolicy() throws {
+        let policy = try PolicyLoader.load(id: "changsha-2020", directory: Repository.path("Ops/policies"))
+        #expect(policy.title == "长沙市12345政务热线运行管理办法")
+        #expect(policy.version == "2020.1")
+    }
+}

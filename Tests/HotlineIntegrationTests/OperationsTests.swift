@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+
+/// What an adapter author and an operator see: kcat works against the dev broker,
+/// migrations are safe to repeat, bad configuration is refused in one line.
+@Suite(.serialized)
+struct OperationsTests {
+    /// The README's adapter example: publish with `kcat -P`, read the receipt with
+    /// `kcat -C`, tail the lifecycle topic with `hotline tail`.
+    @Test func kcatPublishesAnAppealAndReadsItsReceipt() async throws {
+        try await TestStack.with { stack in
+            for worker in ["intake", "dispatch", "relay"] { try stack.startWorker(worker) }
+            let event = #"{"schema_version":1,"event_id":"kcat-evt-0001","channel":"web","external_id":"WEB-7001","received_at":"2026-10-09T10:15:00+08:00","caller":{"phone":"13700001111"},"content":"小区路灯坏了一个多月，晚上出行很不安全，希望尽快修复。","area_code":"430104"}"#
+            _ = try stack.runTool("/usr/bin/kcat", ["-P", "-b", stack.kafkaBrokers, "-t", "hotline.intake.v1", "-K", "\t"],
+                                  input: Data("web:WEB-7001\t\(event)\n".utf8))
+            try await stack.waitForPipeline(messages: 1)
+            let receipts = try stack.runTool("/usr/bin/kcat", ["-C", "-b", stack.kafkaBrokers, "-t", "hotline.intake.receipts.v1", "-e", "-q", "-f", "%k\t%s\n"])
+            let line = try #require(receipts.split(separator: "\n").first)
+            #expect(line.hasPrefix("web:WEB-7001\t"), "the receipt is keyed like the intake event")
+            #expect(line.contains(#""outcome":"accepted""#))
+            let tail = try stack.run(["tail", "hotline.cases.v1", "--max", "2", "--idle-timeout", "15"]).output
+            #expect(tail.contains("case.accepted"))
+            #expect(tail.contains("case.dispatched") || tail.contains("case.dispatch_pending"))
+        }
+    }
+
+    /// `hotline migrate` twice at once, then again: every migration applied once.
+    @Test func migrateIsIdempotentAndSafeWhenRunConcurrently() async throws {
+        try await TestStack.with { stack in
+            let before = try await stack.count("SELECT count(*) FROM schema_migrations")
+            async let first = Task.detached { try stack.run(["migrate"]) }.value
+            async let second = Task.detached { try stack.run(["migrate"]) }.value
+            _ = try await (first, second)
+            #expect(try await stack.count("SELECT count(*) FROM schema_migrations") == before)
+            #expect(try stack.run(["migrate"]).output.contains("up to date"))
+        }
+    }
+
+    /// Outside dev mode a worker refuses to start without the data key, in one line
+    /// naming the setting, with a non-zero exit code.
+    @Test func workerRefusesToStartWithoutItsKey() async throws {
+        try await TestStack.with { stack in
+            let result = try stack.run(["worker", "intake"], extraEnvironment: ["HOTLINE_DATA_KEY": ""], expectSuccess: false)
+            #expect(result.status != 0)
+            #expect(result.output.contains("HOTLINE_DATA_KEY"))
+            #expect(result.output.split(separator: "\n").count == 1)
+            let badPolicy = try stack.run(["worker", "intake"], extraEnvironment: ["HOTLINE_POLICY": "no-such-city"], expectSuccess: false)
+            #expect(badPolicy.status != 0)
+            #expect(badPolicy.output.contains("no-such-city"))
+        }
+    }
+
+    /// SIGTERM: the worker finishes, leaves the group and exits 0.
+    @Test func workersStopGracefullyOnSigterm() async throws {
+        try await TestStack.with { stack in
+            for worker in ["intake", "dispatch", "relay"] { try stack.startWorker(worker) }
+            try stack.publish((1...50).map { IntakeEvents.appeal($0) })
+            try await stack.waitForPipeline(messages: 50)
+            for worker in ["intake", "dispatch", "relay"] {
+                #expect(stack.terminate(worker) == 0, "\(worker) exits 0 on SIGTERM")
+            }
+        }
+    }
+}

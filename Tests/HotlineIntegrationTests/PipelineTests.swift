@@ -1,0 +1,157 @@
+import Foundation
+import HotlineKafka
+import PostgresNIO
+import Testing
+
+/// The foundation's promises, checked with PostgreSQL, the dev broker and the real
+/// worker processes.
+@Suite(.serialized)
+struct PipelineTests {
+    /// N valid appeals, duplicates of both kinds, and one bad message of every kind:
+    /// exactly one case per appeal, one receipt per valid message, one dead letter
+    /// per bad one, one current lead assignment (or a manual-queue entry) per case.
+    @Test func publishedEventsBecomeExactlyTheExpectedCasesReceiptsAndDeadLetters() async throws {
+        try await TestStack.with { stack in
+            for worker in ["intake", "dispatch", "relay"] { try stack.startWorker(worker) }
+            let appeals = (1...150).map { IntakeEvents.appeal($0) }
+            let exactRepublish = appeals.prefix(10).map { $0 }
+            let newEventIDs = (1...5).map { IntakeEvents.appeal($0, eventID: String(format: "evt-again-%06d", $0)) }
+            let invalid = IntakeEvents.invalid.map(\.0)
+            let all = appeals + exactRepublish + newEventIDs + invalid
+            try stack.publish(all)
+            try await stack.waitForPipeline(messages: all.count)
+
+            #expect(try await stack.count("SELECT count(*) FROM cases") == 150)
+            #expect(try await stack.count("SELECT count(*) FROM intake_requests") == 150)
+            #expect(try await stack.count("SELECT sum(times_received)::bigint FROM intake_requests") == 165)
+            let deadLetters = try await stack.pairs("SELECT reason_code, count(*) FROM dead_letters GROUP BY 1")
+            var expected: [String: Int64] = [:]
+            for (_, reason) in IntakeEvents.invalid { expected[reason, default: 0] += 1 }
+            #expect(deadLetters == expected)
+            #expect(try await stack.count(
+                """
+                SELECT count(*) FROM cases c WHERE
+                  (SELECT count(*) FROM assignments a WHERE a.case_id = c.id AND a.current AND a.role = 'lead') +
+                  (SELECT count(*) FROM manual_dispatch_queue q WHERE q.case_id = c.id AND q.resolved_at IS NULL) <> 1
+                """) == 0)
+            #expect(try await stack.count("SELECT count(*) FROM case_history WHERE action = 'accepted'") == 150)
+
+            let receipts = try await stack.readTopic("hotline.intake.receipts.v1", expected: 165)
+            #expect(receipts.count == 165)
+            let decoded = try receipts.map { try JSONSerialization.jsonObject(with: Data($0.value ?? [])) as! [String: Any] }
+            #expect(decoded.filter { $0["duplicate"] as? Bool == true }.count == 15)
+            let numbersByKey = Dictionary(grouping: zip(receipts, decoded), by: { String(decoding: $0.0.key ?? [], as: UTF8.self) })
+                .mapValues { Set($0.compactMap { $0.1["case_number"] as? String }) }
+            #expect(numbersByKey.count == 150)
+            #expect(numbersByKey.values.allSatisfy { $0.count == 1 }, "a re-published appeal got the same case number")
+
+            let letters = try await stack.readTopic("hotline.intake.dlq.v1", expected: invalid.count)
+            #expect(letters.count == invalid.count)
+            let originals = Set(letters.compactMap { letter -> String? in
+                guard let object = try? JSONSerialization.jsonObject(with: Data(letter.value ?? [])) as? [String: Any],
+                      let original = object["original"] as? [String: Any] else { return nil }
+                return original["value_base64"] as? String
+            })
+            #expect(originals.contains(Data([0xFF, 0xFE, 0x7B, 0x7D]).base64EncodedString()), "dead letters keep the original bytes")
+        }
+    }
+
+    /// kill -9 of intake and dispatch in the middle of the stream, then restart:
+    /// the final state is the same as without the crash.
+    @Test func killingWorkersMidStreamLosesAndDoublesNothing() async throws {
+        try await TestStack.with { stack in
+            for worker in ["intake", "dispatch", "relay"] { try stack.startWorker(worker) }
+            let appeals = (1...400).map { IntakeEvents.appeal($0, area: $0 % 5 == 0 ? nil : "430104") }
+            try stack.publish(appeals)
+            try await stack.waitUntil("some cases exist") { try await stack.count("SELECT count(*) FROM cases") >= 40 }
+            stack.kill9("intake")
+            stack.kill9("dispatch")
+            stack.kill9("relay")
+            let atCrash = try await stack.count("SELECT count(*) FROM cases")
+            for worker in ["intake", "dispatch", "relay"] { try stack.startWorker(worker) }
+            try await stack.waitForPipeline(messages: 400)
+            #expect(atCrash < 400, "the crash happened mid-stream")
+            #expect(try await stack.count("SELECT count(*) FROM cases") == 400)
+            #expect(try await stack.count("SELECT sum(times_received)::bigint FROM intake_requests") == 400)
+            #expect(try await stack.count("SELECT count(*) FROM assignments WHERE current AND role = 'lead'")
+                + (try await stack.count("SELECT count(*) FROM manual_dispatch_queue")) == 400)
+            #expect(try await stack.count("SELECT count(*) FROM case_history WHERE action IN ('dispatched', 'queued_for_manual_dispatch')") == 400)
+            let caseEvents = try await stack.readTopic("hotline.cases.v1", expected: 800)
+            let types = caseEvents.compactMap { message -> String? in
+                (try? JSONSerialization.jsonObject(with: Data(message.value ?? [])) as? [String: Any])?["event_id"] as? String
+            }
+            #expect(Set(types).count == 800, "every case has one accepted and one dispatch event (republished duplicates share an event_id)")
+        }
+    }
+
+    /// Two intake instances in one consumer group share the partitions and give the
+    /// same result as one.
+    @Test func twoIntakeInstancesGiveTheSameResult() async throws {
+        try await TestStack.with { stack in
+            try stack.startWorker("intake", id: "intake-1")
+            try stack.startWorker("intake", id: "intake-2")
+            try stack.startWorker("dispatch")
+            try stack.startWorker("relay")
+            let appeals = (1...300).map { IntakeEvents.appeal($0) }
+            try stack.publish(appeals + appeals.prefix(30))
+            try await stack.waitForPipeline(messages: 330)
+            #expect(try await stack.count("SELECT count(*) FROM cases") == 300)
+            #expect(try await stack.count("SELECT count(DISTINCT case_number) FROM cases") == 300)
+            #expect(try await stack.count("SELECT count(*) FROM assignments WHERE current AND role = 'lead'")
+                + (try await stack.count("SELECT count(*) FROM manual_dispatch_queue")) == 300)
+            #expect(try await stack.count("SELECT count(*) FROM processed_events WHERE consumer = 'intake'") == 300)
+        }
+    }
+
+    /// A repeat appeal of the same caller about an open case is linked to it as an
+    /// urge (鄂尔多斯 第十八条（四）"对已经受理，尚在办理期限内的重复来电…视情况催办"), not opened again.
+    @Test func repeatAppealOfAnOpenCaseBecomesAnUrge() async throws {
+        try await TestStack.with { stack in
+            for worker in ["intake", "dispatch", "relay"] { try stack.startWorker(worker) }
+            try stack.publish([IntakeEvents.appeal(1, phone: "13912345678")])
+            try await stack.waitForPipeline(messages: 1)
+            var repeatAppeal = IntakeEvents.appeal(2, phone: "139-1234-5678")
+            if case var .object(value) = repeatAppeal.value, case let .object(original) = IntakeEvents.appeal(1).value,
+               case let .string(content) = original["content"] {
+                value["content"] = .string("再次反映：" + content)
+                repeatAppeal.value = .object(value)
+            }
+            try stack.publish([repeatAppeal])
+            try await stack.waitForPipeline(messages: 2)
+            #expect(try await stack.count("SELECT count(*) FROM cases") == 1)
+            #expect(try await stack.count("SELECT urge_count::bigint FROM cases") == 1)
+            #expect(try await stack.count("SELECT count(*) FROM intake_requests WHERE outcome = 'merged'") == 1)
+        }
+    }
+
+    /// Callers' personal data is sealed at rest and never on a lifecycle topic.
+    @Test func personalDataIsEncryptedAndNeverOnLifecycleTopics() async throws {
+        try await TestStack.with { stack in
+            for worker in ["intake", "dispatch", "relay"] { try stack.startWorker(worker) }
+            try stack.publish((1...5).map { IntakeEvents.appeal($0) })
+            try await stack.waitForPipeline(messages: 5)
+            #expect(try await stack.count("SELECT count(*) FROM cases WHERE position('13900000001'::bytea in caller_sealed) > 0") == 0)
+            #expect(try await stack.count("SELECT count(*) FROM cases WHERE caller_key_id = 'test1'") == 5)
+            let events = try await stack.readTopic("hotline.cases.v1", expected: 10)
+            let text = events.map { String(decoding: $0.value ?? [], as: UTF8.self) }.joined()
+            #expect(!text.contains("1390000000"), "no phone number on hotline.cases.v1")
+            #expect(!text.contains("测试来电人"), "no caller name on hotline.cases.v1")
+        }
+    }
+
+    /// The history is append-only: PostgreSQL refuses to change or delete a row.
+    @Test func caseHistoryIsAppendOnly() async throws {
+        try await TestStack.with { stack in
+            for worker in ["intake", "dispatch", "relay"] { try stack.startWorker(worker) }
+            try stack.publish([IntakeEvents.appeal(1)])
+            try await stack.waitForPipeline(messages: 1)
+            await #expect(throws: (any Error).self) {
+                try await stack.client.query("UPDATE case_history SET actor = 'someone else'", logger: stack.logger)
+            }
+            await #expect(throws: (any Error).self) {
+                try await stack.client.query("DELETE FROM case_history", logger: stack.logger)
+            }
+            #expect(try await stack.count("SELECT count(*) FROM case_history") == 2)
+        }
+    }
+}

@@ -1,0 +1,274 @@
+import Foundation
+import HotlineKafka
+import Logging
+import PostgresNIO
+import Testing
+
+/// What `Ops/dev test` hands the integration tests: a running PostgreSQL server,
+/// the built `hotline` executable and the repository root.
+enum TestEnvironment {
+    struct Values {
+        var postgresAdminURL: String
+        var executable: String
+        var root: String
+    }
+
+    static func require() throws -> Values {
+        let environment = ProcessInfo.processInfo.environment
+        guard let url = environment["HOTLINE_TEST_PG_URL"], let executable = environment["HOTLINE_BIN"],
+              let root = environment["HOTLINE_ROOT"]
+        else {
+            throw StackError("integration tests need HOTLINE_TEST_PG_URL, HOTLINE_BIN and HOTLINE_ROOT: run them with Ops/dev test")
+        }
+        return Values(postgresAdminURL: url, executable: executable, root: root)
+    }
+}
+
+struct StackError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// One test's private system: a fresh database on the shared PostgreSQL server, its
+/// own dev broker, and real worker processes started and killed on demand.
+final class TestStack: @unchecked Sendable {
+    let values: TestEnvironment.Values
+    let databaseName: String
+    let databaseURL: String
+    let directory: URL
+    private(set) var kafkaBrokers = ""
+    private var processes: [String: Process] = [:]
+    let client: PostgresClient
+    private var clientTask: Task<Void, Never>?
+    let logger = Logger(label: "test")
+
+    /// Test keys: fixed, so every process of the test can read what another sealed.
+    static let keys = [
+        "HOTLINE_DATA_KEY": "test1:" + Data(repeating: 7, count: 32).base64EncodedString(),
+        "HOTLINE_INDEX_KEY": Data(repeating: 9, count: 32).base64EncodedString(),
+    ]
+
+    private init(values: TestEnvironment.Values) throws {
+        self.values = values
+        databaseName = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        guard let admin = URLComponents(string: values.postgresAdminURL) else { throw StackError("bad HOTLINE_TEST_PG_URL") }
+        var url = admin
+        url.path = "/" + databaseName
+        databaseURL = url.string!
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("hotline-\(databaseName)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        client = PostgresClient(configuration: try Self.configuration(databaseURL), backgroundLogger: logger)
+    }
+
+    static func configuration(_ url: String) throws -> PostgresClient.Configuration {
+        guard let components = URLComponents(string: url), let host = components.host else { throw StackError("bad url \(url)") }
+        return .init(host: host, port: components.port ?? 5432, username: components.user ?? "hotline", password: nil,
+                     database: String(components.path.dropFirst()), tls: .disable)
+    }
+
+    /// Runs `body` with a fresh stack (database migrated, broker up, no workers yet)
+    /// and tears everything down afterwards, also when the test fails.
+    static func with<T>(_ body: (TestStack) async throws -> T) async throws -> T {
+        let stack = try TestStack(values: try TestEnvironment.require())
+        try await stack.createDatabase()
+        stack.clientTask = Task { [client = stack.client] in await client.run() }
+        do {
+            try await stack.startBroker()
+            try stack.run(["migrate"])
+            let result = try await body(stack)
+            await stack.tearDown()
+            return result
+        } catch {
+            stack.dumpLogs()
+            await stack.tearDown()
+            throw error
+        }
+    }
+
+    private func createDatabase() async throws {
+        let admin = PostgresClient(configuration: try Self.configuration(values.postgresAdminURL), backgroundLogger: logger)
+        let task = Task { await admin.run() }
+        defer { task.cancel() }
+        try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(databaseName)"), logger: logger)
+    }
+
+    private func dropDatabase() async {
+        guard let admin = try? PostgresClient(configuration: Self.configuration(values.postgresAdminURL), backgroundLogger: logger) else { return }
+        let task = Task { await admin.run() }
+        defer { task.cancel() }
+        _ = try? await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(databaseName) WITH (FORCE)"), logger: logger)
+    }
+
+    var environment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("HOTLINE_") }
+        environment.merge(Self.keys) { $1 }
+        environment["KAFKA_BROKERS"] = kafkaBrokers
+        environment["DATABASE_URL"] = databaseURL
+        environment["HOTLINE_POLICY_DIR"] = values.root + "/Ops/policies"
+        environment["HOTLINE_ROUTING_FILE"] = values.root + "/Ops/routing/changsha.yaml"
+        environment["HOTLINE_LOG_LEVEL"] = "info"
+        return environment
+    }
+
+    private func startBroker() async throws {
+        let bootstrap = directory.appendingPathComponent("bootstrap").path
+        try launch("broker", ["dev-broker", "--topics", values.root + "/Topics", "--bootstrap-file", bootstrap])
+        try await waitUntil(timeout: .seconds(20), "the dev broker writes its bootstrap file") {
+            FileManager.default.fileExists(atPath: bootstrap)
+        }
+        kafkaBrokers = try String(contentsOfFile: bootstrap, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Starts `hotline worker NAME` as its own process, named `id` for later kills.
+    func startWorker(_ name: String, id: String? = nil, extraEnvironment: [String: String] = [:]) throws {
+        try launch(id ?? name, ["worker", name], extraEnvironment: extraEnvironment)
+    }
+
+    private func launch(_ id: String, _ arguments: [String], extraEnvironment: [String: String] = [:]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: values.executable)
+        process.arguments = arguments
+        process.environment = environment.merging(extraEnvironment) { $1 }
+        process.currentDirectoryURL = URL(fileURLWithPath: values.root)
+        let log = directory.appendingPathComponent("\(id).log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        handle.seekToEndOfFile()
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        processes[id] = process
+    }
+
+    /// kill -9: no shutdown handler runs, nothing is committed that was not already.
+    func kill9(_ id: String) {
+        guard let process = processes.removeValue(forKey: id) else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM and wait; returns the exit status.
+    @discardableResult
+    func terminate(_ id: String) -> Int32 {
+        guard let process = processes.removeValue(forKey: id) else { return -1 }
+        process.terminate()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    func isRunning(_ id: String) -> Bool { processes[id]?.isRunning ?? false }
+
+    /// Runs a short `hotline` command to completion; throws with its output if it fails.
+    @discardableResult
+    func run(_ arguments: [String], extraEnvironment: [String: String] = [:], expectSuccess: Bool = true) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: values.executable)
+        process.arguments = arguments
+        process.environment = environment.merging(extraEnvironment) { $1 }
+        process.currentDirectoryURL = URL(fileURLWithPath: values.root)
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let output = String(decoding: data, as: UTF8.self)
+        if expectSuccess && process.terminationStatus != 0 {
+            throw StackError("hotline \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(output)")
+        }
+        return (process.terminationStatus, output)
+    }
+
+    /// Runs any program (kcat) to completion with optional standard input.
+    func runTool(_ path: String, _ arguments: [String], input: Data? = nil) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        let inputPipe = Pipe()
+        process.standardInput = inputPipe
+        try process.run()
+        if let input { inputPipe.fileHandleForWriting.write(input) }
+        try inputPipe.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw StackError("\(path) \(arguments) exited \(process.terminationStatus)") }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Writes fixture lines to a file and publishes them with `hotline publish`.
+    func publish(_ lines: [FixtureLine], wave: Int? = nil) throws {
+        let file = directory.appendingPathComponent("publish-\(UUID().uuidString).jsonl")
+        try Data(lines.map(\.jsonLine).joined(separator: "\n").utf8).write(to: file)
+        try run(["publish", file.path] + (wave.map { ["--wave", "\($0)"] } ?? []))
+    }
+
+    func waitUntil(timeout: Duration = .seconds(90), _ what: String, _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw StackError("timed out waiting until \(what)")
+    }
+
+    func count(_ query: PostgresQuery) async throws -> Int64 {
+        for try await value in try await client.query(query, logger: logger).decode(Int64.self) { return value }
+        return 0
+    }
+
+    func pairs(_ query: PostgresQuery) async throws -> [String: Int64] {
+        var result: [String: Int64] = [:]
+        for try await (key, value) in try await client.query(query, logger: logger).decode((String, Int64).self) {
+            result[key] = value
+        }
+        return result
+    }
+
+    /// Waits until `messages` intake messages were answered or dead-lettered, the
+    /// outbox is empty and no case waits for dispatch.
+    func waitForPipeline(messages: Int, timeout: Duration = .seconds(120)) async throws {
+        try await waitUntil(timeout: timeout, "\(messages) intake messages are fully processed") {
+            let answered = try await count("SELECT coalesce(sum(times_received), 0)::bigint FROM intake_requests")
+            let dead = try await count("SELECT count(*) FROM dead_letters")
+            let outbox = try await count("SELECT count(*) FROM outbox")
+            let waiting = try await count("SELECT count(*) FROM cases WHERE status = 'accepted'")
+            return answered + dead >= messages && outbox == 0 && waiting == 0
+        }
+    }
+
+    /// Reads a topic from the beginning until `expected` messages arrived (or the
+    /// timeout) with the project's own consumer.
+    func readTopic(_ topic: String, expected: Int, timeout: Duration = .seconds(60)) async throws -> [ConsumedMessage] {
+        let consumer = try KafkaConsumer(
+            configuration: KafkaConfiguration(bootstrapServers: kafkaBrokers), groupID: "test-reader-\(UUID().uuidString)",
+            topics: [topic], logger: logger)
+        var messages: [ConsumedMessage] = []
+        let deadline = ContinuousClock.now + timeout
+        while messages.count < expected && ContinuousClock.now < deadline {
+            // The first group join on the dev broker takes a few seconds.
+            messages += await consumer.nextBatch(maxMessages: 1000, timeout: messages.isEmpty ? .seconds(20) : .seconds(3))
+            if !messages.isEmpty && messages.count < expected && ContinuousClock.now >= deadline { break }
+        }
+        consumer.stopFetching()
+        await consumer.close()
+        return messages
+    }
+
+    private func tearDown() async {
+        for id in processes.keys.sorted() where id != "broker" { terminate(id) }
+        terminate("broker")
+        clientTask?.cancel()
+        await dropDatabase()
+    }
+
+    private func dumpLogs() {
+        guard let files = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
+        for file in files.sorted() where file.hasSuffix(".log") {
+            let text = (try? String(contentsOfFile: directory.appendingPathComponent(file).path, encoding: .utf8)) ?? ""
+            print("──── \(file) (last lines)\n" + text.split(separator: "\n").suffix(25).joined(separator: "\n"))
+        }
+    }
+}
