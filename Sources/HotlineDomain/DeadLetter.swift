@@ -56,6 +56,10 @@ public struct DeadLetter: Sendable, Encodable, Equatable {
     public var originalValue: [UInt8]
     public var originalHeaders: [Header]
     public var deadLetteredAt: Date
+    /// The original value's size; only its first `keptBytes` are carried, so a dead
+    /// letter of a huge message still fits in a Kafka message (base64 grows it by a third).
+    public var originalSize: Int
+    public static let keptBytes = 256 * 1024
 
     public init(
         eventID: UUID, worker: String, rejection: IntakeRejection, source: Source,
@@ -66,7 +70,8 @@ public struct DeadLetter: Sendable, Encodable, Equatable {
         self.rejection = rejection
         self.source = source
         self.originalKey = originalKey
-        self.originalValue = originalValue ?? []
+        self.originalSize = originalValue?.count ?? 0
+        self.originalValue = Array((originalValue ?? []).prefix(Self.keptBytes))
         self.originalHeaders = originalHeaders
         self.deadLetteredAt = deadLetteredAt
     }
@@ -80,7 +85,8 @@ public struct DeadLetter: Sendable, Encodable, Equatable {
     }
 
     enum OriginalKeys: String, CodingKey {
-        case headers
+        case headers, truncated
+        case sizeBytes = "size_bytes"
         case keyBase64 = "key_base64"
         case valueBase64 = "value_base64"
     }
@@ -98,6 +104,8 @@ public struct DeadLetter: Sendable, Encodable, Equatable {
         try original.encode(originalKey.map { Data($0).base64EncodedString() }, forKey: .keyBase64)
         try original.encode(Data(originalValue).base64EncodedString(), forKey: .valueBase64)
         try original.encode(originalHeaders, forKey: .headers)
+        try original.encode(originalSize, forKey: .sizeBytes)
+        try original.encode(originalSize > originalValue.count, forKey: .truncated)
         try container.encode(RFC3339.format(deadLetteredAt), forKey: .deadLetteredAt)
     }
 }

@@ -67,3 +67,29 @@ public enum DispatchStore {
             "UPDATE cases SET status = 'awaiting_manual_dispatch' WHERE id = \(caseID)", logger: logger)
     }
 }
+
+/// A case waiting in the manual-dispatch queue, as a dispatcher sees it.
+public struct ManualQueueEntry: Sendable {
+    public var caseNumber: String
+    public var category: String
+    public var areaCode: String?
+    public var subject: String?
+    public var queuedAt: Date
+}
+
+extension DispatchStore {
+    /// Unresolved entries of the manual-dispatch queue, oldest first.
+    public static func manualQueue(client: PostgresClient, logger: Logger) async throws -> [ManualQueueEntry] {
+        let rows = try await client.query(
+            """
+            SELECT c.case_number, c.category, c.area_code, c.subject, q.queued_at
+            FROM manual_dispatch_queue q JOIN cases c ON c.id = q.case_id
+            WHERE q.resolved_at IS NULL ORDER BY q.queued_at, c.case_number
+            """, logger: logger)
+        var entries: [ManualQueueEntry] = []
+        for try await (number, category, area, subject, queuedAt) in rows.decode((String, String, String?, String?, Date).self) {
+            entries.append(ManualQueueEntry(caseNumber: number, category: category, areaCode: area, subject: subject, queuedAt: queuedAt))
+        }
+        return entries
+    }
+}

@@ -171,4 +171,22 @@ import Testing
         #expect(original["value_base64"] as? String == "")
         #expect((try #require(json["source"] as? [String: Any]))["timestamp"] is NSNull)
     }
+
+    /// A dead letter of a huge message must itself fit in a Kafka message: only the
+    /// first 256 KiB of the original travel, and the letter says how big it was.
+    @Test func aHugeOriginalIsTruncatedAndSaysSo() throws {
+        let value = Array(repeating: UInt8(ascii: "x"), count: 1_000_000)
+        let letter = DeadLetter(
+            eventID: UUID(), worker: "intake", rejection: IntakeRejection(.tooLarge, "too large"),
+            source: .init(topic: "hotline.intake.v1", partition: 0, offset: 1, timestamp: nil),
+            originalKey: nil, originalValue: value, originalHeaders: [], deadLetteredAt: occurredAt)
+        let bytes = try EventJSON.encode(letter)
+        #expect(bytes.count < 400_000)
+        let original = try #require(try Self.object(bytes)["original"] as? [String: Any])
+        #expect(original["truncated"] as? Bool == true)
+        #expect(original["size_bytes"] as? Int == 1_000_000)
+        let text = try #require(original["value_base64"] as? String)
+        let kept = try #require(Data(base64Encoded: text))
+        #expect(kept.count == 262_144)
+    }
 }
