@@ -43,11 +43,8 @@ public struct DispatchHandler: BatchHandler {
             return
         }
         guard envelope.type == "case.accepted" else { return }
-        var log = logger
-        log[metadataKey: "event_id"] = "\(envelope.eventID)"
-        log[metadataKey: "case_id"] = "\(envelope.caseID)"
-        log[metadataKey: "partition"] = "\(message.partition)"
-        log[metadataKey: "offset"] = "\(message.offset)"
+        var log = logger.forEvent(envelope.eventID, in: message)
+        log[metadataKey: "case_id"] = "\(envelope.caseID.uuidString.lowercased())"
 
         let first = try await ProcessedEventStore.record(
             consumer: name, eventID: envelope.eventID, topic: message.topic, partition: message.partition,

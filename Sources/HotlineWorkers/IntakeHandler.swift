@@ -38,11 +38,7 @@ public struct IntakeHandler: BatchHandler {
         case let .success(decoded):
             event = decoded
         }
-        var log = logger
-        log[metadataKey: "event_id"] = "\(event.eventID)"
-        log[metadataKey: "topic"] = "\(message.topic)"
-        log[metadataKey: "partition"] = "\(message.partition)"
-        log[metadataKey: "offset"] = "\(message.offset)"
+        let log = logger.forEvent(event.eventID, in: message)
 
         let first = try await ProcessedEventStore.record(
             consumer: name, eventID: event.eventID, topic: message.topic, partition: message.partition,
@@ -101,7 +97,7 @@ public struct IntakeHandler: BatchHandler {
             try await record(event, receipt, keepContent: false, now: now, connection: connection, logger: log)
             outbox.append(try receiptMessage(receipt, key: receiptKey))
             outbox.append(try caseMessage(lifecycle))
-            log.info("accepted a case", metadata: ["case_id": "\(caseID)", "case_number": "\(caseNumber)", "category": "\(category.rawValue)"])
+            log.info("accepted a case", metadata: ["case_id": "\(caseID.uuidString.lowercased())", "case_number": "\(caseNumber)", "category": "\(category.rawValue)"])
 
         case let .merge(open, category):
             // 鄂尔多斯 第十八条（四）: a repeat call about a case still being handled is
@@ -122,7 +118,7 @@ public struct IntakeHandler: BatchHandler {
             outbox.append(try caseMessage(CaseEvent(
                 eventID: UUID(), caseID: open.caseID, caseNumber: open.caseNumber, occurredAt: now, policy: policyRef,
                 body: .urged(urgeCount: urgeCount, channel: event.channel, basis: basis))))
-            log.info("linked a repeat appeal", metadata: ["case_id": "\(open.caseID)", "category": "\(category.rawValue)", "urge_count": "\(urgeCount)"])
+            log.info("linked a repeat appeal", metadata: ["case_id": "\(open.caseID.uuidString.lowercased())", "category": "\(category.rawValue)", "urge_count": "\(urgeCount)"])
 
         case let .redirect(rule), let .notAccept(rule):
             let redirected = rule.to != nil && policy.scope.redirect.contains(rule)

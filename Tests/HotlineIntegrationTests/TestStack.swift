@@ -40,7 +40,12 @@ final class TestStack: @unchecked Sendable {
     private var processes: [String: Process] = [:]
     let client: PostgresClient
     private var clientTask: Task<Void, Never>?
-    let logger = Logger(label: "test")
+    /// Quiet: the workers' own logs are in each test's folder and printed on failure.
+    let logger: Logger = {
+        var logger = Logger(label: "test")
+        logger.logLevel = .error
+        return logger
+    }()
 
     /// Test keys: fixed, so every process of the test can read what another sealed.
     static let keys = [
