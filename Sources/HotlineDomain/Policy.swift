@@ -13,9 +13,18 @@ public struct Policy: Sendable, Decodable, Equatable {
     public var categoryAliases: [CategoryCode: CategoryCode]
     public var scope: ScopeRules
     public var `repeat`: RepeatRule
+    /// The working-day calendar the limits count in (`Ops/calendars/<calendar>-<year>.yaml`).
+    public var calendar: String
+    /// Time limits by obligation name (see `Obligation`).
+    public var limits: [String: ObligationRule]
+
+    /// How a case can reach a unit, as `by_source` limits name it: leader-assigned
+    /// (兰溪 四.3 领导批办), assigned by the centre (交办), transferred from the provincial
+    /// platform, exposed by the media.
+    public static let caseSources: Set<String> = ["leader", "assigned", "provincial", "media"]
 
     enum CodingKeys: String, CodingKey {
-        case format, policy, version, title, jurisdiction, seed, categories, scope, `repeat`
+        case format, policy, version, title, jurisdiction, seed, categories, scope, `repeat`, calendar, limits
         case defaultCategory = "default_category"
         case categoryAliases = "category_aliases"
     }
@@ -40,6 +49,13 @@ public struct Policy: Sendable, Decodable, Equatable {
         })
         scope = try container.decode(ScopeRules.self, forKey: .scope)
         `repeat` = try container.decode(RepeatRule.self, forKey: .repeat)
+        calendar = try container.decode(String.self, forKey: .calendar)
+        limits = try container.decode([String: ObligationRule].self, forKey: .limits)
+    }
+
+    /// The rule for an obligation, or nil when the policy sets none.
+    public func rule(for obligation: Obligation) -> ObligationRule? {
+        limits[obligation.rawValue]
     }
 
     public struct CategoryRule: Sendable, Decodable, Equatable {
@@ -103,8 +119,40 @@ public struct Policy: Sendable, Decodable, Equatable {
         for rule in scope.redirect where (rule.to ?? "").isEmpty {
             problems.append(.init(key: "scope.redirect.\(rule.code).to", problem: "must name where the caller is sent"))
         }
+        problems += limitProblems(categories: Set(codes.map(\.rawValue)))
         if !(`repeat`.similarity > 0 && `repeat`.similarity <= 1) {
             problems.append(.init(key: "repeat.similarity", problem: "must be in (0, 1], found \(`repeat`.similarity)"))
+        }
+        return problems
+    }
+}
+
+extension Policy {
+    fileprivate func limitProblems(categories: Set<String>) -> [PolicyProblem] {
+        var problems: [PolicyProblem] = []
+        if calendar.isEmpty { problems.append(.init(key: "calendar", problem: "must name a calendar, e.g. cn")) }
+        for obligation in Obligation.allCases where limits[obligation.rawValue] == nil {
+            problems.append(.init(key: "limits.\(obligation.rawValue)", problem: "is missing; every policy sets all of \(Obligation.allCases.map(\.rawValue).joined(separator: ", "))"))
+        }
+        for (name, rule) in limits.sorted(by: { $0.key < $1.key }) {
+            let key = "limits.\(name)"
+            guard Obligation(rawValue: name) != nil else {
+                problems.append(.init(key: key, problem: "unknown obligation; known: \(Obligation.allCases.map(\.rawValue).joined(separator: ", "))"))
+                continue
+            }
+            if rule.article.isEmpty { problems.append(.init(key: "\(key).article", problem: "must quote the article")) }
+            if let from = rule.from, !["sign", "dispatch", "accept"].contains(from) {
+                problems.append(.init(key: "\(key).from", problem: "must be sign, dispatch or accept, found '\(from)'"))
+            }
+            for category in rule.byCategory.keys.sorted() where !categories.contains(category) {
+                problems.append(.init(key: "\(key).by_category.\(category)", problem: "is not one of the policy's categories"))
+            }
+            for source in rule.bySource.keys.sorted() where !Self.caseSources.contains(source) {
+                problems.append(.init(key: "\(key).by_source.\(source)", problem: "unknown source; known: \(Self.caseSources.sorted().joined(separator: ", "))"))
+            }
+            if rule.allLimits.contains(where: { !$0.isPositive }) {
+                problems.append(.init(key: key, problem: "limits must be at least 1 working day or 1 hour"))
+            }
         }
         return problems
     }

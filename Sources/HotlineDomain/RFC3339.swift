@@ -76,6 +76,12 @@ public enum RFC3339 {
             year, month, day, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60, milliseconds)
     }
 
+    /// `2026-10-13T23:59:59+08:00`, to the second, as deadlines are printed.
+    public static func formatSeconds(_ date: Date) -> String {
+        let text = format(date)
+        return String(text.prefix(19)) + "+08:00"
+    }
+
     /// The calendar date in China Standard Time, as (year, month, day).
     public static func chinaDate(of date: Date) -> (year: Int, month: Int, day: Int) {
         let local = Int64((date.timeIntervalSince1970 + Double(chinaOffsetSeconds)).rounded(.down))

@@ -5,6 +5,8 @@ import Yams
 indirect enum AllowedKeys: Sendable {
     case map([String: AllowedKeys])
     case list(AllowedKeys)
+    /// A mapping whose keys are data (checked elsewhere); each value follows the rule.
+    case mapOfAny(AllowedKeys)
     case anyValue
 
     /// Problems as (key path, message).
@@ -22,6 +24,8 @@ indirect enum AllowedKeys: Sendable {
                 }
             }
             return problems
+        case let (.mapOfAny(value), .mapping(mapping)):
+            return mapping.flatMap { value.check($0.value, path: "\(path).\($0.key.string ?? "\($0.key)")") }
         case let (.list(element), .sequence(sequence)):
             return sequence.enumerated().flatMap { element.check($0.element, path: "\(path)[\($0.offset)]") }
         default:

@@ -10,6 +10,7 @@ public struct HotlineConfiguration: Sendable {
     public var databaseURL: DatabaseURL
     public var policyID: String
     public var policyDirectory: String
+    public var calendarDirectory: String
     public var routingFile: String
     public var clock: ClockMode
     public var batchSize: Int
@@ -55,6 +56,7 @@ public struct HotlineConfiguration: Sendable {
             databaseURL: databaseURL,
             policyID: value("HOTLINE_POLICY") ?? "changsha-2020",
             policyDirectory: value("HOTLINE_POLICY_DIR") ?? "Ops/policies",
+            calendarDirectory: value("HOTLINE_CALENDAR_DIR") ?? "Ops/calendars",
             routingFile: value("HOTLINE_ROUTING_FILE") ?? "Ops/routing/changsha.yaml",
             clock: clock,
             batchSize: try integer("HOTLINE_BATCH_SIZE", default: 500, range: 1...10_000),

@@ -13,6 +13,11 @@ public enum PolicyLoader {
             "categories": .list(.map(["code": .anyValue, "label": .anyValue, "article": .anyValue, "keywords": .anyValue])),
             "scope": .map(["redirect": scopeRule, "not_accepted": scopeRule]),
             "repeat": .map(["article": .anyValue, "reason": .anyValue, "similarity": .anyValue]),
+            "calendar": .anyValue,
+            "limits": .mapOfAny(.map([
+                "article": .anyValue, "note": .anyValue, "from": .anyValue, "urgent": .anyValue,
+                "by_source": .anyValue, "by_category": .anyValue, "default": .anyValue,
+            ])),
         ])
     }()
 

@@ -23,6 +23,8 @@ public enum WorkerRunner {
         switch name {
         case .intake:
             let policy = try PolicyLoader.load(id: configuration.policyID, directory: configuration.policyDirectory)
+            // The policy's limits count in its calendar: refuse to start if it is missing.
+            _ = try CalendarLoader.load(name: policy.calendar, directory: configuration.calendarDirectory)
             let handler = IntakeHandler(
                 policy: policy, vault: PersonalDataVault(keys: configuration.keys),
                 maximumEventBytes: configuration.maximumEventBytes, logger: logger)

@@ -81,7 +81,8 @@ import Testing
            {"code": "help", "label": "求助", "article": "二", "keywords": ["求助"]}],
          "default_category": "help",
          "scope": {"redirect": [], "not_accepted": []},
-         "repeat": {"article": "三", "reason": "r", "similarity": 0.6}}
+         "repeat": {"article": "三", "reason": "r", "similarity": 0.6},
+         "calendar": "cn", "limits": {}}
         """#.utf8))
         let tiny = CategoryClassifier(policy: policy)
         let byText = tiny.classify(given: .praise, text: "我要投诉")

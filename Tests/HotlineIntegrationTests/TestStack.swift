@@ -82,6 +82,7 @@ final class TestStack: @unchecked Sendable {
             try stack.run(["migrate"])
             let result = try await body(stack)
             await stack.tearDown()
+            try? FileManager.default.removeItem(at: stack.directory)
             return result
         } catch {
             stack.dumpLogs()
@@ -111,6 +112,7 @@ final class TestStack: @unchecked Sendable {
         environment["DATABASE_URL"] = databaseURL
         environment["HOTLINE_POLICY_DIR"] = values.root + "/Ops/policies"
         environment["HOTLINE_ROUTING_FILE"] = values.root + "/Ops/routing/changsha.yaml"
+        environment["HOTLINE_CALENDAR_DIR"] = values.root + "/Ops/calendars"
         environment["HOTLINE_LOG_LEVEL"] = "info"
         return environment
     }
@@ -166,10 +168,21 @@ final class TestStack: @unchecked Sendable {
     /// Runs a short `hotline` command to completion; throws with its output if it fails.
     @discardableResult
     func run(_ arguments: [String], extraEnvironment: [String: String] = [:], expectSuccess: Bool = true) throws -> (status: Int32, output: String) {
+        let result = try Self.hotline(values, arguments, environment: environment.merging(extraEnvironment) { $1 })
+        if expectSuccess && result.status != 0 {
+            throw StackError("hotline \(arguments.joined(separator: " ")) exited \(result.status): \(result.output)")
+        }
+        return result
+    }
+
+    /// Runs `hotline ARGUMENTS` from the repository root; standard output and error together.
+    static func hotline(
+        _ values: TestEnvironment.Values, _ arguments: [String], environment: [String: String]? = nil
+    ) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: values.executable)
         process.arguments = arguments
-        process.environment = environment.merging(extraEnvironment) { $1 }
+        if let environment { process.environment = environment }
         process.currentDirectoryURL = URL(fileURLWithPath: values.root)
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -177,11 +190,7 @@ final class TestStack: @unchecked Sendable {
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let output = String(decoding: data, as: UTF8.self)
-        if expectSuccess && process.terminationStatus != 0 {
-            throw StackError("hotline \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(output)")
-        }
-        return (process.terminationStatus, output)
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
     /// Runs any program (kcat) to completion with optional standard input.

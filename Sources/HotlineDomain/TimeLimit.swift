@@ -1,0 +1,93 @@
+/// How long an obligation may take.
+public enum TimeLimit: Sendable, Equatable, Decodable, CustomStringConvertible {
+    case workingDays(Int)
+    /// Until 23:59:59 of the starting event's own day (巴林左旗 第十三条 紧要事项 "当天办理完毕").
+    case sameDay
+    case hours(Int)
+
+    enum CodingKeys: String, CodingKey {
+        case workingDays = "working_days"
+        case sameDay = "same_day"
+        case hours
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let given = container.allKeys
+        guard given.count == 1, let key = given.first else {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath,
+                debugDescription: "a limit is exactly one of working_days: N, same_day: true, hours: N"))
+        }
+        switch key {
+        case .workingDays: self = .workingDays(try container.decode(Int.self, forKey: key))
+        case .hours: self = .hours(try container.decode(Int.self, forKey: key))
+        case .sameDay:
+            guard try container.decode(Bool.self, forKey: key) else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "same_day must be true")
+            }
+            self = .sameDay
+        }
+    }
+
+    var isPositive: Bool {
+        switch self {
+        case let .workingDays(count), let .hours(count): count >= 1
+        case .sameDay: true
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case let .workingDays(count): "\(count) working day\(count == 1 ? "" : "s")"
+        case .sameDay: "same day"
+        case let .hours(hours): "\(hours) h"
+        }
+    }
+}
+
+/// The obligations a policy sets limits for.
+public enum Obligation: String, Sendable, CaseIterable {
+    case sign
+    case returnWindow = "return-window"
+    case handling, feedback, callback
+    case ratingAppeal = "rating-appeal"
+}
+
+/// One obligation's limits with the article they rest on.
+public struct ObligationRule: Sendable, Decodable, Equatable {
+    public var article: String
+    public var note: String?
+    public var from: String?
+    public var urgent: TimeLimit?
+    public var bySource: [String: TimeLimit]
+    public var byCategory: [String: TimeLimit]
+    public var `default`: TimeLimit
+
+    enum CodingKeys: String, CodingKey {
+        case article, note, from, urgent, `default`
+        case bySource = "by_source"
+        case byCategory = "by_category"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        article = try container.decode(String.self, forKey: .article)
+        note = try container.decodeIfPresent(String.self, forKey: .note)
+        from = try container.decodeIfPresent(String.self, forKey: .from)
+        urgent = try container.decodeIfPresent(TimeLimit.self, forKey: .urgent)
+        bySource = try container.decodeIfPresent([String: TimeLimit].self, forKey: .bySource) ?? [:]
+        byCategory = try container.decodeIfPresent([String: TimeLimit].self, forKey: .byCategory) ?? [:]
+        `default` = try container.decode(TimeLimit.self, forKey: .default)
+    }
+
+    /// The limit for a case: urgent first, then its source, then its category, then the default.
+    public func limit(category: CategoryCode?, urgent isUrgent: Bool, source: String?) -> TimeLimit {
+        if isUrgent, let urgent { return urgent }
+        if let source, let limit = bySource[source] { return limit }
+        if let category, let limit = byCategory[category.rawValue] { return limit }
+        return `default`
+    }
+
+    var allLimits: [TimeLimit] { [`default`] + (urgent.map { [$0] } ?? []) + Array(bySource.values) + Array(byCategory.values) }
+}
