@@ -30,6 +30,8 @@ public struct CaseEvent: Sendable, Encodable, Equatable {
         case urged(urgeCount: Int, channel: Channel, basis: PolicyBasis)
         case dispatched(round: Int, lead: UnitRef, coUnits: [UnitRef], ruleID: String)
         case dispatchPending(reason: String)
+        case lifecycle(LifecycleNotice)
+        case deadline(DeadlineNotice)
     }
 
     public var eventID: UUID
@@ -54,6 +56,8 @@ public struct CaseEvent: Sendable, Encodable, Equatable {
         case .urged: "case.urged"
         case .dispatched: "case.dispatched"
         case .dispatchPending: "case.dispatch_pending"
+        case let .lifecycle(notice): notice.step.rawValue
+        case let .deadline(notice): notice.kind.rawValue
         }
     }
 
@@ -71,6 +75,12 @@ public struct CaseEvent: Sendable, Encodable, Equatable {
         case leadUnit = "lead_unit"
         case coUnits = "co_units"
         case ruleID = "rule_id"
+        case unitID = "unit_id"
+        case status, article, outcome, obligation
+        case handlingDue = "handling_due"
+        case callerToBeTold = "caller_to_be_told"
+        case clockID = "clock_id"
+        case dueAt = "due_at"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -104,6 +114,22 @@ public struct CaseEvent: Sendable, Encodable, Equatable {
             try container.encode("manual", forKey: .queue)
             try container.encode("no_rule_matched", forKey: .reasonCode)
             try container.encode(reason, forKey: .reason)
+        case let .lifecycle(notice):
+            try container.encode(notice.round, forKey: .round)
+            try container.encode(notice.unitID, forKey: .unitID)
+            try container.encode(notice.status, forKey: .status)
+            try container.encode(notice.handlingDue.map(RFC3339.formatSeconds), forKey: .handlingDue)
+            try container.encodeIfPresent(notice.reason, forKey: .reason)
+            try container.encodeIfPresent(notice.article, forKey: .article)
+            try container.encodeIfPresent(notice.callerToBeTold, forKey: .callerToBeTold)
+            try container.encodeIfPresent(notice.outcome, forKey: .outcome)
+        case let .deadline(notice):
+            try container.encode(notice.clockID, forKey: .clockID)
+            try container.encode(notice.obligation.rawValue, forKey: .obligation)
+            try container.encode(notice.round, forKey: .round)
+            try container.encode(notice.unitID, forKey: .unitID)
+            try container.encode(RFC3339.formatSeconds(notice.dueAt), forKey: .dueAt)
+            try container.encode(notice.article, forKey: .article)
         }
     }
 }

@@ -25,38 +25,10 @@ public struct IntakeEventDecoder: Sendable {
     private static let callerFields: Set<String> = ["name", "phone", "id_number", "address", "confidential"]
 
     private func decodeOrThrow(_ value: [UInt8]?) throws -> IntakeEvent {
-        guard let value, !value.isEmpty else {
-            throw IntakeRejection(.emptyValue, "The message has no value; publish the appeal as a JSON object.")
-        }
-        guard value.count <= maximumBytes else {
-            throw IntakeRejection(.tooLarge, "The message is \(value.count) bytes, over the limit of \(maximumBytes); shorten the content or send attachments by reference.")
-        }
-        guard let text = String(validating: value, as: UTF8.self) else {
-            throw IntakeRejection(.invalidUTF8, "The message is not valid UTF-8; encode the JSON as UTF-8.")
-        }
-        let document: JSONValue
-        do {
-            document = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
-        } catch {
-            throw IntakeRejection(.invalidJSON, "The message is not parseable JSON; send one JSON object per message.")
-        }
-        guard case let .object(fields) = document else {
-            throw IntakeRejection(.invalidJSON, "The message is a JSON \(document.typeName), not an object; send one JSON object per message.")
-        }
-
-        switch fields["schema_version"] {
-        case nil:
-            throw violation("/schema_version", "is required")
-        case let .integer(version)? where version != Self.supportedSchemaVersion:
-            throw IntakeRejection(.unknownSchemaVersion, "schema_version \(version) is not supported; this worker reads version \(Self.supportedSchemaVersion).", field: "/schema_version")
-        case .integer?:
-            break
-        case let other?:
-            throw violation("/schema_version", "must be an integer, not a \(other.typeName)")
-        }
-        if let unknown = fields.keys.filter({ !Self.topLevelFields.contains($0) }).sorted().first {
-            throw violation("/\(escape(unknown))", "is not a field of hotline.intake.v1")
-        }
+        let message = try JSONMessage.parse(value, maximumBytes: maximumBytes)
+        try message.requireSchemaVersion(Self.supportedSchemaVersion)
+        try message.refuseUnknown(allowed: Self.topLevelFields, in: "hotline.intake.v1")
+        let fields = message.fields
 
         let eventID = try requiredString(fields, "event_id")
         guard eventID.utf8.count >= 8, eventID.utf8.count <= 64,
@@ -119,9 +91,7 @@ public struct IntakeEventDecoder: Sendable {
     }
 
     private func decodeCaller(_ fields: [String: JSONValue]) throws -> Caller {
-        if let unknown = fields.keys.filter({ !Self.callerFields.contains($0) }).sorted().first {
-            throw violation("/caller/\(escape(unknown))", "is not a field of caller")
-        }
+        try JSONMessage(fields: fields, prefix: "/caller").refuseUnknown(allowed: Self.callerFields, in: "caller")
         let name = try optionalString(fields, "name", prefix: "/caller")
         if let name, !(1...64).contains(name.unicodeScalars.count) {
             throw violation("/caller/name", "must be 1 to 64 characters")
@@ -149,32 +119,19 @@ public struct IntakeEventDecoder: Sendable {
     }
 
     private func requiredString(_ fields: [String: JSONValue], _ name: String) throws -> String {
-        guard let value = try optionalString(fields, name) else { throw violation("/\(name)", "is required") }
-        return value
+        try JSONMessage(fields: fields).requiredString(name)
     }
 
     private func optionalString(_ fields: [String: JSONValue], _ name: String, prefix: String = "") throws -> String? {
-        switch fields[name] {
-        case nil: return nil
-        case let .string(text)?: return text
-        case let other?: throw violation("\(prefix)/\(name)", "must be a string, not a \(other.typeName)")
-        }
+        try JSONMessage(fields: fields, prefix: prefix).optionalString(name)
     }
 
     private func optionalBool(_ fields: [String: JSONValue], _ name: String, prefix: String = "") throws -> Bool? {
-        switch fields[name] {
-        case nil: return nil
-        case let .bool(flag)?: return flag
-        case let other?: throw violation("\(prefix)/\(name)", "must be a boolean, not a \(other.typeName)")
-        }
+        try JSONMessage(fields: fields, prefix: prefix).optionalBool(name)
     }
 
     private func violation(_ pointer: String, _ problem: String) -> IntakeRejection {
         IntakeRejection(.schemaViolation, "\(pointer) \(problem).", field: pointer)
-    }
-
-    private func escape(_ key: String) -> String {
-        key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 
     private static func isAlphanumeric(_ character: Character) -> Bool {

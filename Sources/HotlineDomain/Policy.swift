@@ -17,6 +17,10 @@ public struct Policy: Sendable, Decodable, Equatable {
     public var calendar: String
     /// Time limits by obligation name (see `Obligation`).
     public var limits: [String: ObligationRule]
+    public var lifecycle: LifecycleRules
+    public var supervision: SupervisionRules
+    public var reports: ReportingRules
+    public var serviceHours: ServiceHours
 
     /// How a case can reach a unit, as `by_source` limits name it: leader-assigned
     /// (兰溪 四.3 领导批办), assigned by the centre (交办), transferred from the provincial
@@ -25,6 +29,8 @@ public struct Policy: Sendable, Decodable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case format, policy, version, title, jurisdiction, seed, categories, scope, `repeat`, calendar, limits
+        case lifecycle, supervision, reports
+        case serviceHours = "service_hours"
         case defaultCategory = "default_category"
         case categoryAliases = "category_aliases"
     }
@@ -51,6 +57,10 @@ public struct Policy: Sendable, Decodable, Equatable {
         `repeat` = try container.decode(RepeatRule.self, forKey: .repeat)
         calendar = try container.decode(String.self, forKey: .calendar)
         limits = try container.decode([String: ObligationRule].self, forKey: .limits)
+        lifecycle = try container.decode(LifecycleRules.self, forKey: .lifecycle)
+        supervision = try container.decode(SupervisionRules.self, forKey: .supervision)
+        reports = try container.decode(ReportingRules.self, forKey: .reports)
+        serviceHours = try container.decode(ServiceHours.self, forKey: .serviceHours)
     }
 
     /// The rule for an obligation, or nil when the policy sets none.
@@ -63,6 +73,13 @@ public struct Policy: Sendable, Decodable, Equatable {
         public var label: String
         public var article: String
         public var keywords: [String]
+
+        public init(code: CategoryCode, label: String, article: String, keywords: [String]) {
+            self.code = code
+            self.label = label
+            self.article = article
+            self.keywords = keywords
+        }
     }
 
     public struct ScopeRules: Sendable, Decodable, Equatable {
@@ -120,6 +137,7 @@ public struct Policy: Sendable, Decodable, Equatable {
             problems.append(.init(key: "scope.redirect.\(rule.code).to", problem: "must name where the caller is sent"))
         }
         problems += limitProblems(categories: Set(codes.map(\.rawValue)))
+        problems += lifecycleProblems() + supervisionProblems() + reportingProblems()
         if !(`repeat`.similarity > 0 && `repeat`.similarity <= 1) {
             problems.append(.init(key: "repeat.similarity", problem: "must be in (0, 1], found \(`repeat`.similarity)"))
         }

@@ -50,7 +50,10 @@ public enum TimeLimit: Sendable, Equatable, Decodable, CustomStringConvertible {
 public enum Obligation: String, Sendable, CaseIterable {
     case sign
     case returnWindow = "return-window"
-    case handling, feedback, callback
+    case handling, feedback
+    /// The centre's review of a submitted result (办结审核).
+    case review
+    case callback
     case ratingAppeal = "rating-appeal"
 }
 

@@ -94,6 +94,19 @@ public struct WorkingDayCalendar: Sendable {
             return day.endOfDay
         }
     }
+
+    /// The instant N working days before a due instant: the end of the Nth working
+    /// day before the due day, so "one working day before" fires when one working
+    /// day remains.
+    public func instant(workingDays count: Int, before due: Date) throws(CalendarError) -> Date {
+        var day = CalendarDate(containing: due)
+        var counted = 0
+        while counted < count {
+            day = day.adding(days: -1)
+            if try isWorkingDay(day) { counted += 1 }
+        }
+        return day.endOfDay
+    }
 }
 
 public enum CalendarError: Error, Sendable, Equatable, CustomStringConvertible {

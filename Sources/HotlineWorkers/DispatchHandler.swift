@@ -9,16 +9,23 @@ import PostgresNIO
 /// `case.accepted` event routes the case to its lead unit and co-units (长沙
 /// 第十六条（二）; 巴林左旗 第十二条 "根据职责、属地或行业管理规定以派单的形式即时转派至承办单位办理"),
 /// or, when no rule matches, puts it in the manual-dispatch queue, never dropping it.
-/// Other lifecycle events are not for this worker and are passed over.
+/// Other lifecycle events are not for this worker and are passed over. It also
+/// applies the units' and the centre's actions on the orders it sends
+/// (`ActionHandler`), so one worker owns who holds a case.
 public struct DispatchHandler: BatchHandler {
     public let name = "dispatch"
     let router: Router
+    let lifecycle: CaseLifecycle
     let logger: Logger
 
-    public init(router: Router, logger: Logger) {
+    public init(router: Router, lifecycle: CaseLifecycle, logger: Logger) {
         self.router = router
+        self.lifecycle = lifecycle
         self.logger = logger
     }
+
+    /// The topics the dispatch worker consumes.
+    public static let topics = [TopicName.cases, TopicName.unitActions, TopicName.centreActions]
 
     struct Envelope: Decodable {
         var type: String
@@ -33,6 +40,21 @@ public struct DispatchHandler: BatchHandler {
     }
 
     public func apply(
+        _ message: ConsumedMessage, now: Date, connection: PostgresConnection, outbox: inout [OutboxMessage]
+    ) async throws {
+        switch message.topic {
+        case TopicName.unitActions:
+            try await ActionHandler(name: name, lifecycle: lifecycle, logger: logger)
+                .apply(message, source: .units, now: now, connection: connection, outbox: &outbox)
+        case TopicName.centreActions:
+            try await ActionHandler(name: name, lifecycle: lifecycle, logger: logger)
+                .apply(message, source: .centre, now: now, connection: connection, outbox: &outbox)
+        default:
+            try await route(message, now: now, connection: connection, outbox: &outbox)
+        }
+    }
+
+    private func route(
         _ message: ConsumedMessage, now: Date, connection: PostgresConnection, outbox: inout [OutboxMessage]
     ) async throws {
         guard let value = message.value, let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(value)) else {
@@ -65,11 +87,12 @@ public struct DispatchHandler: BatchHandler {
             return
         }
         let policy = CaseEvent.PolicyRef(id: routable.policyID, version: routable.policyVersion)
-        switch router.route(category: routable.category, areaCode: routable.areaCode, text: routable.text) {
+        switch try await decision(for: routable, connection: connection, logger: log) {
         case let .dispatch(lead, coUnits, ruleID):
             try await DispatchStore.assign(
                 caseID: routable.id, round: 1, lead: lead, coUnits: coUnits, ruleID: ruleID, at: now,
                 on: connection, logger: log)
+            try await startClocks(caseID: routable.id, lead: lead.id, now: now, connection: connection, logger: log)
             try await CaseHistoryStore.append(
                 caseID: routable.id, at: now, actor: "dispatch", action: "dispatched",
                 detailJSON: try jsonText(["lead_unit": lead.id, "co_units": coUnits.map(\.id).joined(separator: ","), "rule_id": ruleID, "round": "1"]),
@@ -89,5 +112,40 @@ public struct DispatchHandler: BatchHandler {
                 body: .dispatchPending(reason: reason))))
             log.info("case queued for manual dispatch")
         }
+    }
+
+    /// A centre precedent for the case's category and area (长沙 第二十三条) comes
+    /// before the routing file's rules.
+    private func decision(for routable: RoutableCase, connection: PostgresConnection, logger: Logger) async throws -> DispatchDecision {
+        if let precedent = try await LifecycleStore.precedent(
+            category: routable.category, areaCode: routable.areaCode, on: connection, logger: logger),
+           let lead = router.network.unit(precedent.lead)
+        {
+            let coUnits = precedent.coUnits.compactMap(router.network.unit)
+            return .dispatch(lead: lead, coUnits: coUnits, ruleID: "precedent")
+        }
+        return router.route(category: routable.category, areaCode: routable.areaCode, text: routable.text)
+    }
+
+    /// Round 1 starts: the sign clock, and the handling clock when the policy counts it from dispatch.
+    private func startClocks(caseID: UUID, lead: String, now: Date, connection: PostgresConnection, logger: Logger) async throws {
+        guard var current = try await LifecycleStore.lockedCase(caseID, on: connection, logger: logger) else { return }
+        current.round = 1
+        current.dispatchedAt = now
+        let clocks: [ClockChange]
+        do {
+            clocks = try lifecycle.clocksForDispatch(of: current, lead: lead, at: now)
+        } catch {
+            // The order still goes out; without the year's calendar its clocks cannot be counted.
+            logger.error("no deadline clocks started: the working-day calendar does not cover the due date; add Ops/calendars/<name>-<year>.yaml", metadata: ["error": "\(error)"])
+            try await CaseHistoryStore.append(
+                caseID: caseID, at: now, actor: "dispatch", action: "clocks_not_started",
+                detailJSON: try jsonText(["reason": "\(error)"]), eventID: nil, on: connection, logger: logger)
+            try await LifecycleStore.save(current, at: now, on: connection, logger: logger)
+            return
+        }
+        for case let .start(plan) in clocks where plan.obligation == .handling { current.handlingDue = plan.dueAt }
+        try await ClockStore.apply(clocks, caseID: caseID, round: 1, on: connection, logger: logger)
+        try await LifecycleStore.save(current, at: now, on: connection, logger: logger)
     }
 }

@@ -14,6 +14,8 @@ public struct HotlineConfiguration: Sendable {
     public var routingFile: String
     public var clock: ClockMode
     public var batchSize: Int
+    /// How often the deadlines and supervision sweeps look for due rows when idle.
+    public var sweepInterval: Duration
     public var maximumEventBytes: Int
     public var devMode: Bool
     public var keys: KeyConfiguration
@@ -60,6 +62,7 @@ public struct HotlineConfiguration: Sendable {
             routingFile: value("HOTLINE_ROUTING_FILE") ?? "Ops/routing/changsha.yaml",
             clock: clock,
             batchSize: try integer("HOTLINE_BATCH_SIZE", default: 500, range: 1...10_000),
+            sweepInterval: .milliseconds(try integer("HOTLINE_SWEEP_INTERVAL_MS", default: 1_000, range: 10...600_000)),
             maximumEventBytes: try integer("HOTLINE_MAX_EVENT_BYTES", default: 65_536, range: 1_024...1_048_576),
             devMode: devMode,
             keys: try KeyConfiguration(environment: environment, devMode: devMode))

@@ -18,6 +18,27 @@ public enum PolicyLoader {
                 "article": .anyValue, "note": .anyValue, "from": .anyValue, "urgent": .anyValue,
                 "by_source": .anyValue, "by_category": .anyValue, "default": .anyValue,
             ])),
+            "lifecycle": .map([
+                "returns": .map(["article": .anyValue, "note": .anyValue, "approver": .anyValue]),
+                "extensions": .map([
+                    "article": .anyValue, "note": .anyValue, "max_count": .anyValue, "max_working_days": .anyValue,
+                    "before_expiry": .anyValue, "approver": .anyValue, "caller_told": .anyValue,
+                ]),
+                "interim_reply": .map([
+                    "article": .anyValue, "note": .anyValue, "allowed": .anyValue, "max_working_days": .anyValue, "moves_deadline": .anyValue,
+                ]),
+                "review": .map(["article": .anyValue, "note": .anyValue, "clock_stops_on_submission": .anyValue]),
+                "warning": .map(["article": .anyValue, "note": .anyValue, "working_days_before": .anyValue, "hours_before": .anyValue]),
+            ]),
+            "supervision": .map([
+                "triggers": .list(.map([
+                    "trigger": .anyValue, "article": .anyValue, "note": .anyValue, "start_level": .anyValue,
+                    "threshold": .anyValue, "window_working_days": .anyValue,
+                ])),
+                "ladder": .list(.map(["code": .anyValue, "label": .anyValue, "article": .anyValue, "note": .anyValue, "limit": .anyValue])),
+            ]),
+            "reports": .map(["periods": .anyValue, "article": .anyValue, "note": .anyValue]),
+            "service_hours": .map(["article": .anyValue, "note": .anyValue, "all_day": .anyValue, "opens": .anyValue, "closes": .anyValue]),
         ])
     }()
 

@@ -6,3 +6,9 @@ public enum TopicName {
     public static let cases = "hotline.cases.v1"
     public static let escalations = "hotline.escalations.v1"
 }
+
+extension TopicName {
+    public static let unitActions = "hotline.unit-actions.v1"
+    public static let centreActions = "hotline.centre-actions.v1"
+    public static let actionOutcomes = "hotline.action-outcomes.v1"
+}

@@ -74,16 +74,13 @@ import Testing
     }
 
     @Test func aCategoryNeitherNamedNorAliasedIsClassifiedFromTheText() throws {
-        let policy = try JSONDecoder().decode(Policy.self, from: Data(#"""
-        {"format": 1, "policy": "tiny", "version": "1", "title": "t", "jurisdiction": "j", "seed": "s",
-         "categories": [
-           {"code": "complaint", "label": "投诉", "article": "一", "keywords": ["投诉"]},
-           {"code": "help", "label": "求助", "article": "二", "keywords": ["求助"]}],
-         "default_category": "help",
-         "scope": {"redirect": [], "not_accepted": []},
-         "repeat": {"article": "三", "reason": "r", "similarity": 0.6},
-         "calendar": "cn", "limits": {}}
-        """#.utf8))
+        var policy = try Fixtures.changsha()
+        policy.categories = [
+            .init(code: .complaint, label: "投诉", article: "一", keywords: ["投诉"]),
+            .init(code: .help, label: "求助", article: "二", keywords: ["求助"]),
+        ]
+        policy.defaultCategory = .help
+        policy.categoryAliases = [:]
         let tiny = CategoryClassifier(policy: policy)
         let byText = tiny.classify(given: .praise, text: "我要投诉")
         #expect(byText.0 == .complaint)

@@ -3,7 +3,7 @@ import Testing
 
 /// `hotline deadline` as an operator or a unit's staff would run it.
 @Suite struct DeadlineCommandTests {
-    func hotline(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    func hotline(_ arguments: [String]) throws -> ProgramResult {
         try TestStack.hotline(try TestEnvironment.require(), ["deadline"] + arguments)
     }
 

@@ -181,7 +181,7 @@ struct DemoFixtureTests {
             try stack.run(["publish", "--wave", "2", fixture])
             try await stack.waitForPipeline(messages: lines.count)
             let summary = stack.directory.appendingPathComponent("summary.json")
-            try Data(try stack.run(["summary", "--json"]).output.utf8).write(to: summary)
+            try Data(try stack.run(["summary", "--json"]).stdout.utf8).write(to: summary)
             let comparison = try stack.runTool("/usr/bin/env", [
                 "python3", stack.values.root + "/Ops/tools/compare_demo_summary.py",
                 stack.values.root + "/Ops/fixtures/demo-intake.expected.json", summary.path,

@@ -167,7 +167,7 @@ final class TestStack: @unchecked Sendable {
 
     /// Runs a short `hotline` command to completion; throws with its output if it fails.
     @discardableResult
-    func run(_ arguments: [String], extraEnvironment: [String: String] = [:], expectSuccess: Bool = true) throws -> (status: Int32, output: String) {
+    func run(_ arguments: [String], extraEnvironment: [String: String] = [:], expectSuccess: Bool = true) throws -> ProgramResult {
         let result = try Self.hotline(values, arguments, environment: environment.merging(extraEnvironment) { $1 })
         if expectSuccess && result.status != 0 {
             throw StackError("hotline \(arguments.joined(separator: " ")) exited \(result.status): \(result.output)")
@@ -175,50 +175,30 @@ final class TestStack: @unchecked Sendable {
         return result
     }
 
-    /// Runs `hotline ARGUMENTS` from the repository root; standard output and error together.
+    /// Runs `hotline ARGUMENTS` from the repository root. `output` is standard output
+    /// and error together (what a person at a terminal sees); `stdout` is standard
+    /// output alone, for machine-readable results such as `summary --json`.
     static func hotline(
         _ values: TestEnvironment.Values, _ arguments: [String], environment: [String: String]? = nil
-    ) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: values.executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        process.currentDirectoryURL = URL(fileURLWithPath: values.root)
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    ) throws -> ProgramResult {
+        try ProgramResult.run(values.executable, arguments, environment: environment, directory: values.root)
     }
 
-    /// Runs any program (kcat) to completion with optional standard input.
+    /// Runs any program (kcat, python3) to completion with optional standard input;
+    /// returns its standard output, or throws with its standard error when it fails.
     func runTool(_ path: String, _ arguments: [String], input: Data? = nil, allowFailure: Bool = false) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        let inputPipe = Pipe()
-        process.standardInput = inputPipe
-        try process.run()
-        if let input { inputPipe.fileHandleForWriting.write(input) }
-        try inputPipe.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 || allowFailure else {
-            throw StackError("\(path) \(arguments) exited \(process.terminationStatus)")
+        let result = try ProgramResult.run(path, arguments, input: input, directory: values.root)
+        guard result.status == 0 || allowFailure else {
+            throw StackError("\(path) \(arguments) exited \(result.status): \(result.stderr)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return result.stdout + (result.status == 0 ? "" : result.stderr)
     }
 
     /// Writes fixture lines to a file and publishes them with `hotline publish`.
-    func publish(_ lines: [FixtureLine], wave: Int? = nil) throws {
+    func publish(_ lines: [FixtureLine], wave: Int? = nil, topic: String = "hotline.intake.v1") throws {
         let file = directory.appendingPathComponent("publish-\(UUID().uuidString).jsonl")
         try Data(lines.map(\.jsonLine).joined(separator: "\n").utf8).write(to: file)
-        try run(["publish", file.path] + (wave.map { ["--wave", "\($0)"] } ?? []))
+        try run(["publish", "--topic", topic, file.path] + (wave.map { ["--wave", "\($0)"] } ?? []))
     }
 
     func waitUntil(

@@ -1,0 +1,155 @@
+import Foundation
+
+/// Turns a `hotline.unit-actions.v1` or `hotline.centre-actions.v1` message into a
+/// `CaseAction`, enforcing what the topics' schemas say. A malformed action is
+/// dead-lettered with its original bytes and, when its event id and case id can
+/// be read, refused to its actor as well.
+public struct CaseActionDecoder: Sendable {
+    public enum Source: Sendable {
+        case units, centre
+
+        var topic: String { self == .units ? "hotline.unit-actions.v1" : "hotline.centre-actions.v1" }
+    }
+
+    /// What could be read of a malformed action, so the refusal reaches its actor.
+    public struct Failure: Error, Sendable, Equatable {
+        public var rejection: IntakeRejection
+        public var eventID: String?
+        public var caseID: UUID?
+        public var type: String?
+        public var actor: ActionActor?
+    }
+
+    public static let supportedSchemaVersion: Int64 = 1
+    public static let maximumBytes = 65_536
+    let source: Source
+
+    public init(_ source: Source) {
+        self.source = source
+    }
+
+    private static let commonFields: Set<String> = [
+        "schema_version", "event_id", "type", "case_id", "staff_id", "occurred_at", "reason", "until",
+    ]
+    private static let unitFields = commonFields.union(["unit_id", "progress", "committed_date", "result", "text"])
+    private static let centreFields = commonFields.union(["redispatch"])
+
+    public func decode(_ value: [UInt8]?) -> Result<CaseAction, Failure> {
+        var failure = Failure(rejection: IntakeRejection(.processingError, ""))
+        do {
+            let message = try JSONMessage.parse(value, maximumBytes: Self.maximumBytes)
+            failure.eventID = try? message.optionalString("event_id")
+            failure.caseID = (try? message.optionalString("case_id")).flatMap { $0.flatMap(UUID.init(uuidString:)) }
+            failure.type = try? message.optionalString("type")
+            let staff = (try? message.optionalString("staff_id")).flatMap { $0 }
+            switch source {
+            case .units:
+                if let unit = (try? message.optionalString("unit_id")).flatMap({ $0 }) {
+                    failure.actor = .unit(id: unit, staffID: staff ?? "")
+                }
+            case .centre:
+                failure.actor = .centre(staffID: staff ?? "")
+            }
+            return .success(try decode(message))
+        } catch let rejection as IntakeRejection {
+            failure.rejection = rejection
+            return .failure(failure)
+        } catch {
+            failure.rejection = IntakeRejection(.processingError, "\(error)")
+            return .failure(failure)
+        }
+    }
+
+    private func decode(_ message: JSONMessage) throws -> CaseAction {
+        try message.requireSchemaVersion(Self.supportedSchemaVersion)
+        try message.refuseUnknown(allowed: source == .units ? Self.unitFields : Self.centreFields, in: source.topic)
+        let eventID = try message.requiredString("event_id")
+        guard (8...64).contains(eventID.utf8.count), eventID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._:-".contains($0)) }) else {
+            throw message.violation("event_id", "must be 8 to 64 characters of A-Z a-z 0-9 . _ : -")
+        }
+        let type = try message.requiredString("type")
+        let known = source == .units ? CaseAction.Kind.unitTypes : CaseAction.Kind.centreTypes
+        guard known.contains(type) else {
+            throw message.violation("type", "must be one of \(known.sorted().joined(separator: ", "))")
+        }
+        guard let caseID = UUID(uuidString: try message.requiredString("case_id")) else {
+            throw message.violation("case_id", "must be a case id (UUID) as published on hotline.cases.v1")
+        }
+        let staff = try message.requiredString("staff_id")
+        guard (1...64).contains(staff.count) else { throw message.violation("staff_id", "must be 1 to 64 characters") }
+        guard let occurredAt = RFC3339.parse(try message.requiredString("occurred_at")) else {
+            throw message.violation("occurred_at", "must be an RFC 3339 date-time with an offset")
+        }
+        let actor: ActionActor
+        switch source {
+        case .units:
+            let unit = try message.requiredString("unit_id")
+            guard (1...64).contains(unit.count) else { throw message.violation("unit_id", "must be 1 to 64 characters") }
+            actor = .unit(id: unit, staffID: staff)
+        case .centre:
+            actor = .centre(staffID: staff)
+        }
+        return CaseAction(eventID: eventID, caseID: caseID, actor: actor, occurredAt: occurredAt, kind: try kind(type, message))
+    }
+
+    private func kind(_ type: String, _ message: JSONMessage) throws -> CaseAction.Kind {
+        func text(_ name: String) throws -> String {
+            let value = try message.requiredString(name)
+            guard (1...2000).contains(value.count), value.contains(where: { !$0.isWhitespace }) else {
+                throw message.violation(name, "must be 1 to 2000 characters, not only whitespace")
+            }
+            return value
+        }
+        func date(_ name: String, required: Bool) throws -> CalendarDate? {
+            guard let value = required ? try message.requiredString(name) : try message.optionalString(name) else { return nil }
+            guard let date = CalendarDate(value) else { throw message.violation(name, "must be a date like 2026-10-20") }
+            return date
+        }
+        switch type {
+        case "sign": return .sign
+        case "request_return": return .requestReturn(reason: try text("reason"))
+        case "request_extension": return .requestExtension(reason: try text("reason"), until: try date("until", required: true)!)
+        case "interim_reply": return .interimReply(progress: try text("progress"), committedDate: try date("committed_date", required: true)!)
+        case "submit_result": return .submitResult(try result(message))
+        case "contribute": return .contribute(text: try text("text"))
+        case "approve_return": return .approveReturn(reason: try text("reason"), redispatchTo: try redispatch(message, required: false))
+        case "deny_return": return .denyReturn(reason: try text("reason"))
+        case "approve_extension": return .approveExtension(reason: try text("reason"), until: try date("until", required: false))
+        case "deny_extension": return .denyExtension(reason: try text("reason"))
+        case "approve_result": return .approveResult(reason: try text("reason"))
+        case "reject_result": return .rejectResult(reason: try text("reason"))
+        case "redispatch": return .redispatch(try redispatch(message, required: true)!, reason: try text("reason"))
+        case "mark_leader_assigned": return .markLeaderAssigned(reason: try text("reason"))
+        case "mark_media_exposed": return .markMediaExposed(reason: try text("reason"))
+        default: return .urge(reason: try text("reason"))
+        }
+    }
+
+    private func result(_ message: JSONMessage) throws -> ResultReport {
+        guard let result = try message.optionalObject("result") else { throw message.violation("result", "is required") }
+        try result.refuseUnknown(allowed: ["handled_by", "handled_at", "action_taken", "outcome"], in: "result")
+        let handledBy = try result.requiredString("handled_by")
+        guard (1...200).contains(handledBy.count) else { throw result.violation("handled_by", "must be 1 to 200 characters") }
+        guard let handledAt = RFC3339.parse(try result.requiredString("handled_at")) else {
+            throw result.violation("handled_at", "must be an RFC 3339 date-time with an offset")
+        }
+        let actionTaken = try result.requiredString("action_taken")
+        guard (1...5000).contains(actionTaken.count) else { throw result.violation("action_taken", "must be 1 to 5000 characters") }
+        guard let outcome = ResultReport.Outcome(rawValue: try result.requiredString("outcome")) else {
+            throw result.violation("outcome", "must be one of \(ResultReport.Outcome.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return ResultReport(handledBy: handledBy, handledAt: handledAt, actionTaken: actionTaken, outcome: outcome)
+    }
+
+    private func redispatch(_ message: JSONMessage, required: Bool) throws -> CaseAction.Redispatch? {
+        guard let target = try message.optionalObject("redispatch") else {
+            if required { throw message.violation("redispatch", "is required") }
+            return nil
+        }
+        try target.refuseUnknown(allowed: ["lead_unit", "co_units", "as_precedent"], in: "redispatch")
+        return CaseAction.Redispatch(
+            leadUnitID: try target.requiredString("lead_unit"),
+            coUnitIDs: try target.optionalStrings("co_units") ?? [],
+            asPrecedent: try target.optionalBool("as_precedent") ?? false)
+    }
+}

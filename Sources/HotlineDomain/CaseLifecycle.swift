@@ -1,0 +1,373 @@
+import Foundation
+
+/// The case state machine: a pure function of (action, case, policy, calendar,
+/// units, now) to either the changes to make or a refusal that leaves the case
+/// untouched (DESIGN.md "An illegal action … is refused with an error event").
+public struct CaseLifecycle: Sendable {
+    public let policy: Policy
+    public let calendar: WorkingDayCalendar
+    public let network: UnitNetwork
+
+    public init(policy: Policy, calendar: WorkingDayCalendar, network: UnitNetwork) {
+        self.policy = policy
+        self.calendar = calendar
+        self.network = network
+    }
+
+    /// What an accepted action changes.
+    public struct Change: Sendable, Equatable {
+        /// The case after the action.
+        public var after: LifecycleCase
+        public var clocks: [ClockChange]
+        public var notice: LifecycleNotice?
+        /// A new round of assignments (re-dispatch), with the units resolved.
+        public var dispatch: Dispatch?
+        /// The case waits for a dispatcher (return approved with no new unit named).
+        public var queueForManualDispatch: Bool
+        public var history: String
+        public var historyDetail: [String: String]
+    }
+
+    public struct Dispatch: Sendable, Equatable {
+        public var lead: HandlingUnit
+        public var coUnits: [HandlingUnit]
+        public var ruleID: String
+        public var asPrecedent: Bool
+    }
+
+    /// The clocks a fresh dispatch starts: signing, and handling when the policy counts it from dispatch.
+    public func clocksForDispatch(of lifecycleCase: LifecycleCase, lead: String, at now: Date) throws(CalendarError) -> [ClockChange] {
+        var clocks: [ClockChange] = [.start(try plan(.sign, unit: lead, for: lifecycleCase, from: now))]
+        if handlingStartsAt != "sign" {
+            clocks.append(.start(try plan(.handling, unit: lead, for: lifecycleCase, from: now)))
+        }
+        return clocks
+    }
+
+    /// Decides on an action. Throws `ActionRefusal` when it is not allowed; state is then untouched.
+    public func decide(_ action: CaseAction, on current: LifecycleCase, now: Date) throws -> Change {
+        do {
+            return try decideChecked(action, on: current, now: now)
+        } catch let error as CalendarError {
+            throw ActionRefusal(.dateNotAllowed, "\(error)")
+        }
+    }
+
+    private var handlingStartsAt: String { policy.rule(for: .handling)?.from ?? "dispatch" }
+
+    private func decideChecked(_ action: CaseAction, on current: LifecycleCase, now: Date) throws -> Change {
+        var after = current
+        let rules = policy.lifecycle
+        func change(
+            _ step: LifecycleNotice.Step?, _ clocks: [ClockChange] = [], reason: String? = nil, article: String? = nil,
+            detail: [String: String] = [:], unit: String? = nil, callerToBeTold: Bool? = nil, outcome: ResultReport.Outcome? = nil
+        ) -> Change {
+            let notice = step.map {
+                LifecycleNotice(
+                    step: $0, round: after.round, unitID: unit ?? after.leadUnitID, status: after.status,
+                    handlingDue: after.handlingDue, reason: reason, article: article, callerToBeTold: callerToBeTold,
+                    outcome: outcome)
+            }
+            var fullDetail = detail
+            if let reason { fullDetail["reason"] = reason }
+            return Change(
+                after: after, clocks: clocks, notice: notice, dispatch: nil, queueForManualDispatch: false,
+                history: action.type, historyDetail: fullDetail)
+        }
+
+        switch action.kind {
+        case .sign:
+            try requireLead(action, current, in: [.dispatched])
+            after.status = .signed
+            after.signedAt = now
+            var clocks: [ClockChange] = [.meet(.sign, at: now)]
+            if handlingStartsAt == "sign" {
+                let handling = try plan(.handling, unit: current.leadUnitID, for: current, from: now)
+                after.handlingDue = handling.dueAt
+                clocks.append(.start(handling))
+            }
+            return change(.signed, clocks, article: policy.rule(for: .sign)?.article)
+
+        case let .requestReturn(reason):
+            try requireLead(action, current, in: [.dispatched, .signed])
+            let windowRule = policy.rule(for: .returnWindow)
+            if let windowRule, let opened = current.signedAt ?? current.dispatchedAt {
+                let limit = windowRule.limit(category: current.category, urgent: current.urgent, source: current.source)
+                let closes = try calendar.due(from: opened, limit: limit)
+                if now > closes {
+                    throw ActionRefusal(
+                        .windowClosed,
+                        "A return must be asked for within \(limit) of \(current.signedAt == nil ? "dispatch" : "signing"); the window closed at \(RFC3339.formatSeconds(closes)).",
+                        article: windowRule.article)
+                }
+            }
+            if rules.returns.approver == .none {
+                return try returned(current, after: &after, reason: reason, redispatch: nil, action: action, now: now)
+            }
+            after.status = .returnRequested
+            return change(.returnRequested, reason: reason, article: rules.returns.article)
+
+        case let .requestExtension(reason, until):
+            try requireLead(action, current, in: [.signed])
+            let requested = try checkExtension(until, on: current, now: now)
+            after.status = .extensionRequested
+            after.requestedDue = requested
+            if rules.extensions.approver == .none {
+                return try extended(current, after: &after, until: requested, reason: reason)
+            }
+            return change(.extensionRequested, reason: reason, article: rules.extensions.article, detail: ["until": "\(until)"])
+
+        case let .interimReply(progress, committedDate):
+            try requireLead(action, current, in: [.signed])
+            let rule = rules.interimReply
+            guard rule.allowed else {
+                throw ActionRefusal(.notProvided, "The \(policy.policy) policy provides no interim reply with a committed date.", article: rule.article)
+            }
+            let committed = committedDate.endOfDay
+            guard committed > now else {
+                throw ActionRefusal(.dateNotAllowed, "The committed date \(committedDate) has already passed.", article: rule.article)
+            }
+            if let days = rule.maxWorkingDays {
+                let latest = try calendar.due(from: now, limit: .workingDays(days))
+                guard committed <= latest else {
+                    throw ActionRefusal(.dateNotAllowed, "A committed date may be at most \(days) working days ahead, by \(RFC3339.formatSeconds(latest)).", article: rule.article)
+                }
+            }
+            var clocks: [ClockChange] = []
+            if rule.movesDeadline {
+                after.handlingDue = committed
+                clocks.append(.move(.handling, dueAt: committed, warnAt: try warning(for: .workingDays(1), due: committed, startedAt: now)))
+            }
+            return change(.interimReplied, clocks, reason: progress, article: rule.article, detail: ["committed_date": "\(committedDate)"])
+
+        case let .submitResult(report):
+            try requireLead(action, current, in: [.signed, .extensionRequested])
+            after.status = .resultSubmitted
+            after.requestedDue = nil
+            var clocks: [ClockChange] = []
+            if rules.review.clockStopsOnSubmission { clocks.append(.meet(.handling, at: now)) }
+            clocks.append(.start(try plan(.review, unit: nil, for: current, from: now)))
+            return change(
+                .resultSubmitted, clocks, reason: report.actionTaken, article: rules.review.article,
+                detail: ["handled_by": report.handledBy, "handled_at": RFC3339.format(report.handledAt), "outcome": report.outcome.rawValue],
+                outcome: report.outcome)
+
+        case let .contribute(text):
+            guard let unit = action.actor.unitID, current.coUnitIDs.contains(unit) else {
+                throw ActionRefusal(.notAssignedUnit, "Unit \(action.actor.unitID ?? "?") is not a co-unit of case \(current.caseNumber) in round \(current.round).")
+            }
+            try requireState(current, in: [.dispatched, .signed, .returnRequested, .extensionRequested], for: action)
+            return change(.coUnitContributed, reason: text, unit: unit)
+
+        case let .approveReturn(reason, redispatchTo):
+            try requireState(current, in: [.returnRequested], for: action)
+            return try returned(current, after: &after, reason: reason, redispatch: redispatchTo, action: action, now: now)
+
+        case let .denyReturn(reason):
+            try requireState(current, in: [.returnRequested], for: action)
+            after.status = current.signedAt == nil ? .dispatched : .signed
+            return change(.returnDenied, reason: reason, article: rules.returns.article)
+
+        case let .approveExtension(reason, until):
+            try requireState(current, in: [.extensionRequested], for: action)
+            let granted = try until.map { try checkExtension($0, on: current, now: now) } ?? current.requestedDue
+            guard let granted else {
+                throw ActionRefusal(.wrongState, "The extension request of case \(current.caseNumber) carries no date; name one with `until`.")
+            }
+            return try extended(current, after: &after, until: granted, reason: reason)
+
+        case let .denyExtension(reason):
+            try requireState(current, in: [.extensionRequested], for: action)
+            after.status = .signed
+            after.requestedDue = nil
+            return change(.extensionDenied, reason: reason, article: rules.extensions.article)
+
+        case let .approveResult(reason):
+            try requireState(current, in: [.resultSubmitted], for: action)
+            after.status = .resolved
+            return change(.resolved, [.meet(.handling, at: now), .meet(.review, at: now)], reason: reason, article: rules.review.article)
+
+        case let .rejectResult(reason):
+            try requireState(current, in: [.resultSubmitted], for: action)
+            after.status = .signed
+            var clocks: [ClockChange] = [.meet(.review, at: now)]
+            if rules.review.clockStopsOnSubmission { clocks.append(.resume(.handling)) }
+            return change(.resultRejected, clocks, reason: reason, article: rules.review.article)
+
+        case let .redispatch(target, reason):
+            try requireState(current, in: [.accepted, .awaitingManualDispatch, .dispatched, .signed, .returnRequested, .extensionRequested], for: action)
+            return try redispatched(current, after: &after, to: target, reason: reason, action: action, now: now)
+
+        case let .markLeaderAssigned(reason):
+            try requireState(current, in: CaseStatus.allCases.filter(\.isOpen), for: action)
+            guard !current.leaderAssigned else { throw ActionRefusal(.noChange, "Case \(current.caseNumber) is already marked leader-assigned.") }
+            after.leaderAssigned = true
+            return change(.leaderAssigned, reason: reason, article: article(of: .leaderAssigned))
+
+        case let .markMediaExposed(reason):
+            try requireState(current, in: CaseStatus.allCases.filter(\.isOpen), for: action)
+            guard !current.mediaExposed else { throw ActionRefusal(.noChange, "Case \(current.caseNumber) is already marked media-exposed.") }
+            after.mediaExposed = true
+            return change(.mediaExposed, reason: reason, article: article(of: .mediaExposed))
+
+        case let .urge(reason):
+            try requireState(current, in: [.dispatched, .signed, .returnRequested, .extensionRequested], for: action)
+            return change(.centreUrged, reason: reason)
+        }
+    }
+
+    // MARK: - Steps shared by several actions
+
+    private func returned(
+        _ current: LifecycleCase, after: inout LifecycleCase, reason: String, redispatch: CaseAction.Redispatch?,
+        action: CaseAction, now: Date
+    ) throws -> Change {
+        if let redispatch {
+            return try redispatched(current, after: &after, to: redispatch, reason: reason, action: action, now: now)
+        }
+        after.status = .awaitingManualDispatch
+        after.leadUnitID = nil
+        after.coUnitIDs = []
+        after.signedAt = nil
+        after.handlingDue = nil
+        after.requestedDue = nil
+        let notice = LifecycleNotice(
+            step: .returned, round: current.round, unitID: current.leadUnitID, status: after.status, reason: reason,
+            article: policy.lifecycle.returns.article)
+        return Change(
+            after: after, clocks: [.cancelAll], notice: notice, dispatch: nil, queueForManualDispatch: true,
+            history: action.type, historyDetail: ["reason": reason, "unit_id": current.leadUnitID ?? ""])
+    }
+
+    private func redispatched(
+        _ current: LifecycleCase, after: inout LifecycleCase, to target: CaseAction.Redispatch, reason: String,
+        action: CaseAction, now: Date
+    ) throws -> Change {
+        guard let lead = network.unit(target.leadUnitID) else {
+            throw ActionRefusal(.unknownUnit, "Unit \(target.leadUnitID) is not in the unit network; see the routing file's units.")
+        }
+        var coUnits: [HandlingUnit] = []
+        for id in target.coUnitIDs where id != lead.id {
+            guard let unit = network.unit(id) else {
+                throw ActionRefusal(.unknownUnit, "Co-unit \(id) is not in the unit network; see the routing file's units.")
+            }
+            coUnits.append(unit)
+        }
+        let nextRound = current.leadUnitID == nil && current.round == 0 ? 1 : current.round + 1
+        after = LifecycleCase(
+            id: current.id, caseNumber: current.caseNumber, policy: current.policy, status: .dispatched,
+            category: current.category, urgent: current.urgent, source: current.source, round: nextRound,
+            leadUnitID: lead.id, coUnitIDs: coUnits.map(\.id), dispatchedAt: now,
+            leaderAssigned: current.leaderAssigned, mediaExposed: current.mediaExposed)
+        var clocks: [ClockChange] = [.cancelAll]
+        let fresh = try clocksForDispatch(of: after, lead: lead.id, at: now)
+        clocks += fresh
+        for case let .start(plan) in fresh where plan.obligation == .handling { after.handlingDue = plan.dueAt }
+        let ruleID = target.asPrecedent ? "precedent:\(current.caseNumber)" : "centre"
+        return Change(
+            after: after, clocks: clocks, notice: nil,
+            dispatch: Dispatch(lead: lead, coUnits: coUnits, ruleID: ruleID, asPrecedent: target.asPrecedent),
+            queueForManualDispatch: false, history: action.type,
+            historyDetail: ["reason": reason, "lead_unit": lead.id, "co_units": coUnits.map(\.id).joined(separator: ","), "round": "\(nextRound)"])
+    }
+
+    private func extended(_ current: LifecycleCase, after: inout LifecycleCase, until due: Date, reason: String) throws -> Change {
+        let rule = policy.lifecycle.extensions
+        after.status = .signed
+        after.requestedDue = nil
+        after.handlingDue = due
+        after.extensionsThisRound = current.extensionsThisRound + 1
+        let warnAt = try warning(for: .workingDays(1), due: due, startedAt: current.handlingDue ?? due)
+        let notice = LifecycleNotice(
+            step: .extended, round: current.round, unitID: current.leadUnitID, status: .signed, handlingDue: due,
+            reason: reason, article: rule.article, callerToBeTold: rule.callerTold)
+        return Change(
+            after: after, clocks: [.move(.handling, dueAt: due, warnAt: warnAt)], notice: notice, dispatch: nil,
+            queueForManualDispatch: false, history: "extended",
+            historyDetail: ["reason": reason, "handling_due": RFC3339.formatSeconds(due), "extension": "\(after.extensionsThisRound)"])
+    }
+
+    /// Checks a requested extension date against the policy; returns its due instant.
+    private func checkExtension(_ until: CalendarDate, on current: LifecycleCase, now: Date) throws -> Date {
+        let rule = policy.lifecycle.extensions
+        if let maxCount = rule.maxCount, current.extensionsThisRound >= maxCount {
+            throw ActionRefusal(
+                .limitReached,
+                "At most \(maxCount) extension\(maxCount == 1 ? "" : "s") per round; case \(current.caseNumber) has had \(current.extensionsThisRound) in round \(current.round).",
+                article: rule.article)
+        }
+        guard let handlingDue = current.handlingDue else {
+            throw ActionRefusal(.wrongState, "Case \(current.caseNumber) has no running handling deadline to extend.")
+        }
+        if rule.beforeExpiry, now > handlingDue {
+            throw ActionRefusal(
+                .windowClosed,
+                "An extension must be asked for before the handling limit passes; it passed at \(RFC3339.formatSeconds(handlingDue)).",
+                article: rule.article)
+        }
+        let requested = until.endOfDay
+        guard requested > handlingDue else {
+            throw ActionRefusal(.dateNotAllowed, "The requested date \(until) is not after the current deadline \(RFC3339.formatSeconds(handlingDue)).", article: rule.article)
+        }
+        if let days = rule.maxWorkingDays {
+            let latest = try calendar.due(from: handlingDue, limit: .workingDays(days))
+            guard requested <= latest else {
+                throw ActionRefusal(
+                    .dateNotAllowed,
+                    "An extension may add at most \(days) working days, up to \(RFC3339.formatSeconds(latest)); \(until) is later.",
+                    article: rule.article)
+            }
+        }
+        return requested
+    }
+
+    private func requireLead(_ action: CaseAction, _ current: LifecycleCase, in states: [CaseStatus]) throws {
+        guard let unit = action.actor.unitID, unit == current.leadUnitID else {
+            let holder = current.leadUnitID.map { "its lead unit is \($0)" } ?? "it has no lead unit"
+            throw ActionRefusal(.notAssignedUnit, "Unit \(action.actor.unitID ?? "?") does not hold case \(current.caseNumber) in round \(current.round); \(holder).")
+        }
+        try requireState(current, in: states, for: action)
+    }
+
+    private func requireState(_ current: LifecycleCase, in states: [CaseStatus], for action: CaseAction) throws {
+        guard states.contains(current.status) else {
+            throw ActionRefusal(
+                .wrongState,
+                "\(action.type) is allowed when the case is \(states.map(\.rawValue).joined(separator: " or ")); case \(current.caseNumber) is \(current.status.rawValue).")
+        }
+    }
+
+    private func article(of trigger: SupervisionTrigger) -> String? {
+        policy.supervision.triggers.first { $0.trigger == trigger }?.article
+    }
+
+    // MARK: - Clocks
+
+    /// A clock for an obligation starting now, with the policy's warning.
+    public func plan(_ obligation: Obligation, unit: String?, for lifecycleCase: LifecycleCase, from start: Date) throws(CalendarError) -> ClockPlan {
+        guard let rule = policy.rule(for: obligation) else {
+            preconditionFailure("policy.problems() requires every obligation")
+        }
+        let limit = rule.limit(category: lifecycleCase.category, urgent: lifecycleCase.urgent, source: lifecycleCase.source)
+        let due = try calendar.due(from: start, limit: limit)
+        return ClockPlan(obligation: obligation, unitID: unit, startedAt: start, dueAt: due, warnAt: try warning(for: limit, due: due, startedAt: start))
+    }
+
+    /// When to warn before `due` under the policy's warning rule; nil when that
+    /// instant is not after the start (a same-day or one-day limit has no room to warn).
+    func warning(for limit: TimeLimit, due: Date, startedAt: Date) throws(CalendarError) -> Date? {
+        let rule = policy.lifecycle.warning
+        let instant: Date
+        switch (limit, rule.workingDaysBefore, rule.hoursBefore) {
+        case let (.hours, _, hours?):
+            instant = due.addingTimeInterval(-Double(hours) * 3600)
+        case let (.workingDays, days?, _), let (.sameDay, days?, _):
+            instant = try calendar.instant(workingDays: days, before: due)
+        case let (_, nil, hours?):
+            instant = due.addingTimeInterval(-Double(hours) * 3600)
+        default:
+            return nil
+        }
+        return instant > startedAt ? instant : nil
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+/// What a clock has to announce at a given instant: each clock warns once and
+/// runs out once. A clock whose warning instant was passed together with its due
+/// instant (a long outage, a clock jump) announces only that it is overdue.
+public struct ClockAnnouncement: Sendable, Equatable {
+    public var warn: Bool
+    public var overdue: Bool
+    public var warnedAt: Date?
+    public var overdueAt: Date?
+    /// When the clock has something to announce next; nil when it has said everything.
+    public var nextFireAt: Date?
+
+    public init(warnAt: Date?, dueAt: Date, warnedAt: Date?, overdueAt: Date?, now: Date) {
+        overdue = overdueAt == nil && now >= dueAt
+        warn = !overdue && overdueAt == nil && warnedAt == nil && warnAt.map { now >= $0 } == true
+        self.warnedAt = warn ? now : warnedAt
+        self.overdueAt = overdue ? now : overdueAt
+        if self.overdueAt != nil {
+            nextFireAt = nil
+        } else if let warnAt, self.warnedAt == nil {
+            nextFireAt = warnAt
+        } else {
+            nextFireAt = dueAt
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+
+/// Reads a Kafka message value as one JSON object and its fields, with rejections
+/// that name the JSON pointer at fault. Shared by every topic's decoder.
+public struct JSONMessage: Sendable {
+    public let fields: [String: JSONValue]
+    let prefix: String
+
+    init(fields: [String: JSONValue], prefix: String = "") {
+        self.fields = fields
+        self.prefix = prefix
+    }
+
+    /// Parses the bytes, enforcing the size limit, UTF-8 and "one JSON object".
+    static func parse(_ value: [UInt8]?, maximumBytes: Int) throws(IntakeRejection) -> JSONMessage {
+        guard let value, !value.isEmpty else {
+            throw IntakeRejection(.emptyValue, "The message has no value; publish it as a JSON object.")
+        }
+        guard value.count <= maximumBytes else {
+            throw IntakeRejection(.tooLarge, "The message is \(value.count) bytes, over the limit of \(maximumBytes); shorten the text or send attachments by reference.")
+        }
+        guard let text = String(validating: value, as: UTF8.self) else {
+            throw IntakeRejection(.invalidUTF8, "The message is not valid UTF-8; encode the JSON as UTF-8.")
+        }
+        let document: JSONValue
+        do {
+            document = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        } catch {
+            throw IntakeRejection(.invalidJSON, "The message is not parseable JSON; send one JSON object per message.")
+        }
+        guard case let .object(fields) = document else {
+            throw IntakeRejection(.invalidJSON, "The message is a JSON \(document.typeName), not an object; send one JSON object per message.")
+        }
+        return JSONMessage(fields: fields)
+    }
+
+    /// Requires `schema_version` to be the one this worker reads.
+    func requireSchemaVersion(_ supported: Int64) throws(IntakeRejection) {
+        switch fields["schema_version"] {
+        case nil:
+            throw violation("schema_version", "is required")
+        case let .integer(version)? where version != supported:
+            throw IntakeRejection(.unknownSchemaVersion, "schema_version \(version) is not supported; this worker reads version \(supported).", field: "/schema_version")
+        case .integer?:
+            break
+        case let other?:
+            throw violation("schema_version", "must be an integer, not a \(other.typeName)")
+        }
+    }
+
+    /// Refuses a field the schema does not define.
+    func refuseUnknown(allowed: Set<String>, in what: String) throws(IntakeRejection) {
+        if let unknown = fields.keys.filter({ !allowed.contains($0) }).sorted().first {
+            throw violation(unknown, "is not a field of \(what)")
+        }
+    }
+
+    func requiredString(_ name: String) throws(IntakeRejection) -> String {
+        guard let value = try optionalString(name) else { throw violation(name, "is required") }
+        return value
+    }
+
+    func optionalString(_ name: String) throws(IntakeRejection) -> String? {
+        switch fields[name] {
+        case nil: return nil
+        case let .string(text)?: return text
+        case let other?: throw violation(name, "must be a string, not a \(other.typeName)")
+        }
+    }
+
+    func optionalBool(_ name: String) throws(IntakeRejection) -> Bool? {
+        switch fields[name] {
+        case nil: return nil
+        case let .bool(flag)?: return flag
+        case let other?: throw violation(name, "must be a boolean, not a \(other.typeName)")
+        }
+    }
+
+    /// The nested object at `name`, its pointers prefixed with the parent's.
+    func optionalObject(_ name: String) throws(IntakeRejection) -> JSONMessage? {
+        switch fields[name] {
+        case nil: return nil
+        case let .object(nested)?: return JSONMessage(fields: nested, prefix: pointer(name))
+        case let other?: throw violation(name, "must be an object, not a \(other.typeName)")
+        }
+    }
+
+    func optionalStrings(_ name: String) throws(IntakeRejection) -> [String]? {
+        switch fields[name] {
+        case nil: return nil
+        case let .array(items)?:
+            var strings: [String] = []
+            for item in items {
+                guard case let .string(text) = item else { throw violation(name, "must be an array of strings") }
+                strings.append(text)
+            }
+            return strings
+        case let other?: throw violation(name, "must be an array of strings, not a \(other.typeName)")
+        }
+    }
+
+    func violation(_ name: String, _ problem: String) -> IntakeRejection {
+        IntakeRejection(.schemaViolation, "\(pointer(name)) \(problem).", field: pointer(name))
+    }
+
+    func pointer(_ name: String) -> String {
+        "\(prefix)/\(name.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1"))"
+    }
+}

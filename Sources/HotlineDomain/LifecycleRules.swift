@@ -1,0 +1,103 @@
+/// How orders move between the centre and the handling units once dispatched:
+/// returns (退回), extensions (延期), interim replies with a committed date (承诺件),
+/// the centre's review of results (办结审核) and the warning before a clock runs out.
+/// Each rule quotes the article it rests on; the limits themselves are in `limits`.
+public struct LifecycleRules: Sendable, Decodable, Equatable {
+    public var returns: ReturnRule
+    public var extensions: ExtensionRule
+    public var interimReply: InterimReplyRule
+    public var review: ReviewRule
+    public var warning: WarningRule
+
+    enum CodingKeys: String, CodingKey {
+        case returns, extensions, review, warning
+        case interimReply = "interim_reply"
+    }
+}
+
+/// Who decides on a unit's request.
+public enum Approver: String, Sendable, Decodable, Equatable {
+    /// The centre approves or denies (长沙 第二十一条 "市政务热线中心对延期申请进行审核").
+    case centre
+    /// Granted when asked, within the rule's bounds; the centre is told.
+    case none
+}
+
+/// A unit sends back an order that is not its own (退回) within `limits.return-window`.
+public struct ReturnRule: Sendable, Decodable, Equatable {
+    public var article: String
+    public var note: String?
+    public var approver: Approver
+}
+
+/// A unit asks for more time (延期).
+public struct ExtensionRule: Sendable, Decodable, Equatable {
+    public var article: String
+    public var note: String?
+    /// How many extensions one handling round may have; nil when the regulation sets no number.
+    public var maxCount: Int?
+    /// The longest extension in working days; nil when the regulation sets no length.
+    public var maxWorkingDays: Int?
+    /// The request must arrive before the handling limit passes (长沙 第二十条 "在办理期限届满前提出").
+    public var beforeExpiry: Bool
+    public var approver: Approver
+    /// The caller is told the new date (鄂尔多斯 第十九条八; 长沙 第二十一条).
+    public var callerTold: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case article, note, approver
+        case maxCount = "max_count"
+        case maxWorkingDays = "max_working_days"
+        case beforeExpiry = "before_expiry"
+        case callerTold = "caller_told"
+    }
+}
+
+/// A unit that cannot finish in time replies with progress and commits to a final
+/// date (承诺件, 宜宾 第十一条; 长沙 第二十二条（二）).
+public struct InterimReplyRule: Sendable, Decodable, Equatable {
+    public var article: String
+    public var note: String?
+    public var allowed: Bool
+    /// The committed date may lie at most this many working days after the reply; nil: no bound.
+    public var maxWorkingDays: Int?
+    /// The committed date replaces the handling deadline (the order becomes a 承诺件).
+    public var movesDeadline: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case article, note, allowed
+        case maxWorkingDays = "max_working_days"
+        case movesDeadline = "moves_deadline"
+    }
+}
+
+/// The centre checks a submitted result before it counts (办结审核); a rejected
+/// result goes back to the unit, whose handling clock resumes.
+public struct ReviewRule: Sendable, Decodable, Equatable {
+    public var article: String
+    public var note: String?
+    /// The handling clock stops when the result is submitted (true) or only when the centre approves it.
+    public var clockStopsOnSubmission: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case article, note
+        case clockStopsOnSubmission = "clock_stops_on_submission"
+    }
+}
+
+/// When a running clock warns its holder before it runs out.
+public struct WarningRule: Sendable, Decodable, Equatable {
+    public var article: String
+    public var note: String?
+    /// Working days before the due instant; the warning fires at the end of that
+    /// earlier working day (one working day before = when one working day remains).
+    public var workingDaysBefore: Int?
+    /// For hour limits: hours before the due instant.
+    public var hoursBefore: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case article, note
+        case workingDaysBefore = "working_days_before"
+        case hoursBefore = "hours_before"
+    }
+}

@@ -1,0 +1,93 @@
+/// Checks of the lifecycle, supervision and reporting sections; each problem names its key.
+extension Policy {
+    func lifecycleProblems() -> [PolicyProblem] {
+        var problems: [PolicyProblem] = []
+        let rules = lifecycle
+        let articles: [(String, String)] = [
+            ("lifecycle.returns.article", rules.returns.article),
+            ("lifecycle.extensions.article", rules.extensions.article),
+            ("lifecycle.interim_reply.article", rules.interimReply.article),
+            ("lifecycle.review.article", rules.review.article),
+            ("lifecycle.warning.article", rules.warning.article),
+        ]
+        for (key, article) in articles where article.isEmpty {
+            problems.append(.init(key: key, problem: "must quote the article"))
+        }
+        if let count = rules.extensions.maxCount, count < 1 {
+            problems.append(.init(key: "lifecycle.extensions.max_count", problem: "must be at least 1 (leave it out when the regulation sets no number), found \(count)"))
+        }
+        if let days = rules.extensions.maxWorkingDays, days < 1 {
+            problems.append(.init(key: "lifecycle.extensions.max_working_days", problem: "must be at least 1, found \(days)"))
+        }
+        if let days = rules.interimReply.maxWorkingDays, days < 1 {
+            problems.append(.init(key: "lifecycle.interim_reply.max_working_days", problem: "must be at least 1, found \(days)"))
+        }
+        switch (rules.warning.workingDaysBefore, rules.warning.hoursBefore) {
+        case let (days?, nil) where days < 1:
+            problems.append(.init(key: "lifecycle.warning.working_days_before", problem: "must be at least 1, found \(days)"))
+        case let (nil, hours?) where hours < 1:
+            problems.append(.init(key: "lifecycle.warning.hours_before", problem: "must be at least 1, found \(hours)"))
+        case (nil, nil), (.some, .some):
+            problems.append(.init(key: "lifecycle.warning", problem: "must set exactly one of working_days_before, hours_before"))
+        default:
+            break
+        }
+        return problems
+    }
+
+    func supervisionProblems() -> [PolicyProblem] {
+        var problems: [PolicyProblem] = []
+        let ladder = supervision.ladder
+        if ladder.isEmpty { problems.append(.init(key: "supervision.ladder", problem: "must list at least one level")) }
+        var codes: Set<String> = []
+        for (index, level) in ladder.enumerated() {
+            let key = "supervision.ladder[\(index)]"
+            if !codes.insert(level.code).inserted { problems.append(.init(key: "\(key).code", problem: "'\(level.code)' is used twice")) }
+            if level.code.isEmpty || level.label.isEmpty { problems.append(.init(key: key, problem: "must have a code and a label")) }
+            if level.article.isEmpty { problems.append(.init(key: "\(key).article", problem: "must quote the article")) }
+            if index < ladder.count - 1, level.limit == nil {
+                problems.append(.init(key: "\(key).limit", problem: "is missing; every level but the last says how long it waits before climbing"))
+            }
+            if let limit = level.limit, !limit.isPositive {
+                problems.append(.init(key: "\(key).limit", problem: "must be at least 1 working day or 1 hour"))
+            }
+        }
+        var seen: Set<SupervisionTrigger> = []
+        for (index, rule) in supervision.triggers.enumerated() {
+            let key = "supervision.triggers[\(index)]"
+            if !seen.insert(rule.trigger).inserted { problems.append(.init(key: "\(key).trigger", problem: "'\(rule.trigger.rawValue)' is listed twice")) }
+            if rule.article.isEmpty { problems.append(.init(key: "\(key).article", problem: "must quote the article")) }
+            if !(1...max(ladder.count, 1)).contains(rule.startLevel) {
+                problems.append(.init(key: "\(key).start_level", problem: "must be between 1 and \(ladder.count) (the ladder's levels), found \(rule.startLevel)"))
+            }
+            let isHotSpot = rule.trigger == .hotSpot
+            for (name, value) in [("threshold", rule.threshold), ("window_working_days", rule.windowWorkingDays)] {
+                if isHotSpot, (value ?? 0) < 1 {
+                    problems.append(.init(key: "\(key).\(name)", problem: "a hot spot needs \(name) of at least 1"))
+                } else if !isHotSpot, value != nil {
+                    problems.append(.init(key: "\(key).\(name)", problem: "only a hot_spot trigger takes \(name)"))
+                }
+            }
+        }
+        return problems
+    }
+
+    func reportingProblems() -> [PolicyProblem] {
+        var problems: [PolicyProblem] = []
+        if reports.periods.isEmpty { problems.append(.init(key: "reports.periods", problem: "must list at least one period")) }
+        if reports.article.isEmpty { problems.append(.init(key: "reports.article", problem: "must quote the article")) }
+        if serviceHours.article.isEmpty { problems.append(.init(key: "service_hours.article", problem: "must quote the article")) }
+        if !serviceHours.allDay {
+            for (name, value) in [("opens", serviceHours.opens), ("closes", serviceHours.closes)] where !Self.isClockTime(value) {
+                problems.append(.init(key: "service_hours.\(name)", problem: "must be HH:MM when all_day is false"))
+            }
+        }
+        return problems
+    }
+
+    private static func isClockTime(_ text: String?) -> Bool {
+        guard let parts = text?.split(separator: ":"), parts.count == 2,
+              let hour = Int(parts[0]), let minute = Int(parts[1]), parts[0].count == 2, parts[1].count == 2 else { return false }
+        return (0..<24).contains(hour) && (0..<60).contains(minute)
+    }
+}

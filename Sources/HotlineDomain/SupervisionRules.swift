@@ -1,0 +1,66 @@
+/// What opens a supervision (督办) and how it climbs (长沙 第三十四、三十五条;
+/// 巴林左旗 第十五条; 鄂尔多斯 第二十二条; 兰溪 四.4; 宜宾 第十一条四).
+public struct SupervisionRules: Sendable, Decodable, Equatable {
+    public var triggers: [SupervisionTriggerRule]
+    /// Levels from the first (e.g. system reminder) to the last (e.g. report to the
+    /// government supervision office); a supervision climbs when a level's limit
+    /// passes with the case unresolved.
+    public var ladder: [EscalationLevel]
+}
+
+/// Events that open a supervision.
+public enum SupervisionTrigger: String, Sendable, Decodable, CaseIterable {
+    /// The handling clock passed without a result (长沙 第三十四条（一）"逾期未办结事项").
+    case overdue
+    /// The unit did not sign the order in time.
+    case notSigned = "not_signed"
+    /// The unit tried to send back an order the centre found to be its own (return denied).
+    case refusedOrder = "refused_order"
+    /// The centre rejected the unit's result.
+    case resultRejected = "result_rejected"
+    /// N appeals of one category about one area within a window (长沙 第三十四条（二）"热点、难点事项").
+    case hotSpot = "hot_spot"
+    /// Assigned by a party committee or government leader (长沙 第三十四条（四）).
+    case leaderAssigned = "leader_assigned"
+    /// Exposed by the mainstream media (长沙 第三十四条（五）).
+    case mediaExposed = "media_exposed"
+}
+
+public struct SupervisionTriggerRule: Sendable, Decodable, Equatable {
+    public var trigger: SupervisionTrigger
+    public var article: String
+    public var note: String?
+    /// The ladder level a supervision opened by this trigger starts at (1 = first).
+    public var startLevel: Int
+    /// Hot spots only: how many appeals, and within how many working days.
+    public var threshold: Int?
+    public var windowWorkingDays: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case trigger, article, note, threshold
+        case startLevel = "start_level"
+        case windowWorkingDays = "window_working_days"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        trigger = try container.decode(SupervisionTrigger.self, forKey: .trigger)
+        article = try container.decode(String.self, forKey: .article)
+        note = try container.decodeIfPresent(String.self, forKey: .note)
+        startLevel = try container.decodeIfPresent(Int.self, forKey: .startLevel) ?? 1
+        threshold = try container.decodeIfPresent(Int.self, forKey: .threshold)
+        windowWorkingDays = try container.decodeIfPresent(Int.self, forKey: .windowWorkingDays)
+    }
+}
+
+/// One rung of the escalation ladder.
+public struct EscalationLevel: Sendable, Decodable, Equatable {
+    /// A stable code for monitoring consumers, e.g. `reminder`, `supervision_notice`.
+    public var code: String
+    /// The regulation's own word, e.g. 电话催办, 督办单, 约谈, 市政府督查室.
+    public var label: String
+    public var article: String
+    public var note: String?
+    /// How long this level waits for the case to be resolved before climbing; nil on the last level.
+    public var limit: TimeLimit?
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+/// The supervision rules of a policy as decisions: which lifecycle event opens
+/// which supervision, at which rung it starts, when it climbs and what closes it.
+public struct Supervisor: Sendable {
+    public let policy: Policy
+    public let calendar: WorkingDayCalendar
+
+    public init(policy: Policy, calendar: WorkingDayCalendar) {
+        self.policy = policy
+        self.calendar = calendar
+    }
+
+    /// A rung to stand on, with when it climbs (nil on the last rung).
+    public struct Rung: Sendable, Equatable {
+        public var rank: Int
+        public var level: EscalationLevel
+        public var dueAt: Date?
+    }
+
+    /// The trigger a lifecycle event stands for, if the policy supervises it.
+    public func trigger(forEventType type: String, obligation: String?) -> SupervisionTriggerRule? {
+        let trigger: SupervisionTrigger? = switch (type, obligation) {
+        case ("deadline.overdue", Obligation.handling.rawValue?): .overdue
+        case ("deadline.overdue", Obligation.sign.rawValue?): .notSigned
+        case (LifecycleNotice.Step.returnDenied.rawValue, _): .refusedOrder
+        case (LifecycleNotice.Step.resultRejected.rawValue, _): .resultRejected
+        case (LifecycleNotice.Step.leaderAssigned.rawValue, _): .leaderAssigned
+        case (LifecycleNotice.Step.mediaExposed.rawValue, _): .mediaExposed
+        default: nil
+        }
+        return trigger.flatMap(rule(for:))
+    }
+
+    public func rule(for trigger: SupervisionTrigger) -> SupervisionTriggerRule? {
+        policy.supervision.triggers.first { $0.trigger == trigger }
+    }
+
+    /// The supervisions an event ends: all of them when the case is resolved; those
+    /// about the unit that held the order when it moves on; not-signed once signed;
+    /// a rejected result once a new result is submitted.
+    public func closes(onEventType type: String) -> (triggers: Set<SupervisionTrigger>, reason: String)? {
+        switch type {
+        case LifecycleNotice.Step.resolved.rawValue:
+            (Set(SupervisionTrigger.allCases), "resolved")
+        case LifecycleNotice.Step.signed.rawValue:
+            ([.notSigned], "signed")
+        case LifecycleNotice.Step.resultSubmitted.rawValue:
+            ([.resultRejected, .overdue], "result_submitted")
+        case LifecycleNotice.Step.returned.rawValue, "case.dispatched":
+            ([.notSigned, .overdue, .refusedOrder, .resultRejected], "reassigned")
+        default:
+            nil
+        }
+    }
+
+    /// The rung a supervision starts on.
+    public func opening(_ rule: SupervisionTriggerRule, at now: Date) throws(CalendarError) -> Rung {
+        try rung(rule.startLevel, from: now)
+    }
+
+    /// The next rung up, or nil when the supervision already stands on the last one.
+    public func climb(from rank: Int, at now: Date) throws(CalendarError) -> Rung? {
+        guard rank < policy.supervision.ladder.count else { return nil }
+        return try rung(rank + 1, from: now)
+    }
+
+    private func rung(_ rank: Int, from now: Date) throws(CalendarError) -> Rung {
+        let ladder = policy.supervision.ladder
+        let level = ladder[min(max(rank, 1), ladder.count) - 1]
+        return Rung(rank: rank, level: level, dueAt: try level.limit.map { limit throws(CalendarError) in try calendar.due(from: now, limit: limit) })
+    }
+}

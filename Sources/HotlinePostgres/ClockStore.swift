@@ -1,0 +1,110 @@
+import Foundation
+import HotlineDomain
+import Logging
+import PostgresNIO
+
+/// A clock row claimed by the deadlines worker.
+public struct DueClock: Sendable {
+    public var id: Int64
+    public var caseID: UUID
+    public var caseNumber: String
+    public var policyID: String
+    public var policyVersion: String
+    public var round: Int
+    public var obligation: Obligation
+    public var unitID: String?
+    public var dueAt: Date
+    public var warnAt: Date?
+    public var warnedAt: Date?
+    public var overdueAt: Date?
+}
+
+/// Named queries over `case_clocks`, the durable deadlines.
+public enum ClockStore {
+    /// Applies clock changes for a case's round in the caller's transaction.
+    public static func apply(
+        _ changes: [ClockChange], caseID: UUID, round: Int, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        let round = Int32(round)
+        for change in changes {
+            switch change {
+            case let .start(plan):
+                try await connection.query(
+                    """
+                    INSERT INTO case_clocks (case_id, round, obligation, unit_id, started_at, due_at, warn_at, next_fire_at)
+                    VALUES (\(caseID), \(round), \(plan.obligation.rawValue), \(plan.unitID), \(plan.startedAt), \(plan.dueAt),
+                            \(plan.warnAt), \(plan.warnAt ?? plan.dueAt))
+                    ON CONFLICT (case_id, round, obligation) DO UPDATE SET unit_id = EXCLUDED.unit_id,
+                        started_at = EXCLUDED.started_at, due_at = EXCLUDED.due_at, warn_at = EXCLUDED.warn_at,
+                        state = 'open', met_at = NULL, warned_at = NULL, overdue_at = NULL, next_fire_at = EXCLUDED.next_fire_at
+                    """, logger: logger)
+            case let .meet(obligation, at):
+                try await connection.query(
+                    """
+                    UPDATE case_clocks SET state = 'met', met_at = \(at), next_fire_at = NULL
+                    WHERE case_id = \(caseID) AND round = \(round) AND obligation = \(obligation.rawValue) AND state = 'open'
+                    """, logger: logger)
+            case let .cancel(obligation):
+                try await connection.query(
+                    """
+                    UPDATE case_clocks SET state = 'cancelled', next_fire_at = NULL
+                    WHERE case_id = \(caseID) AND round = \(round) AND obligation = \(obligation.rawValue) AND state = 'open'
+                    """, logger: logger)
+            case let .resume(obligation):
+                try await connection.query(
+                    """
+                    UPDATE case_clocks SET state = 'open', met_at = NULL,
+                        next_fire_at = CASE WHEN overdue_at IS NOT NULL THEN NULL
+                                            WHEN warned_at IS NULL AND warn_at IS NOT NULL THEN warn_at
+                                            ELSE due_at END
+                    WHERE case_id = \(caseID) AND round = \(round) AND obligation = \(obligation.rawValue) AND state = 'met'
+                    """, logger: logger)
+            case let .move(obligation, dueAt, warnAt):
+                try await connection.query(
+                    """
+                    UPDATE case_clocks SET due_at = \(dueAt), warn_at = \(warnAt), warned_at = NULL, overdue_at = NULL,
+                        next_fire_at = \(warnAt ?? dueAt)
+                    WHERE case_id = \(caseID) AND round = \(round) AND obligation = \(obligation.rawValue) AND state = 'open'
+                    """, logger: logger)
+            case .cancelAll:
+                try await connection.query(
+                    "UPDATE case_clocks SET state = 'cancelled', next_fire_at = NULL WHERE case_id = \(caseID) AND state = 'open'",
+                    logger: logger)
+            }
+        }
+    }
+
+    /// Claims up to `limit` clocks with something to announce at `now`; rows another
+    /// instance holds are skipped, so two sweepers never announce the same clock.
+    public static func claimDue(now: Date, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [DueClock] {
+        let rows = try await connection.query(
+            """
+            SELECT k.id, k.case_id, c.case_number, c.policy_id, c.policy_version, k.round, k.obligation, k.unit_id,
+                   k.due_at, k.warn_at, k.warned_at, k.overdue_at
+            FROM case_clocks k JOIN cases c ON c.id = k.case_id
+            WHERE k.state = 'open' AND k.next_fire_at IS NOT NULL AND k.next_fire_at <= \(now)
+            ORDER BY k.next_fire_at
+            LIMIT \(Int32(limit))
+            FOR UPDATE OF k SKIP LOCKED
+            """, logger: logger)
+        var clocks: [DueClock] = []
+        for try await row in rows.decode((Int64, UUID, String, String, String, Int32, String, String?, Date, Date?, Date?, Date?).self) {
+            guard let obligation = Obligation(rawValue: row.6) else { continue }
+            clocks.append(DueClock(
+                id: row.0, caseID: row.1, caseNumber: row.2, policyID: row.3, policyVersion: row.4, round: Int(row.5),
+                obligation: obligation, unitID: row.7, dueAt: row.8, warnAt: row.9, warnedAt: row.10, overdueAt: row.11))
+        }
+        return clocks
+    }
+
+    /// Records what was announced and when the clock fires next (nil: nothing left).
+    public static func recordAnnounced(
+        clockID: Int64, warnedAt: Date?, overdueAt: Date?, nextFireAt: Date?, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        try await connection.query(
+            """
+            UPDATE case_clocks SET warned_at = \(warnedAt), overdue_at = \(overdueAt), next_fire_at = \(nextFireAt)
+            WHERE id = \(clockID)
+            """, logger: logger)
+    }
+}

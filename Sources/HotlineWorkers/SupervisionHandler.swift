@@ -1,0 +1,131 @@
+import Foundation
+import HotlineDomain
+import HotlineKafka
+import HotlinePostgres
+import Logging
+import PostgresNIO
+
+/// The supervision worker's rules applied to `hotline.cases.v1`: an overdue clock,
+/// an unsigned order, a denied return, a rejected result, a leader-assigned or
+/// media-exposed case opens a supervision (督办) on the policy's ladder; a hot spot
+/// (N appeals of one category about one area within a window) opens one on the
+/// appeal that reaches N; the case moving on or being resolved closes them. Each
+/// opening and closure is published on `hotline.escalations.v1`.
+struct SupervisionHandler: BatchHandler {
+    let name = "supervision"
+    let supervisor: Supervisor
+    let logger: Logger
+
+    struct Envelope: Decodable {
+        var type: String
+        var eventID: String
+        var caseID: UUID
+        var obligation: String?
+        var unitID: String?
+        var category: String?
+        var areaCode: String?
+
+        enum CodingKeys: String, CodingKey {
+            case type, obligation, category
+            case eventID = "event_id"
+            case caseID = "case_id"
+            case unitID = "unit_id"
+            case areaCode = "area_code"
+        }
+    }
+
+    func apply(_ message: ConsumedMessage, now: Date, connection: PostgresConnection, outbox: inout [OutboxMessage]) async throws {
+        guard let value = message.value, let event = try? JSONDecoder().decode(Envelope.self, from: Data(value)) else {
+            try await DeadLetterWriter(worker: name, logger: logger).write(
+                message,
+                rejection: IntakeRejection(.schemaViolation, "The lifecycle event lacks type, event_id or case_id; see Topics/hotline.cases.v1/schema.json."),
+                now: now, connection: connection, outbox: &outbox)
+            return
+        }
+        let opens = supervisor.trigger(forEventType: event.type, obligation: event.obligation)
+        let hotSpot = event.type == "case.accepted" ? supervisor.rule(for: .hotSpot) : nil
+        let closes = supervisor.closes(onEventType: event.type)
+        guard opens != nil || hotSpot != nil || closes != nil else { return }
+        var log = logger.forEvent(event.eventID, in: message)
+        log[metadataKey: "case_id"] = "\(event.caseID.uuidString.lowercased())"
+        if try await ProcessedEventStore.record(
+            consumer: name, eventID: event.eventID, topic: message.topic, partition: message.partition,
+            offset: message.offset, on: connection, logger: log) != nil
+        {
+            return
+        }
+        if let closes {
+            let closed = try await SupervisionStore.close(
+                caseID: event.caseID, triggers: closes.triggers.map(\.rawValue), reason: closes.reason, at: now,
+                on: connection, logger: log)
+            for row in closed {
+                outbox.append(try escalation(.closed, row, rank: row.level, deadline: nil, closeReason: closes.reason, now: now))
+            }
+        }
+        if let opens {
+            try await open(opens, caseID: event.caseID, now: now, connection: connection, outbox: &outbox, logger: log)
+        }
+        if let hotSpot, let category = event.category, let area = event.areaCode,
+           let threshold = hotSpot.threshold, let window = hotSpot.windowWorkingDays
+        {
+            let since = try supervisor.calendar.instant(workingDays: window, before: now)
+            let appeals = try await SupervisionStore.appealsInArea(category: category, areaCode: area, since: since, on: connection, logger: log)
+            let alreadyOpen = try await SupervisionStore.hotSpotOpen(category: category, areaCode: area, on: connection, logger: log)
+            if appeals >= threshold, !alreadyOpen {
+                try await open(hotSpot, caseID: event.caseID, now: now, connection: connection, outbox: &outbox, logger: log)
+            }
+        }
+    }
+
+    private func open(
+        _ rule: SupervisionTriggerRule, caseID: UUID, now: Date, connection: PostgresConnection,
+        outbox: inout [OutboxMessage], logger: Logger
+    ) async throws {
+        let unit = try await SupervisionStore.leadUnit(of: caseID, on: connection, logger: logger)
+        let rung = try supervisor.opening(rule, at: now)
+        guard let publicID = try await SupervisionStore.open(
+            caseID: caseID, trigger: rule.trigger.rawValue, article: rule.article, unitID: unit?.id, level: rung.rank,
+            levelCode: rung.level.code, levelDueAt: rung.dueAt, at: now, on: connection, logger: logger)
+        else { return }
+        guard let head = try await CaseStore.header(of: caseID, on: connection, logger: logger) else { return }
+        let row = SupervisionRow(
+            id: 0, publicID: publicID, caseID: caseID, caseNumber: head.caseNumber, policyID: head.policyID,
+            policyVersion: head.policyVersion, trigger: rule.trigger.rawValue, article: rule.article,
+            unitID: unit?.id ?? "", unitName: unit?.name ?? "", level: rung.rank, levelDueAt: rung.dueAt)
+        outbox.append(try escalation(.opened, row, rank: rung.rank, deadline: rung.dueAt, closeReason: nil, now: now))
+        logger.info("opened a supervision", metadata: ["trigger": "\(rule.trigger.rawValue)", "level": "\(rung.level.code)"])
+    }
+
+    func escalation(
+        _ kind: EscalationEvent.Kind, _ row: SupervisionRow, rank: Int, deadline: Date?, closeReason: String?, now: Date
+    ) throws -> OutboxMessage {
+        let ladder = supervisor.policy.supervision.ladder
+        let level = ladder[min(max(rank, 1), ladder.count) - 1]
+        let event = EscalationEvent(
+            eventID: UUID(), kind: kind, supervisionID: row.publicID, caseID: row.caseID, caseNumber: row.caseNumber,
+            unitID: row.unitID.isEmpty ? "centre" : row.unitID, unitName: row.unitName.isEmpty ? "热线中心" : row.unitName,
+            rank: rank, levelCode: level.code, levelName: level.label, trigger: row.trigger,
+            basis: PolicyBasis(policy: row.policyID, policyVersion: row.policyVersion, article: kind == .opened ? row.article : level.article),
+            deadline: deadline, closeReason: closeReason, occurredAt: now)
+        return OutboxMessage(
+            topic: TopicName.escalations, key: Array(row.caseID.uuidString.lowercased().utf8), payload: try EventJSON.encode(event),
+            headers: EventHeaders.make(eventID: event.eventID.uuidString.lowercased(), type: kind.rawValue))
+    }
+
+    /// The climbing sweep: a supervision whose rung passed with the case unresolved goes one rung up.
+    func climb(now: Date, limit: Int, connection: PostgresConnection, outbox: inout [OutboxMessage]) async throws -> Int {
+        let rows = try await SupervisionStore.claimClimbable(now: now, limit: limit, on: connection, logger: logger)
+        for row in rows {
+            let next = try supervisor.climb(from: row.level, at: now)
+            try await SupervisionStore.climb(
+                id: row.id, level: next?.rank ?? row.level, levelCode: (next?.level ?? supervisor.policy.supervision.ladder[row.level - 1]).code,
+                levelDueAt: next?.dueAt, on: connection, logger: logger)
+            guard let next else { continue }
+            outbox.append(try escalation(.climbed, row, rank: next.rank, deadline: next.dueAt, closeReason: nil, now: now))
+            logger.info("supervision climbed", metadata: [
+                "case_id": "\(row.caseID.uuidString.lowercased())", "trigger": "\(row.trigger)", "level": "\(next.level.code)",
+            ])
+        }
+        return rows.count
+    }
+}
