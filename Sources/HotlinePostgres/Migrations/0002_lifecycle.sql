@@ -11,6 +11,9 @@ ALTER TABLE cases
     ADD COLUMN media_exposed         boolean     NOT NULL DEFAULT false,
     ADD COLUMN resolved_at           timestamptz;
 
+-- Hot spots count recent appeals of one category about one area on every accepted case.
+CREATE INDEX cases_by_category_area ON cases (category, area_code, accepted_at);
+
 -- One clock per (case, round, obligation): who must do what by when. The
 -- deadlines worker claims rows whose next_fire_at has passed; next_fire_at is the
 -- warning or the due instant still to announce, NULL when both are announced.
