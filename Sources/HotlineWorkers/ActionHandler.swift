@@ -13,7 +13,8 @@ import PostgresNIO
 /// malformed one is also dead-lettered with its original bytes.
 struct ActionHandler: Sendable {
     let name: String
-    let lifecycle: CaseLifecycle
+    let archive: PolicyArchive
+    let network: UnitNetwork
     let logger: Logger
 
     func apply(
@@ -54,6 +55,7 @@ struct ActionHandler: Sendable {
             log.info("refused an action", metadata: ["reason_code": "unknown_case"])
             return
         }
+        let lifecycle = try await archive.lifecycle(for: current.policy, network: network, connection: connection, logger: log)
         let change: CaseLifecycle.Change
         do {
             change = try lifecycle.decide(action, on: current, now: now)

@@ -9,7 +9,8 @@ import PostgresNIO
 /// open) and announces each warning and each overdue exactly once on
 /// `hotline.cases.v1`, in the transaction that records the announcement.
 struct DeadlineWatcher: Sendable {
-    let policy: Policy
+    /// The article a notice quotes comes from the version the case was accepted under.
+    let archive: PolicyArchive
     let logger: Logger
 
     func sweep(now: Date, limit: Int, connection: PostgresConnection, outbox: inout [OutboxMessage]) async throws -> Int {
@@ -20,6 +21,8 @@ struct DeadlineWatcher: Sendable {
             try await ClockStore.recordAnnounced(
                 clockID: clock.id, warnedAt: announcement.warnedAt, overdueAt: announcement.overdueAt,
                 nextFireAt: announcement.nextFireAt, on: connection, logger: logger)
+            let policy = try await archive.edition(
+                policyID: clock.policyID, version: clock.policyVersion, connection: connection, logger: logger).policy
             let kinds: [DeadlineNotice.Kind] = (announcement.warn ? [.warning] : []) + (announcement.overdue ? [.overdue] : [])
             for kind in kinds {
                 let notice = DeadlineNotice(

@@ -15,12 +15,13 @@ import PostgresNIO
 public struct DispatchHandler: BatchHandler {
     public let name = "dispatch"
     let router: Router
-    let lifecycle: CaseLifecycle
+    /// Each case is routed and timed under the policy version it was accepted under.
+    let archive: PolicyArchive
     let logger: Logger
 
-    public init(router: Router, lifecycle: CaseLifecycle, logger: Logger) {
+    public init(router: Router, archive: PolicyArchive, logger: Logger) {
         self.router = router
-        self.lifecycle = lifecycle
+        self.archive = archive
         self.logger = logger
     }
 
@@ -44,10 +45,10 @@ public struct DispatchHandler: BatchHandler {
     ) async throws {
         switch message.topic {
         case TopicName.unitActions:
-            try await ActionHandler(name: name, lifecycle: lifecycle, logger: logger)
+            try await ActionHandler(name: name, archive: archive, network: router.network, logger: logger)
                 .apply(message, source: .units, now: now, connection: connection, outbox: &outbox)
         case TopicName.centreActions:
-            try await ActionHandler(name: name, lifecycle: lifecycle, logger: logger)
+            try await ActionHandler(name: name, archive: archive, network: router.network, logger: logger)
                 .apply(message, source: .centre, now: now, connection: connection, outbox: &outbox)
         default:
             try await route(message, now: now, connection: connection, outbox: &outbox)
@@ -132,6 +133,7 @@ public struct DispatchHandler: BatchHandler {
         guard var current = try await LifecycleStore.lockedCase(caseID, on: connection, logger: logger) else { return }
         current.round = 1
         current.dispatchedAt = now
+        let lifecycle = try await archive.lifecycle(for: current.policy, network: router.network, connection: connection, logger: logger)
         let clocks: [ClockChange]
         do {
             clocks = try lifecycle.clocksForDispatch(of: current, lead: lead, at: now)

@@ -47,12 +47,20 @@ public enum PolicyLoader {
     }
 
     public static func load(file: String, expectedID: String? = nil) throws -> Policy {
-        let text: String
+        try parse(try text(of: file), origin: file, expectedID: expectedID)
+    }
+
+    /// The file's text, for a worker to record with the version it runs.
+    public static func text(of file: String) throws -> String {
         do {
-            text = try String(contentsOfFile: file, encoding: .utf8)
+            return try String(contentsOfFile: file, encoding: .utf8)
         } catch {
             throw PolicyFileError(file: file, problems: [.init(key: "-", problem: "cannot be read (\(error.localizedDescription)); check HOTLINE_POLICY and HOTLINE_POLICY_DIR")])
         }
+    }
+
+    /// Checks a policy's text; `origin` names it in problems (a file, or a recorded version).
+    public static func parse(_ text: String, origin file: String, expectedID: String? = nil) throws -> Policy {
         let policy: Policy
         do {
             if let node = try Yams.compose(yaml: text) {

@@ -10,10 +10,11 @@ import PostgresNIO
 /// media-exposed case opens a supervision (督办) on the policy's ladder; a hot spot
 /// (N appeals of one category about one area within a window) opens one on the
 /// appeal that reaches N; the case moving on or being resolved closes them. Each
-/// opening and closure is published on `hotline.escalations.v1`.
+/// opening and closure is published on `hotline.escalations.v1`. Triggers and the
+/// ladder are those of the policy version the case was accepted under.
 struct SupervisionHandler: BatchHandler {
     let name = "supervision"
-    let supervisor: Supervisor
+    let archive: PolicyArchive
     let logger: Logger
 
     struct Envelope: Decodable {
@@ -24,9 +25,10 @@ struct SupervisionHandler: BatchHandler {
         var unitID: String?
         var category: String?
         var areaCode: String?
+        var policy: CaseEvent.PolicyRef
 
         enum CodingKeys: String, CodingKey {
-            case type, obligation, category
+            case type, obligation, category, policy
             case eventID = "event_id"
             case caseID = "case_id"
             case unitID = "unit_id"
@@ -38,10 +40,11 @@ struct SupervisionHandler: BatchHandler {
         guard let value = message.value, let event = try? JSONDecoder().decode(Envelope.self, from: Data(value)) else {
             try await DeadLetterWriter(worker: name, logger: logger).write(
                 message,
-                rejection: IntakeRejection(.schemaViolation, "The lifecycle event lacks type, event_id or case_id; see Topics/hotline.cases.v1/schema.json."),
+                rejection: IntakeRejection(.schemaViolation, "The lifecycle event lacks type, event_id, case_id or policy; see Topics/hotline.cases.v1/schema.json."),
                 now: now, connection: connection, outbox: &outbox)
             return
         }
+        let supervisor = try await supervisor(for: event.policy.id, event.policy.version, connection: connection)
         let opens = supervisor.trigger(forEventType: event.type, obligation: event.obligation)
         let hotSpot = event.type == "case.accepted" ? supervisor.rule(for: .hotSpot) : nil
         let closes = supervisor.closes(onEventType: event.type)
@@ -59,11 +62,11 @@ struct SupervisionHandler: BatchHandler {
                 caseID: event.caseID, triggers: closes.triggers.map(\.rawValue), reason: closes.reason, at: now,
                 on: connection, logger: log)
             for row in closed {
-                outbox.append(try escalation(.closed, row, rank: row.level, deadline: nil, closeReason: closes.reason, now: now))
+                outbox.append(try escalation(.closed, row, ladder: supervisor.policy.supervision.ladder, rank: row.level, deadline: nil, closeReason: closes.reason, now: now))
             }
         }
         if let opens {
-            try await open(opens, caseID: event.caseID, now: now, connection: connection, outbox: &outbox, logger: log)
+            try await open(opens, supervisor: supervisor, caseID: event.caseID, now: now, connection: connection, outbox: &outbox, logger: log)
         }
         if let hotSpot, let category = event.category, let area = event.areaCode,
            let threshold = hotSpot.threshold, let window = hotSpot.windowWorkingDays
@@ -72,13 +75,18 @@ struct SupervisionHandler: BatchHandler {
             let appeals = try await SupervisionStore.appealsInArea(category: category, areaCode: area, since: since, on: connection, logger: log)
             let alreadyOpen = try await SupervisionStore.hotSpotOpen(category: category, areaCode: area, on: connection, logger: log)
             if appeals >= threshold, !alreadyOpen {
-                try await open(hotSpot, caseID: event.caseID, now: now, connection: connection, outbox: &outbox, logger: log)
+                try await open(hotSpot, supervisor: supervisor, caseID: event.caseID, now: now, connection: connection, outbox: &outbox, logger: log)
             }
         }
     }
 
+    private func supervisor(for policyID: String, _ version: String, connection: PostgresConnection) async throws -> Supervisor {
+        let edition = try await archive.edition(policyID: policyID, version: version, connection: connection, logger: logger)
+        return Supervisor(policy: edition.policy, calendar: edition.calendar)
+    }
+
     private func open(
-        _ rule: SupervisionTriggerRule, caseID: UUID, now: Date, connection: PostgresConnection,
+        _ rule: SupervisionTriggerRule, supervisor: Supervisor, caseID: UUID, now: Date, connection: PostgresConnection,
         outbox: inout [OutboxMessage], logger: Logger
     ) async throws {
         let unit = try await SupervisionStore.leadUnit(of: caseID, on: connection, logger: logger)
@@ -92,14 +100,14 @@ struct SupervisionHandler: BatchHandler {
             id: 0, publicID: publicID, caseID: caseID, caseNumber: head.caseNumber, policyID: head.policyID,
             policyVersion: head.policyVersion, trigger: rule.trigger.rawValue, article: rule.article,
             unitID: unit?.id ?? "", unitName: unit?.name ?? "", level: rung.rank, levelDueAt: rung.dueAt)
-        outbox.append(try escalation(.opened, row, rank: rung.rank, deadline: rung.dueAt, closeReason: nil, now: now))
+        outbox.append(try escalation(.opened, row, ladder: supervisor.policy.supervision.ladder, rank: rung.rank, deadline: rung.dueAt, closeReason: nil, now: now))
         logger.info("opened a supervision", metadata: ["trigger": "\(rule.trigger.rawValue)", "level": "\(rung.level.code)"])
     }
 
     func escalation(
-        _ kind: EscalationEvent.Kind, _ row: SupervisionRow, rank: Int, deadline: Date?, closeReason: String?, now: Date
+        _ kind: EscalationEvent.Kind, _ row: SupervisionRow, ladder: [EscalationLevel], rank: Int, deadline: Date?,
+        closeReason: String?, now: Date
     ) throws -> OutboxMessage {
-        let ladder = supervisor.policy.supervision.ladder
         let level = ladder[min(max(rank, 1), ladder.count) - 1]
         let event = EscalationEvent(
             eventID: UUID(), kind: kind, supervisionID: row.publicID, caseID: row.caseID, caseNumber: row.caseNumber,
@@ -116,12 +124,13 @@ struct SupervisionHandler: BatchHandler {
     func climb(now: Date, limit: Int, connection: PostgresConnection, outbox: inout [OutboxMessage]) async throws -> Int {
         let rows = try await SupervisionStore.claimClimbable(now: now, limit: limit, on: connection, logger: logger)
         for row in rows {
+            let supervisor = try await supervisor(for: row.policyID, row.policyVersion, connection: connection)
             let next = try supervisor.climb(from: row.level, at: now)
             try await SupervisionStore.climb(
                 id: row.id, level: next?.rank ?? row.level, levelCode: (next?.level ?? supervisor.policy.supervision.ladder[row.level - 1]).code,
                 levelDueAt: next?.dueAt, on: connection, logger: logger)
             guard let next else { continue }
-            outbox.append(try escalation(.climbed, row, rank: next.rank, deadline: next.dueAt, closeReason: nil, now: now))
+            outbox.append(try escalation(.climbed, row, ladder: supervisor.policy.supervision.ladder, rank: next.rank, deadline: next.dueAt, closeReason: nil, now: now))
             logger.info("supervision climbed", metadata: [
                 "case_id": "\(row.caseID.uuidString.lowercased())", "trigger": "\(row.trigger)", "level": "\(next.level.code)",
             ])

@@ -23,9 +23,8 @@ public enum WorkerRunner {
         var companions: [any Service] = []
         switch name {
         case .intake:
-            let policy = try PolicyLoader.load(id: configuration.policyID, directory: configuration.policyDirectory)
-            // The policy's limits count in its calendar: refuse to start if it is missing.
-            _ = try CalendarLoader.load(name: policy.calendar, directory: configuration.calendarDirectory)
+            let archive = try await recordedArchive(configuration, logger: logger)
+            let policy = archive.running.policy
             let handler = IntakeHandler(
                 policy: policy, vault: PersonalDataVault(keys: configuration.keys),
                 maximumEventBytes: configuration.maximumEventBytes, logger: logger)
@@ -35,22 +34,21 @@ public enum WorkerRunner {
             logger.info("intake worker configured", metadata: ["policy": "\(policy.policy)", "policy_version": "\(policy.version)"])
         case .dispatch:
             let router = try RoutingLoader.load(file: configuration.routingFile)
-            let (policy, calendar) = try policyAndCalendar(configuration)
-            let lifecycle = CaseLifecycle(policy: policy, calendar: calendar, network: router.network)
+            let archive = try await recordedArchive(configuration, logger: logger)
             worker = try consumerWorker(
                 group: "hotline-dispatch", topics: DispatchHandler.topics,
-                handler: DispatchHandler(router: router, lifecycle: lifecycle, logger: logger),
+                handler: DispatchHandler(router: router, archive: archive, logger: logger),
                 client: client, clock: clock, configuration: configuration, logger: logger)
             logger.info("dispatch worker configured", metadata: ["units": "\(router.network.units.count)", "rules": "\(router.rules.count)"])
         case .deadlines:
-            let (policy, _) = try policyAndCalendar(configuration)
-            let watcher = DeadlineWatcher(policy: policy, logger: logger)
+            let archive = try await recordedArchive(configuration, logger: logger)
+            let watcher = DeadlineWatcher(archive: archive, logger: logger)
             worker = PeriodicSweep(
                 name: "deadlines", client: client, clock: clock, batchSize: configuration.batchSize,
                 interval: configuration.sweepInterval, logger: logger, sweep: watcher.sweep)
         case .supervision:
-            let (policy, calendar) = try policyAndCalendar(configuration)
-            let handler = SupervisionHandler(supervisor: Supervisor(policy: policy, calendar: calendar), logger: logger)
+            let archive = try await recordedArchive(configuration, logger: logger)
+            let handler = SupervisionHandler(archive: archive, logger: logger)
             worker = try consumerWorker(
                 group: "hotline-supervision", topics: [TopicName.cases], handler: handler, client: client, clock: clock,
                 configuration: configuration, logger: logger)
@@ -70,10 +68,14 @@ public enum WorkerRunner {
         try await group.run()
     }
 
-    /// The running policy and its calendar; a worker refuses to start without either.
-    private static func policyAndCalendar(_ configuration: HotlineConfiguration) throws -> (Policy, WorkingDayCalendar) {
-        let policy = try PolicyLoader.load(id: configuration.policyID, directory: configuration.policyDirectory)
-        return (policy, try CalendarLoader.load(name: policy.calendar, directory: configuration.calendarDirectory))
+    /// The policy and its calendar must load, and the running version's text be
+    /// recorded for the cases accepted under it, before a worker starts.
+    private static func recordedArchive(_ configuration: HotlineConfiguration, logger: Logger) async throws -> PolicyArchive {
+        let archive = try PolicyArchive(configuration: configuration)
+        try await withPostgres(configuration.databaseURL.configuration, logger: logger) {
+            try await archive.record(client: $0, logger: logger)
+        }
+        return archive
     }
 
     private static func consumerWorker(
