@@ -20,6 +20,27 @@ public struct PipelineSummary: Sendable, Codable {
     public var cases: Int64
     public var currentLeadAssignments: Int64
     public var coAssignments: Int64
+    /// Sign and handling clocks per unit: met on time, overdue (announced or met late), still overdue.
+    public var unitDeadlines: [UnitDeadlines]
+    /// Supervisions (督办) per trigger: opened, closed, still open.
+    public var supervisionsByTrigger: [SupervisionCount]
+    /// Open supervisions by their current ladder level.
+    public var openSupervisionsByLevel: [Row2]
+
+    public struct UnitDeadlines: Sendable, Codable {
+        public var unitID: String
+        public var unitName: String
+        public var onTime: Int64
+        public var overdue: Int64
+        public var stillOverdue: Int64
+    }
+
+    public struct SupervisionCount: Sendable, Codable {
+        public var trigger: String
+        public var opened: Int64
+        public var closed: Int64
+        public var open: Int64
+    }
 
     public struct Row2: Sendable, Codable { public var name: String; public var count: Int64 }
     public struct Row3: Sendable, Codable { public var first: String; public var second: String; public var count: Int64 }
@@ -72,6 +93,44 @@ public enum SummaryStore {
             urges: try await single("SELECT count(*) FROM case_urges"),
             cases: try await single("SELECT count(*) FROM cases"),
             currentLeadAssignments: try await single("SELECT count(*) FROM assignments WHERE current AND role = 'lead'"),
-            coAssignments: try await single("SELECT count(*) FROM assignments WHERE current AND role = 'co'"))
+            coAssignments: try await single("SELECT count(*) FROM assignments WHERE current AND role = 'co'"),
+            unitDeadlines: try await unitDeadlines(client: client, logger: logger),
+            supervisionsByTrigger: try await supervisionsByTrigger(client: client, logger: logger),
+            openSupervisionsByLevel: try await pairs(
+                "SELECT level_code, count(*) FROM supervisions WHERE closed_at IS NULL GROUP BY 1 ORDER BY 2 DESC, 1"))
+    }
+
+    /// The counting rule: a clock is on time when met by its due instant; overdue when
+    /// the deadlines worker announced it or it was met after the due instant.
+    static func unitDeadlines(client: PostgresClient, logger: Logger) async throws -> [PipelineSummary.UnitDeadlines] {
+        let rows = try await client.query(
+            """
+            SELECT k.unit_id,
+                   coalesce((SELECT a.unit_name FROM assignments a WHERE a.unit_id = k.unit_id LIMIT 1), k.unit_id),
+                   count(*) FILTER (WHERE k.state = 'met' AND k.met_at <= k.due_at),
+                   count(*) FILTER (WHERE k.overdue_at IS NOT NULL OR (k.state = 'met' AND k.met_at > k.due_at)),
+                   count(*) FILTER (WHERE k.overdue_at IS NOT NULL AND k.state = 'open')
+            FROM case_clocks k
+            WHERE k.unit_id IS NOT NULL AND k.obligation IN ('sign', 'handling') AND k.state <> 'cancelled'
+            GROUP BY k.unit_id ORDER BY 4 DESC, 3 DESC, 1
+            """, logger: logger)
+        var result: [PipelineSummary.UnitDeadlines] = []
+        for try await (unit, name, onTime, overdue, still) in rows.decode((String, String, Int64, Int64, Int64).self) {
+            result.append(.init(unitID: unit, unitName: name, onTime: onTime, overdue: overdue, stillOverdue: still))
+        }
+        return result
+    }
+
+    static func supervisionsByTrigger(client: PostgresClient, logger: Logger) async throws -> [PipelineSummary.SupervisionCount] {
+        let rows = try await client.query(
+            """
+            SELECT trigger, count(*), count(*) FILTER (WHERE closed_at IS NOT NULL), count(*) FILTER (WHERE closed_at IS NULL)
+            FROM supervisions GROUP BY 1 ORDER BY 2 DESC, 1
+            """, logger: logger)
+        var result: [PipelineSummary.SupervisionCount] = []
+        for try await (trigger, opened, closed, open) in rows.decode((String, Int64, Int64, Int64).self) {
+            result.append(.init(trigger: trigger, opened: opened, closed: closed, open: open))
+        }
+        return result
     }
 }

@@ -6,7 +6,7 @@ import HotlineWorkers
 /// Prints what the pipeline did, optionally after waiting until it is idle.
 struct SummaryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "summary", abstract: "Cases, receipts, assignments and dead letters in DATABASE_URL.")
+        commandName: "summary", abstract: "Cases, receipts, assignments, dead letters, deadlines per unit and supervisions in DATABASE_URL.")
 
     @Option(help: "First wait until this many intake messages were answered or dead-lettered, the outbox is empty and every case is dispatched.")
     var waitFor: Int64?
@@ -16,6 +16,9 @@ struct SummaryCommand: AsyncParsableCommand {
 
     @Flag(help: "Print JSON instead of tables.")
     var json = false
+
+    @Flag(help: "Print only the lifecycle tables: deadlines per unit and supervisions.")
+    var lifecycle = false
 
     func run() async throws {
         let logger = CommandSupport.makeLogger("hotline.summary")
@@ -40,7 +43,7 @@ struct SummaryCommand: AsyncParsableCommand {
             encoder.keyEncodingStrategy = .convertToSnakeCase
             print(String(decoding: try encoder.encode(summary), as: UTF8.self))
         } else {
-            print(SummaryReport.render(summary))
+            print(lifecycle ? SummaryReport.renderLifecycle(summary) : SummaryReport.render(summary))
         }
     }
 }

@@ -21,6 +21,32 @@ enum SummaryReport {
         lines.append("")
         lines.append("Dead letters by reason")
         lines += table(summary.deadLettersByReason.map { [$0.name, "\($0.count)"] }, header: ["reason", "messages"])
+        let lifecycle = renderLifecycle(summary)
+        return lines.joined(separator: "\n") + (lifecycle.isEmpty ? "" : "\n\n" + lifecycle)
+    }
+
+    /// Deadlines per unit and the supervisions raised; empty before any order is dispatched.
+    static func renderLifecycle(_ summary: PipelineSummary) -> String {
+        var lines: [String] = []
+        if !summary.unitDeadlines.isEmpty {
+            lines.append("Deadlines per unit (sign and handling clocks; top 12 by overdue)")
+            lines += table(
+                summary.unitDeadlines.prefix(12).map { [$0.unitID, $0.unitName, "\($0.onTime)", "\($0.overdue)", "\($0.stillOverdue)"] },
+                header: ["unit", "name", "on time", "overdue", "still overdue"])
+            let onTime = summary.unitDeadlines.reduce(0) { $0 + $1.onTime }
+            let overdue = summary.unitDeadlines.reduce(0) { $0 + $1.overdue }
+            lines.append("all \(summary.unitDeadlines.count) units: \(onTime) on time, \(overdue) overdue")
+        }
+        if !summary.supervisionsByTrigger.isEmpty {
+            if !lines.isEmpty { lines.append("") }
+            lines.append("Supervisions (督办) raised, by trigger")
+            lines += table(
+                summary.supervisionsByTrigger.map { [$0.trigger, "\($0.opened)", "\($0.closed)", "\($0.open)"] },
+                header: ["trigger", "opened", "closed", "open"])
+            lines.append("")
+            lines.append("Open supervisions by ladder level")
+            lines += table(summary.openSupervisionsByLevel.map { [$0.name, "\($0.count)"] }, header: ["level", "open"])
+        }
         return lines.joined(separator: "\n")
     }
 

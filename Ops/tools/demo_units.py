@@ -1,0 +1,294 @@
+#!/usr/bin/env python3
+"""The demo's handling units and hotline centre, acting on the orders the workers sent.
+
+After the intake fixture is dispatched, this plays the units' systems and the centre's
+console for a number of working days under the shared simulated clock (`hotline clock
+set`): it reads every `case.dispatched` order from hotline.cases.v1 with kcat, gives each
+case a scenario (chosen from a hash of its case number, so a rerun plays the same), and
+publishes the day's unit actions (10:00) and centre actions (15:00) with `hotline
+publish`. Between steps it waits until every action has its outcome and the workers are
+idle, so deadline sweeps and supervision climbs happen at the simulated instants.
+
+At the end it reads hotline.action-outcomes.v1 and hotline.escalations.v1 and checks that
+each scenario ended as the regulation says (长沙市12345政务热线运行管理办法): refused actions
+with the expected reason code, 督办 opened, climbed and closed for the late ones.
+Exit status 1 when a check fails.
+
+Usage: demo_units.py --hotline BIN --brokers BOOTSTRAP --calendars DIR --start YYYY-MM-DD --days N --work DIR
+"""
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+
+import yaml
+
+# Scenario shares, out of 100 (by a hash of the case number).
+SCENARIOS = [
+    (55, "prompt"),        # signs on the day, reports in 2 working days, result approved
+    (10, "extension"),     # 延期 requested on day 1 and approved (第二十条、第二十一条), reports after the original deadline
+    (7, "returned"),       # 退回 within 2 working days of signing (第十七条（二）), approved and re-dispatched to a bureau
+    (6, "committed"),      # 承诺件: interim reply with a committed date (第二十二条（二）), reports on that date
+    (8, "late_sign"),      # does not sign for 5 working days: sign clock overdue, 督办 not_signed, closed on signing
+    (8, "never_handled"),  # signs, never reports: handling overdue, 督办 climbs the ladder (第三十四条, 第三十五条)
+    (4, "rejected"),       # result rejected by the centre (发回重办), 督办 result_rejected, closed when approved
+    (2, "wrong_actor"),    # another unit tries to sign; a return asked after the window: both refused
+]
+# An urgent appeal is due the same day (第十九条 urgent: same_day): signed and answered that morning.
+URGENT = "urgent"
+BUREAUS = ["city-urban", "city-housing"]
+RESULT = {
+    "handled_by": "承办单位经办人",
+    "action_taken": "已按职责现场核查并处理，已电话告知诉求人办理结果。",
+    "outcome": "resolved",
+}
+
+
+def scenario_of(case_number):
+    bucket = int(hashlib.sha256(case_number.encode()).hexdigest()[:8], 16) % 100
+    for share, name in SCENARIOS:
+        if bucket < share:
+            return name
+        bucket -= share
+    raise AssertionError("scenario shares must add up to 100")
+
+
+class WorkingDays:
+    """Working days from Ops/calendars (weekends, holidays, 调休), as the workers count them."""
+
+    def __init__(self, directory):
+        self.holidays, self.workdays = set(), set()
+        for name in sorted(os.listdir(directory)):
+            if not name.endswith(".yaml"):
+                continue
+            data = yaml.safe_load(open(os.path.join(directory, name), encoding="utf-8"))
+            for holiday in data.get("holidays", []):
+                day = holiday["from"]
+                while day <= holiday["to"]:
+                    self.holidays.add(day)
+                    day += datetime.timedelta(days=1)
+            self.workdays.update(entry["date"] for entry in data.get("workdays", []))
+
+    def is_working(self, day):
+        if day in self.workdays:
+            return True
+        return day.weekday() < 5 and day not in self.holidays
+
+    def series(self, start, count):
+        days, day = [], start
+        while len(days) < count:
+            if self.is_working(day):
+                days.append(day)
+            day += datetime.timedelta(days=1)
+        return days
+
+
+class Demo:
+    def __init__(self, args):
+        self.args = args
+        self.days = WorkingDays(args.calendars).series(datetime.date.fromisoformat(args.start), args.days + 25)
+        self.published = 0
+        self.expected = Counter()  # (action type, "accepted" | reason code) -> count
+        self.plan = defaultdict(list)  # (day, "units" | "centre") -> [(key, value)]
+        self.cases = {}
+        self.serial = 0
+
+    # ---------------------------------------------------------------- tools
+    def hotline(self, *arguments):
+        return subprocess.run([self.args.hotline, *arguments], check=True, capture_output=True, text=True).stdout
+
+    def topic(self, name):
+        out = subprocess.run(
+            ["kcat", "-C", "-b", self.args.brokers, "-t", name, "-e", "-q", "-f", "%s\n"],
+            check=True, capture_output=True, text=True).stdout
+        return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+    def at(self, day, clock):
+        return f"{self.days[day].isoformat()}T{clock}+08:00"
+
+    # ---------------------------------------------------------------- the plan
+    def action(self, day, actor, case, kind, fields, expect="accepted", unit=None):
+        self.serial += 1
+        value = {
+            "schema_version": 1,
+            "event_id": f"demo:{case['number']}:{self.serial:05d}",
+            "type": kind,
+            "case_id": case["id"],
+            "staff_id": "demo-staff" if actor == "units" else "centre-dispatcher",
+            "occurred_at": self.at(day, "10:00:00" if actor == "units" else "15:00:00"),
+        }
+        if actor == "units":
+            value["unit_id"] = unit or case["lead"]
+        value.update(fields)
+        self.plan[(day, actor)].append((case["id"], value))
+        self.expected[(kind, expect)] += 1
+
+    def result(self, day):
+        return {"result": dict(RESULT, handled_at=self.at(day, "09:30:00"))}
+
+    def schedule(self, case):
+        unit, centre = "units", "centre"
+        name = case["scenario"]
+        reason = {"reason": "演示：审核意见"}
+        if name == URGENT:
+            self.action(0, unit, case, "sign", {})
+            self.action(0, unit, case, "submit_result", self.result(0))
+            self.action(0, centre, case, "approve_result", reason)
+        elif name == "prompt":
+            self.action(0, unit, case, "sign", {})
+            self.action(2, unit, case, "submit_result", self.result(2))
+            self.action(3, centre, case, "approve_result", reason)
+        elif name == "extension":
+            until = self.days[12].isoformat()
+            self.action(0, unit, case, "sign", {})
+            self.action(1, unit, case, "request_extension", {"reason": "需多部门联合核查，申请延期办理。", "until": until})
+            self.action(2, centre, case, "approve_extension", dict(reason, until=until))
+            self.action(11, unit, case, "submit_result", self.result(11))
+            self.action(12, centre, case, "approve_result", reason)
+        elif name == "returned":
+            bureau = BUREAUS[0] if case["lead"] != BUREAUS[0] else BUREAUS[1]
+            self.action(0, unit, case, "sign", {})
+            self.action(1, unit, case, "request_return", {"reason": "该诉求不属于本单位职责，申请退回重新派单。"})
+            self.action(1, centre, case, "approve_return", dict(reason, redispatch={"lead_unit": bureau}))
+            self.action(2, unit, case, "sign", {}, unit=bureau)
+            self.action(4, unit, case, "submit_result", self.result(4), unit=bureau)
+            self.action(5, centre, case, "approve_result", reason)
+        elif name == "committed":
+            self.action(0, unit, case, "sign", {})
+            self.action(3, unit, case, "interim_reply", {
+                "progress": "已现场核查，需协调相关部门，承诺按期办结。", "committed_date": self.days[14].isoformat()})
+            self.action(13, unit, case, "submit_result", self.result(13))
+            self.action(14, centre, case, "approve_result", reason)
+        elif name == "late_sign":
+            self.action(5, unit, case, "sign", {})
+            self.action(7, unit, case, "submit_result", self.result(7))
+            self.action(8, centre, case, "approve_result", reason)
+        elif name == "never_handled":
+            self.action(0, unit, case, "sign", {})
+        elif name == "rejected":
+            self.action(0, unit, case, "sign", {})
+            self.action(2, unit, case, "submit_result", self.result(2))
+            self.action(3, centre, case, "reject_result", {"reason": "回访中诉求人表示问题仍未解决，发回重办。"})
+            self.action(5, unit, case, "submit_result", self.result(5))
+            self.action(6, centre, case, "approve_result", reason)
+        elif name == "wrong_actor":
+            other = BUREAUS[0] if case["lead"] != BUREAUS[0] else BUREAUS[1]
+            self.action(0, unit, case, "sign", {}, expect="not_assigned_unit", unit=other)
+            self.action(0, unit, case, "sign", {})
+            self.action(5, unit, case, "request_return", {"reason": "申请退回。"}, expect="window_closed")
+            self.action(6, unit, case, "submit_result", self.result(6))
+            self.action(7, centre, case, "approve_result", reason)
+
+    # ---------------------------------------------------------------- running
+    def settle(self, what):
+        deadline = time.monotonic() + 180
+        previous = None
+        while time.monotonic() < deadline:
+            answered = len(self.topic("hotline.action-outcomes.v1"))
+            summary = json.loads(self.hotline("summary", "--json"))
+            state = (answered, json.dumps(summary, sort_keys=True))
+            if answered >= self.published and summary["outbox_backlog"] == 0 and state == previous:
+                return
+            previous = state
+            time.sleep(1.0)
+        sys.exit(f"demo_units: timed out waiting for the workers after {what}")
+
+    def publish(self, topic, actions):
+        path = os.path.join(self.args.work, f"{topic}-{self.published}.jsonl")
+        with open(path, "w", encoding="utf-8") as out:
+            for key, value in actions:
+                out.write(json.dumps({"key": key, "value": value}, ensure_ascii=False) + "\n")
+        self.hotline("publish", "--topic", topic, path)
+        self.published += len(actions)
+
+    def run(self):
+        events = self.topic("hotline.cases.v1")
+        urgent = {e["case_id"] for e in events if e.get("type") == "case.accepted" and e.get("urgent")}
+        for event in events:
+            if event.get("type") == "case.dispatched" and event.get("round") == 1:
+                self.cases[event["case_id"]] = {
+                    "id": event["case_id"], "number": event["case_number"], "lead": event["lead_unit"]["id"]}
+        for case in sorted(self.cases.values(), key=lambda c: c["number"]):
+            case["scenario"] = URGENT if case["id"] in urgent else scenario_of(case["number"])
+            self.schedule(case)
+        by_scenario = Counter(case["scenario"] for case in self.cases.values())
+        print(f"{len(self.cases)} dispatched orders; scenarios: "
+              + ", ".join(f"{name} {by_scenario[name]}" for name in [URGENT] + [n for _, n in SCENARIOS]), flush=True)
+        for day in range(self.args.days):
+            for actor, clock, topic in (("units", "10:00:00", "hotline.unit-actions.v1"),
+                                        ("centre", "15:00:00", "hotline.centre-actions.v1")):
+                self.hotline("clock", "set", self.at(day, clock))
+                actions = self.plan.get((day, actor), [])
+                if actions:
+                    self.publish(topic, actions)
+                self.settle(f"{self.days[day]} {clock} ({len(actions)} {actor} actions)")
+            print(f"  {self.days[day]}: {len(self.plan.get((day, 'units'), []))} unit actions, "
+                  f"{len(self.plan.get((day, 'centre'), []))} centre actions", flush=True)
+        return self.check()
+
+    # ---------------------------------------------------------------- checks
+    def check(self):
+        outcomes = Counter()
+        for outcome in self.topic("hotline.action-outcomes.v1"):
+            answer = "accepted" if outcome["type"] == "action.accepted" else outcome.get("reason_code")
+            outcomes[(outcome["action_type"], answer)] += 1
+        escalations = defaultdict(list)
+        for event in self.topic("hotline.escalations.v1"):
+            escalations[event["case_id"]].append((event["type"], event["trigger"]))
+
+        checks = []
+
+        def expect(name, condition):
+            checks.append((name, condition))
+
+        print("\nUnit and centre actions, by outcome")
+        for key in sorted(set(outcomes) | set(self.expected)):
+            print(f"  {key[0]:<18} {key[1]:<18} {outcomes[key]:>4}  (expected {self.expected[key]})")
+            expect(f"{key[0]} {key[1]}: {outcomes[key]} == {self.expected[key]}", outcomes[key] == self.expected[key])
+
+        def cases(scenario):
+            return [c for c in self.cases.values() if c["scenario"] == scenario]
+
+        def all_cases(scenario, description, test):
+            members = cases(scenario)
+            failing = [c["number"] for c in members if not test(escalations[c["id"]])]
+            expect(f"{scenario} ({len(members)} cases): {description}" + (f"; not so for {failing[:5]}" if failing else ""),
+                   not failing)
+
+        all_cases("late_sign", "not_signed 督办 opened, climbed and closed when signed", lambda e: (
+            ("supervision.opened", "not_signed") in e and ("supervision.climbed", "not_signed") in e
+            and ("supervision.closed", "not_signed") in e))
+        all_cases("never_handled", "overdue 督办 opened and climbed at least twice, still open", lambda e: (
+            ("supervision.opened", "overdue") in e and e.count(("supervision.climbed", "overdue")) >= 2
+            and ("supervision.closed", "overdue") not in e))
+        all_cases("rejected", "result_rejected 督办 opened and closed", lambda e: (
+            ("supervision.opened", "result_rejected") in e and ("supervision.closed", "result_rejected") in e))
+        for scenario in (URGENT, "prompt", "extension", "committed", "returned"):
+            all_cases(scenario, "no overdue or not_signed 督办", lambda e: not any(
+                trigger in ("overdue", "not_signed") for _, trigger in e))
+
+        failed = [name for name, ok in checks if not ok]
+        for name in failed:
+            print(f"FAIL {name}")
+        print(f"\nLifecycle checks: {len(checks) - len(failed)} passed, {len(failed)} failed")
+        return 1 if failed else 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hotline", required=True)
+    parser.add_argument("--brokers", required=True)
+    parser.add_argument("--calendars", required=True)
+    parser.add_argument("--start", required=True, help="first simulated working day, YYYY-MM-DD")
+    parser.add_argument("--days", type=int, default=20)
+    parser.add_argument("--work", required=True, help="directory for the published action files")
+    sys.exit(Demo(parser.parse_args()).run())
+
+
+if __name__ == "__main__":
+    main()
