@@ -115,6 +115,44 @@ struct LifecycleTests {
         }
     }
 
+    /// Two deadline sweepers claim small batches of the same due clocks; one is killed
+    /// (SIGKILL) while they are announcing. Each clock is still announced exactly once:
+    /// a killed sweep's claim, its announcements and its outbox rows roll back together
+    /// and the survivor takes them (长沙 第十七条: signing by the next working day).
+    @Test func deadlinesAreAnnouncedOnceWhenASweeperIsKilledMidSweep() async throws {
+        try await TestStack.with { stack in
+            try stack.startLifecycle(policy: "changsha-2020", at: "2026-10-09T09:00:00+08:00")
+            _ = stack.terminate("deadlines")
+            let sweeper = ["HOTLINE_CLOCK": "simulated", "HOTLINE_POLICY": "changsha-2020", "HOTLINE_SWEEP_INTERVAL_MS": "50", "HOTLINE_BATCH_SIZE": "2"]
+            try stack.startWorker("deadlines", id: "deadlines-a", extraEnvironment: sweeper)
+            try stack.startWorker("deadlines", id: "deadlines-b", extraEnvironment: sweeper)
+            let orders = try await stack.dispatchedCases((101...160).map { IntakeEvents.appeal($0, category: "complaint") })
+            #expect(orders.count == 60)
+
+            // Signing was due by the end of the 调休 Saturday 10 October: every sign clock warns and runs out at once.
+            try stack.setClock("2026-10-13T08:00:00+08:00")
+            try await stack.waitUntil(timeout: .seconds(30), "the first clocks are announced") {
+                try await stack.count("SELECT count(*) FROM case_clocks WHERE overdue_at IS NOT NULL") > 0
+            }
+            stack.kill9("deadlines-a")
+            try await stack.waitUntil("every sign clock is announced") {
+                try await stack.count("SELECT count(*) FROM case_clocks WHERE obligation = 'sign' AND overdue_at IS NOT NULL") == 60
+            }
+
+            let announced = try await stack.readTopic("hotline.cases.v1", expected: 60 * 4).compactMap { message -> String? in
+                guard let value = message.value,
+                      let object = try JSONSerialization.jsonObject(with: Data(value)) as? [String: Any],
+                      let type = object["type"] as? String, type.hasPrefix("deadline."),
+                      let caseID = object["case_id"] as? String else { return nil }
+                return "\(caseID) \(type)"
+            }
+            let perCase = Dictionary(grouping: announced, by: { $0 })
+            // The clock jumped past both the warning and the due instant: only "overdue" is said.
+            #expect(Set(perCase.keys) == Set(orders.map { "\($0.id) deadline.overdue" }))
+            #expect(perCase.values.allSatisfy { $0.count == 1 }, "announced twice: \(perCase.filter { $0.value.count > 1 }.keys.sorted().prefix(5))")
+        }
+    }
+
     /// Every preset: the handling deadline the workers set is the one `hotline deadline`
     /// prints for that regulation, and an extension beyond the preset's bound is refused.
     @Test(arguments: ["bairin-left-banner", "ordos-2019", "lanxi-2010", "yibin-2007"])
