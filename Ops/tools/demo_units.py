@@ -4,7 +4,8 @@
 After the intake fixture is dispatched, this plays the units' systems and the centre's
 console for a number of working days under the shared simulated clock (`hotline clock
 set`): it reads every `case.dispatched` order from hotline.cases.v1 with kcat, gives each
-case a scenario (chosen from a hash of its case number, so a rerun plays the same), and
+case a scenario (from a hash of its case number: the mix is the same in every run, though
+which appeal gets which number follows the order intake processed them), and
 publishes the day's unit actions (10:00) and centre actions (15:00) with `hotline
 publish`. Between steps it waits until every action has its outcome and the workers are
 idle, so deadline sweeps and supervision climbs happen at the simulated instants.
