@@ -45,6 +45,11 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         return weekday >= 5
     }
 
+    /// 00:00:00 China Standard Time of this day.
+    public var startOfDay: Date {
+        Date(timeIntervalSince1970: Double(daysSinceEpoch * 86_400 - RFC3339.chinaOffsetSeconds))
+    }
+
     /// 23:59:59 China Standard Time of this day.
     public var endOfDay: Date {
         Date(timeIntervalSince1970: Double(daysSinceEpoch * 86_400 + 86_399 - RFC3339.chinaOffsetSeconds))

@@ -1,8 +1,9 @@
 import Foundation
 
-/// A supervision opened, climbed or closed, on `hotline.escalations.v1` keyed by
-/// case id: self-contained (case number, unit, rung, trigger, article, deadline)
-/// and free of personal data.
+/// A supervision opened, climbed or closed, on `hotline.escalations.v1`:
+/// self-contained (case number, unit, rung, trigger, article, deadline) and free of
+/// personal data. A case's supervision is keyed by case id; a unit's (`low_rates`)
+/// has no case, carries the unit's figures and is keyed by unit id.
 public struct EscalationEvent: Sendable, Encodable, Equatable {
     public enum Kind: String, Sendable {
         case opened = "supervision.opened"
@@ -13,8 +14,9 @@ public struct EscalationEvent: Sendable, Encodable, Equatable {
     public var eventID: UUID
     public var kind: Kind
     public var supervisionID: UUID
-    public var caseID: UUID
-    public var caseNumber: String
+    /// The case supervised; nil when the supervision is about a unit.
+    public var caseID: UUID?
+    public var caseNumber: String?
     public var unitID: String
     public var unitName: String
     public var rank: Int
@@ -24,12 +26,14 @@ public struct EscalationEvent: Sendable, Encodable, Equatable {
     public var basis: PolicyBasis
     public var deadline: Date?
     public var closeReason: String?
+    /// A unit's supervision: the figures that opened it, or on closure those that closed it.
+    public var rates: UnitRateFigures?
     public var occurredAt: Date
 
     public init(
-        eventID: UUID, kind: Kind, supervisionID: UUID, caseID: UUID, caseNumber: String, unitID: String, unitName: String,
-        rank: Int, levelCode: String, levelName: String, trigger: String, basis: PolicyBasis, deadline: Date?,
-        closeReason: String?, occurredAt: Date
+        eventID: UUID, kind: Kind, supervisionID: UUID, caseID: UUID?, caseNumber: String?, unitID: String,
+        unitName: String, rank: Int, levelCode: String, levelName: String, trigger: String, basis: PolicyBasis,
+        deadline: Date?, closeReason: String?, rates: UnitRateFigures? = nil, occurredAt: Date
     ) {
         self.eventID = eventID
         self.kind = kind
@@ -45,11 +49,12 @@ public struct EscalationEvent: Sendable, Encodable, Equatable {
         self.basis = basis
         self.deadline = deadline
         self.closeReason = closeReason
+        self.rates = rates
         self.occurredAt = occurredAt
     }
 
     enum CodingKeys: String, CodingKey {
-        case type, unit, level, trigger, basis, deadline
+        case type, unit, level, trigger, basis, deadline, rates
         case schemaVersion = "schema_version"
         case eventID = "event_id"
         case supervisionID = "supervision_id"
@@ -68,14 +73,18 @@ public struct EscalationEvent: Sendable, Encodable, Equatable {
         try container.encode(eventID.uuidString.lowercased(), forKey: .eventID)
         try container.encode(kind.rawValue, forKey: .type)
         try container.encode(supervisionID.uuidString.lowercased(), forKey: .supervisionID)
-        try container.encode(caseID.uuidString.lowercased(), forKey: .caseID)
-        try container.encode(caseNumber, forKey: .caseNumber)
+        try container.encodeIfPresent(caseID?.uuidString.lowercased(), forKey: .caseID)
+        try container.encodeIfPresent(caseNumber, forKey: .caseNumber)
         try container.encode(Unit(id: unitID, name: unitName), forKey: .unit)
         try container.encode(Level(rank: rank, code: levelCode, name: levelName), forKey: .level)
         try container.encode(trigger, forKey: .trigger)
         try container.encode(basis, forKey: .basis)
         try container.encode(kind == .closed ? nil : deadline.map(RFC3339.formatSeconds), forKey: .deadline)
         try container.encodeIfPresent(closeReason, forKey: .closeReason)
+        try container.encodeIfPresent(rates, forKey: .rates)
         try container.encode(RFC3339.format(occurredAt), forKey: .occurredAt)
     }
+
+    /// The message key: the case's id, or the unit's for a unit's supervision.
+    public var key: String { caseID?.uuidString.lowercased() ?? unitID }
 }

@@ -60,14 +60,47 @@ extension Policy {
             if !(1...max(ladder.count, 1)).contains(rule.startLevel) {
                 problems.append(.init(key: "\(key).start_level", problem: "must be between 1 and \(ladder.count) (the ladder's levels), found \(rule.startLevel)"))
             }
-            let isHotSpot = rule.trigger == .hotSpot
-            for (name, value) in [("threshold", rule.threshold), ("window_working_days", rule.windowWorkingDays)] {
-                if isHotSpot, (value ?? 0) < 1 {
-                    problems.append(.init(key: "\(key).\(name)", problem: "a hot spot needs \(name) of at least 1"))
-                } else if !isHotSpot, value != nil {
-                    problems.append(.init(key: "\(key).\(name)", problem: "only a hot_spot trigger takes \(name)"))
-                }
+            problems += countingProblems(rule, key: key)
+        }
+        return problems
+    }
+
+    /// The window and thresholds a hot spot or a low-rates review counts with; other triggers take none.
+    private func countingProblems(_ rule: SupervisionTriggerRule, key: String) -> [PolicyProblem] {
+        var problems: [PolicyProblem] = []
+        let counts = rule.trigger == .hotSpot || rule.trigger == .lowRates
+        if counts, (rule.windowWorkingDays ?? 0) < 1 {
+            problems.append(.init(key: "\(key).window_working_days", problem: "\(rule.trigger.rawValue) needs window_working_days of at least 1"))
+        } else if !counts, rule.windowWorkingDays != nil {
+            problems.append(.init(key: "\(key).window_working_days", problem: "only hot_spot and low_rates triggers take window_working_days"))
+        }
+        if rule.trigger == .hotSpot, (rule.threshold ?? 0) < 1 {
+            problems.append(.init(key: "\(key).threshold", problem: "hot_spot needs threshold of at least 1"))
+        } else if rule.trigger != .hotSpot, rule.threshold != nil {
+            problems.append(.init(key: "\(key).threshold", problem: "only a hot_spot trigger takes threshold"))
+        }
+        guard rule.trigger == .lowRates else {
+            for (name, present) in [("minimum_orders", rule.minimumOrders != nil), ("min_response_rate", rule.minResponseRate != nil),
+                                    ("max_overdue_orders", rule.maxOverdueOrders != nil)] where present {
+                problems.append(.init(key: "\(key).\(name)", problem: "only a low_rates trigger takes \(name)"))
             }
+            return problems
+        }
+        if rule.minResponseRate == nil, rule.maxOverdueOrders == nil {
+            problems.append(.init(key: key, problem: "low_rates needs min_response_rate, max_overdue_orders or both"))
+        }
+        if let rate = rule.minResponseRate {
+            if !(rate > 0 && rate <= 1) {
+                problems.append(.init(key: "\(key).min_response_rate", problem: "must be a share above 0 and at most 1, found \(rate)"))
+            }
+            if (rule.minimumOrders ?? 0) < 1 {
+                problems.append(.init(key: "\(key).minimum_orders", problem: "min_response_rate needs minimum_orders of at least 1, so a unit with one late order is not judged on it"))
+            }
+        } else if rule.minimumOrders != nil {
+            problems.append(.init(key: "\(key).minimum_orders", problem: "only counts with min_response_rate"))
+        }
+        if let most = rule.maxOverdueOrders, most < 0 {
+            problems.append(.init(key: "\(key).max_overdue_orders", problem: "must not be negative, found \(most)"))
         }
         return problems
     }

@@ -24,6 +24,12 @@ public enum SupervisionTrigger: String, Sendable, Decodable, CaseIterable {
     case leaderAssigned = "leader_assigned"
     /// Exposed by the mainstream media (长沙 第三十四条（五）).
     case mediaExposed = "media_exposed"
+    /// A unit, not an order: too many overdue orders or too few signed in time over a
+    /// window (巴林左旗 第十五条（七）"对超期诉求工单较多，以及响应率、解决率、满意率偏低的单位").
+    case lowRates = "low_rates"
+
+    /// Triggers that supervise one case; `low_rates` supervises a unit.
+    public static let caseTriggers = Set(allCases).subtracting([.lowRates])
 }
 
 public struct SupervisionTriggerRule: Sendable, Decodable, Equatable {
@@ -32,14 +38,24 @@ public struct SupervisionTriggerRule: Sendable, Decodable, Equatable {
     public var note: String?
     /// The ladder level a supervision opened by this trigger starts at (1 = first).
     public var startLevel: Int
-    /// Hot spots only: how many appeals, and within how many working days.
+    /// Hot spots only: how many appeals.
     public var threshold: Int?
+    /// Hot spots and low rates: how many working days back appeals or clocks are counted.
     public var windowWorkingDays: Int?
+    /// Low rates only: the fewest orders due in the window for the response rate to be judged.
+    public var minimumOrders: Int?
+    /// Low rates only: the share of orders due in the window that must be signed in time (0…1).
+    public var minResponseRate: Double?
+    /// Low rates only: the most overdue orders a unit may have in the window.
+    public var maxOverdueOrders: Int?
 
     enum CodingKeys: String, CodingKey {
         case trigger, article, note, threshold
         case startLevel = "start_level"
         case windowWorkingDays = "window_working_days"
+        case minimumOrders = "minimum_orders"
+        case minResponseRate = "min_response_rate"
+        case maxOverdueOrders = "max_overdue_orders"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -50,6 +66,9 @@ public struct SupervisionTriggerRule: Sendable, Decodable, Equatable {
         startLevel = try container.decodeIfPresent(Int.self, forKey: .startLevel) ?? 1
         threshold = try container.decodeIfPresent(Int.self, forKey: .threshold)
         windowWorkingDays = try container.decodeIfPresent(Int.self, forKey: .windowWorkingDays)
+        minimumOrders = try container.decodeIfPresent(Int.self, forKey: .minimumOrders)
+        minResponseRate = try container.decodeIfPresent(Double.self, forKey: .minResponseRate)
+        maxOverdueOrders = try container.decodeIfPresent(Int.self, forKey: .maxOverdueOrders)
     }
 }
 

@@ -42,7 +42,7 @@ public struct Supervisor: Sendable {
     public func closes(onEventType type: String) -> (triggers: Set<SupervisionTrigger>, reason: String)? {
         switch type {
         case LifecycleNotice.Step.resolved.rawValue:
-            (Set(SupervisionTrigger.allCases), "resolved")
+            (SupervisionTrigger.caseTriggers, "resolved")
         case LifecycleNotice.Step.signed.rawValue:
             ([.notSigned], "signed")
         case LifecycleNotice.Step.resultSubmitted.rawValue:

@@ -3,12 +3,13 @@ import HotlineDomain
 import Logging
 import PostgresNIO
 
-/// An open supervision as the supervision worker reads it.
+/// An open supervision as the supervision worker reads it: of a case, or of a unit
+/// (`low_rates`, no case, with the figures that opened it).
 public struct SupervisionRow: Sendable {
     public var id: Int64
     public var publicID: UUID
-    public var caseID: UUID
-    public var caseNumber: String
+    public var caseID: UUID?
+    public var caseNumber: String?
     public var policyID: String
     public var policyVersion: String
     public var trigger: String
@@ -17,10 +18,12 @@ public struct SupervisionRow: Sendable {
     public var unitName: String
     public var level: Int
     public var levelDueAt: Date?
+    public var rates: UnitRateFigures?
 
     public init(
-        id: Int64, publicID: UUID, caseID: UUID, caseNumber: String, policyID: String, policyVersion: String,
-        trigger: String, article: String, unitID: String, unitName: String, level: Int, levelDueAt: Date?
+        id: Int64, publicID: UUID, caseID: UUID?, caseNumber: String?, policyID: String, policyVersion: String,
+        trigger: String, article: String, unitID: String, unitName: String, level: Int, levelDueAt: Date?,
+        rates: UnitRateFigures? = nil
     ) {
         self.id = id
         self.publicID = publicID
@@ -34,6 +37,7 @@ public struct SupervisionRow: Sendable {
         self.unitName = unitName
         self.level = level
         self.levelDueAt = levelDueAt
+        self.rates = rates
     }
 }
 
@@ -61,9 +65,11 @@ public enum SupervisionStore {
     public static func claimClimbable(now: Date, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [SupervisionRow] {
         try await rows(
             """
-            SELECT s.id, s.public_id, s.case_id, c.case_number, c.policy_id, c.policy_version, s.trigger, s.article,
-                   coalesce(s.unit_id, ''), coalesce(a.unit_name, ''), s.level, s.level_due_at
-            FROM supervisions s JOIN cases c ON c.id = s.case_id
+            SELECT s.id, s.public_id, s.case_id, c.case_number, coalesce(c.policy_id, s.policy_id),
+                   coalesce(c.policy_version, s.policy_version), s.trigger, s.article, coalesce(s.unit_id, ''),
+                   coalesce(a.unit_name, (SELECT u.unit_name FROM assignments u WHERE u.unit_id = s.unit_id LIMIT 1), ''),
+                   s.level, s.level_due_at, s.rates::text
+            FROM supervisions s LEFT JOIN cases c ON c.id = s.case_id
             LEFT JOIN assignments a ON a.case_id = s.case_id AND a.unit_id = s.unit_id AND a.current
             WHERE s.closed_at IS NULL AND s.level_due_at IS NOT NULL AND s.level_due_at <= \(now)
             ORDER BY s.level_due_at
@@ -94,7 +100,7 @@ public enum SupervisionStore {
             RETURNING s.id, s.public_id, s.case_id, c.case_number, c.policy_id, c.policy_version, s.trigger, s.article,
                       coalesce(s.unit_id, ''),
                       coalesce((SELECT unit_name FROM assignments a WHERE a.case_id = s.case_id AND a.unit_id = s.unit_id ORDER BY a.id DESC LIMIT 1), ''),
-                      s.level, s.level_due_at
+                      s.level, s.level_due_at, s.rates::text
             """, on: connection, logger: logger)
     }
 
@@ -106,13 +112,14 @@ public enum SupervisionStore {
         return nil
     }
 
-    private static func rows(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> [SupervisionRow] {
+    static func rows(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> [SupervisionRow] {
         let rows = try await connection.query(query, logger: logger)
         var result: [SupervisionRow] = []
-        for try await row in rows.decode((Int64, UUID, UUID, String, String, String, String, String, String, String, Int32, Date?).self) {
+        for try await row in rows.decode((Int64, UUID, UUID?, String?, String, String, String, String, String, String, Int32, Date?, String?).self) {
             result.append(SupervisionRow(
                 id: row.0, publicID: row.1, caseID: row.2, caseNumber: row.3, policyID: row.4, policyVersion: row.5,
-                trigger: row.6, article: row.7, unitID: row.8, unitName: row.9, level: Int(row.10), levelDueAt: row.11))
+                trigger: row.6, article: row.7, unitID: row.8, unitName: row.9, level: Int(row.10), levelDueAt: row.11,
+                rates: try row.12.map { try JSONDecoder().decode(UnitRateFigures.self, from: Data($0.utf8)) }))
         }
         return result
     }

@@ -33,7 +33,8 @@ public enum PolicyLoader {
             "supervision": .map([
                 "triggers": .list(.map([
                     "trigger": .anyValue, "article": .anyValue, "note": .anyValue, "start_level": .anyValue,
-                    "threshold": .anyValue, "window_working_days": .anyValue,
+                    "threshold": .anyValue, "window_working_days": .anyValue, "minimum_orders": .anyValue,
+                    "min_response_rate": .anyValue, "max_overdue_orders": .anyValue,
                 ])),
                 "ladder": .list(.map(["code": .anyValue, "label": .anyValue, "article": .anyValue, "note": .anyValue, "limit": .anyValue])),
             ]),

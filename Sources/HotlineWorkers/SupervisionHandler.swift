@@ -62,7 +62,7 @@ struct SupervisionHandler: BatchHandler {
                 caseID: event.caseID, triggers: closes.triggers.map(\.rawValue), reason: closes.reason, at: now,
                 on: connection, logger: log)
             for row in closed {
-                outbox.append(try escalation(.closed, row, ladder: supervisor.policy.supervision.ladder, rank: row.level, deadline: nil, closeReason: closes.reason, now: now))
+                outbox.append(try Self.escalation(.closed, row, ladder: supervisor.policy.supervision.ladder, rank: row.level, deadline: nil, closeReason: closes.reason, now: now))
             }
         }
         if let opens {
@@ -100,11 +100,12 @@ struct SupervisionHandler: BatchHandler {
             id: 0, publicID: publicID, caseID: caseID, caseNumber: head.caseNumber, policyID: head.policyID,
             policyVersion: head.policyVersion, trigger: rule.trigger.rawValue, article: rule.article,
             unitID: unit?.id ?? "", unitName: unit?.name ?? "", level: rung.rank, levelDueAt: rung.dueAt)
-        outbox.append(try escalation(.opened, row, ladder: supervisor.policy.supervision.ladder, rank: rung.rank, deadline: rung.dueAt, closeReason: nil, now: now))
+        outbox.append(try Self.escalation(.opened, row, ladder: supervisor.policy.supervision.ladder, rank: rung.rank, deadline: rung.dueAt, closeReason: nil, now: now))
         logger.info("opened a supervision", metadata: ["trigger": "\(rule.trigger.rawValue)", "level": "\(rung.level.code)"])
     }
 
-    func escalation(
+    /// The event for a supervision's opening, climb or closure; a unit's carries its figures.
+    static func escalation(
         _ kind: EscalationEvent.Kind, _ row: SupervisionRow, ladder: [EscalationLevel], rank: Int, deadline: Date?,
         closeReason: String?, now: Date
     ) throws -> OutboxMessage {
@@ -114,9 +115,9 @@ struct SupervisionHandler: BatchHandler {
             unitID: row.unitID.isEmpty ? "centre" : row.unitID, unitName: row.unitName.isEmpty ? "热线中心" : row.unitName,
             rank: rank, levelCode: level.code, levelName: level.label, trigger: row.trigger,
             basis: PolicyBasis(policy: row.policyID, policyVersion: row.policyVersion, article: kind == .opened ? row.article : level.article),
-            deadline: deadline, closeReason: closeReason, occurredAt: now)
+            deadline: deadline, closeReason: closeReason, rates: row.rates, occurredAt: now)
         return OutboxMessage(
-            topic: TopicName.escalations, key: Array(row.caseID.uuidString.lowercased().utf8), payload: try EventJSON.encode(event),
+            topic: TopicName.escalations, key: Array(event.key.utf8), payload: try EventJSON.encode(event),
             headers: EventHeaders.make(eventID: event.eventID.uuidString.lowercased(), type: kind.rawValue))
     }
 
@@ -130,9 +131,10 @@ struct SupervisionHandler: BatchHandler {
                 id: row.id, level: next?.rank ?? row.level, levelCode: (next?.level ?? supervisor.policy.supervision.ladder[row.level - 1]).code,
                 levelDueAt: next?.dueAt, on: connection, logger: logger)
             guard let next else { continue }
-            outbox.append(try escalation(.climbed, row, ladder: supervisor.policy.supervision.ladder, rank: next.rank, deadline: next.dueAt, closeReason: nil, now: now))
+            outbox.append(try Self.escalation(.climbed, row, ladder: supervisor.policy.supervision.ladder, rank: next.rank, deadline: next.dueAt, closeReason: nil, now: now))
             logger.info("supervision climbed", metadata: [
-                "case_id": "\(row.caseID.uuidString.lowercased())", "trigger": "\(row.trigger)", "level": "\(next.level.code)",
+                "case_id": "\(row.caseID?.uuidString.lowercased() ?? "")", "unit_id": "\(row.unitID)", "trigger": "\(row.trigger)",
+                "level": "\(next.level.code)",
             ])
         }
         return rows.count

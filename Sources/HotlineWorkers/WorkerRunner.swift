@@ -55,6 +55,10 @@ public enum WorkerRunner {
             companions.append(PeriodicSweep(
                 name: "supervision ladder", client: client, clock: clock, batchSize: configuration.batchSize,
                 interval: configuration.sweepInterval, logger: logger, sweep: handler.climb))
+            companions.append(PeriodicSweep(
+                name: "unit review", client: client, clock: clock, batchSize: configuration.batchSize,
+                interval: configuration.sweepInterval, logger: logger,
+                sweep: UnitRateReviewer(archive: archive, logger: logger).sweep))
         case .relay:
             worker = OutboxRelay(
                 client: client, producer: try KafkaProducer(configuration: configuration.kafka, logger: logger),

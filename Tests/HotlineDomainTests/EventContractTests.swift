@@ -100,6 +100,45 @@ import Testing
         #expect(caseIDAt.lowerBound < typeAt.lowerBound)
     }
 
+    // MARK: hotline.escalations.v1
+
+    func escalation(_ kind: EscalationEvent.Kind, caseID: UUID?, trigger: String, rates: UnitRateFigures? = nil) -> EscalationEvent {
+        EscalationEvent(
+            eventID: UUID(), kind: kind, supervisionID: UUID(), caseID: caseID, caseNumber: caseID.map { _ in "20260926-000318" },
+            unitID: "cs-market-regulation", unitName: "长沙市市场监督管理局", rank: 1, levelCode: "reminder", levelName: "电话催办",
+            trigger: trigger, basis: PolicyBasis(policy: "changsha-2020", policyVersion: "2020.1", article: "第三十四条（一）"),
+            deadline: occurredAt, closeReason: kind == .closed ? "resolved" : nil, rates: rates, occurredAt: occurredAt)
+    }
+
+    @Test func aCaseSupervisionIsKeyedByCaseAndCarriesItsNumber() throws {
+        let opened = escalation(.opened, caseID: caseID, trigger: "overdue")
+        try expectSameShape(try EventJSON.encode(opened), as: "hotline.escalations.v1", "valid-supervision-opened.json")
+        #expect(opened.key == "88ee787c-3396-5fb9-9f88-e99bf404320b")
+        let closed = try Self.object(try EventJSON.encode(escalation(.closed, caseID: caseID, trigger: "overdue")))
+        #expect(closed["deadline"] is NSNull, "a closed supervision has no deadline")
+        #expect(closed["close_reason"] as? String == "resolved")
+    }
+
+    /// 巴林左旗 第十五条（七）: a unit's supervision has no case; it says why in figures.
+    @Test func aUnitSupervisionIsKeyedByUnitAndCarriesItsFigures() throws {
+        let figures = UnitRateFigures(
+            windowFrom: "2026-10-09", windowTo: "2026-11-01", ordersDue: 12, signedInTime: 7, responseRate: 0.5833,
+            minResponseRate: 0.9, overdueOrders: 4, maxOverdueOrders: 3, below: [.responseRate, .overdueOrders])
+        let opened = escalation(.opened, caseID: nil, trigger: "low_rates", rates: figures)
+        let bytes = try EventJSON.encode(opened)
+        try expectSameShape(bytes, as: "hotline.escalations.v1", "valid-supervision-opened-low-rates.json")
+        #expect(opened.key == "cs-market-regulation")
+        let json = try Self.object(bytes)
+        #expect(json["case_id"] == nil && json["case_number"] == nil)
+        #expect((json["rates"] as? [String: Any])?["below"] as? [String] == ["response_rate", "overdue_orders"])
+        var recovered = figures
+        recovered.below = []
+        recovered.maxOverdueOrders = nil
+        let closed = try EventJSON.encode(escalation(.closed, caseID: nil, trigger: "low_rates", rates: recovered))
+        try expectSameShape(closed, as: "hotline.escalations.v1", "valid-supervision-closed-rates-recovered.json")
+        #expect((try Self.object(closed)["rates"] as? [String: Any])?["max_overdue_orders"] is NSNull, "a threshold the policy lacks is null")
+    }
+
     // MARK: hotline.intake.receipts.v1
 
     let appeal = Fixtures.event(content: "望月湖小区旁道路夜间施工噪音扰民")
