@@ -119,7 +119,6 @@ public struct CaseEvent: Sendable, Encodable, Equatable {
             try container.encode(notice.unitID, forKey: .unitID)
             try container.encode(notice.status, forKey: .status)
             try container.encode(notice.handlingDue.map(RFC3339.formatSeconds), forKey: .handlingDue)
-            try container.encodeIfPresent(notice.reason, forKey: .reason)
             try container.encodeIfPresent(notice.article, forKey: .article)
             try container.encodeIfPresent(notice.callerToBeTold, forKey: .callerToBeTold)
             try container.encodeIfPresent(notice.outcome, forKey: .outcome)

@@ -65,7 +65,7 @@ public struct CaseLifecycle: Sendable {
             let notice = step.map {
                 LifecycleNotice(
                     step: $0, round: after.round, unitID: unit ?? after.leadUnitID, status: after.status,
-                    handlingDue: after.handlingDue, reason: reason, article: article, callerToBeTold: callerToBeTold,
+                    handlingDue: after.handlingDue, article: article, callerToBeTold: callerToBeTold,
                     outcome: outcome)
             }
             var fullDetail = detail
@@ -232,7 +232,7 @@ public struct CaseLifecycle: Sendable {
         after.handlingDue = nil
         after.requestedDue = nil
         let notice = LifecycleNotice(
-            step: .returned, round: current.round, unitID: current.leadUnitID, status: after.status, reason: reason,
+            step: .returned, round: current.round, unitID: current.leadUnitID, status: after.status,
             article: policy.lifecycle.returns.article)
         return Change(
             after: after, clocks: [.cancelAll], notice: notice, dispatch: nil, queueForManualDispatch: true,
@@ -280,7 +280,7 @@ public struct CaseLifecycle: Sendable {
         let warnAt = try warning(for: .workingDays(1), due: due, startedAt: current.handlingDue ?? due)
         let notice = LifecycleNotice(
             step: .extended, round: current.round, unitID: current.leadUnitID, status: .signed, handlingDue: due,
-            reason: reason, article: rule.article, callerToBeTold: rule.callerTold)
+            article: rule.article, callerToBeTold: rule.callerTold)
         return Change(
             after: after, clocks: [.move(.handling, dueAt: due, warnAt: warnAt)], notice: notice, dispatch: nil,
             queueForManualDispatch: false, history: "extended",

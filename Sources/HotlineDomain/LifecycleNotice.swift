@@ -28,14 +28,13 @@ public struct LifecycleNotice: Sendable, Equatable {
     public var status: CaseStatus
     /// The handling deadline after the step, when one runs.
     public var handlingDue: Date?
-    public var reason: String?
     public var article: String?
     /// Extensions only: the caller must be told the new date (鄂尔多斯 第十九条八).
     public var callerToBeTold: Bool?
     public var outcome: ResultReport.Outcome?
 
     public init(
-        step: Step, round: Int, unitID: String?, status: CaseStatus, handlingDue: Date? = nil, reason: String? = nil,
+        step: Step, round: Int, unitID: String?, status: CaseStatus, handlingDue: Date? = nil,
         article: String? = nil, callerToBeTold: Bool? = nil, outcome: ResultReport.Outcome? = nil
     ) {
         self.step = step
@@ -43,7 +42,6 @@ public struct LifecycleNotice: Sendable, Equatable {
         self.unitID = unitID
         self.status = status
         self.handlingDue = handlingDue
-        self.reason = reason
         self.article = article
         self.callerToBeTold = callerToBeTold
         self.outcome = outcome

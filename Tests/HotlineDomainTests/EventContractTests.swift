@@ -88,6 +88,32 @@ import Testing
         #expect(try Self.object(pending)["queue"] as? String == "manual")
     }
 
+    /// A step carries the article, never the free text of the action behind it: a unit
+    /// may paste a caller's phone into a result (DESIGN: lifecycle topics carry no personal data).
+    @Test func lifecycleStepsHaveTheContractFieldsAndNoFreeText() throws {
+        let due = try #require(RFC3339.parse("2026-10-30T23:59:59+08:00"))
+        let extended = caseEvent(.lifecycle(LifecycleNotice(
+            step: .extended, round: 1, unitID: street.id, status: .signed, handlingDue: due, article: "第二十条、第二十一条",
+            callerToBeTold: true)))
+        try expectSameShape(try EventJSON.encode(extended), as: "hotline.cases.v1", "valid-case-extended.json")
+        let resolved = caseEvent(.lifecycle(LifecycleNotice(
+            step: .resolved, round: 1, unitID: street.id, status: .resolved, article: "第二十五条")))
+        let bytes = try EventJSON.encode(resolved)
+        try expectSameShape(bytes, as: "hotline.cases.v1", "valid-case-resolved.json")
+        #expect(try Self.object(bytes)["handling_due"] is NSNull)
+    }
+
+    @Test func deadlineNoticesHaveTheContractFields() throws {
+        let notice = DeadlineNotice(
+            kind: .overdue, clockID: 1042, obligation: .handling, round: 1, unitID: street.id,
+            dueAt: try #require(RFC3339.parse("2026-10-30T23:59:59+08:00")), article: "第十九条（二）")
+        let bytes = try EventJSON.encode(caseEvent(.deadline(notice)))
+        try expectSameShape(bytes, as: "hotline.cases.v1", "valid-deadline-overdue.json")
+        let json = try Self.object(bytes)
+        #expect(json["type"] as? String == "deadline.overdue")
+        #expect(json["due_at"] as? String == "2026-10-30T23:59:59+08:00")
+    }
+
     @Test func theSameEventAlwaysHasTheSameBytes() throws {
         let event = caseEvent(.dispatched(round: 2, lead: .init(bureau), coUnits: [], ruleID: "housing"))
         let first = try EventJSON.encode(event)
