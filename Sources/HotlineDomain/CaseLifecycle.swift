@@ -290,6 +290,10 @@ public struct CaseLifecycle: Sendable {
     /// Checks a requested extension date against the policy; returns its due instant.
     private func checkExtension(_ until: CalendarDate, on current: LifecycleCase, now: Date) throws -> Date {
         let rule = policy.lifecycle.extensions
+        guard rule.allowed else {
+            let instead = policy.lifecycle.interimReply.allowed ? "; reply with progress and a committed date (interim_reply) instead" : ""
+            throw ActionRefusal(.notProvided, "The \(policy.policy) policy provides no extension\(instead).", article: rule.article)
+        }
         if let maxCount = rule.maxCount, current.extensionsThisRound >= maxCount {
             throw ActionRefusal(
                 .limitReached,

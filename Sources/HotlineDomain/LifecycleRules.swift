@@ -34,6 +34,9 @@ public struct ReturnRule: Sendable, Decodable, Equatable {
 public struct ExtensionRule: Sendable, Decodable, Equatable {
     public var article: String
     public var note: String?
+    /// False when the regulation has no extension at all (宜宾 第十一条（二）2（2）: a unit
+    /// that needs longer makes the letter a 承诺件 instead); every request is then refused.
+    public var allowed: Bool
     /// How many extensions one handling round may have; nil when the regulation sets no number.
     public var maxCount: Int?
     /// The longest extension in working days; nil when the regulation sets no length.
@@ -45,11 +48,24 @@ public struct ExtensionRule: Sendable, Decodable, Equatable {
     public var callerTold: Bool
 
     enum CodingKeys: String, CodingKey {
-        case article, note, approver
+        case article, note, approver, allowed
         case maxCount = "max_count"
         case maxWorkingDays = "max_working_days"
         case beforeExpiry = "before_expiry"
         case callerTold = "caller_told"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        article = try container.decode(String.self, forKey: .article)
+        note = try container.decodeIfPresent(String.self, forKey: .note)
+        allowed = try container.decodeIfPresent(Bool.self, forKey: .allowed) ?? true
+        maxCount = try container.decodeIfPresent(Int.self, forKey: .maxCount)
+        maxWorkingDays = try container.decodeIfPresent(Int.self, forKey: .maxWorkingDays)
+        // A regulation without extensions need not say how they would be decided.
+        beforeExpiry = try allowed ? container.decode(Bool.self, forKey: .beforeExpiry) : true
+        approver = try allowed ? container.decode(Approver.self, forKey: .approver) : .centre
+        callerTold = try allowed ? container.decode(Bool.self, forKey: .callerTold) : false
     }
 }
 

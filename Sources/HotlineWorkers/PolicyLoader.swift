@@ -21,7 +21,7 @@ public enum PolicyLoader {
             "lifecycle": .map([
                 "returns": .map(["article": .anyValue, "note": .anyValue, "approver": .anyValue]),
                 "extensions": .map([
-                    "article": .anyValue, "note": .anyValue, "max_count": .anyValue, "max_working_days": .anyValue,
+                    "allowed": .anyValue, "article": .anyValue, "note": .anyValue, "max_count": .anyValue, "max_working_days": .anyValue,
                     "before_expiry": .anyValue, "approver": .anyValue, "caller_told": .anyValue,
                 ]),
                 "interim_reply": .map([

@@ -154,7 +154,9 @@ struct LifecycleTests {
     }
 
     /// Every preset: the handling deadline the workers set is the one `hotline deadline`
-    /// prints for that regulation, and an extension beyond the preset's bound is refused.
+    /// prints for that regulation, and an extension beyond the preset's bound is refused;
+    /// where the regulation has no extension (宜宾 第十一条（二）2（2）: a 承诺件 instead),
+    /// every request is refused `not_provided`.
     @Test(arguments: ["bairin-left-banner", "ordos-2019", "lanxi-2010", "yibin-2007"])
     func presetHandlingDeadlineAndExtensionBound(policy: String) async throws {
         try await TestStack.with { stack in
@@ -171,6 +173,15 @@ struct LifecycleTests {
             #expect(state.status == "signed")
             #expect(state.handlingDue == expected)
 
+            if !loaded.lifecycle.extensions.allowed {
+                try await stack.unitActs([
+                    Actions.unit("request_extension", case: order.id, unit: order.lead, id: "ua-ext-p000",
+                                 ["reason": "需要更多时间", "until": "2026-10-30"]),
+                ])
+                #expect(try await stack.outcomes(expected: 2)["ua-ext-p000"] == "not_provided")
+                #expect(try await stack.state(order) == state)
+                return
+            }
             guard let bound = loaded.lifecycle.extensions.maxWorkingDays, let due = state.handlingDue.flatMap(RFC3339.parse) else { return }
             let calendar = try PolicyFileReader.calendar(loaded.calendar, root: stack.values.root)
             let tooLate = CalendarDate(containing: try calendar.due(from: due, limit: .workingDays(bound + 1)))
