@@ -18,6 +18,7 @@ public struct Policy: Sendable, Decodable, Equatable {
     /// Time limits by obligation name (see `Obligation`).
     public var limits: [String: ObligationRule]
     public var lifecycle: LifecycleRules
+    public var callbacks: CallbackRules
     public var supervision: SupervisionRules
     public var reports: ReportingRules
     public var serviceHours: ServiceHours
@@ -29,7 +30,7 @@ public struct Policy: Sendable, Decodable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case format, policy, version, title, jurisdiction, seed, categories, scope, `repeat`, calendar, limits
-        case lifecycle, supervision, reports
+        case lifecycle, callbacks, supervision, reports
         case serviceHours = "service_hours"
         case defaultCategory = "default_category"
         case categoryAliases = "category_aliases"
@@ -58,6 +59,7 @@ public struct Policy: Sendable, Decodable, Equatable {
         calendar = try container.decode(String.self, forKey: .calendar)
         limits = try container.decode([String: ObligationRule].self, forKey: .limits)
         lifecycle = try container.decode(LifecycleRules.self, forKey: .lifecycle)
+        callbacks = try container.decode(CallbackRules.self, forKey: .callbacks)
         supervision = try container.decode(SupervisionRules.self, forKey: .supervision)
         reports = try container.decode(ReportingRules.self, forKey: .reports)
         serviceHours = try container.decode(ServiceHours.self, forKey: .serviceHours)
@@ -137,7 +139,7 @@ public struct Policy: Sendable, Decodable, Equatable {
             problems.append(.init(key: "scope.redirect.\(rule.code).to", problem: "must name where the caller is sent"))
         }
         problems += limitProblems(categories: Set(codes.map(\.rawValue)))
-        problems += lifecycleProblems() + supervisionProblems() + reportingProblems()
+        problems += lifecycleProblems() + callbackProblems() + supervisionProblems() + reportingProblems()
         if !(`repeat`.similarity > 0 && `repeat`.similarity <= 1) {
             problems.append(.init(key: "repeat.similarity", problem: "must be in (0, 1], found \(`repeat`.similarity)"))
         }

@@ -30,6 +30,10 @@ public enum PolicyLoader {
                 "review": .map(["article": .anyValue, "note": .anyValue, "clock_stops_on_submission": .anyValue]),
                 "warning": .map(["article": .anyValue, "note": .anyValue, "working_days_before": .anyValue, "hours_before": .anyValue]),
             ]),
+            "callbacks": .map([
+                "article": .anyValue, "note": .anyValue, "performer": .anyValue, "first_channel": .anyValue,
+                "answer_window": .anyValue, "unanswered": .anyValue, "follow_up_limit": .anyValue,
+            ]),
             "supervision": .map([
                 "triggers": .list(.map([
                     "trigger": .anyValue, "article": .anyValue, "note": .anyValue, "start_level": .anyValue,

@@ -85,6 +85,28 @@ import Testing
         #expect(key.hasPrefix("lifecycle") && key.hasSuffix("approver"), "\(key)")
     }
 
+    // MARK: callbacks
+
+    /// 长沙 第二十六条: an automatic first callback needs its answer window, what silence
+    /// means and the manual follow-up's limit.
+    @Test func anAutomaticCallbackWithoutAnswerWindowIsRefused() throws {
+        let result = try refusal { $0.replacingOccurrences(of: "  answer_window: {hours: 72}\n", with: "") }
+        #expect(result.keys == ["callbacks.answer_window"])
+        #expect(result.description.contains("an automatic first channel (automatic_call) needs it"))
+    }
+
+    @Test func automaticKeysOnAManualCallbackAreRefused() throws {
+        let result = try refusal { $0.replacingOccurrences(of: "  first_channel: automatic_call\n", with: "  first_channel: manual\n") }
+        #expect(result.keys == ["callbacks.answer_window", "callbacks.unanswered", "callbacks.follow_up_limit"])
+    }
+
+    @Test func aZeroFollowUpLimitIsRefused() throws {
+        let result = try refusal {
+            $0.replacingOccurrences(of: "  follow_up_limit: {working_days: 1}\n", with: "  follow_up_limit: {working_days: 0}\n")
+        }
+        #expect(result.keys == ["callbacks.follow_up_limit"])
+    }
+
     // MARK: supervision
 
     @Test func aLadderLevelOtherThanTheLastWithoutALimitIsRefused() throws {

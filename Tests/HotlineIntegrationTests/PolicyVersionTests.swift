@@ -14,7 +14,7 @@ struct PolicyVersionTests {
     /// (第十七条, "次日(工作日)内签收", 1 working day) is changed to `signDays`.
     static func editedPolicyDirectory(in stack: TestStack, version: String, signDays: Int) throws -> String {
         let shipped = try String(contentsOfFile: stack.values.root + "/Ops/policies/changsha-2020.yaml", encoding: .utf8)
-        let versionLine = "version: \"2020.2\""
+        let versionLine = "version: \"\(try shippedVersion(stack))\""
         let signRule = "    default: {working_days: 1}\n  return-window:"
         try #require(shipped.contains(versionLine) && shipped.contains(signRule), "the shipped 长沙 policy changed; update this test's edit")
         let edited = shipped
@@ -24,6 +24,11 @@ struct PolicyVersionTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try Data(edited.utf8).write(to: directory.appendingPathComponent("changsha-2020.yaml"))
         return directory.path
+    }
+
+    /// The version of the shipped 长沙 policy, the one a worker runs by default.
+    static func shippedVersion(_ stack: TestStack) throws -> String {
+        try PolicyFileReader.policy("changsha-2020", root: stack.values.root).version
     }
 
     func signDue(_ stack: TestStack, externalID: String) async throws -> (version: String, due: String) {
@@ -38,8 +43,8 @@ struct PolicyVersionTests {
         throw StackError("no sign clock for \(externalID)")
     }
 
-    /// Case A is accepted under 2020.2 (sign within 1 working day); the dispatch
-    /// worker then runs 2020.3-test (3 working days). A is still timed by 2020.2;
+    /// Case A is accepted under the shipped version (sign within 1 working day); the
+    /// dispatch worker then runs an edited one (3 working days). A is still timed by its own;
     /// case B, accepted under the new version, gets 3 working days. Friday 9 October
     /// 2026: the next working day is the 调休 Saturday 10 October.
     @Test func aCaseIsTimedByThePolicyVersionItWasAcceptedUnder() async throws {
@@ -53,7 +58,8 @@ struct PolicyVersionTests {
             }
             _ = stack.terminate("intake")
 
-            let newVersion = ["HOTLINE_POLICY_DIR": try Self.editedPolicyDirectory(in: stack, version: "2020.3-test", signDays: 3)]
+            let shipped = try Self.shippedVersion(stack)
+            let newVersion = ["HOTLINE_POLICY_DIR": try Self.editedPolicyDirectory(in: stack, version: "\(shipped)-edited", signDays: 3)]
             try stack.startWorker("intake", extraEnvironment: Self.simulated.merging(newVersion) { $1 })
             try stack.startWorker("dispatch", extraEnvironment: Self.simulated.merging(newVersion) { $1 })
             try stack.publish([IntakeEvents.appeal(2)])
@@ -62,10 +68,10 @@ struct PolicyVersionTests {
             }
 
             let accepted = try await signDue(stack, externalID: "T-00000001")
-            #expect(accepted.version == "2020.2")
+            #expect(accepted.version == shipped)
             #expect(accepted.due == "2026-10-10T23:59:59+08:00")
             let later = try await signDue(stack, externalID: "T-00000002")
-            #expect(later.version == "2020.3-test")
+            #expect(later.version == "\(shipped)-edited")
             #expect(later.due == "2026-10-13T23:59:59+08:00")
             #expect(try await stack.count("SELECT count(*) FROM policy_versions WHERE policy_id = 'changsha-2020'") == 2)
         }
@@ -76,11 +82,12 @@ struct PolicyVersionTests {
     @Test func aPolicyEditedWithoutANewVersionIsRefusedAtStartUp() async throws {
         try await TestStack.with { stack in
             try stack.startWorker("intake")
+            let shipped = try Self.shippedVersion(stack)
             try await stack.waitUntil("the running version is recorded") {
-                try await stack.count("SELECT count(*) FROM policy_versions WHERE version = '2020.2'") == 1
+                try await stack.count("SELECT count(*) FROM policy_versions WHERE version = \(shipped)") == 1
             }
             _ = stack.terminate("intake")
-            let edited = ["HOTLINE_POLICY_DIR": try Self.editedPolicyDirectory(in: stack, version: "2020.2", signDays: 2)]
+            let edited = ["HOTLINE_POLICY_DIR": try Self.editedPolicyDirectory(in: stack, version: shipped, signDays: 2)]
             let refused = try stack.run(["worker", "dispatch"], extraEnvironment: edited, expectSuccess: false)
             #expect(refused.status != 0)
             #expect(refused.output.contains("HOTLINE_POLICY"))
