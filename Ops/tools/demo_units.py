@@ -10,10 +10,17 @@ publishes the day's unit actions (10:00) and centre actions (15:00) with `hotlin
 publish`. Between steps it waits until every action has its outcome and the workers are
 idle, so deadline sweeps and supervision climbs happen at the simulated instants.
 
-At the end it reads hotline.action-outcomes.v1 and hotline.escalations.v1 and checks that
-each scenario ended as the regulation says (长沙市12345政务热线运行管理办法): refused actions
-with the expected reason code, 督办 opened, climbed and closed for the late ones.
-Exit status 1 when a check fails.
+It also plays the callback adapters (the IVR and the callback staff): each morning at
+09:00 it answers the callback tasks on hotline.callback-tasks.v1 issued since, with a
+rating chosen by a hash of the case number; some citizens never answer the automatic
+call, and 72 hours later their rating is deemed 基本满意 (第二十六条); an automatic
+不满意 is followed by a manual callback, answered the next morning.
+
+At the end it reads hotline.action-outcomes.v1, hotline.escalations.v1,
+hotline.callback-outcomes.v1 and the `case.rated` events and checks that each scenario
+ended as the regulation says (长沙市12345政务热线运行管理办法): refused actions with the
+expected reason code, 督办 opened, climbed and closed for the late ones, every resolved
+case rated once as its citizen answered. Exit status 1 when a check fails.
 
 Usage: demo_units.py --hotline BIN --brokers BOOTSTRAP --calendars DIR --start YYYY-MM-DD --days N --work DIR
 """
@@ -40,6 +47,15 @@ SCENARIOS = [
     (4, "rejected"),       # result rejected by the centre (发回重办), 督办 result_rejected, closed when approved
     (2, "wrong_actor"),    # another unit tries to sign; a return asked after the window: both refused
 ]
+# How the citizen answers the automatic callback, out of 100 (by a hash of the case number);
+# an automatic 不满意 is called again by a person, who hears the second answer.
+CALLBACK_ANSWERS = [
+    (50, "satisfied", None),
+    (20, "basically_satisfied", None),
+    (10, "dissatisfied", "basically_satisfied"),
+    (5, "dissatisfied", "dissatisfied"),
+    (15, None, None),  # never answers: deemed 基本满意 after 72 hours
+]
 # An urgent appeal is due the same day (第十九条 urgent: same_day): signed and answered that morning.
 URGENT = "urgent"
 BUREAUS = ["city-urban", "city-housing"]
@@ -50,13 +66,21 @@ RESULT = {
 }
 
 
+def share_of(case_number, shares, salt=""):
+    bucket = int(hashlib.sha256((salt + case_number).encode()).hexdigest()[:8], 16) % 100
+    for entry in shares:
+        if bucket < entry[0]:
+            return entry
+        bucket -= entry[0]
+    raise AssertionError("shares must add up to 100")
+
+
 def scenario_of(case_number):
-    bucket = int(hashlib.sha256(case_number.encode()).hexdigest()[:8], 16) % 100
-    for share, name in SCENARIOS:
-        if bucket < share:
-            return name
-        bucket -= share
-    raise AssertionError("scenario shares must add up to 100")
+    return share_of(case_number, SCENARIOS)[1]
+
+
+def callback_answers_of(case_number):
+    return share_of(case_number, CALLBACK_ANSWERS, salt="callback:")[1:]
 
 
 class WorkingDays:
@@ -98,6 +122,8 @@ class Demo:
         self.plan = defaultdict(list)  # (day, "units" | "centre") -> [(key, value)]
         self.cases = {}
         self.serial = 0
+        self.answered_tasks = set()
+        self.expected_ratings = Counter()  # (rating, source, channel) -> count
 
     # ---------------------------------------------------------------- tools
     def hotline(self, *arguments):
@@ -186,11 +212,42 @@ class Demo:
             self.action(7, centre, case, "approve_result", reason)
 
     # ---------------------------------------------------------------- running
+    def answer_callbacks(self, day):
+        """The IVR and the callback staff answer the tasks issued since the last morning."""
+        results = []
+        for task in self.topic("hotline.callback-tasks.v1"):
+            if task["task_id"] in self.answered_tasks:
+                continue
+            self.answered_tasks.add(task["task_id"])
+            first, second = callback_answers_of(task["case_number"])
+            rating = first if task["attempt"] == 1 else second
+            if rating is None:
+                continue
+            self.serial += 1
+            results.append((task["task_id"], {
+                "schema_version": 1, "event_id": f"demo-callback:{self.serial:05d}", "task_id": task["task_id"],
+                "outcome": "answered", "rating": rating, "resolved": rating != "dissatisfied",
+                "called_by": "demo-ivr" if task["channel"] != "manual" else "demo-callback-staff",
+                "called_at": self.at(day, "09:00:00"),
+            }))
+        if results:
+            self.publish("hotline.callback-results.v1", results)
+        return len(results)
+
+    def expect_ratings(self, case):
+        first, second = callback_answers_of(case["number"])
+        if first is None:
+            self.expected_ratings[("basically_satisfied", "deemed", "automatic_call")] += 1
+        elif first == "dissatisfied":
+            self.expected_ratings[(second, "caller", "manual")] += 1
+        else:
+            self.expected_ratings[(first, "caller", "automatic_call")] += 1
+
     def settle(self, what):
         deadline = time.monotonic() + 180
         previous = None
         while time.monotonic() < deadline:
-            answered = len(self.topic("hotline.action-outcomes.v1"))
+            answered = len(self.topic("hotline.action-outcomes.v1")) + len(self.topic("hotline.callback-outcomes.v1"))
             summary = json.loads(self.hotline("summary", "--json"))
             state = (answered, json.dumps(summary, sort_keys=True))
             if answered >= self.published and summary["outbox_backlog"] == 0 and state == previous:
@@ -217,10 +274,15 @@ class Demo:
         for case in sorted(self.cases.values(), key=lambda c: c["number"]):
             case["scenario"] = URGENT if case["id"] in urgent else scenario_of(case["number"])
             self.schedule(case)
+            if case["scenario"] != "never_handled":
+                self.expect_ratings(case)
         by_scenario = Counter(case["scenario"] for case in self.cases.values())
         print(f"{len(self.cases)} dispatched orders; scenarios: "
               + ", ".join(f"{name} {by_scenario[name]}" for name in [URGENT] + [n for _, n in SCENARIOS]), flush=True)
         for day in range(self.args.days):
+            self.hotline("clock", "set", self.at(day, "09:00:00"))
+            callbacks = self.answer_callbacks(day)
+            self.settle(f"{self.days[day]} 09:00 ({callbacks} callback results)")
             for actor, clock, topic in (("units", "10:00:00", "hotline.unit-actions.v1"),
                                         ("centre", "15:00:00", "hotline.centre-actions.v1")):
                 self.hotline("clock", "set", self.at(day, clock))
@@ -228,7 +290,7 @@ class Demo:
                 if actions:
                     self.publish(topic, actions)
                 self.settle(f"{self.days[day]} {clock} ({len(actions)} {actor} actions)")
-            print(f"  {self.days[day]}: {len(self.plan.get((day, 'units'), []))} unit actions, "
+            print(f"  {self.days[day]}: {callbacks} callback results, {len(self.plan.get((day, 'units'), []))} unit actions, "
                   f"{len(self.plan.get((day, 'centre'), []))} centre actions", flush=True)
         return self.check()
 
@@ -272,6 +334,15 @@ class Demo:
         for scenario in (URGENT, "prompt", "extension", "committed", "returned"):
             all_cases(scenario, "no overdue or not_signed 督办", lambda e: not any(
                 trigger in ("overdue", "not_signed") for _, trigger in e))
+
+        refused = [o for o in self.topic("hotline.callback-outcomes.v1") if o["type"] != "callback.result_accepted"]
+        expect(f"every callback result accepted ({len(refused)} refused)", not refused)
+        ratings = Counter((e["rating"], e["source"], e["channel"])
+                          for e in self.topic("hotline.cases.v1") if e.get("type") == "case.rated")
+        print("\nCallbacks (回访), rounds rated by rating, source and channel")
+        for key in sorted(set(ratings) | set(self.expected_ratings)):
+            print(f"  {key[0]:<20} {key[1]:<7} {key[2]:<15} {ratings[key]:>4}  (expected {self.expected_ratings[key]})")
+            expect(f"rated {key}: {ratings[key]} == {self.expected_ratings[key]}", ratings[key] == self.expected_ratings[key])
 
         failed = [name for name, ok in checks if not ok]
         for name in failed:

@@ -32,6 +32,7 @@ public struct CaseEvent: Sendable, Encodable, Equatable {
         case dispatchPending(reason: String)
         case lifecycle(LifecycleNotice)
         case deadline(DeadlineNotice)
+        case rated(CaseRating)
     }
 
     public var eventID: UUID
@@ -58,6 +59,7 @@ public struct CaseEvent: Sendable, Encodable, Equatable {
         case .dispatchPending: "case.dispatch_pending"
         case let .lifecycle(notice): notice.step.rawValue
         case let .deadline(notice): notice.kind.rawValue
+        case .rated: "case.rated"
         }
     }
 
@@ -81,6 +83,7 @@ public struct CaseEvent: Sendable, Encodable, Equatable {
         case callerToBeTold = "caller_to_be_told"
         case clockID = "clock_id"
         case dueAt = "due_at"
+        case rating, resolved, source, attempt
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -129,6 +132,15 @@ public struct CaseEvent: Sendable, Encodable, Equatable {
             try container.encode(notice.unitID, forKey: .unitID)
             try container.encode(RFC3339.formatSeconds(notice.dueAt), forKey: .dueAt)
             try container.encode(notice.article, forKey: .article)
+        case let .rated(rating):
+            try container.encode(rating.round, forKey: .round)
+            try container.encode(rating.unitID, forKey: .unitID)
+            try container.encode(rating.rating, forKey: .rating)
+            try container.encode(rating.resolved, forKey: .resolved)
+            try container.encode(rating.source, forKey: .source)
+            try container.encode(rating.channel, forKey: .channel)
+            try container.encode(rating.attempt, forKey: .attempt)
+            try container.encode(rating.article, forKey: .article)
         }
     }
 }

@@ -60,6 +60,15 @@ public struct JSONMessage: Sendable {
         return value
     }
 
+    /// An adapter's idempotency key: 8 to 64 characters of `A-Z a-z 0-9 . _ : -`.
+    func requiredEventID() throws(IntakeRejection) -> String {
+        let eventID = try requiredString("event_id")
+        guard (8...64).contains(eventID.utf8.count), eventID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._:-".contains($0)) }) else {
+            throw violation("event_id", "must be 8 to 64 characters of A-Z a-z 0-9 . _ : -")
+        }
+        return eventID
+    }
+
     func optionalString(_ name: String) throws(IntakeRejection) -> String? {
         switch fields[name] {
         case nil: return nil

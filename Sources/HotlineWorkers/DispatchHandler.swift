@@ -28,17 +28,6 @@ public struct DispatchHandler: BatchHandler {
     /// The topics the dispatch worker consumes.
     public static let topics = [TopicName.cases, TopicName.unitActions, TopicName.centreActions]
 
-    struct Envelope: Decodable {
-        var type: String
-        var eventID: String
-        var caseID: UUID
-
-        enum CodingKeys: String, CodingKey {
-            case type
-            case eventID = "event_id"
-            case caseID = "case_id"
-        }
-    }
 
     public func apply(
         _ message: ConsumedMessage, now: Date, connection: PostgresConnection, outbox: inout [OutboxMessage]
@@ -58,7 +47,7 @@ public struct DispatchHandler: BatchHandler {
     private func route(
         _ message: ConsumedMessage, now: Date, connection: PostgresConnection, outbox: inout [OutboxMessage]
     ) async throws {
-        guard let value = message.value, let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(value)) else {
+        guard let value = message.value, let envelope = try? JSONDecoder().decode(CaseEventEnvelope.self, from: Data(value)) else {
             try await DeadLetterWriter(worker: name, logger: logger).write(
                 message,
                 rejection: IntakeRejection(.schemaViolation, "The lifecycle event lacks type, event_id or case_id; see Topics/hotline.cases.v1/schema.json."),

@@ -4,17 +4,27 @@ import Foundation
 /// The keys protecting callers' personal data.
 /// - `HOTLINE_DATA_KEY`: `keyid:base64` of 32 random bytes, the AES-256-GCM key new data is sealed with;
 /// - `HOTLINE_DATA_KEYS_PREVIOUS`: comma-separated `keyid:base64` keys still read (rotation);
-/// - `HOTLINE_INDEX_KEY`: base64 of 32 random bytes, the HMAC key of the phone lookup index.
-/// Outside dev mode a missing key stops the worker at start-up.
+/// - `HOTLINE_INDEX_KEY`: base64 of 32 random bytes, the HMAC key of the phone lookup index;
+/// - `HOTLINE_CONTACT_KEY`: `keyid:base64` of 32 random bytes shared with the callback and
+///   notification adapters, who alone open the phone numbers sealed with it (callbacks worker only).
+/// Outside dev mode a missing key stops the worker that needs it at start-up.
 public struct KeyConfiguration: Sendable {
     public var active: DataKey
     public var previous: [DataKey]
     /// Raw key bytes; `SymmetricKey` is built where used (it is not Sendable).
     public var indexKey: [UInt8]
+    /// The adapters' key; nil outside dev mode when not set (only the callbacks worker needs it).
+    public var contact: DataKey?
 
     public struct DataKey: Sendable {
         public var id: String
         public var key: [UInt8]
+
+        public init(id: String, key: [UInt8]) {
+            self.id = id
+            self.key = key
+        }
+
         var symmetricKey: SymmetricKey { SymmetricKey(data: key) }
     }
 
@@ -37,6 +47,11 @@ public struct KeyConfiguration: Sendable {
             indexKey = Self.devKey("index")
         } else {
             throw ConfigurationError(setting: "HOTLINE_INDEX_KEY", problem: "is not set; give base64 of 32 random bytes; only HOTLINE_DEV_MODE=1 runs without one")
+        }
+        if let text = environment["HOTLINE_CONTACT_KEY"], !text.isEmpty {
+            contact = try Self.parseDataKey(text, setting: "HOTLINE_CONTACT_KEY")
+        } else {
+            contact = devMode ? DataKey(id: "dev-insecure-contact", key: Self.devKey("contact")) : nil
         }
     }
 

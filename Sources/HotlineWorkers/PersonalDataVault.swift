@@ -15,10 +15,7 @@ public struct PersonalDataVault: Sendable {
     public var activeKeyID: String { keys.active.id }
 
     public func seal(_ caller: Caller, caseID: UUID) throws -> [UInt8] {
-        let plaintext = try JSONEncoder().encode(caller)
-        let box = try AES.GCM.seal(plaintext, using: keys.active.symmetricKey, authenticating: Data(caseID.uuidString.lowercased().utf8))
-        guard let combined = box.combined else { throw VaultError.sealFailed }
-        return Array(combined)
+        try seal(try JSONEncoder().encode(caller), caseID: caseID)
     }
 
     public func open(_ sealed: [UInt8], keyID: String, caseID: UUID) throws -> Caller {
@@ -28,6 +25,17 @@ public struct PersonalDataVault: Sendable {
         let box = try AES.GCM.SealedBox(combined: Data(sealed))
         let plaintext = try AES.GCM.open(box, using: key, authenticating: Data(caseID.uuidString.lowercased().utf8))
         return try JSONDecoder().decode(Caller.self, from: plaintext)
+    }
+
+    /// Free text that may name the caller (a callback comment), sealed like the caller's data.
+    public func seal(text: String, caseID: UUID) throws -> [UInt8] {
+        try seal(Data(text.utf8), caseID: caseID)
+    }
+
+    private func seal(_ plaintext: Data, caseID: UUID) throws -> [UInt8] {
+        let box = try AES.GCM.seal(plaintext, using: keys.active.symmetricKey, authenticating: Data(caseID.uuidString.lowercased().utf8))
+        guard let combined = box.combined else { throw VaultError.sealFailed }
+        return Array(combined)
     }
 
     public func phoneIndex(_ caller: Caller) -> [UInt8]? {

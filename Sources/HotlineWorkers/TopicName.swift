@@ -12,3 +12,9 @@ extension TopicName {
     public static let centreActions = "hotline.centre-actions.v1"
     public static let actionOutcomes = "hotline.action-outcomes.v1"
 }
+
+extension TopicName {
+    public static let callbackTasks = "hotline.callback-tasks.v1"
+    public static let callbackResults = "hotline.callback-results.v1"
+    public static let callbackOutcomes = "hotline.callback-outcomes.v1"
+}

@@ -8,7 +8,7 @@ import ServiceLifecycle
 
 /// The workers `hotline worker NAME` runs.
 public enum WorkerName: String, CaseIterable, Sendable {
-    case intake, dispatch, deadlines, supervision, relay
+    case intake, dispatch, deadlines, supervision, callbacks, relay
 }
 
 /// Builds one worker process from its configuration and runs it until SIGTERM or
@@ -59,6 +59,17 @@ public enum WorkerRunner {
                 name: "unit review", client: client, clock: clock, batchSize: configuration.batchSize,
                 interval: configuration.sweepInterval, logger: logger,
                 sweep: UnitRateReviewer(archive: archive, logger: logger).sweep))
+        case .callbacks:
+            let archive = try await recordedArchive(configuration, logger: logger)
+            let handler = CallbacksHandler(
+                archive: archive, vault: PersonalDataVault(keys: configuration.keys),
+                sealer: try ContactSealer(configuration: configuration.keys), logger: logger)
+            worker = try consumerWorker(
+                group: "hotline-callbacks", topics: CallbacksHandler.topics, handler: handler, client: client, clock: clock,
+                configuration: configuration, logger: logger)
+            companions.append(PeriodicSweep(
+                name: "callback expiry", client: client, clock: clock, batchSize: configuration.batchSize,
+                interval: configuration.sweepInterval, logger: logger, sweep: handler.expire))
         case .relay:
             worker = OutboxRelay(
                 client: client, producer: try KafkaProducer(configuration: configuration.kafka, logger: logger),

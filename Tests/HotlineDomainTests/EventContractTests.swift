@@ -165,6 +165,53 @@ import Testing
         #expect((try Self.object(closed)["rates"] as? [String: Any])?["max_overdue_orders"] is NSNull, "a threshold the policy lacks is null")
     }
 
+    // MARK: callbacks
+
+    /// 长沙 第二十五、二十六条: the automatic call, its 72-hour answer window and the sealed phone.
+    @Test func callbackTasksHaveTheContractFields() throws {
+        let plan = CallbackTaskPlan(
+            attempt: 1, channel: .automaticCall, performerUnitID: nil,
+            dueAt: try #require(RFC3339.parse("2026-10-13T23:59:59+08:00")), answerBy: RFC3339.parse("2026-10-15T15:02:11+08:00"))
+        let task = CallbackTaskEvent(
+            eventID: UUID(), taskID: UUID(), caseID: caseID, caseNumber: "20261009-000871", round: 1, plan: plan,
+            contact: .init(keyID: "c1", sealed: "q3JzdHV2d3h5ent8LhI9x1Wk0sYtq8Uu0Hc2k1aVxq9Pp0mZ7wE="),
+            basis: PolicyBasis(policy: "changsha-2020", policyVersion: "2020.3", article: "第二十五条"), occurredAt: occurredAt)
+        try expectSameShape(try EventJSON.encode(task), as: "hotline.callback-tasks.v1", "valid-automatic-call.json")
+        var unit = task
+        unit.plan = CallbackTaskPlan(attempt: 1, channel: .manual, performerUnitID: "yb-cuiping", dueAt: plan.dueAt, answerBy: nil)
+        unit.contact = nil
+        let bytes = try EventJSON.encode(unit)
+        try expectSameShape(bytes, as: "hotline.callback-tasks.v1", "valid-unit-calls-back-no-phone.json")
+        let json = try Self.object(bytes)
+        #expect(json["answer_by"] is NSNull && json["contact"] is NSNull)
+        #expect((json["performer"] as? [String: String]) == ["kind": "unit", "unit_id": "yb-cuiping"])
+    }
+
+    @Test func callbackOutcomesHaveTheContractFields() throws {
+        let accepted = CallbackOutcome(
+            eventID: UUID(), resultEventID: "ivr:20261012:000118", taskID: UUID(), caseID: caseID, caseNumber: "20261009-000871",
+            refusal: nil, occurredAt: occurredAt)
+        try expectSameShape(try EventJSON.encode(accepted), as: "hotline.callback-outcomes.v1", "valid-accepted.json")
+        var refused = accepted
+        refused.refusal = .init(.alreadyRated, "Callback task … is already rated; a result changes nothing now.")
+        let bytes = try EventJSON.encode(refused)
+        try expectSameShape(bytes, as: "hotline.callback-outcomes.v1", "valid-refused-already-rated.json")
+        #expect(try Self.object(bytes)["reason_code"] as? String == "already_rated")
+    }
+
+    /// The rating goes out as codes; the citizen's comment never does.
+    @Test func aRatingHasTheContractFields() throws {
+        let rating = CaseRating(
+            round: 1, unitID: street.id, rating: .basicallySatisfied, resolved: true, source: .caller, channel: .manual, attempt: 2,
+            article: "第二十五条、第二十六条")
+        try expectSameShape(try EventJSON.encode(caseEvent(.rated(rating))), as: "hotline.cases.v1", "valid-case-rated.json")
+        var deemed = rating
+        deemed.resolved = nil
+        deemed.source = .deemed
+        let json = try Self.object(try EventJSON.encode(caseEvent(.rated(deemed))))
+        #expect(json["resolved"] is NSNull && json["source"] as? String == "deemed")
+    }
+
     // MARK: hotline.intake.receipts.v1
 
     let appeal = Fixtures.event(content: "望月湖小区旁道路夜间施工噪音扰民")

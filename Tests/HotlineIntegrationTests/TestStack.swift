@@ -51,6 +51,7 @@ final class TestStack: @unchecked Sendable {
     static let keys = [
         "HOTLINE_DATA_KEY": "test1:" + Data(repeating: 7, count: 32).base64EncodedString(),
         "HOTLINE_INDEX_KEY": Data(repeating: 9, count: 32).base64EncodedString(),
+        "HOTLINE_CONTACT_KEY": "contact1:" + Data(repeating: 5, count: 32).base64EncodedString(),
     ]
 
     private init(values: TestEnvironment.Values) throws {

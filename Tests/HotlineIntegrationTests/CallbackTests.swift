@@ -1,0 +1,133 @@
+import Foundation
+import HotlineDomain
+import HotlineWorkers
+import PostgresNIO
+import Testing
+
+/// Callbacks (回访) through the real workers under 长沙's rules (第二十五、二十六条): every
+/// resolved case gets an automatic call; a rating closes the round; an automatic
+/// 不满意 is called again by a person within 1 working day; silence for 72 hours
+/// counts as 基本满意; a result for an unknown or already rated task, or a malformed
+/// one, is refused and changes nothing.
+@Suite(.serialized)
+struct CallbackTests {
+    static let contactKey = KeyConfiguration.DataKey(id: "contact1", key: Array(repeating: 5, count: 32))
+
+    static func result(_ id: String, task: String, _ fields: [String: JSONValue]) -> FixtureLine {
+        var value: [String: JSONValue] = [
+            "schema_version": .integer(1), "event_id": .string(id), "task_id": .string(task),
+            "called_by": "ivr-01", "called_at": "2026-10-12T11:00:00+08:00",
+        ]
+        value.merge(fields) { $1 }
+        return FixtureLine(key: task, value: .object(value))
+    }
+
+    static let answered: [String: JSONValue] = ["outcome": "answered", "resolved": .bool(true)]
+
+    /// The latest task issued per case, as an adapter reads them.
+    func tasks(_ stack: TestStack, expected: Int) async throws -> [String: [String: Any]] {
+        var byCase: [String: [String: Any]] = [:]
+        for message in try await stack.readTopic("hotline.callback-tasks.v1", expected: expected) {
+            guard let value = message.value, let object = try JSONSerialization.jsonObject(with: Data(value)) as? [String: Any],
+                  let caseID = object["case_id"] as? String else { continue }
+            if (byCase[caseID]?["attempt"] as? Int ?? 0) < (object["attempt"] as? Int ?? 0) { byCase[caseID] = object }
+        }
+        return byCase
+    }
+
+    @Test func changshaCallbacksRateFollowUpAndDeem() async throws {
+        try await TestStack.with { stack in
+            try stack.startLifecycle(policy: "changsha-2020", at: "2026-10-12T09:00:00+08:00")
+            try stack.startWorker("callbacks", extraEnvironment: ["HOTLINE_CLOCK": "simulated", "HOTLINE_SWEEP_INTERVAL_MS": "100"])
+            let cases = try await stack.dispatchedCases((41...43).map { IntakeEvents.appeal($0, category: "consultation") })
+            try #require(cases.count == 3)
+            let (pleased, displeased, silent) = (cases[0], cases[1], cases[2])
+            try stack.setClock("2026-10-12T10:00:00+08:00")
+            try await stack.unitActs(cases.flatMap { order in [
+                Actions.unit("sign", case: order.id, unit: order.lead, id: "ua-sign-\(order.number)"),
+                Actions.unit("submit_result", case: order.id, unit: order.lead, id: "ua-res-\(order.number)", Actions.result()),
+            ] })
+            try await stack.centreActs(cases.map { Actions.centre("approve_result", case: $0.id, id: "ca-res-\($0.number)") })
+            try await stack.waitUntil("each resolved case has a callback task") {
+                try await stack.count("SELECT count(*) FROM callback_tasks") == 3
+            }
+
+            let first = try await tasks(stack, expected: 3)
+            let sealer = ContactSealer(key: Self.contactKey)
+            for (order, number) in zip(cases, 41...43) {
+                let task = try #require(first[order.id])
+                #expect(task["channel"] as? String == "automatic_call")
+                #expect(task["due_at"] as? String == "2026-10-13T23:59:59+08:00", "limits.callback: 1 working day")
+                #expect(task["answer_by"] as? String == "2026-10-15T10:00:00+08:00", "第二十六条: 72 hours to answer")
+                let contact = try #require(task["contact"] as? [String: String])
+                let taskID = try #require(UUID(uuidString: task["task_id"] as? String ?? ""))
+                #expect(try sealer.open(.init(keyID: contact["key_id"] ?? "", sealed: contact["sealed"] ?? ""), taskID: taskID)
+                        == String(format: "139%08d", number))
+            }
+            let pleasedTask = try #require(first[pleased.id]?["task_id"] as? String)
+            let displeasedTask = try #require(first[displeased.id]?["task_id"] as? String)
+            try stack.publish([
+                Self.result("ivr-res-0001", task: pleasedTask, Self.answered.merging(["rating": "satisfied"]) { $1 }),
+                Self.result("ivr-res-0002", task: displeasedTask, ["outcome": "answered", "rating": "dissatisfied", "resolved": .bool(false)]),
+                Self.result("ivr-res-0003", task: UUID().uuidString.lowercased(), Self.answered.merging(["rating": "satisfied"]) { $1 }),
+                Self.result("ivr-res-0004", task: pleasedTask, ["outcome": "answered", "resolved": .bool(true)]),
+            ], topic: "hotline.callback-results.v1")
+            try await stack.waitUntil("the automatic 不满意 is followed by a manual callback") {
+                try await stack.count("SELECT count(*) FROM callback_tasks WHERE attempt = 2 AND channel = 'manual'") == 1
+            }
+            let followUp = try #require(try await tasks(stack, expected: 4)[displeased.id])
+            #expect(followUp["attempt"] as? Int == 2)
+            #expect(followUp["due_at"] as? String == "2026-10-13T23:59:59+08:00", "第二十六条: a person calls within 1 working day")
+            #expect(followUp["answer_by"] is NSNull)
+            try stack.publish([
+                Self.result("staff-res-0005", task: try #require(followUp["task_id"] as? String), [
+                    "outcome": "answered", "rating": "basically_satisfied", "resolved": .bool(true),
+                    "comment": "来电人李女士表示路已修好但施工噪音仍有", "called_by": "hf-wangfang",
+                ]),
+                Self.result("ivr-res-0006", task: pleasedTask, Self.answered.merging(["rating": "dissatisfied"]) { $1 }),
+            ], topic: "hotline.callback-results.v1")
+
+            try await stack.waitUntil("the manual callback's rating is recorded") {
+                try await stack.count("SELECT count(*) FROM callback_tasks WHERE state = 'rated'") == 2
+            }
+            // 72 hours after the automatic call, the silent citizen's rating is 基本满意.
+            try stack.setClock("2026-10-15T10:00:01+08:00")
+            try await stack.waitUntil("three rounds are rated") {
+                try await stack.count("SELECT count(*) FROM callback_tasks WHERE state = 'rated'") == 3
+            }
+            try await stack.waitUntil("the outbox is relayed") { try await stack.count("SELECT count(*) FROM outbox") == 0 }
+
+            var ratings: [String: String] = [:]
+            for message in try await stack.readTopic("hotline.cases.v1", expected: 30) {
+                guard let value = message.value, let object = try JSONSerialization.jsonObject(with: Data(value)) as? [String: Any],
+                      object["type"] as? String == "case.rated", let caseID = object["case_id"] as? String else { continue }
+                #expect(object["comment"] == nil, "the comment never leaves PostgreSQL")
+                ratings[caseID] = "\(object["rating"] ?? "") \(object["source"] ?? "") \(object["channel"] ?? "") \(object["attempt"] ?? "")"
+            }
+            #expect(ratings[pleased.id] == "satisfied caller automatic_call 1")
+            #expect(ratings[displeased.id] == "basically_satisfied caller manual 2")
+            #expect(ratings[silent.id] == "basically_satisfied deemed automatic_call 1")
+            #expect(ratings.count == 3)
+
+            var outcomes: [String: String] = [:]
+            for message in try await stack.readTopic("hotline.callback-outcomes.v1", expected: 6) {
+                guard let value = message.value, let object = try JSONSerialization.jsonObject(with: Data(value)) as? [String: Any],
+                      let id = object["result_event_id"] as? String else { continue }
+                outcomes[id] = object["type"] as? String == "callback.result_accepted" ? "accepted" : (object["reason_code"] as? String ?? "?")
+            }
+            #expect(outcomes == [
+                "ivr-res-0001": "accepted", "ivr-res-0002": "accepted", "ivr-res-0003": "unknown_task",
+                "ivr-res-0004": "malformed", "staff-res-0005": "accepted", "ivr-res-0006": "already_rated",
+            ])
+            #expect(try await stack.count("SELECT count(*) FROM dead_letters WHERE topic = 'hotline.callback-results.v1'") == 1)
+            #expect(try await stack.count(
+                "SELECT count(*) FROM callback_tasks WHERE id = \(UUID(uuidString: pleasedTask)!) AND rating = 'satisfied'") == 1,
+                "a refused result changes nothing")
+            #expect(try await stack.count(
+                "SELECT count(*) FROM callback_tasks WHERE comment_sealed IS NOT NULL AND position(convert_to('李女士', 'UTF8') IN comment_sealed) = 0") == 1,
+                "the comment is kept sealed")
+            #expect(try await stack.count("SELECT count(*) FROM case_clocks WHERE obligation = 'callback' AND state = 'met'") == 3)
+            #expect(try await stack.count("SELECT count(*) FROM case_clocks WHERE obligation = 'callback' AND overdue_at IS NOT NULL") == 0)
+        }
+    }
+}
