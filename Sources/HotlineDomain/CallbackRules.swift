@@ -18,12 +18,19 @@ public struct CallbackRules: Sendable, Decodable, Equatable {
     /// Automatic channels only: the limit of the manual callback that follows an automatic
     /// 不满意 or an unanswered one (长沙 第二十六条 「应在1个工作日内再次进行人工回访」).
     public var followUpLimit: TimeLimit?
+    /// Where the regulation sends a round rated 不满意 back to a unit (发回重办).
+    public var reopenArticle: String
+    /// Where the regulation lets the centre close a case whose demand is excessive and
+    /// refuse repeat calls about it (兰溪 四.5); nil where it does not.
+    public var excessiveDemandArticle: String?
 
     enum CodingKeys: String, CodingKey {
         case article, note, performer, unanswered
         case firstChannel = "first_channel"
         case answerWindow = "answer_window"
         case followUpLimit = "follow_up_limit"
+        case reopenArticle = "reopen_article"
+        case excessiveDemandArticle = "excessive_demand_article"
     }
 }
 
@@ -59,6 +66,10 @@ extension Policy {
         var problems: [PolicyProblem] = []
         let rules = callbacks
         if rules.article.isEmpty { problems.append(.init(key: "callbacks.article", problem: "must quote the article")) }
+        if rules.reopenArticle.isEmpty { problems.append(.init(key: "callbacks.reopen_article", problem: "must quote the article")) }
+        if rules.excessiveDemandArticle?.isEmpty == true {
+            problems.append(.init(key: "callbacks.excessive_demand_article", problem: "must quote the article, or be left out"))
+        }
         let automaticKeys: [(String, Bool)] = [
             ("answer_window", rules.answerWindow != nil), ("unanswered", rules.unanswered != nil),
             ("follow_up_limit", rules.followUpLimit != nil),

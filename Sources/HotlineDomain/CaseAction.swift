@@ -71,6 +71,12 @@ public struct CaseAction: Sendable, Equatable {
         case markLeaderAssigned(reason: String)
         case markMediaExposed(reason: String)
         case urge(reason: String)
+        /// 发回重办: a round rated 不满意 whose demand the centre finds reasonable goes back
+        /// to the same or another unit as a new round (长沙 第三十三条; 巴林左旗 第十七条).
+        case reopen(reason: String, redispatchTo: Redispatch?)
+        /// The centre ends a rated case; `excessiveDemand`: the unit did its duty but the
+        /// caller asks too much, and repeat calls about it are not accepted again (兰溪 四.5).
+        case closeCase(reason: String, excessiveDemand: Bool)
     }
 
     /// A new lead (and co-units) chosen by the centre; `asPrecedent` makes the
@@ -124,12 +130,14 @@ extension CaseAction.Kind {
         case .markLeaderAssigned: "mark_leader_assigned"
         case .markMediaExposed: "mark_media_exposed"
         case .urge: "urge"
+        case .reopen: "reopen"
+        case .closeCase: "close_case"
         }
     }
 
     public static let unitTypes: Set<String> = ["sign", "request_return", "request_extension", "interim_reply", "submit_result", "contribute"]
     public static let centreTypes: Set<String> = [
         "approve_return", "deny_return", "approve_extension", "deny_extension", "approve_result", "reject_result",
-        "redispatch", "mark_leader_assigned", "mark_media_exposed", "urge",
+        "redispatch", "mark_leader_assigned", "mark_media_exposed", "urge", "reopen", "close_case",
     ]
 }

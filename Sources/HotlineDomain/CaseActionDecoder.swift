@@ -32,7 +32,7 @@ public struct CaseActionDecoder: Sendable {
         "schema_version", "event_id", "type", "case_id", "staff_id", "occurred_at", "reason", "until",
     ]
     private static let unitFields = commonFields.union(["unit_id", "progress", "committed_date", "result", "text"])
-    private static let centreFields = commonFields.union(["redispatch"])
+    private static let centreFields = commonFields.union(["redispatch", "excessive_demand"])
 
     public func decode(_ value: [UInt8]?) -> Result<CaseAction, Failure> {
         var failure = Failure(rejection: IntakeRejection(.processingError, ""))
@@ -121,6 +121,8 @@ public struct CaseActionDecoder: Sendable {
         case "redispatch": return .redispatch(try redispatch(message, required: true)!, reason: try text("reason"))
         case "mark_leader_assigned": return .markLeaderAssigned(reason: try text("reason"))
         case "mark_media_exposed": return .markMediaExposed(reason: try text("reason"))
+        case "reopen": return .reopen(reason: try text("reason"), redispatchTo: try redispatch(message, required: false))
+        case "close_case": return .closeCase(reason: try text("reason"), excessiveDemand: try message.optionalBool("excessive_demand") ?? false)
         default: return .urge(reason: try text("reason"))
         }
     }

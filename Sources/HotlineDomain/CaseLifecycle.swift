@@ -213,7 +213,48 @@ public struct CaseLifecycle: Sendable {
         case let .urge(reason):
             try requireState(current, in: [.dispatched, .signed, .returnRequested, .extensionRequested], for: action)
             return change(.centreUrged, reason: reason)
+
+        case let .reopen(reason, target):
+            try requireState(current, in: [.resolved], for: action)
+            guard current.rating == .dissatisfied, let lead = target ?? current.leadUnitID.map({ CaseAction.Redispatch(leadUnitID: $0, coUnitIDs: current.coUnitIDs) }) else {
+                throw ActionRefusal(
+                    .wrongState,
+                    "Only a round the citizen rated dissatisfied is sent back (发回重办); case \(current.caseNumber) is rated \(current.rating?.rawValue ?? "not yet").",
+                    article: policy.callbacks.reopenArticle)
+            }
+            var reopened = try redispatched(current, after: &after, to: lead, reason: reason, action: action, now: now)
+            reopened.notice = LifecycleNotice(
+                step: .reopened, round: after.round, unitID: after.leadUnitID, status: after.status, handlingDue: after.handlingDue,
+                article: policy.callbacks.reopenArticle)
+            return reopened
+
+        case let .closeCase(reason, excessiveDemand):
+            try requireState(current, in: [.resolved], for: action)
+            guard current.rating != nil else {
+                throw ActionRefusal(.wrongState, "Case \(current.caseNumber) has no rating yet; it is closed after the callback (回访).", article: policy.callbacks.article)
+            }
+            guard !excessiveDemand || policy.callbacks.excessiveDemandArticle != nil else {
+                throw ActionRefusal(.notProvided, "The \(policy.policy) policy has no closing for an excessive demand that stops repeat calls.")
+            }
+            after.status = .closed
+            after.repeatBlocked = excessiveDemand
+            return change(
+                .closed, reason: reason, article: excessiveDemand ? policy.callbacks.excessiveDemandArticle : policy.callbacks.article,
+                detail: ["excessive_demand": "\(excessiveDemand)"])
         }
+    }
+
+    /// A round rated 满意 or 基本满意 closes the case (长沙 第二十五、二十六条); a 不满意 waits for
+    /// the centre to send it back or close it. Nil when the rating changes nothing.
+    public func closeAfterRating(_ rating: CallbackRating, round: Int, on current: LifecycleCase) -> Change? {
+        guard current.status == .resolved, round == current.round, rating != .dissatisfied else { return nil }
+        var after = current
+        after.status = .closed
+        after.rating = rating
+        return Change(
+            after: after, clocks: [],
+            notice: LifecycleNotice(step: .closed, round: current.round, unitID: current.leadUnitID, status: .closed, article: policy.callbacks.article),
+            dispatch: nil, queueForManualDispatch: false, history: "closed", historyDetail: ["rating": rating.rawValue])
     }
 
     // MARK: - Steps shared by several actions

@@ -22,12 +22,16 @@ public struct LifecycleCase: Sendable, Equatable {
     public var requestedDue: Date?
     public var leaderAssigned: Bool
     public var mediaExposed: Bool
+    /// The citizen's final rating of this round (回访), once given.
+    public var rating: CallbackRating?
+    /// Closed as an excessive demand: repeat calls about it are not accepted (兰溪 四.5).
+    public var repeatBlocked: Bool = false
 
     public init(
         id: UUID, caseNumber: String, policy: CaseEvent.PolicyRef, status: CaseStatus, category: CategoryCode,
         urgent: Bool, source: String? = nil, round: Int, leadUnitID: String?, coUnitIDs: [String] = [],
         dispatchedAt: Date?, signedAt: Date? = nil, handlingDue: Date? = nil, extensionsThisRound: Int = 0,
-        requestedDue: Date? = nil, leaderAssigned: Bool = false, mediaExposed: Bool = false
+        requestedDue: Date? = nil, leaderAssigned: Bool = false, mediaExposed: Bool = false, rating: CallbackRating? = nil
     ) {
         self.id = id
         self.caseNumber = caseNumber
@@ -46,5 +50,6 @@ public struct LifecycleCase: Sendable, Equatable {
         self.requestedDue = requestedDue
         self.leaderAssigned = leaderAssigned
         self.mediaExposed = mediaExposed
+        self.rating = rating
     }
 }

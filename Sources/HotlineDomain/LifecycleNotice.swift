@@ -19,6 +19,10 @@ public struct LifecycleNotice: Sendable, Equatable {
         case leaderAssigned = "case.leader_assigned"
         case mediaExposed = "case.media_exposed"
         case centreUrged = "case.centre_urged"
+        /// 发回重办: a new round after a 不满意 rating.
+        case reopened = "case.reopened"
+        /// Done: rated, or ended by the centre.
+        case closed = "case.closed"
     }
 
     public var step: Step

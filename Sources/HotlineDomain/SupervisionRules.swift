@@ -27,6 +27,9 @@ public enum SupervisionTrigger: String, Sendable, Decodable, CaseIterable {
     /// A unit, not an order: too many overdue orders or too few signed in time over a
     /// window (巴林左旗 第十五条（七）"对超期诉求工单较多，以及响应率、解决率、满意率偏低的单位").
     case lowRates = "low_rates"
+    /// Sent back after a 不满意 and rated 不满意 again (长沙 第三十四条（三）"发回重办后诉求人仍不满意";
+    /// 巴林左旗 第十五条（六）"造成多次重办后诉求人仍不满意的诉求工单").
+    case repeatDissatisfied = "repeat_dissatisfied"
 
     /// Triggers that supervise one case; `low_rates` supervises a unit.
     public static let caseTriggers = Set(allCases).subtracting([.lowRates])

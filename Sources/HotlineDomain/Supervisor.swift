@@ -18,8 +18,12 @@ public struct Supervisor: Sendable {
         public var dueAt: Date?
     }
 
-    /// The trigger a lifecycle event stands for, if the policy supervises it.
-    public func trigger(forEventType type: String, obligation: String?) -> SupervisionTriggerRule? {
+    /// The trigger a lifecycle event stands for, if the policy supervises it; a rating
+    /// counts when a reopened round (round > 1) is rated 不满意 again.
+    public func trigger(forEventType type: String, obligation: String?, rating: String? = nil, round: Int? = nil) -> SupervisionTriggerRule? {
+        if type == "case.rated" {
+            return rating == CallbackRating.dissatisfied.rawValue && (round ?? 1) > 1 ? rule(for: .repeatDissatisfied) : nil
+        }
         let trigger: SupervisionTrigger? = switch (type, obligation) {
         case ("deadline.overdue", Obligation.handling.rawValue?): .overdue
         case ("deadline.overdue", Obligation.sign.rawValue?): .notSigned
@@ -42,7 +46,9 @@ public struct Supervisor: Sendable {
     public func closes(onEventType type: String) -> (triggers: Set<SupervisionTrigger>, reason: String)? {
         switch type {
         case LifecycleNotice.Step.resolved.rawValue:
-            (SupervisionTrigger.caseTriggers, "resolved")
+            (SupervisionTrigger.caseTriggers.subtracting([.repeatDissatisfied]), "resolved")
+        case LifecycleNotice.Step.closed.rawValue:
+            (SupervisionTrigger.caseTriggers, "closed")
         case LifecycleNotice.Step.signed.rawValue:
             ([.notSigned], "signed")
         case LifecycleNotice.Step.resultSubmitted.rawValue:

@@ -9,20 +9,23 @@ public enum LifecycleStore {
     public static func lockedCase(_ caseID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> LifecycleCase? {
         let rows = try await connection.query(
             """
-            SELECT id, case_number, policy_id, policy_version, status, category, urgent, round, dispatched_at,
-                   signed_at, handling_due, extensions_this_round, requested_due, leader_assigned, media_exposed
-            FROM cases WHERE id = \(caseID) FOR UPDATE
+            SELECT c.id, c.case_number, c.policy_id, c.policy_version, c.status, c.category, c.urgent, c.round, c.dispatched_at,
+                   c.signed_at, c.handling_due, c.extensions_this_round, c.requested_due, c.leader_assigned, c.media_exposed,
+                   (SELECT t.rating FROM callback_tasks t WHERE t.case_id = c.id AND t.round = c.round AND t.state = 'rated'),
+                   c.repeat_blocked
+            FROM cases c WHERE c.id = \(caseID) FOR UPDATE OF c
             """, logger: logger)
         var found: LifecycleCase?
         for try await row in rows.decode(
-            (UUID, String, String, String, String, String, Bool, Int32, Date?, Date?, Date?, Int32, Date?, Bool, Bool).self)
+            (UUID, String, String, String, String, String, Bool, Int32, Date?, Date?, Date?, Int32, Date?, Bool, Bool, String?, Bool).self)
         {
             guard let status = CaseStatus(rawValue: row.4), let category = CategoryCode(rawValue: row.5) else { return nil }
             found = LifecycleCase(
                 id: row.0, caseNumber: row.1, policy: .init(id: row.2, version: row.3), status: status, category: category,
                 urgent: row.6, source: row.13 ? "leader" : (row.14 ? "media" : nil), round: Int(row.7), leadUnitID: nil,
                 dispatchedAt: row.8, signedAt: row.9, handlingDue: row.10, extensionsThisRound: Int(row.11),
-                requestedDue: row.12, leaderAssigned: row.13, mediaExposed: row.14)
+                requestedDue: row.12, leaderAssigned: row.13, mediaExposed: row.14, rating: row.15.flatMap(CallbackRating.init))
+            found?.repeatBlocked = row.16
         }
         guard var lifecycleCase = found else { return nil }
         let units = try await connection.query(
@@ -36,13 +39,15 @@ public enum LifecycleStore {
     /// Writes the lifecycle fields of a case after an accepted action.
     public static func save(_ lifecycleCase: LifecycleCase, at now: Date, on connection: PostgresConnection, logger: Logger) async throws {
         let resolvedAt: Date? = lifecycleCase.status == .resolved ? now : nil
+        let closedAt: Date? = lifecycleCase.status == .closed ? now : nil
         try await connection.query(
             """
             UPDATE cases SET status = \(lifecycleCase.status.rawValue), round = \(Int32(lifecycleCase.round)),
                 dispatched_at = \(lifecycleCase.dispatchedAt), signed_at = \(lifecycleCase.signedAt),
                 handling_due = \(lifecycleCase.handlingDue), extensions_this_round = \(Int32(lifecycleCase.extensionsThisRound)),
                 requested_due = \(lifecycleCase.requestedDue), leader_assigned = \(lifecycleCase.leaderAssigned),
-                media_exposed = \(lifecycleCase.mediaExposed), resolved_at = coalesce(resolved_at, \(resolvedAt))
+                media_exposed = \(lifecycleCase.mediaExposed), resolved_at = coalesce(resolved_at, \(resolvedAt)),
+                closed_at = coalesce(closed_at, \(closedAt)), repeat_blocked = \(lifecycleCase.repeatBlocked)
             WHERE id = \(lifecycleCase.id)
             """, logger: logger)
     }

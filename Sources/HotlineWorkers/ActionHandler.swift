@@ -64,7 +64,9 @@ struct ActionHandler: Sendable {
             log.info("refused an action", metadata: ["reason_code": "\(refusal.code.rawValue)", "status": "\(current.status.rawValue)"])
             return
         }
-        try await record(change, of: action, on: current, now: now, connection: connection, outbox: &outbox, logger: log)
+        try await record(
+            change, by: action.actor.historyName, staffID: action.actor.staffID, eventID: action.eventID, on: current, now: now,
+            connection: connection, outbox: &outbox, logger: log)
         outbox.append(try outcomeMessage(ActionOutcome(
             eventID: UUID(), actionEventID: action.eventID, actionType: action.type, actor: action.actor,
             caseID: action.caseID, caseNumber: current.caseNumber, occurredAt: now, status: change.after.status, refusal: nil)))
@@ -72,9 +74,9 @@ struct ActionHandler: Sendable {
     }
 
     /// Writes an accepted change: assignments, case fields, clocks, history and events, in the batch's transaction.
-    private func record(
-        _ change: CaseLifecycle.Change, of action: CaseAction, on current: LifecycleCase, now: Date,
-        connection: PostgresConnection, outbox: inout [OutboxMessage], logger: Logger
+    func record(
+        _ change: CaseLifecycle.Change, by historyActor: String, staffID: String?, eventID: String, on current: LifecycleCase,
+        now: Date, connection: PostgresConnection, outbox: inout [OutboxMessage], logger: Logger
     ) async throws {
         let policy = current.policy
         if let dispatch = change.dispatch {
@@ -104,9 +106,9 @@ struct ActionHandler: Sendable {
         try await ClockStore.apply(change.clocks.filter { $0 != .cancelAll }, caseID: current.id, round: change.after.round, on: connection, logger: logger)
         try await LifecycleStore.save(change.after, at: now, on: connection, logger: logger)
         try await CaseHistoryStore.append(
-            caseID: current.id, at: now, actor: action.actor.historyName, action: change.history,
-            detailJSON: try jsonText(change.historyDetail.merging(["staff_id": action.actor.staffID]) { $1 }),
-            eventID: action.eventID, on: connection, logger: logger)
+            caseID: current.id, at: now, actor: historyActor, action: change.history,
+            detailJSON: try jsonText(change.historyDetail.merging(staffID.map { ["staff_id": $0] } ?? [:]) { $1 }),
+            eventID: eventID, on: connection, logger: logger)
         if let notice = change.notice {
             outbox.append(try caseMessage(CaseEvent(
                 eventID: UUID(), caseID: current.id, caseNumber: current.caseNumber, occurredAt: now, policy: policy,

@@ -54,9 +54,13 @@ public struct DispatchHandler: BatchHandler {
                 now: now, connection: connection, outbox: &outbox)
             return
         }
-        guard envelope.type == "case.accepted" else { return }
         var log = logger.forEvent(envelope.eventID, in: message)
         log[metadataKey: "case_id"] = "\(envelope.caseID.uuidString.lowercased())"
+        if envelope.type == "case.rated", let rated = try? JSONDecoder().decode(RatedRound.self, from: Data(value)) {
+            try await close(envelope, after: rated, message: message, now: now, connection: connection, outbox: &outbox, logger: log)
+            return
+        }
+        guard envelope.type == "case.accepted" else { return }
 
         let first = try await ProcessedEventStore.record(
             consumer: name, eventID: envelope.eventID, topic: message.topic, partition: message.partition,
@@ -102,6 +106,31 @@ public struct DispatchHandler: BatchHandler {
                 body: .dispatchPending(reason: reason))))
             log.info("case queued for manual dispatch")
         }
+    }
+
+    /// The part of `case.rated` that closes a case.
+    struct RatedRound: Decodable {
+        var round: Int
+        var rating: CallbackRating
+    }
+
+    /// A round rated 满意 or 基本满意 closes the case (`case.closed`); a 不满意 leaves it for
+    /// the centre to send back (`reopen`) or close (`close_case`).
+    private func close(
+        _ envelope: CaseEventEnvelope, after rated: RatedRound, message: ConsumedMessage, now: Date, connection: PostgresConnection,
+        outbox: inout [OutboxMessage], logger: Logger
+    ) async throws {
+        guard try await ProcessedEventStore.record(
+            consumer: name, eventID: envelope.eventID, topic: message.topic, partition: message.partition,
+            offset: message.offset, on: connection, logger: logger) == nil,
+            let current = try await LifecycleStore.lockedCase(envelope.caseID, on: connection, logger: logger)
+        else { return }
+        let lifecycle = try await archive.lifecycle(for: current.policy, network: router.network, connection: connection, logger: logger)
+        guard let change = lifecycle.closeAfterRating(rated.rating, round: rated.round, on: current) else { return }
+        try await ActionHandler(name: name, archive: archive, network: router.network, logger: logger).record(
+            change, by: "callbacks", staffID: nil, eventID: envelope.eventID, on: current, now: now, connection: connection,
+            outbox: &outbox, logger: logger)
+        logger.info("closed a rated case", metadata: ["rating": "\(rated.rating.rawValue)"])
     }
 
     /// A centre precedent for the case's category and area (长沙 第二十三条) comes

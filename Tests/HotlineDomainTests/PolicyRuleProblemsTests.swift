@@ -137,7 +137,7 @@ import Testing
         #expect(result.keys == ["supervision.triggers[4].window_working_days"])
     }
 
-    /// Adds a low_rates trigger (巴林左旗 第十五条（七）) with the given keys as the eighth trigger.
+    /// Adds a low_rates trigger (巴林左旗 第十五条（七）) with the given keys as the ninth trigger.
     func lowRates(_ keys: String) throws -> (keys: [String], description: String, file: String) {
         try refusal {
             $0.replacingOccurrences(of: "  ladder:\n", with: "    - trigger: low_rates\n      article: \"第十五条（七）\"\n\(keys)  ladder:\n")
@@ -146,19 +146,19 @@ import Testing
 
     @Test func aLowRatesTriggerWithoutWindowOrThresholdIsRefused() throws {
         let result = try lowRates("      minimum_orders: 5\n")
-        #expect(result.keys == ["supervision.triggers[7].window_working_days", "supervision.triggers[7]", "supervision.triggers[7].minimum_orders"])
+        #expect(result.keys == ["supervision.triggers[8].window_working_days", "supervision.triggers[8]", "supervision.triggers[8].minimum_orders"])
         #expect(result.description.contains("low_rates needs min_response_rate, max_overdue_orders or both"))
     }
 
     @Test func aResponseRateAboveOneOrWithoutMinimumOrdersIsRefused() throws {
         let result = try lowRates("      window_working_days: 20\n      min_response_rate: 90\n")
-        #expect(result.keys == ["supervision.triggers[7].min_response_rate", "supervision.triggers[7].minimum_orders"])
+        #expect(result.keys == ["supervision.triggers[8].min_response_rate", "supervision.triggers[8].minimum_orders"])
         #expect(result.description.contains("must be a share above 0 and at most 1, found 90.0"))
     }
 
     @Test func aNegativeOverdueCeilingIsRefused() throws {
         let result = try lowRates("      window_working_days: 20\n      max_overdue_orders: -1\n")
-        #expect(result.keys == ["supervision.triggers[7].max_overdue_orders"])
+        #expect(result.keys == ["supervision.triggers[8].max_overdue_orders"])
     }
 
     @Test func rateThresholdsOnAnotherTriggerAreRefused() throws {

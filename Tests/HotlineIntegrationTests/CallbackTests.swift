@@ -24,13 +24,14 @@ struct CallbackTests {
 
     static let answered: [String: JSONValue] = ["outcome": "answered", "resolved": .bool(true)]
 
-    /// The latest task issued per case, as an adapter reads them.
+    /// The latest task (highest round, then attempt) issued per case, as an adapter reads them.
     func tasks(_ stack: TestStack, expected: Int) async throws -> [String: [String: Any]] {
         var byCase: [String: [String: Any]] = [:]
         for message in try await stack.readTopic("hotline.callback-tasks.v1", expected: expected) {
             guard let value = message.value, let object = try JSONSerialization.jsonObject(with: Data(value)) as? [String: Any],
                   let caseID = object["case_id"] as? String else { continue }
-            if (byCase[caseID]?["attempt"] as? Int ?? 0) < (object["attempt"] as? Int ?? 0) { byCase[caseID] = object }
+            let order = { (task: [String: Any]?) in ((task?["round"] as? Int) ?? 0) * 100 + ((task?["attempt"] as? Int) ?? 0) }
+            if order(byCase[caseID]) < order(object) { byCase[caseID] = object }
         }
         return byCase
     }
@@ -127,7 +128,82 @@ struct CallbackTests {
                 "SELECT count(*) FROM callback_tasks WHERE comment_sealed IS NOT NULL AND position(convert_to('李女士', 'UTF8') IN comment_sealed) = 0") == 1,
                 "the comment is kept sealed")
             #expect(try await stack.count("SELECT count(*) FROM case_clocks WHERE obligation = 'callback' AND state = 'met'") == 3)
+            try await stack.waitUntil("rated 满意 or 基本满意, each case is closed") {
+                try await stack.count("SELECT count(*) FROM cases WHERE status = 'closed' AND closed_at IS NOT NULL") == 3
+            }
             #expect(try await stack.count("SELECT count(*) FROM case_clocks WHERE obligation = 'callback' AND overdue_at IS NOT NULL") == 0)
+        }
+    }
+
+    /// Answers a case's latest callback task and waits until it is applied.
+    func answer(_ stack: TestStack, _ order: TrackedCase, id: String, rating: String, expectedTasks: Int) async throws {
+        let task = try #require(try await tasks(stack, expected: expectedTasks)[order.id]?["task_id"] as? String)
+        try stack.publish(
+            [Self.result(id, task: task, ["outcome": "answered", "rating": .string(rating), "resolved": .bool(rating != "dissatisfied")])],
+            topic: "hotline.callback-results.v1")
+        try await stack.waitUntil("callback result \(id) is applied") {
+            try await stack.count("SELECT count(*) FROM processed_events WHERE consumer = 'callbacks' AND event_id = \(id)") == 1
+        }
+    }
+
+    /// 长沙 第三十三条 发回重办: a round the citizen rates 不满意 twice (the automatic call and
+    /// the person after it) stays resolved for the centre; sent back, it is a new round
+    /// with a new handling clock; rated 不满意 again, it is supervised (第三十四条（三）);
+    /// the centre closes it. A close with excessive_demand is refused (长沙 has no 兰溪 四.5).
+    @Test func aReopenedRoundStillDissatisfiedIsSupervisedAndClosedByTheCentre() async throws {
+        try await TestStack.with { stack in
+            try stack.startLifecycle(policy: "changsha-2020", at: "2026-10-12T09:00:00+08:00")
+            try stack.startWorker("callbacks", extraEnvironment: ["HOTLINE_CLOCK": "simulated", "HOTLINE_SWEEP_INTERVAL_MS": "100"])
+            let order = try #require(try await stack.dispatchedCases([IntakeEvents.appeal(51, category: "complaint")]).first)
+            let caseID = UUID(uuidString: order.id)!
+            func handle(_ round: Int) async throws {
+                try await stack.unitActs([
+                    Actions.unit("sign", case: order.id, unit: order.lead, id: "ua-sign-r\(round)"),
+                    Actions.unit("submit_result", case: order.id, unit: order.lead, id: "ua-res-r\(round)", Actions.result()),
+                ])
+                try await stack.centreActs([Actions.centre("approve_result", case: order.id, id: "ca-res-r\(round)")])
+            }
+            try stack.setClock("2026-10-12T10:00:00+08:00")
+            try await handle(1)
+            try await answer(stack, order, id: "ivr-r1-0001", rating: "dissatisfied", expectedTasks: 1)
+            try await answer(stack, order, id: "staff-r1-0002", rating: "dissatisfied", expectedTasks: 2)
+            #expect(try await stack.state(order).status == "resolved", "a 不满意 waits for the centre")
+
+            try stack.setClock("2026-10-13T10:00:00+08:00")
+            try await stack.centreActs([
+                Actions.centre("close_case", case: order.id, id: "ca-close-excessive", ["excessive_demand": .bool(true)]),
+                Actions.centre("reopen", case: order.id, id: "ca-reopen-0001"),
+            ])
+            #expect(try await stack.state(order).status == "dispatched")
+            #expect(try await stack.count(
+                """
+                SELECT count(*) FROM case_clocks WHERE case_id = \(caseID) AND round = 2 AND obligation = 'sign' AND state = 'open'
+                  AND due_at = '2026-10-14T23:59:59+08:00'
+                """) == 1, "a new round: the unit signs again by the next working day (第十七条)")
+
+            try await handle(2)
+            try await answer(stack, order, id: "ivr-r2-0001", rating: "dissatisfied", expectedTasks: 3)
+            try await answer(stack, order, id: "staff-r2-0002", rating: "dissatisfied", expectedTasks: 4)
+            try await stack.waitUntil("the second 不满意 opens a repeat_dissatisfied 督办") {
+                try await stack.count(
+                    "SELECT count(*) FROM supervisions WHERE case_id = \(caseID) AND trigger = 'repeat_dissatisfied' AND closed_at IS NULL") == 1
+            }
+            try await stack.centreActs([Actions.centre("close_case", case: order.id, id: "ca-close-0002")])
+            #expect(try await stack.state(order).status == "closed")
+            try await stack.waitUntil("closing the case closes its 督办") {
+                try await stack.count(
+                    "SELECT count(*) FROM supervisions WHERE case_id = \(caseID) AND trigger = 'repeat_dissatisfied' AND close_reason = 'closed'") == 1
+            }
+            let outcomes = try await stack.outcomes(expected: 9)
+            #expect(outcomes["ca-close-excessive"] == "not_provided")
+            #expect(outcomes["ca-reopen-0001"] == "accepted")
+            #expect(outcomes["ca-close-0002"] == "accepted")
+            let steps = try await stack.readTopic("hotline.cases.v1", expected: 20).compactMap { message -> String? in
+                guard let value = message.value, let object = try JSONSerialization.jsonObject(with: Data(value)) as? [String: Any],
+                      let type = object["type"] as? String, ["case.reopened", "case.closed", "case.dispatched"].contains(type) else { return nil }
+                return "\(type) \(object["round"] ?? "")"
+            }
+            #expect(steps.sorted() == ["case.closed 2", "case.dispatched 1", "case.dispatched 2", "case.reopened 2"])
         }
     }
 }
