@@ -62,6 +62,104 @@ import Testing
         #expect(throws: CaseActionDecoder.Failure.self) { try decode(Self.centreExamples, "valid-urge.json", .units).get() }
     }
 
+    // MARK: As strict as the schemas
+
+    /// The field each invalid example gets wrong, for the refusals the schemas' per-type
+    /// rules, `unit_id` and `date` definitions add.
+    static let expectedPointer: [String: String] = [
+        "invalid-sign-with-committed-date.json": "/committed_date",
+        "invalid-unit-id-whitespace.json": "/unit_id",
+        "invalid-until-with-plus-sign.json": "/until",
+        "invalid-reason-over-2000-code-points.json": "/reason",
+        "invalid-deny-extension-with-until.json": "/until",
+        "invalid-redispatch-lead-unit-empty.json": "/redispatch/lead_unit",
+        "invalid-redispatch-lead-unit-whitespace.json": "/redispatch/lead_unit",
+        "invalid-redispatch-lead-unit-too-long.json": "/redispatch/lead_unit",
+        "invalid-redispatch-co-unit-whitespace.json": "/redispatch/co_units/1",
+    ]
+
+    @Test(arguments: expectedPointer.keys.sorted())
+    func theNewRefusalsNameTheField(file: String) throws {
+        let folder = Repository.files(in: Self.unitExamples).contains(file) ? Self.unitExamples : Self.centreExamples
+        let result = try decode(folder, file, folder == Self.unitExamples ? .units : .centre)
+        guard case let .failure(failure) = result else {
+            Issue.record("\(file) was accepted")
+            return
+        }
+        #expect(failure.rejection.reason == .schemaViolation)
+        #expect(failure.rejection.field == Self.expectedPointer[file], "\(file): \(failure.rejection.message)")
+    }
+
+    /// A valid value for each optional field of the action topics.
+    static func sampleValue(_ field: String) -> Any? {
+        switch field {
+        case "reason", "progress", "text": "已现场核查。"
+        case "until", "committed_date": "2026-10-30"
+        case "result": ["handled_by": "望月湖街道", "handled_at": "2026-10-22T15:00:00+08:00", "action_taken": "已处理。", "outcome": "resolved"]
+        case "redispatch": ["lead_unit": "city-urban"]
+        default: nil
+        }
+    }
+
+    /// The fields the schema forbids on a type (`then.properties.<field>: {not: {}}`).
+    static func forbiddenFields(_ topic: String) throws -> [String: [String]] {
+        let schema = try EventContractTests.object(try Repository.bytes("Topics/\(topic)/schema.json"))
+        var forbidden: [String: [String]] = [:]
+        for rule in try #require(schema["allOf"] as? [[String: Any]]) {
+            let condition = try #require((rule["if"] as? [String: Any])?["properties"] as? [String: [String: Any]])
+            let type = try #require(condition["type"]?["const"] as? String)
+            let then = try #require(rule["then"] as? [String: Any])
+            forbidden[type] = ((then["properties"] as? [String: [String: Any]]) ?? [:]).keys.sorted()
+        }
+        return forbidden
+    }
+
+    /// Every valid example with each field its schema forbids for that type added is
+    /// refused, naming the field: the decoder's per-type fields are the schema's.
+    @Test(arguments: [("hotline.unit-actions.v1", CaseActionDecoder.Source.units), ("hotline.centre-actions.v1", .centre)])
+    func aFieldOfAnotherTypeIsRefused(topic: String, source: CaseActionDecoder.Source) throws {
+        let forbidden = try Self.forbiddenFields(topic)
+        for file in Repository.files(in: "Topics/\(topic)/examples", prefix: "valid-", suffix: ".json") {
+            let example = try EventContractTests.example(topic, file)
+            let type = try #require(example["type"] as? String)
+            let fields = try #require(forbidden[type], "\(topic) has no per-type rule for \(type)")
+            for field in fields {
+                guard let value = Self.sampleValue(field) else {
+                    Issue.record("no sample value for \(field)")
+                    continue
+                }
+                var stray = example
+                stray[field] = value
+                let bytes = Array(try JSONSerialization.data(withJSONObject: stray))
+                guard case let .failure(failure) = CaseActionDecoder(source).decode(bytes) else {
+                    Issue.record("\(file) with \(field) was accepted")
+                    continue
+                }
+                #expect(failure.rejection.field == "/\(field)", "\(file) with \(field): \(failure.rejection.message)")
+            }
+        }
+    }
+
+    @Test func aStrayFieldIsRefusedSayingWhatToDo() throws {
+        let result = try decode(Self.unitExamples, "invalid-sign-with-committed-date.json", .units)
+        guard case let .failure(failure) = result else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(failure.rejection.message == "/committed_date does not belong to type sign, which carries only the common fields; remove it.")
+        #expect(failure.type == "sign" && failure.caseID == caseID, "the refusal still reaches the unit")
+    }
+
+    /// The schemas count lengths in code points; a reason of 2000 code points is the
+    /// longest allowed even when combining marks make it fewer characters on screen.
+    @Test func textLengthsCountCodePoints() throws {
+        var request = try EventContractTests.example("hotline.unit-actions.v1", "valid-request-return.json")
+        request["reason"] = String(repeating: "e\u{301}", count: 1000)
+        #expect(throws: Never.self) { try CaseActionDecoder(.units).decode(Array(try JSONSerialization.data(withJSONObject: request))).get() }
+        request["reason"] = String(repeating: "e\u{301}", count: 1000) + "。"
+        #expect(throws: CaseActionDecoder.Failure.self) { try CaseActionDecoder(.units).decode(Array(try JSONSerialization.data(withJSONObject: request))).get() }
+    }
+
     // MARK: hotline.action-outcomes.v1
 
     func expectSameShape(_ outcome: ActionOutcome, as example: String) throws {
