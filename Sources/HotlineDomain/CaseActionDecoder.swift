@@ -28,11 +28,27 @@ public struct CaseActionDecoder: Sendable {
         self.source = source
     }
 
-    private static let commonFields: Set<String> = [
-        "schema_version", "event_id", "type", "case_id", "staff_id", "occurred_at", "reason", "until",
+    /// The fields every action of the topic carries (the centre gives a reason for every decision).
+    private static let unitCommonFields: Set<String> = ["schema_version", "event_id", "type", "case_id", "unit_id", "staff_id", "occurred_at"]
+    private static let centreCommonFields: Set<String> = ["schema_version", "event_id", "type", "case_id", "staff_id", "occurred_at", "reason"]
+
+    /// The fields each type carries besides the common ones. The schemas forbid every
+    /// other field per type (`not: {}`), so a `committed_date` on a `sign` is refused, not ignored.
+    private static let typeFields: [String: Set<String>] = [
+        "sign": [], "request_return": ["reason"], "request_extension": ["reason", "until"],
+        "interim_reply": ["progress", "committed_date"], "submit_result": ["result"], "contribute": ["text"],
+        "approve_return": ["redispatch"], "deny_return": [], "approve_extension": ["until"], "deny_extension": [],
+        "approve_result": [], "reject_result": [], "redispatch": ["redispatch"], "mark_leader_assigned": [],
+        "mark_media_exposed": [], "urge": [], "reopen": ["redispatch"], "close_case": ["excessive_demand"],
     ]
-    private static let unitFields = commonFields.union(["unit_id", "progress", "committed_date", "result", "text"])
-    private static let centreFields = commonFields.union(["redispatch", "excessive_demand"])
+
+    /// Every field some type of the topic carries; anything else is not a field of the topic at all.
+    private static func topicFields(_ common: Set<String>, _ types: Set<String>) -> Set<String> {
+        types.reduce(common) { $0.union(typeFields[$1] ?? []) }
+    }
+
+    private static let unitFields = topicFields(unitCommonFields, CaseAction.Kind.unitTypes)
+    private static let centreFields = topicFields(centreCommonFields, CaseAction.Kind.centreTypes)
 
     public func decode(_ value: [UInt8]?) -> Result<CaseAction, Failure> {
         var failure = Failure(rejection: IntakeRejection(.processingError, ""))
@@ -63,29 +79,29 @@ public struct CaseActionDecoder: Sendable {
     private func decode(_ message: JSONMessage) throws -> CaseAction {
         try message.requireSchemaVersion(Self.supportedSchemaVersion)
         try message.refuseUnknown(allowed: source == .units ? Self.unitFields : Self.centreFields, in: source.topic)
-        let eventID = try message.requiredString("event_id")
-        guard (8...64).contains(eventID.utf8.count), eventID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._:-".contains($0)) }) else {
-            throw message.violation("event_id", "must be 8 to 64 characters of A-Z a-z 0-9 . _ : -")
-        }
+        let eventID = try message.requiredEventID()
         let type = try message.requiredString("type")
         let known = source == .units ? CaseAction.Kind.unitTypes : CaseAction.Kind.centreTypes
-        guard known.contains(type) else {
+        guard known.contains(type), let own = Self.typeFields[type] else {
             throw message.violation("type", "must be one of \(known.sorted().joined(separator: ", "))")
+        }
+        let allowed = (source == .units ? Self.unitCommonFields : Self.centreCommonFields).union(own)
+        if let stray = message.fields.keys.filter({ !allowed.contains($0) }).sorted().first {
+            let carries = own.isEmpty ? "only the common fields" : "only the common fields and \(own.sorted().joined(separator: ", "))"
+            throw message.violation(stray, "does not belong to type \(type), which carries \(carries); remove it")
         }
         guard let caseID = UUID(uuidString: try message.requiredString("case_id")) else {
             throw message.violation("case_id", "must be a case id (UUID) as published on hotline.cases.v1")
         }
         let staff = try message.requiredString("staff_id")
-        guard (1...64).contains(staff.count) else { throw message.violation("staff_id", "must be 1 to 64 characters") }
+        guard (1...64).contains(Self.length(staff)) else { throw message.violation("staff_id", "must be 1 to 64 characters") }
         guard let occurredAt = RFC3339.parse(try message.requiredString("occurred_at")) else {
             throw message.violation("occurred_at", "must be an RFC 3339 date-time with an offset")
         }
         let actor: ActionActor
         switch source {
         case .units:
-            let unit = try message.requiredString("unit_id")
-            guard (1...64).contains(unit.count) else { throw message.violation("unit_id", "must be 1 to 64 characters") }
-            actor = .unit(id: unit, staffID: staff)
+            actor = .unit(id: try Self.unitID(try message.requiredString("unit_id"), "unit_id", in: message), staffID: staff)
         case .centre:
             actor = .centre(staffID: staff)
         }
@@ -95,14 +111,17 @@ public struct CaseActionDecoder: Sendable {
     private func kind(_ type: String, _ message: JSONMessage) throws -> CaseAction.Kind {
         func text(_ name: String) throws -> String {
             let value = try message.requiredString(name)
-            guard (1...2000).contains(value.count), value.contains(where: { !$0.isWhitespace }) else {
+            guard (1...2000).contains(Self.length(value)), value.contains(where: { !$0.isWhitespace }) else {
                 throw message.violation(name, "must be 1 to 2000 characters, not only whitespace")
             }
             return value
         }
         func date(_ name: String, required: Bool) throws -> CalendarDate? {
             guard let value = required ? try message.requiredString(name) : try message.optionalString(name) else { return nil }
-            guard let date = CalendarDate(value) else { throw message.violation(name, "must be a date like 2026-10-20") }
+            // CalendarDate alone would take "+202-10-20"; the schema's pattern allows digits only.
+            guard value.allSatisfy({ $0.isASCIIDigit || $0 == "-" }), let date = CalendarDate(value) else {
+                throw message.violation(name, "must be a date like 2026-10-20")
+            }
             return date
         }
         switch type {
@@ -131,12 +150,12 @@ public struct CaseActionDecoder: Sendable {
         guard let result = try message.optionalObject("result") else { throw message.violation("result", "is required") }
         try result.refuseUnknown(allowed: ["handled_by", "handled_at", "action_taken", "outcome"], in: "result")
         let handledBy = try result.requiredString("handled_by")
-        guard (1...200).contains(handledBy.count) else { throw result.violation("handled_by", "must be 1 to 200 characters") }
+        guard (1...200).contains(Self.length(handledBy)) else { throw result.violation("handled_by", "must be 1 to 200 characters") }
         guard let handledAt = RFC3339.parse(try result.requiredString("handled_at")) else {
             throw result.violation("handled_at", "must be an RFC 3339 date-time with an offset")
         }
         let actionTaken = try result.requiredString("action_taken")
-        guard (1...5000).contains(actionTaken.count) else { throw result.violation("action_taken", "must be 1 to 5000 characters") }
+        guard (1...5000).contains(Self.length(actionTaken)) else { throw result.violation("action_taken", "must be 1 to 5000 characters") }
         guard let outcome = ResultReport.Outcome(rawValue: try result.requiredString("outcome")) else {
             throw result.violation("outcome", "must be one of \(ResultReport.Outcome.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -150,8 +169,27 @@ public struct CaseActionDecoder: Sendable {
         }
         try target.refuseUnknown(allowed: ["lead_unit", "co_units", "as_precedent"], in: "redispatch")
         return CaseAction.Redispatch(
-            leadUnitID: try target.requiredString("lead_unit"),
-            coUnitIDs: try target.optionalStrings("co_units") ?? [],
+            leadUnitID: try Self.unitID(try target.requiredString("lead_unit"), "lead_unit", in: target),
+            coUnitIDs: try coUnits(target),
             asPrecedent: try target.optionalBool("as_precedent") ?? false)
     }
+
+    /// Each co-unit id, a refusal naming its index (`/redispatch/co_units/1`).
+    private func coUnits(_ target: JSONMessage) throws -> [String] {
+        let list = JSONMessage(fields: [:], prefix: target.pointer("co_units"))
+        return try (target.optionalStrings("co_units") ?? []).enumerated().map { try Self.unitID($1, "\($0)", in: list) }
+    }
+
+    /// A unit id as the schemas' `unit_id` allows it; a blank one would otherwise reach the
+    /// state machine and come back as an unknown unit instead of a malformed action.
+    private static func unitID(_ value: String, _ name: String, in message: JSONMessage) throws(IntakeRejection) -> String {
+        guard (1...64).contains(length(value)), value.contains(where: { !$0.isWhitespace }) else {
+            throw message.violation(name, "must be a unit id of 1 to 64 characters, not only whitespace; use the id of a unit in the routing file")
+        }
+        return value
+    }
+
+    /// A string's length as JSON Schema counts it (`minLength`, `maxLength`): in code
+    /// points, not in grapheme clusters as `String.count` does.
+    private static func length(_ value: String) -> Int { value.unicodeScalars.count }
 }
