@@ -123,6 +123,13 @@ public struct CaseLifecycle: Sendable {
             guard rule.allowed else {
                 throw ActionRefusal(.notProvided, "The \(policy.policy) policy provides no interim reply with a committed date.", article: rule.article)
             }
+            // 宜宾 第十一条（二）2（2）「应首先在限定时限内回复当前处理情况」: the reply comes within the
+            // handling limit, so it cannot erase a deadline that has already passed.
+            if let due = current.handlingDue, now > due {
+                throw ActionRefusal(
+                    .windowClosed, "An interim reply must come before the handling limit passes; it passed at \(RFC3339.formatSeconds(due)).",
+                    article: rule.article)
+            }
             let committed = committedDate.endOfDay
             guard committed > now else {
                 throw ActionRefusal(.dateNotAllowed, "The committed date \(committedDate) has already passed.", article: rule.article)
@@ -170,7 +177,8 @@ public struct CaseLifecycle: Sendable {
 
         case let .approveExtension(reason, until):
             try requireState(current, in: [.extensionRequested], for: action)
-            let granted = try until.map { try checkExtension($0, on: current, now: now) } ?? current.requestedDue
+            // The request was asked in time when it was made; the centre may decide after the old deadline.
+            let granted = try until.map { try checkExtension($0, on: current, now: now, askedInTime: true) } ?? current.requestedDue
             guard let granted else {
                 throw ActionRefusal(.wrongState, "The extension request of case \(current.caseNumber) carries no date; name one with `until`.")
             }
@@ -329,7 +337,7 @@ public struct CaseLifecycle: Sendable {
     }
 
     /// Checks a requested extension date against the policy; returns its due instant.
-    private func checkExtension(_ until: CalendarDate, on current: LifecycleCase, now: Date) throws -> Date {
+    private func checkExtension(_ until: CalendarDate, on current: LifecycleCase, now: Date, askedInTime: Bool = false) throws -> Date {
         let rule = policy.lifecycle.extensions
         guard rule.allowed else {
             let instead = policy.lifecycle.interimReply.allowed ? "; reply with progress and a committed date (interim_reply) instead" : ""
@@ -344,7 +352,7 @@ public struct CaseLifecycle: Sendable {
         guard let handlingDue = current.handlingDue else {
             throw ActionRefusal(.wrongState, "Case \(current.caseNumber) has no running handling deadline to extend.")
         }
-        if rule.beforeExpiry, now > handlingDue {
+        if rule.beforeExpiry, !askedInTime, now > handlingDue {
             throw ActionRefusal(
                 .windowClosed,
                 "An extension must be asked for before the handling limit passes; it passed at \(RFC3339.formatSeconds(handlingDue)).",

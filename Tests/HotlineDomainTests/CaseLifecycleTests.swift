@@ -178,6 +178,30 @@ import Testing
         #expect(change.notice?.article == "第二十条、第二十一条")
     }
 
+    /// 第二十条 asks the unit to request 「在办理期限届满前」; the centre's review may come after
+    /// that moment and still grant a date of its own.
+    @Test func theCentreMayGrantADateAfterTheOldDeadlinePassed() throws {
+        let signedCase = try signed(at: "2026-11-16T10:00:00+08:00")
+        let asked = try #require(CalendarDate("2026-12-04"))
+        let requested = try decide(byUnit(.requestExtension(reason: "需联合执法检测。", until: asked), at: "2026-11-30T16:00:00+08:00"), on: signedCase)
+        let granted = try #require(CalendarDate("2026-12-03"))
+        let approved = try decide(byCentre(.approveExtension(reason: "同意延期至12月3日。", until: granted), at: "2026-12-01T09:30:00+08:00"), on: requested.after)
+        #expect(approved.after.handlingDue == Self.at("2026-12-03T23:59:59+08:00"))
+    }
+
+    /// 承诺件 (第二十二条（二）): the reply comes within the handling limit; once the limit has
+    /// passed, a committed date cannot move the deadline and erase the overdue.
+    @Test func anInterimReplyAfterTheHandlingLimitIsRefused() throws {
+        let signedCase = try signed(at: "2026-11-16T10:00:00+08:00")
+        let committed = try #require(CalendarDate("2026-12-15"))
+        let late = try refusal(
+            byUnit(.interimReply(progress: "已协调相关部门。", committedDate: committed), at: "2026-12-01T10:00:00+08:00"), on: signedCase)
+        #expect(late.code == .windowClosed)
+        let inTime = try decide(
+            byUnit(.interimReply(progress: "已协调相关部门。", committedDate: committed), at: "2026-11-30T10:00:00+08:00"), on: signedCase)
+        #expect(inTime.after.handlingDue == Self.at("2026-12-15T23:59:59+08:00"))
+    }
+
     /// 第二十条 「原则上只能延期1次」: a second request in the same round is refused.
     @Test func aSecondExtensionInTheSameRoundIsRefused() throws {
         let extended = try extendedOnce().after
