@@ -39,11 +39,11 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
 
     public func adding(days: Int) -> CalendarDate { CalendarDate(daysSinceEpoch: daysSinceEpoch + days) }
 
-    /// Saturday or Sunday (1970-01-01 was a Thursday).
-    public var isWeekend: Bool {
-        let weekday = ((daysSinceEpoch % 7) + 7 + 3) % 7  // 0 = Monday … 6 = Sunday
-        return weekday >= 5
-    }
+    /// 0 for Monday … 6 for Sunday (1970-01-01 was a Thursday).
+    public var weekdayFromMonday: Int { ((daysSinceEpoch % 7) + 7 + 3) % 7 }
+
+    /// Saturday or Sunday.
+    public var isWeekend: Bool { weekdayFromMonday >= 5 }
 
     /// 00:00:00 China Standard Time of this day.
     public var startOfDay: Date {

@@ -109,6 +109,14 @@ public struct CaseAction: Sendable, Equatable {
 
     /// The wire name of the action, e.g. `sign`, `approve_extension`.
     public var type: String { kind.type }
+
+    /// A unit's order sent back (退回): the unit's own request or the centre's approval of it.
+    public var isReturn: Bool {
+        switch kind {
+        case .requestReturn, .approveReturn: true
+        default: false
+        }
+    }
 }
 
 extension CaseAction.Kind {

@@ -285,7 +285,7 @@ public struct CaseLifecycle: Sendable {
             article: policy.lifecycle.returns.article)
         return Change(
             after: after, clocks: [.cancelAll], notice: notice, dispatch: nil, queueForManualDispatch: true,
-            history: action.type, historyDetail: ["reason": reason, "unit_id": current.leadUnitID ?? ""])
+            history: action.type, historyDetail: ["reason": reason, "unit_id": current.leadUnitID ?? "", "returned_by": current.leadUnitID ?? ""])
     }
 
     private func redispatched(
@@ -317,7 +317,8 @@ public struct CaseLifecycle: Sendable {
             after: after, clocks: clocks, notice: nil,
             dispatch: Dispatch(lead: lead, coUnits: coUnits, ruleID: ruleID, asPrecedent: target.asPrecedent),
             queueForManualDispatch: false, history: action.type,
-            historyDetail: ["reason": reason, "lead_unit": lead.id, "co_units": coUnits.map(\.id).joined(separator: ","), "round": "\(nextRound)"])
+            historyDetail: ["reason": reason, "lead_unit": lead.id, "co_units": coUnits.map(\.id).joined(separator: ","), "round": "\(nextRound)"]
+                .merging(action.isReturn ? ["returned_by": current.leadUnitID ?? ""] : [:]) { $1 })
     }
 
     private func extended(_ current: LifecycleCase, after: inout LifecycleCase, until due: Date, reason: String) throws -> Change {
@@ -333,7 +334,10 @@ public struct CaseLifecycle: Sendable {
         return Change(
             after: after, clocks: [.move(.handling, dueAt: due, warnAt: warnAt)], notice: notice, dispatch: nil,
             queueForManualDispatch: false, history: "extended",
-            historyDetail: ["reason": reason, "handling_due": RFC3339.formatSeconds(due), "extension": "\(after.extensionsThisRound)"])
+            historyDetail: [
+                "reason": reason, "handling_due": RFC3339.formatSeconds(due), "extension": "\(after.extensionsThisRound)",
+                "unit_id": current.leadUnitID ?? "",
+            ])
     }
 
     /// Checks a requested extension date against the policy; returns its due instant.

@@ -21,6 +21,7 @@ public struct Policy: Sendable, Decodable, Equatable {
     public var callbacks: CallbackRules
     public var supervision: SupervisionRules
     public var reports: ReportingRules
+    public var assessment: AssessmentRules
     public var serviceHours: ServiceHours
 
     /// How a case can reach a unit, as `by_source` limits name it: leader-assigned
@@ -30,7 +31,7 @@ public struct Policy: Sendable, Decodable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case format, policy, version, title, jurisdiction, seed, categories, scope, `repeat`, calendar, limits
-        case lifecycle, callbacks, supervision, reports
+        case lifecycle, callbacks, supervision, reports, assessment
         case serviceHours = "service_hours"
         case defaultCategory = "default_category"
         case categoryAliases = "category_aliases"
@@ -62,6 +63,7 @@ public struct Policy: Sendable, Decodable, Equatable {
         callbacks = try container.decode(CallbackRules.self, forKey: .callbacks)
         supervision = try container.decode(SupervisionRules.self, forKey: .supervision)
         reports = try container.decode(ReportingRules.self, forKey: .reports)
+        assessment = try container.decode(AssessmentRules.self, forKey: .assessment)
         serviceHours = try container.decode(ServiceHours.self, forKey: .serviceHours)
     }
 
@@ -139,7 +141,7 @@ public struct Policy: Sendable, Decodable, Equatable {
             problems.append(.init(key: "scope.redirect.\(rule.code).to", problem: "must name where the caller is sent"))
         }
         problems += limitProblems(categories: Set(codes.map(\.rawValue)))
-        problems += lifecycleProblems() + callbackProblems() + supervisionProblems() + reportingProblems()
+        problems += lifecycleProblems() + callbackProblems() + supervisionProblems() + reportingProblems() + assessmentProblems()
         if !(`repeat`.similarity > 0 && `repeat`.similarity <= 1) {
             problems.append(.init(key: "repeat.similarity", problem: "must be in (0, 1], found \(`repeat`.similarity)"))
         }

@@ -44,6 +44,10 @@ public enum PolicyLoader {
                 "ladder": .list(.map(["code": .anyValue, "label": .anyValue, "article": .anyValue, "note": .anyValue, "limit": .anyValue])),
             ]),
             "reports": .map(["periods": .anyValue, "article": .anyValue, "note": .anyValue]),
+            "assessment": .map([
+                "article": .anyValue, "note": .anyValue, "basically_satisfied_weight": .anyValue,
+                "weights": .map(["response_rate": .anyValue, "resolution_rate": .anyValue, "satisfaction_rate": .anyValue]),
+            ]),
             "service_hours": .map(["article": .anyValue, "note": .anyValue, "all_day": .anyValue, "opens": .anyValue, "closes": .anyValue]),
         ])
     }()

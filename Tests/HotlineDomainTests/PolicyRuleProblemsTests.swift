@@ -204,6 +204,18 @@ import Testing
         #expect(result.keys == ["supervision.ladder[1].deadline"])
     }
 
+    // MARK: assessment
+
+    @Test func assessmentWeightsThatDoNotAddUpToOneAreRefused() throws {
+        let result = try refusal {
+            $0.replacingOccurrences(
+                of: "weights: {response_rate: 0.1, resolution_rate: 0.5, satisfaction_rate: 0.4}",
+                with: "weights: {response_rate: 0.2, resolution_rate: 0.5, satisfaction_rate: 0.4}")
+        }
+        #expect(result.keys == ["assessment.weights"])
+        #expect(result.description.contains("must add up to 1"))
+    }
+
     // MARK: reports and service hours
 
     @Test func noReportPeriodIsRefused() throws {

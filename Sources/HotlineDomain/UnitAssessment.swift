@@ -1,0 +1,114 @@
+/// One unit's recorded work in a period, counted from the deadline clocks, the
+/// callbacks and the supervisions (docs/ASSESSMENT.md says where each count comes from).
+public struct UnitFigures: Sendable, Equatable, Codable {
+    public var unitID: String
+    public var unitName: String
+    /// Rounds dispatched to the unit as lead in the period.
+    public var ordersReceived: Int
+    /// Rounds it sent back (退回 approved) in the period.
+    public var returned: Int
+    /// Extensions granted to it in the period.
+    public var extended: Int
+    /// Sign clocks due in the period, and of those signed by their deadline.
+    public var signDue: Int
+    public var signedOnTime: Int
+    /// Handling clocks due in the period: met by the deadline, late or still open past it.
+    public var handlingDue: Int
+    public var finishedOnTime: Int
+    public var overdue: Int
+    public var stillOverdue: Int
+    /// Rounds rated in the period, by final rating.
+    public var satisfied: Int
+    public var basicallySatisfied: Int
+    public var dissatisfied: Int
+    /// Of the citizens who answered, how many said the matter was resolved.
+    public var resolvedAnswers: Int
+    public var resolvedYes: Int
+    /// Rounds whose first callback was issued in the period, and of those rated.
+    public var callbacksIssued: Int
+    public var callbacksRated: Int
+    /// Supervisions (督办) opened on the unit in the period and the highest ladder rank any reached.
+    public var supervisions: Int
+    public var highestLevel: Int
+
+    public init(unitID: String, unitName: String) {
+        self.unitID = unitID
+        self.unitName = unitName
+        (ordersReceived, returned, extended, signDue, signedOnTime) = (0, 0, 0, 0, 0)
+        (handlingDue, finishedOnTime, overdue, stillOverdue) = (0, 0, 0, 0)
+        (satisfied, basicallySatisfied, dissatisfied, resolvedAnswers, resolvedYes) = (0, 0, 0, 0, 0)
+        (callbacksIssued, callbacksRated, supervisions, highestLevel) = (0, 0, 0, 0)
+    }
+
+    public var rated: Int { satisfied + basicallySatisfied + dissatisfied }
+}
+
+/// A unit's rates, composite score and rank for a period.
+public struct UnitAssessment: Sendable, Equatable, Encodable {
+    public var figures: UnitFigures
+    /// 响应率: signed on time / sign clocks due (巴林左旗 第十五条（七）).
+    public var responseRate: Double?
+    /// 按时办结率: handling clocks met on time / handling clocks due (巴林左旗 第三十条 办结率).
+    public var onTimeRate: Double?
+    /// 解决率: said resolved / citizens who answered (巴林左旗 第十五条（七）).
+    public var resolutionRate: Double?
+    /// 满意率: (满意 + w × 基本满意) / rated rounds (长沙 第二十六条 three levels; 巴林左旗 第三十条).
+    public var satisfactionRate: Double?
+    /// 回访率: rated / first callbacks issued (鄂尔多斯 第二十一条 「回访率要求达到百分之百」).
+    public var callbackRate: Double?
+    /// The policy's weighted sum of the three scored rates; nil when the unit has none of them.
+    public var score: Double?
+    /// 1 for the best score; nil when not scored.
+    public var rank: Int?
+}
+
+/// The assessment of a period under a policy's `assessment` rules.
+public struct Assessment: Sendable {
+    public let rules: AssessmentRules
+
+    public init(rules: AssessmentRules) {
+        self.rules = rules
+    }
+
+    static func share(_ part: Int, of whole: Int) -> Double? { whole == 0 ? nil : Double(part) / Double(whole) }
+
+    public func assess(_ figures: UnitFigures) -> UnitAssessment {
+        let satisfaction = figures.rated == 0 ? nil
+            : (Double(figures.satisfied) + rules.basicallySatisfiedWeight * Double(figures.basicallySatisfied)) / Double(figures.rated)
+        var unit = UnitAssessment(
+            figures: figures, responseRate: Self.share(figures.signedOnTime, of: figures.signDue),
+            onTimeRate: Self.share(figures.finishedOnTime, of: figures.handlingDue),
+            resolutionRate: Self.share(figures.resolvedYes, of: figures.resolvedAnswers), satisfactionRate: satisfaction,
+            callbackRate: Self.share(figures.callbacksRated, of: figures.callbacksIssued), score: nil, rank: nil)
+        // A rate the unit has no data for (no order due, nobody answered) is left out and
+        // the remaining weights are scaled to add up to 1 again.
+        let scored = [
+            (unit.responseRate, rules.weights.responseRate), (unit.resolutionRate, rules.weights.resolutionRate),
+            (unit.satisfactionRate, rules.weights.satisfactionRate),
+        ].compactMap { rate, weight in rate.map { ($0, weight) } }
+        let weight = scored.map(\.1).reduce(0, +)
+        if weight > 0 { unit.score = scored.map { $0.0 * $0.1 }.reduce(0, +) / weight }
+        return unit
+    }
+
+    /// Every unit assessed and ranked, best first; units without a score come last, by id.
+    public func rank(_ all: [UnitFigures]) -> [UnitAssessment] {
+        var assessed = all.map(assess).sorted {
+            switch ($0.score, $1.score) {
+            case let (left?, right?) where left != right: left > right
+            case (.some, nil): true
+            case (nil, .some): false
+            default: $0.figures.unitID < $1.figures.unitID
+            }
+        }
+        var rank = 0
+        var previous: Double?
+        for index in assessed.indices {
+            guard let score = assessed[index].score else { continue }
+            if score != previous { rank = index + 1 }
+            assessed[index].rank = rank
+            previous = score
+        }
+        return assessed
+    }
+}

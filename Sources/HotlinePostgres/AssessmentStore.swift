@@ -1,0 +1,102 @@
+import Foundation
+import HotlineDomain
+import Logging
+import PostgresNIO
+
+/// Named queries that count each unit's recorded work in a period (docs/ASSESSMENT.md):
+/// only timestamps kept in the history tables are read, so any past period gives the
+/// same figures again.
+public enum AssessmentStore {
+    public static func figures(since: Date, until: Date, client: PostgresClient, logger: Logger) async throws -> [UnitFigures] {
+        var units: [String: UnitFigures] = [:]
+        func update(_ unit: String, _ change: (inout UnitFigures) -> Void) {
+            var figures = units[unit] ?? UnitFigures(unitID: unit, unitName: unit)
+            change(&figures)
+            units[unit] = figures
+        }
+        func counts(_ query: PostgresQuery, _ apply: @escaping (inout UnitFigures, Int) -> Void) async throws {
+            for try await (unit, count) in try await client.query(query, logger: logger).decode((String, Int64).self) {
+                update(unit) { apply(&$0, Int(count)) }
+            }
+        }
+        try await counts(
+            """
+            SELECT unit_id, count(*) FROM assignments
+            WHERE role = 'lead' AND assigned_at BETWEEN \(since) AND \(until) GROUP BY unit_id
+            """) { $0.ordersReceived = $1 }
+        try await counts(
+            """
+            SELECT detail->>'returned_by', count(*) FROM case_history
+            WHERE detail ? 'returned_by' AND detail->>'returned_by' <> '' AND at BETWEEN \(since) AND \(until) GROUP BY 1
+            """) { $0.returned = $1 }
+        try await counts(
+            """
+            SELECT detail->>'unit_id', count(*) FROM case_history
+            WHERE action = 'extended' AND detail ? 'unit_id' AND at BETWEEN \(since) AND \(until) GROUP BY 1
+            """) { $0.extended = $1 }
+        let clocks = try await client.query(
+            """
+            SELECT unit_id,
+                   count(*) FILTER (WHERE obligation = 'sign'),
+                   count(*) FILTER (WHERE obligation = 'sign' AND state = 'met' AND met_at <= due_at),
+                   count(*) FILTER (WHERE obligation = 'handling'),
+                   count(*) FILTER (WHERE obligation = 'handling' AND state = 'met' AND met_at <= due_at),
+                   count(*) FILTER (WHERE obligation = 'handling' AND (overdue_at IS NOT NULL OR (state = 'met' AND met_at > due_at)
+                                                                      OR (state = 'open' AND due_at < \(until)))),
+                   count(*) FILTER (WHERE obligation = 'handling' AND state = 'open' AND due_at < \(until))
+            FROM case_clocks
+            WHERE unit_id IS NOT NULL AND obligation IN ('sign', 'handling') AND state <> 'cancelled'
+              AND due_at BETWEEN \(since) AND \(until)
+            GROUP BY unit_id
+            """, logger: logger)
+        for try await row in clocks.decode((String, Int64, Int64, Int64, Int64, Int64, Int64).self) {
+            update(row.0) {
+                ($0.signDue, $0.signedOnTime) = (Int(row.1), Int(row.2))
+                ($0.handlingDue, $0.finishedOnTime, $0.overdue, $0.stillOverdue) = (Int(row.3), Int(row.4), Int(row.5), Int(row.6))
+            }
+        }
+        let ratings = try await client.query(
+            """
+            SELECT unit_id,
+                   count(*) FILTER (WHERE rating = 'satisfied'),
+                   count(*) FILTER (WHERE rating = 'basically_satisfied'),
+                   count(*) FILTER (WHERE rating = 'dissatisfied'),
+                   count(*) FILTER (WHERE resolved IS NOT NULL),
+                   count(*) FILTER (WHERE resolved)
+            FROM callback_tasks
+            WHERE state = 'rated' AND unit_id IS NOT NULL AND closed_at BETWEEN \(since) AND \(until)
+            GROUP BY unit_id
+            """, logger: logger)
+        for try await row in ratings.decode((String, Int64, Int64, Int64, Int64, Int64).self) {
+            update(row.0) {
+                ($0.satisfied, $0.basicallySatisfied, $0.dissatisfied) = (Int(row.1), Int(row.2), Int(row.3))
+                ($0.resolvedAnswers, $0.resolvedYes) = (Int(row.4), Int(row.5))
+            }
+        }
+        let callbacks = try await client.query(
+            """
+            SELECT t.unit_id, count(*),
+                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM callback_tasks r
+                                                  WHERE r.case_id = t.case_id AND r.round = t.round AND r.state = 'rated'))
+            FROM callback_tasks t
+            WHERE t.attempt = 1 AND t.unit_id IS NOT NULL AND t.issued_at BETWEEN \(since) AND \(until)
+            GROUP BY t.unit_id
+            """, logger: logger)
+        for try await (unit, issued, rated) in callbacks.decode((String, Int64, Int64).self) {
+            update(unit) { ($0.callbacksIssued, $0.callbacksRated) = (Int(issued), Int(rated)) }
+        }
+        let supervisions = try await client.query(
+            """
+            SELECT unit_id, count(*), max(level) FROM supervisions
+            WHERE unit_id IS NOT NULL AND opened_at BETWEEN \(since) AND \(until) GROUP BY unit_id
+            """, logger: logger)
+        for try await (unit, count, level) in supervisions.decode((String, Int64, Int32).self) {
+            update(unit) { ($0.supervisions, $0.highestLevel) = (Int(count), Int(level)) }
+        }
+        let names = try await client.query(
+            "SELECT DISTINCT ON (unit_id) unit_id, unit_name FROM assignments WHERE unit_id = ANY(\(Array(units.keys))) ORDER BY unit_id, id DESC",
+            logger: logger)
+        for try await (unit, name) in names.decode((String, String).self) { units[unit]?.unitName = name }
+        return units.values.sorted { $0.unitID < $1.unitID }
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import HotlineDomain
+import HotlinePostgres
+import HotlineWorkers
+
+/// Prints a period's assessment of the handling units and their ranking
+/// (docs/ASSESSMENT.md), counted from the history in DATABASE_URL.
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "The units' assessment and ranking for a period (2026-10, 2026-Q4, 2026-W43, 2026-10-D2, 2026-H2, 2026).")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, csv, json
+    }
+
+    @Option(help: "Policy id; its `reports.periods` say which periods it reports on, `assessment` how units are scored.")
+    var policy: String
+
+    @Option(help: "The period: 2026 (annual), 2026-H2, 2026-Q4, 2026-10, 2026-W43 (ISO week), 2026-10-D2 (旬: D1, D2, D3).")
+    var period: String
+
+    @Option(help: "Only this unit (it is still ranked among all).")
+    var unit: String?
+
+    @Option(help: "table, csv or json.")
+    var format: Format = .table
+
+    @Option(help: "Folder of policies.")
+    var policyDir = ProcessInfo.processInfo.environment["HOTLINE_POLICY_DIR"] ?? "Ops/policies"
+
+    func run() async throws {
+        let logger = CommandSupport.makeLogger("hotline.report")
+        let loaded = try PolicyLoader.load(id: policy, directory: policyDir)
+        let assessed: AssessmentPeriod
+        do {
+            assessed = try AssessmentPeriod.parse(period)
+        } catch {
+            throw CommandSupport.fail("\(error)")
+        }
+        guard loaded.reports.periods.contains(assessed.kind) else {
+            throw CommandSupport.fail(
+                "policy \(policy) reports \(loaded.reports.periods.map(\.rawValue).joined(separator: ", ")) (\(loaded.reports.article)), not \(assessed.kind.rawValue)")
+        }
+        let url = try CommandSupport.databaseURL()
+        let figures = try await withPostgres(url.configuration, logger: logger) { client in
+            try await AssessmentStore.figures(since: assessed.since, until: assessed.until, client: client, logger: logger)
+        }
+        var ranked = Assessment(rules: loaded.assessment).rank(figures)
+        if let unit {
+            ranked = ranked.filter { $0.figures.unitID == unit }
+            guard !ranked.isEmpty else { throw CommandSupport.fail("unit \(unit) has no recorded work in \(assessed)") }
+        }
+        print(try AssessmentReport(period: assessed, policy: loaded, units: ranked).render(format))
+    }
+}
