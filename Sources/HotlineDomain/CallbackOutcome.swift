@@ -16,9 +16,11 @@ public struct CallbackOutcome: Sendable, Encodable, Equatable {
         public var code: Code
         public var reason: String
 
+        /// The sentence is cut to the topic's 500 code points: a malformed result's
+        /// decoder message quotes what it read, which may be long.
         public init(_ code: Code, _ reason: String) {
             self.code = code
-            self.reason = reason
+            self.reason = String(String.UnicodeScalarView(reason.unicodeScalars.prefix(500)))
         }
     }
 
@@ -62,7 +64,8 @@ public struct CallbackOutcome: Sendable, Encodable, Equatable {
         try container.encode(1, forKey: .schemaVersion)
         try container.encode(eventID.uuidString.lowercased(), forKey: .eventID)
         try container.encode(type, forKey: .type)
-        try container.encode(resultEventID, forKey: .resultEventID)
+        // Echoed as read, cut to the topic's 200 code points.
+        try container.encode(resultEventID.map { String(String.UnicodeScalarView($0.unicodeScalars.prefix(200))) }, forKey: .resultEventID)
         try container.encode(taskID?.uuidString.lowercased(), forKey: .taskID)
         try container.encode(caseID?.uuidString.lowercased(), forKey: .caseID)
         try container.encode(caseNumber, forKey: .caseNumber)

@@ -95,9 +95,10 @@ public struct CallbackResultDecoder: Sendable {
             rating = nil
         }
         let comment = try message.optionalString("comment")
-        if let comment, !(1...2000).contains(comment.count) { throw message.violation("comment", "must be 1 to 2000 characters") }
+        // Lengths in code points, as JSON Schema counts them.
+        if let comment, !(1...2000).contains(comment.unicodeScalars.count) { throw message.violation("comment", "must be 1 to 2000 characters") }
         let calledBy = try message.requiredString("called_by")
-        guard (1...64).contains(calledBy.count) else { throw message.violation("called_by", "must be 1 to 64 characters") }
+        guard (1...64).contains(calledBy.unicodeScalars.count) else { throw message.violation("called_by", "must be 1 to 64 characters") }
         guard let calledAt = RFC3339.parse(try message.requiredString("called_at")) else {
             throw message.violation("called_at", "must be an RFC 3339 date-time with an offset")
         }

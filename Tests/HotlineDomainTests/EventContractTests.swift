@@ -197,6 +197,13 @@ import Testing
         let bytes = try EventJSON.encode(refused)
         try expectSameShape(bytes, as: "hotline.callback-outcomes.v1", "valid-refused-already-rated.json")
         #expect(try Self.object(bytes)["reason_code"] as? String == "already_rated")
+        // A malformed result's long event id and message are cut to the topic's limits.
+        var malformed = accepted
+        malformed.resultEventID = String(repeating: "x", count: 5000)
+        malformed.refusal = .init(.malformed, String(repeating: "字", count: 3000))
+        let cut = try Self.object(try EventJSON.encode(malformed))
+        #expect((cut["result_event_id"] as? String)?.unicodeScalars.count == 200)
+        #expect((cut["reason"] as? String)?.unicodeScalars.count == 500)
     }
 
     /// The rating goes out as codes; the citizen's comment never does.
