@@ -21,8 +21,8 @@ public struct CallbackRules: Sendable, Decodable, Equatable {
     /// Where the regulation sends a round rated 不满意 back to a unit (发回重办).
     public var reopenArticle: String
     /// Where the regulation lets the centre close a case whose demand is excessive and
-    /// refuse repeat calls about it (兰溪 四.5); nil where it does not.
-    public var excessiveDemandArticle: String?
+    /// refuse repeat calls about it (兰溪 四.5), and what the caller is told; nil where it does not.
+    public var excessiveDemand: ExcessiveDemandRule?
 
     enum CodingKeys: String, CodingKey {
         case article, note, performer, unanswered
@@ -30,8 +30,15 @@ public struct CallbackRules: Sendable, Decodable, Equatable {
         case answerWindow = "answer_window"
         case followUpLimit = "follow_up_limit"
         case reopenArticle = "reopen_article"
-        case excessiveDemandArticle = "excessive_demand_article"
+        case excessiveDemand = "excessive_demand"
     }
+}
+
+/// 兰溪 四.5 「来电人要求过高，对处理结果仍不满意的，可视为办结，不再受理重复来电」.
+public struct ExcessiveDemandRule: Sendable, Decodable, Equatable {
+    public var article: String
+    /// What intake tells a caller whose repeat call is about such a case.
+    public var reason: String
 }
 
 public enum CallbackPerformer: String, Sendable, Decodable, Equatable {
@@ -67,8 +74,8 @@ extension Policy {
         let rules = callbacks
         if rules.article.isEmpty { problems.append(.init(key: "callbacks.article", problem: "must quote the article")) }
         if rules.reopenArticle.isEmpty { problems.append(.init(key: "callbacks.reopen_article", problem: "must quote the article")) }
-        if rules.excessiveDemandArticle?.isEmpty == true {
-            problems.append(.init(key: "callbacks.excessive_demand_article", problem: "must quote the article, or be left out"))
+        if let rule = rules.excessiveDemand, rule.article.isEmpty || rule.reason.isEmpty {
+            problems.append(.init(key: "callbacks.excessive_demand", problem: "must quote the article and say what the caller is told"))
         }
         let automaticKeys: [(String, Bool)] = [
             ("answer_window", rules.answerWindow != nil), ("unanswered", rules.unanswered != nil),

@@ -241,13 +241,13 @@ public struct CaseLifecycle: Sendable {
             guard current.rating != nil else {
                 throw ActionRefusal(.wrongState, "Case \(current.caseNumber) has no rating yet; it is closed after the callback (回访).", article: policy.callbacks.article)
             }
-            guard !excessiveDemand || policy.callbacks.excessiveDemandArticle != nil else {
+            guard !excessiveDemand || policy.callbacks.excessiveDemand != nil else {
                 throw ActionRefusal(.notProvided, "The \(policy.policy) policy has no closing for an excessive demand that stops repeat calls.")
             }
             after.status = .closed
             after.repeatBlocked = excessiveDemand
             return change(
-                .closed, reason: reason, article: excessiveDemand ? policy.callbacks.excessiveDemandArticle : policy.callbacks.article,
+                .closed, reason: reason, article: excessiveDemand ? policy.callbacks.excessiveDemand?.article : policy.callbacks.article,
                 detail: ["excessive_demand": "\(excessiveDemand)"])
         }
     }

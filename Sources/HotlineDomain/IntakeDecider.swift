@@ -1,19 +1,23 @@
 import Foundation
 
-/// An open case of the same caller, as the intake worker found it in PostgreSQL.
+/// An open case of the same caller, or one closed as an excessive demand (兰溪 四.5),
+/// as the intake worker found it in PostgreSQL.
 public struct OpenCaseCandidate: Sendable, Equatable {
     public var caseID: UUID
     public var caseNumber: String
     public var category: CategoryCode
     public var areaCode: String?
     public var text: String
+    /// Closed as an excessive demand: a repeat call about it is not accepted.
+    public var repeatBlocked: Bool
 
-    public init(caseID: UUID, caseNumber: String, category: CategoryCode, areaCode: String?, text: String) {
+    public init(caseID: UUID, caseNumber: String, category: CategoryCode, areaCode: String?, text: String, repeatBlocked: Bool = false) {
         self.caseID = caseID
         self.caseNumber = caseNumber
         self.category = category
         self.areaCode = areaCode
         self.text = text
+        self.repeatBlocked = repeatBlocked
     }
 }
 
@@ -35,7 +39,8 @@ public enum IntakeDecision: Sendable, Equatable {
 /// '120'等电话热线紧急救助的事项，立即以三方通话的形式或电话通知有关单位办理"), then matters
 /// out of scope (长沙 第十三条; 巴林左旗 第六条; 鄂尔多斯 第十七条), then repeats of an
 /// open case (鄂尔多斯 第十八条（四）: "对已经受理，尚在办理期限内的重复来电，受理员应当做好
-/// 解释工作，并视情况催办"), and the rest is accepted.
+/// 解释工作，并视情况催办"); a repeat of a case closed as an excessive demand is not
+/// accepted (兰溪 四.5 "不再受理重复来电"), and the rest is accepted.
 public struct IntakeDecider: Sendable {
     public let policy: Policy
     private let classifier: CategoryClassifier
@@ -51,7 +56,8 @@ public struct IntakeDecider: Sendable {
         if let rule = policy.scope.notAccepted.first(where: { $0.matches(text) }) { return .notAccept(rule) }
         let (category, source) = classifier.classify(given: event.category, text: text)
         if let named = event.refersToCase, let open = openCases.first(where: { $0.caseNumber == named }) {
-            return .merge(into: open, category: open.category)
+            if let refused = refusedRepeat(of: open) { return refused }
+            if !open.repeatBlocked { return .merge(into: open, category: open.category) }
         }
         var best: (candidate: OpenCaseCandidate, score: Double)?
         for candidate in openCases where candidate.category == category && candidate.areaCode == event.areaCode {
@@ -62,7 +68,14 @@ public struct IntakeDecider: Sendable {
             }
             best = (candidate, score)
         }
-        if let best { return .merge(into: best.candidate, category: category) }
+        if let best, let refused = refusedRepeat(of: best.candidate) { return refused }
+        if let best, !best.candidate.repeatBlocked { return .merge(into: best.candidate, category: category) }
         return .accept(category: category, source: source)
+    }
+
+    /// A repeat of a case closed as an excessive demand is not accepted, where the policy says so.
+    private func refusedRepeat(of candidate: OpenCaseCandidate) -> IntakeDecision? {
+        guard candidate.repeatBlocked, let rule = policy.callbacks.excessiveDemand else { return nil }
+        return .notAccept(ScopeRule(code: "closed_excessive_demand", article: rule.article, reason: rule.reason))
     }
 }

@@ -189,6 +189,14 @@ public struct ScopeRule: Sendable, Decodable, Equatable {
     public var reason: String
     public var keywords: [String]
 
+    public init(code: String, to: String? = nil, article: String, reason: String, keywords: [String] = []) {
+        self.code = code
+        self.to = to
+        self.article = article
+        self.reason = reason
+        self.keywords = keywords
+    }
+
     /// True when a keyword occurs in the text.
     public func matches(_ text: String) -> Bool {
         keywords.contains { text.contains($0) }

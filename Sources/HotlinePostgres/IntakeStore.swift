@@ -75,23 +75,29 @@ public enum IntakeStore {
             "SELECT pg_advisory_xact_lock(hashtextextended(encode(\(Data(phoneIndex)), 'hex'), 0))", logger: logger)
     }
 
-    /// Open cases of the caller (by phone index) or the open case the caller named.
+    /// Open cases of the caller (by phone index) or the open case the caller named, and
+    /// those closed as an excessive demand (兰溪 四.5), whose repeats are not accepted.
     public static func openCases(
         phoneIndex: [UInt8]?, caseNumber: String?, on connection: PostgresConnection, logger: Logger
     ) async throws -> [OpenCaseCandidate] {
         if phoneIndex == nil && caseNumber == nil { return [] }
         let rows = try await connection.query(
             """
-            SELECT id, case_number, category, area_code, coalesce(subject || E'\\n', '') || content
+            SELECT id, case_number, category, area_code, coalesce(subject || E'\\n', '') || content, repeat_blocked
             FROM cases
             WHERE status NOT IN ('closed', 'archived')
               AND (caller_phone_index = \(phoneIndex.map { Data($0) }) OR case_number = \(caseNumber))
-            ORDER BY case_number
+            UNION ALL
+            SELECT id, case_number, category, area_code, coalesce(subject || E'\\n', '') || content, repeat_blocked
+            FROM cases
+            WHERE repeat_blocked AND status IN ('closed', 'archived')
+              AND (caller_phone_index = \(phoneIndex.map { Data($0) }) OR case_number = \(caseNumber))
+            ORDER BY 2
             """, logger: logger)
         var result: [OpenCaseCandidate] = []
-        for try await (id, number, category, area, text) in rows.decode((UUID, String, String, String?, String).self) {
+        for try await (id, number, category, area, text, blocked) in rows.decode((UUID, String, String, String?, String, Bool).self) {
             guard let code = CategoryCode(rawValue: category) else { continue }
-            result.append(OpenCaseCandidate(caseID: id, caseNumber: number, category: code, areaCode: area, text: text))
+            result.append(OpenCaseCandidate(caseID: id, caseNumber: number, category: code, areaCode: area, text: text, repeatBlocked: blocked))
         }
         return result
     }

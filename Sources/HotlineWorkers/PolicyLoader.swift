@@ -33,7 +33,7 @@ public enum PolicyLoader {
             "callbacks": .map([
                 "article": .anyValue, "note": .anyValue, "performer": .anyValue, "first_channel": .anyValue,
                 "answer_window": .anyValue, "unanswered": .anyValue, "follow_up_limit": .anyValue,
-                "reopen_article": .anyValue, "excessive_demand_article": .anyValue,
+                "reopen_article": .anyValue, "excessive_demand": .map(["article": .anyValue, "reason": .anyValue]),
             ]),
             "supervision": .map([
                 "triggers": .list(.map([

@@ -1,5 +1,6 @@
 import Foundation
 import HotlineDomain
+import HotlineWorkers
 import Testing
 
 /// Intake decisions with the real 长沙 policy: redirects, matters not accepted, repeats
@@ -95,6 +96,24 @@ import Testing
         let event = Fixtures.event(content: "再次反映：" + Self.originalComplaint, category: .complaint, areaCode: "430104007")
         #expect(decider.decide(event, openCases: [open]) == .merge(into: open, category: .complaint))
         #expect(policy.repeat.article == "第十三条（六）")
+    }
+
+    /// 兰溪 四.5 「来电人要求过高，对处理结果仍不满意的，可视为办结，不再受理重复来电」: a repeat
+    /// of a case the centre closed as an excessive demand is not accepted, even when the
+    /// caller names it; 长沙 has no such rule, so there the closed case is no candidate.
+    @Test func aRepeatOfACaseClosedAsAnExcessiveDemandIsNotAcceptedInLanxi() throws {
+        let lanxi = IntakeDecider(policy: try PolicyLoader.load(file: Repository.path("Ops/policies/lanxi-2010.yaml")))
+        var closed = openCase(category: .complaint)
+        closed.repeatBlocked = true
+        let event = Fixtures.event(content: "再次反映：" + Self.originalComplaint, category: .complaint, areaCode: "430104007")
+        for repeatCall in [event, Fixtures.event(content: "还是那件事", category: .complaint, refersToCase: closed.caseNumber)] {
+            guard case let .notAccept(rule) = lanxi.decide(repeatCall, openCases: [closed]) else {
+                Issue.record("expected not accepted, got \(lanxi.decide(repeatCall, openCases: [closed]))")
+                continue
+            }
+            #expect(rule.code == "closed_excessive_demand" && rule.article == "四.5")
+        }
+        guard case .accept = decider.decide(event, openCases: [closed]) else { Issue.record("长沙 has no 四.5: a new case"); return }
     }
 
     @Test func aRepeatWithoutCategoryIsMergedWhenTheTextClassifiesTheSame() {

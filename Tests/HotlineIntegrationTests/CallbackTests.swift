@@ -206,4 +206,41 @@ struct CallbackTests {
             #expect(steps.sorted() == ["case.closed 2", "case.dispatched 1", "case.dispatched 2", "case.reopened 2"])
         }
     }
+
+    /// 兰溪 四.5: the unit did its duty, the caller is still 不满意 and asks too much; the
+    /// centre closes the case as an excessive demand, and the same caller's repeat call
+    /// about it is not accepted again (receipt `closed_excessive_demand`).
+    @Test func lanxiClosesAnExcessiveDemandAndRefusesItsRepeats() async throws {
+        try await TestStack.with { stack in
+            try stack.startLifecycle(policy: "lanxi-2010", at: "2026-10-12T09:00:00+08:00")
+            try stack.startWorker("callbacks", extraEnvironment: [
+                "HOTLINE_CLOCK": "simulated", "HOTLINE_POLICY": "lanxi-2010", "HOTLINE_SWEEP_INTERVAL_MS": "100",
+            ])
+            let order = try #require(try await stack.dispatchedCases([IntakeEvents.appeal(61, category: "complaint")]).first)
+            try stack.setClock("2026-10-12T10:00:00+08:00")
+            try await stack.unitActs([
+                Actions.unit("sign", case: order.id, unit: order.lead, id: "ua-sign-lx01"),
+                Actions.unit("submit_result", case: order.id, unit: order.lead, id: "ua-res-lx01", Actions.result()),
+            ])
+            try await stack.centreActs([Actions.centre("approve_result", case: order.id, id: "ca-res-lx01")])
+            try await answer(stack, order, id: "staff-lx-0001", rating: "dissatisfied", expectedTasks: 1)
+            try await stack.centreActs([
+                Actions.centre("close_case", case: order.id, id: "ca-close-lx01", ["excessive_demand": .bool(true)]),
+            ])
+            #expect(try await stack.state(order).status == "closed")
+
+            var repeatCall = IntakeEvents.appeal(61, category: "complaint", eventID: "evt-test-repeat-61")
+            if case var .object(fields)? = repeatCall.value {
+                fields["external_id"] = "T-REPEAT-61"
+                repeatCall = FixtureLine(key: "phone:T-REPEAT-61", value: .object(fields))
+            }
+            try stack.publish([repeatCall])
+            try await stack.waitUntil("the repeat call is answered") {
+                try await stack.count("SELECT count(*) FROM intake_requests WHERE external_id = 'T-REPEAT-61'") == 1
+            }
+            #expect(try await stack.count(
+                "SELECT count(*) FROM intake_requests WHERE external_id = 'T-REPEAT-61' AND outcome = 'not_accepted' AND reason_code = 'closed_excessive_demand'") == 1)
+            #expect(try await stack.count("SELECT count(*) FROM cases") == 1, "no new case")
+        }
+    }
 }
