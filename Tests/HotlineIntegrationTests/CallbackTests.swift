@@ -131,6 +131,18 @@ struct CallbackTests {
             try await stack.waitUntil("rated 满意 or 基本满意, each case is closed") {
                 try await stack.count("SELECT count(*) FROM cases WHERE status = 'closed' AND closed_at IS NOT NULL") == 3
             }
+
+            // 巴林左旗 第二十四条: the caller looks the case up with the phone's last four digits.
+            let lookup = try stack.run(["lookup", "--case-number", pleased.number, "--verifier", "0041", "--json"]).stdout
+            let progress = try #require(try JSONSerialization.jsonObject(with: Data(lookup.utf8)) as? [String: Any])
+            #expect(progress["status"] as? String == "closed" && progress["rating"] as? String == "satisfied")
+            #expect(progress["result_outcome"] as? String == "resolved" && progress["category"] as? String == "咨询")
+            #expect(!lookup.contains("13900000041") && !lookup.contains("测试来电人"), "no personal data")
+            let wrong = try stack.run(["lookup", "--case-number", pleased.number, "--verifier", "0042"], expectSuccess: false)
+            let unknown = try stack.run(["lookup", "--case-number", "20261012-999999", "--verifier", "0041"], expectSuccess: false)
+            #expect(wrong.status != 0 && unknown.status != 0)
+            #expect(wrong.output.replacingOccurrences(of: pleased.number, with: "N") == unknown.output.replacingOccurrences(of: "20261012-999999", with: "N"),
+                    "a wrong verifier and an unknown number look the same")
             #expect(try await stack.count("SELECT count(*) FROM case_clocks WHERE obligation = 'callback' AND overdue_at IS NOT NULL") == 0)
         }
     }
