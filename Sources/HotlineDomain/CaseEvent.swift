@@ -83,7 +83,7 @@ public struct CaseEvent: Sendable, Encodable, Equatable {
         case callerToBeTold = "caller_to_be_told"
         case clockID = "clock_id"
         case dueAt = "due_at"
-        case rating, resolved, source, attempt
+        case rating, resolved, source, attempt, reopened
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -141,6 +141,7 @@ public struct CaseEvent: Sendable, Encodable, Equatable {
             try container.encode(rating.channel, forKey: .channel)
             try container.encode(rating.attempt, forKey: .attempt)
             try container.encode(rating.article, forKey: .article)
+            try container.encode(rating.reopened, forKey: .reopened)
         }
     }
 }

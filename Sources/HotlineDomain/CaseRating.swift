@@ -13,10 +13,12 @@ public struct CaseRating: Sendable, Equatable {
     public var channel: CallbackChannel
     public var attempt: Int
     public var article: String
+    /// The case was sent back after a 不满意 before (发回重办): a 不满意 now is a repeated one.
+    public var reopened: Bool
 
     public init(
         round: Int, unitID: String?, rating: CallbackRating, resolved: Bool?, source: RatingSource, channel: CallbackChannel,
-        attempt: Int, article: String
+        attempt: Int, article: String, reopened: Bool = false
     ) {
         self.round = round
         self.unitID = unitID
@@ -26,5 +28,6 @@ public struct CaseRating: Sendable, Equatable {
         self.channel = channel
         self.attempt = attempt
         self.article = article
+        self.reopened = reopened
     }
 }

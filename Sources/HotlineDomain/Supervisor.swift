@@ -19,10 +19,10 @@ public struct Supervisor: Sendable {
     }
 
     /// The trigger a lifecycle event stands for, if the policy supervises it; a rating
-    /// counts when a reopened round (round > 1) is rated 不满意 again.
-    public func trigger(forEventType type: String, obligation: String?, rating: String? = nil, round: Int? = nil) -> SupervisionTriggerRule? {
+    /// counts when a case sent back after a 不满意 (发回重办) is rated 不满意 again.
+    public func trigger(forEventType type: String, obligation: String?, rating: String? = nil, reopened: Bool? = nil) -> SupervisionTriggerRule? {
         if type == "case.rated" {
-            return rating == CallbackRating.dissatisfied.rawValue && (round ?? 1) > 1 ? rule(for: .repeatDissatisfied) : nil
+            return rating == CallbackRating.dissatisfied.rawValue && reopened == true ? rule(for: .repeatDissatisfied) : nil
         }
         let trigger: SupervisionTrigger? = switch (type, obligation) {
         case ("deadline.overdue", Obligation.handling.rawValue?): .overdue

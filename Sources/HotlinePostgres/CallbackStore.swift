@@ -89,6 +89,14 @@ public enum CallbackStore {
             """, on: connection, logger: logger)
     }
 
+    /// True when the centre has sent the case back after a 不满意 (发回重办) before.
+    public static func wasReopened(_ caseID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        let rows = try await connection.query(
+            "SELECT EXISTS (SELECT 1 FROM case_history WHERE case_id = \(caseID) AND action = 'reopen')", logger: logger)
+        for try await reopened in rows.decode(Bool.self) { return reopened }
+        return false
+    }
+
     /// Counts a call nobody answered; the task stays open.
     public static func recordUnanswered(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query(

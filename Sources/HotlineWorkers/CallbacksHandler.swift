@@ -150,7 +150,8 @@ struct CallbacksHandler: BatchHandler {
             try await ClockStore.apply([.meet(.callback, at: now)], caseID: row.caseID, round: row.round, on: connection, logger: logger)
             let rated = CaseRating(
                 round: row.round, unitID: row.unitID, rating: rating, resolved: resolved, source: source, channel: row.task.channel,
-                attempt: row.task.attempt, article: planner.policy.callbacks.article)
+                attempt: row.task.attempt, article: planner.policy.callbacks.article,
+                reopened: try await CallbackStore.wasReopened(row.caseID, on: connection, logger: logger))
             outbox.append(try caseMessage(CaseEvent(
                 eventID: UUID(), caseID: row.caseID, caseNumber: row.caseNumber, occurredAt: now,
                 policy: .init(id: row.policyID, version: row.policyVersion), body: .rated(rated))))

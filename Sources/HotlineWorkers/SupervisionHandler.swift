@@ -26,11 +26,11 @@ struct SupervisionHandler: BatchHandler {
         var category: String?
         var areaCode: String?
         var rating: String?
-        var round: Int?
+        var reopened: Bool?
         var policy: CaseEvent.PolicyRef
 
         enum CodingKeys: String, CodingKey {
-            case type, obligation, category, policy, rating, round
+            case type, obligation, category, policy, rating, reopened
             case eventID = "event_id"
             case caseID = "case_id"
             case unitID = "unit_id"
@@ -47,7 +47,7 @@ struct SupervisionHandler: BatchHandler {
             return
         }
         let supervisor = try await supervisor(for: event.policy.id, event.policy.version, connection: connection)
-        let opens = supervisor.trigger(forEventType: event.type, obligation: event.obligation, rating: event.rating, round: event.round)
+        let opens = supervisor.trigger(forEventType: event.type, obligation: event.obligation, rating: event.rating, reopened: event.reopened)
         let hotSpot = event.type == "case.accepted" ? supervisor.rule(for: .hotSpot) : nil
         let closes = supervisor.closes(onEventType: event.type)
         guard opens != nil || hotSpot != nil || closes != nil else { return }
