@@ -7,6 +7,8 @@ import PostgresNIO
 /// only timestamps kept in the history tables are read, so any past period gives the
 /// same figures again.
 public enum AssessmentStore {
+    /// A clock of the running period that is still open counts as overdue only once its
+    /// due instant has passed (the server's clock), not merely because it falls in the period.
     public static func figures(since: Date, until: Date, client: PostgresClient, logger: Logger) async throws -> [UnitFigures] {
         var units: [String: UnitFigures] = [:]
         func update(_ unit: String, _ change: (inout UnitFigures) -> Void) {
@@ -42,8 +44,8 @@ public enum AssessmentStore {
                    count(*) FILTER (WHERE obligation = 'handling'),
                    count(*) FILTER (WHERE obligation = 'handling' AND state = 'met' AND met_at <= due_at),
                    count(*) FILTER (WHERE obligation = 'handling' AND (overdue_at IS NOT NULL OR (state = 'met' AND met_at > due_at)
-                                                                      OR (state = 'open' AND due_at < \(until)))),
-                   count(*) FILTER (WHERE obligation = 'handling' AND state = 'open' AND due_at < \(until))
+                                                                      OR (state = 'open' AND due_at < least(\(until), now())))),
+                   count(*) FILTER (WHERE obligation = 'handling' AND state = 'open' AND due_at < least(\(until), now()))
             FROM case_clocks
             WHERE unit_id IS NOT NULL AND obligation IN ('sign', 'handling') AND state <> 'cancelled'
               AND due_at BETWEEN \(since) AND \(until)
