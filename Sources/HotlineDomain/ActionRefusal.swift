@@ -18,6 +18,8 @@ public struct ActionRefusal: Sendable, Equatable, Error {
         case notProvided = "not_provided"
         /// A unit id that is not in the unit network.
         case unknownUnit = "unknown_unit"
+        /// A rating appeal on a ground the policy does not list (长沙 第二十七条).
+        case unknownGround = "unknown_ground"
         /// The action would change nothing (a case already marked).
         case noChange = "no_change"
         /// The message is not a valid action (see the topic's schema).

@@ -40,6 +40,8 @@ public struct CaseActionDecoder: Sendable {
         "approve_return": ["redispatch"], "deny_return": [], "approve_extension": ["until"], "deny_extension": [],
         "approve_result": [], "reject_result": [], "redispatch": ["redispatch"], "mark_leader_assigned": [],
         "mark_media_exposed": [], "urge": [], "reopen": ["redispatch"], "close_case": ["excessive_demand"],
+        "appeal_rating": ["ground", "statement", "evidence", "round"], "uphold_appeal": ["assessed_rating", "round"],
+        "reject_appeal": ["round"],
     ]
 
     /// Every field some type of the topic carries; anything else is not a field of the topic at all.
@@ -142,8 +144,42 @@ public struct CaseActionDecoder: Sendable {
         case "mark_media_exposed": return .markMediaExposed(reason: try text("reason"))
         case "reopen": return .reopen(reason: try text("reason"), redispatchTo: try redispatch(message, required: false))
         case "close_case": return .closeCase(reason: try text("reason"), excessiveDemand: try message.optionalBool("excessive_demand") ?? false)
+        case "appeal_rating":
+            return .ratingAppeal(.file(ground: try ground(message), statement: try text("statement"), evidence: try evidence(message), round: try round(message)))
+        case "uphold_appeal":
+            guard let assessed = AssessedRating(rawValue: try message.requiredString("assessed_rating")) else {
+                throw message.violation("assessed_rating", "must be one of \(AssessedRating.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return .ratingAppeal(.uphold(reason: try text("reason"), assessedRating: assessed, round: try round(message)))
+        case "reject_appeal": return .ratingAppeal(.reject(reason: try text("reason"), round: try round(message)))
         default: return .urge(reason: try text("reason"))
         }
+    }
+
+    /// A ground code as the schema's pattern allows it; whether the policy lists it is the decider's call.
+    private func ground(_ message: JSONMessage) throws -> String {
+        let code = try message.requiredString("ground")
+        guard (1...64).contains(Self.length(code)), code.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }) else {
+            throw message.violation("ground", "must be a ground code of 1 to 64 lower-case letters, digits and _, as the policy's rating_appeals.grounds list them")
+        }
+        return code
+    }
+
+    /// The evidence (佐证材料) as references to material kept elsewhere: 1 to 20, each 1 to 500 characters.
+    private func evidence(_ message: JSONMessage) throws -> [String] {
+        guard let items = try message.optionalStrings("evidence"), (1...20).contains(items.count) else {
+            throw message.violation("evidence", "must list 1 to 20 references to the supporting material (第二十七条 「提供佐证材料」)")
+        }
+        for (index, item) in items.enumerated() where !(1...500).contains(Self.length(item)) || !item.contains(where: { !$0.isWhitespace }) {
+            throw JSONMessage(fields: [:], prefix: message.pointer("evidence")).violation("\(index)", "must be 1 to 500 characters, not only whitespace")
+        }
+        return items
+    }
+
+    private func round(_ message: JSONMessage) throws -> Int? {
+        guard let value = try message.optionalInt("round") else { return nil }
+        guard (1...1000).contains(value) else { throw message.violation("round", "must be a round number from 1 to 1000") }
+        return Int(value)
     }
 
     private func result(_ message: JSONMessage) throws -> ResultReport {

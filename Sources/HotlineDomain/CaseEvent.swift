@@ -33,6 +33,7 @@ public struct CaseEvent: Sendable, Encodable, Equatable {
         case lifecycle(LifecycleNotice)
         case deadline(DeadlineNotice)
         case rated(CaseRating)
+        case ratingAppeal(RatingAppealNotice)
     }
 
     public var eventID: UUID
@@ -60,6 +61,7 @@ public struct CaseEvent: Sendable, Encodable, Equatable {
         case let .lifecycle(notice): notice.step.rawValue
         case let .deadline(notice): notice.kind.rawValue
         case .rated: "case.rated"
+        case let .ratingAppeal(notice): notice.step.rawValue
         }
     }
 
@@ -83,7 +85,9 @@ public struct CaseEvent: Sendable, Encodable, Equatable {
         case callerToBeTold = "caller_to_be_told"
         case clockID = "clock_id"
         case dueAt = "due_at"
-        case rating, resolved, source, attempt, reopened
+        case rating, resolved, source, attempt, reopened, ground
+        case appealBy = "appeal_by"
+        case assessedRating = "assessed_rating"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -142,6 +146,14 @@ public struct CaseEvent: Sendable, Encodable, Equatable {
             try container.encode(rating.attempt, forKey: .attempt)
             try container.encode(rating.article, forKey: .article)
             try container.encode(rating.reopened, forKey: .reopened)
+        case let .ratingAppeal(notice):
+            try container.encode(notice.round, forKey: .round)
+            try container.encode(notice.unitID, forKey: .unitID)
+            try container.encode(notice.rating, forKey: .rating)
+            try container.encode(notice.ground.code, forKey: .ground)
+            try container.encodeIfPresent(notice.appealBy.map(RFC3339.formatSeconds), forKey: .appealBy)
+            try container.encodeIfPresent(notice.assessedRating, forKey: .assessedRating)
+            try container.encode(notice.article, forKey: .article)
         }
     }
 }

@@ -249,6 +249,9 @@ public struct CaseLifecycle: Sendable {
             return change(
                 .closed, reason: reason, article: excessiveDemand ? policy.callbacks.excessiveDemand?.article : policy.callbacks.article,
                 detail: ["excessive_demand": "\(excessiveDemand)"])
+
+        case .ratingAppeal:
+            throw ActionRefusal(.wrongState, "A rating appeal is decided on the rated round, not by the case state machine; send it to the action worker.")
         }
     }
 

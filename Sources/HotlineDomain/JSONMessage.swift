@@ -85,6 +85,14 @@ public struct JSONMessage: Sendable {
         }
     }
 
+    func optionalInt(_ name: String) throws(IntakeRejection) -> Int64? {
+        switch fields[name] {
+        case nil: return nil
+        case let .integer(value)?: return value
+        case let other?: throw violation(name, "must be an integer, not a \(other.typeName)")
+        }
+    }
+
     /// The nested object at `name`, its pointers prefixed with the parent's.
     func optionalObject(_ name: String) throws(IntakeRejection) -> JSONMessage? {
         switch fields[name] {

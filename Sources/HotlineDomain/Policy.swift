@@ -22,6 +22,8 @@ public struct Policy: Sendable, Decodable, Equatable {
     public var supervision: SupervisionRules
     public var reports: ReportingRules
     public var assessment: AssessmentRules
+    /// Nil where the regulation gives units no appeal against a rating.
+    public var ratingAppeals: RatingAppealRules?
     public var serviceHours: ServiceHours
 
     /// How a case can reach a unit, as `by_source` limits name it: leader-assigned
@@ -33,6 +35,7 @@ public struct Policy: Sendable, Decodable, Equatable {
         case format, policy, version, title, jurisdiction, seed, categories, scope, `repeat`, calendar, limits
         case lifecycle, callbacks, supervision, reports, assessment
         case serviceHours = "service_hours"
+        case ratingAppeals = "rating_appeals"
         case defaultCategory = "default_category"
         case categoryAliases = "category_aliases"
     }
@@ -64,6 +67,7 @@ public struct Policy: Sendable, Decodable, Equatable {
         supervision = try container.decode(SupervisionRules.self, forKey: .supervision)
         reports = try container.decode(ReportingRules.self, forKey: .reports)
         assessment = try container.decode(AssessmentRules.self, forKey: .assessment)
+        ratingAppeals = try container.decodeIfPresent(RatingAppealRules.self, forKey: .ratingAppeals)
         serviceHours = try container.decode(ServiceHours.self, forKey: .serviceHours)
     }
 
@@ -142,6 +146,7 @@ public struct Policy: Sendable, Decodable, Equatable {
         }
         problems += limitProblems(categories: Set(codes.map(\.rawValue)))
         problems += lifecycleProblems() + callbackProblems() + supervisionProblems() + reportingProblems() + assessmentProblems()
+            + ratingAppealProblems()
         if !(`repeat`.similarity > 0 && `repeat`.similarity <= 1) {
             problems.append(.init(key: "repeat.similarity", problem: "must be in (0, 1], found \(`repeat`.similarity)"))
         }

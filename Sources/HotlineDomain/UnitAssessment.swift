@@ -17,7 +17,8 @@ public struct UnitFigures: Sendable, Equatable, Codable {
     public var finishedOnTime: Int
     public var overdue: Int
     public var stillOverdue: Int
-    /// Rounds rated in the period, by final rating.
+    /// Rounds rated in the period, by final rating as assessed: an upheld appeal's rating
+    /// replaces the citizen's, and a round it leaves uncounted is in none of the three.
     public var satisfied: Int
     public var basicallySatisfied: Int
     public var dissatisfied: Int
@@ -30,6 +31,8 @@ public struct UnitFigures: Sendable, Equatable, Codable {
     /// Supervisions (督办) opened on the unit in the period and the highest ladder rank any reached.
     public var supervisions: Int
     public var highestLevel: Int
+    /// Rating appeals (满意度申诉) the centre upheld for the unit in the period (长沙 第二十七条).
+    public var appealsUpheld: Int
 
     public init(unitID: String, unitName: String) {
         self.unitID = unitID
@@ -37,7 +40,7 @@ public struct UnitFigures: Sendable, Equatable, Codable {
         (ordersReceived, returned, extended, signDue, signedOnTime) = (0, 0, 0, 0, 0)
         (handlingDue, finishedOnTime, overdue, stillOverdue) = (0, 0, 0, 0)
         (satisfied, basicallySatisfied, dissatisfied, resolvedAnswers, resolvedYes) = (0, 0, 0, 0, 0)
-        (callbacksIssued, callbacksRated, supervisions, highestLevel) = (0, 0, 0, 0)
+        (callbacksIssued, callbacksRated, supervisions, highestLevel, appealsUpheld) = (0, 0, 0, 0, 0)
     }
 
     public var rated: Int { satisfied + basicallySatisfied + dissatisfied }

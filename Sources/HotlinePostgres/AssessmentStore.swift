@@ -7,6 +7,8 @@ import PostgresNIO
 /// only timestamps kept in the history tables are read, so any past period gives the
 /// same figures again.
 public enum AssessmentStore {
+    /// A round whose rating appeal was upheld counts with the rating the centre named
+    /// (长沙 第二十七条), and leaves 满意率 and 解决率 when that is `not_counted`.
     /// A clock of the running period that is still open counts as overdue only once its
     /// due instant has passed (the server's clock), not merely because it falls in the period.
     public static func figures(since: Date, until: Date, client: PostgresClient, logger: Logger) async throws -> [UnitFigures] {
@@ -59,15 +61,16 @@ public enum AssessmentStore {
         }
         let ratings = try await client.query(
             """
-            SELECT unit_id,
-                   count(*) FILTER (WHERE rating = 'satisfied'),
-                   count(*) FILTER (WHERE rating = 'basically_satisfied'),
-                   count(*) FILTER (WHERE rating = 'dissatisfied'),
-                   count(*) FILTER (WHERE resolved IS NOT NULL),
-                   count(*) FILTER (WHERE resolved)
-            FROM callback_tasks
-            WHERE state = 'rated' AND unit_id IS NOT NULL AND closed_at BETWEEN \(since) AND \(until)
-            GROUP BY unit_id
+            SELECT t.unit_id,
+                   count(*) FILTER (WHERE coalesce(a.assessed_rating, t.rating) = 'satisfied'),
+                   count(*) FILTER (WHERE coalesce(a.assessed_rating, t.rating) = 'basically_satisfied'),
+                   count(*) FILTER (WHERE coalesce(a.assessed_rating, t.rating) = 'dissatisfied'),
+                   count(*) FILTER (WHERE t.resolved IS NOT NULL AND a.assessed_rating IS DISTINCT FROM 'not_counted'),
+                   count(*) FILTER (WHERE t.resolved AND a.assessed_rating IS DISTINCT FROM 'not_counted')
+            FROM callback_tasks t
+            LEFT JOIN rating_appeals a ON a.task_id = t.id AND a.state = 'upheld'
+            WHERE t.state = 'rated' AND t.unit_id IS NOT NULL AND t.closed_at BETWEEN \(since) AND \(until)
+            GROUP BY t.unit_id
             """, logger: logger)
         for try await row in ratings.decode((String, Int64, Int64, Int64, Int64, Int64).self) {
             update(row.0) {
@@ -87,6 +90,11 @@ public enum AssessmentStore {
         for try await (unit, issued, rated) in callbacks.decode((String, Int64, Int64).self) {
             update(unit) { ($0.callbacksIssued, $0.callbacksRated) = (Int(issued), Int(rated)) }
         }
+        try await counts(
+            """
+            SELECT unit_id, count(*) FROM rating_appeals
+            WHERE state = 'upheld' AND decided_at BETWEEN \(since) AND \(until) GROUP BY unit_id
+            """) { $0.appealsUpheld = $1 }
         let supervisions = try await client.query(
             """
             SELECT unit_id, count(*), max(level) FROM supervisions

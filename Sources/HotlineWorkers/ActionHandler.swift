@@ -8,7 +8,7 @@ import PostgresNIO
 /// Applies unit actions (`hotline.unit-actions.v1`: sign, return, extension, interim
 /// reply, result, co-unit contribution) and centre actions
 /// (`hotline.centre-actions.v1`: approve or deny, re-dispatch, mark, urge) through
-/// the case state machine. Every action gets an outcome on
+/// the case state machine, and rating appeals through `RatingAppealRecorder`. Every action gets an outcome on
 /// `hotline.action-outcomes.v1`; a refused action leaves the case untouched; a
 /// malformed one is also dead-lettered with its original bytes.
 struct ActionHandler: Sendable {
@@ -58,6 +58,15 @@ struct ActionHandler: Sendable {
         let lifecycle = try await archive.lifecycle(for: current.policy, network: network, connection: connection, logger: log)
         let change: CaseLifecycle.Change
         do {
+            if case let .ratingAppeal(appeal) = action.kind {
+                try await RatingAppealRecorder(decider: RatingAppealDecider(policy: lifecycle.policy, calendar: lifecycle.calendar)).apply(
+                    appeal, of: action, on: current, now: now, connection: connection, outbox: &outbox, logger: log)
+                outbox.append(try outcomeMessage(ActionOutcome(
+                    eventID: UUID(), actionEventID: action.eventID, actionType: action.type, actor: action.actor,
+                    caseID: action.caseID, caseNumber: current.caseNumber, occurredAt: now, status: current.status, refusal: nil)))
+                log.info("applied a rating appeal action")
+                return
+            }
             change = try lifecycle.decide(action, on: current, now: now)
         } catch let refusal as ActionRefusal {
             outbox.append(try refused(action, caseNumber: current.caseNumber, status: current.status, refusal, now: now))

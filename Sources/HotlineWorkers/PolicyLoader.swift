@@ -48,6 +48,10 @@ public enum PolicyLoader {
                 "article": .anyValue, "note": .anyValue, "basically_satisfied_weight": .anyValue,
                 "weights": .map(["response_rate": .anyValue, "resolution_rate": .anyValue, "satisfaction_rate": .anyValue]),
             ]),
+            "rating_appeals": .map([
+                "article": .anyValue, "note": .anyValue, "window": .anyValue,
+                "grounds": .list(.map(["code": .anyValue, "label": .anyValue, "article": .anyValue])),
+            ]),
             "service_hours": .map(["article": .anyValue, "note": .anyValue, "all_day": .anyValue, "opens": .anyValue, "closes": .anyValue]),
         ])
     }()

@@ -11,6 +11,7 @@ struct AssessmentReport {
         "rank", "unit", "name", "score", "response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate", "callback_rate",
         "orders", "returned", "extended", "sign_due", "signed_on_time", "handling_due", "on_time", "overdue", "still_overdue",
         "satisfied", "basically_satisfied", "dissatisfied", "supervisions", "highest_level",
+        "appeals_upheld",
     ]
 
     static func percent(_ rate: Double?) -> String { rate.map { String(format: "%.1f%%", $0 * 100) } ?? "-" }
@@ -23,7 +24,7 @@ struct AssessmentReport {
             rate(unit.resolutionRate), rate(unit.satisfactionRate), rate(unit.callbackRate),
         ] + [
             f.ordersReceived, f.returned, f.extended, f.signDue, f.signedOnTime, f.handlingDue, f.finishedOnTime, f.overdue, f.stillOverdue,
-            f.satisfied, f.basicallySatisfied, f.dissatisfied, f.supervisions, f.highestLevel,
+            f.satisfied, f.basicallySatisfied, f.dissatisfied, f.supervisions, f.highestLevel, f.appealsUpheld,
         ].map(String.init)
     }
 

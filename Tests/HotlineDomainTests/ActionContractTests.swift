@@ -93,7 +93,11 @@ import Testing
     /// A valid value for each optional field of the action topics.
     static func sampleValue(_ field: String) -> Any? {
         switch field {
-        case "reason", "progress", "text": "已现场核查。"
+        case "reason", "progress", "text", "statement": "已现场核查。"
+        case "ground": "new_demand"
+        case "evidence": ["callback-recording:1"]
+        case "round": 1
+        case "assessed_rating": "satisfied"
         case "until", "committed_date": "2026-10-30"
         case "result": ["handled_by": "望月湖街道", "handled_at": "2026-10-22T15:00:00+08:00", "action_taken": "已处理。", "outcome": "resolved"]
         case "redispatch": ["lead_unit": "city-urban"]

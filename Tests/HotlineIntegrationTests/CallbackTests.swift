@@ -44,11 +44,7 @@ struct CallbackTests {
             try #require(cases.count == 3)
             let (pleased, displeased, silent) = (cases[0], cases[1], cases[2])
             try stack.setClock("2026-10-12T10:00:00+08:00")
-            try await stack.unitActs(cases.flatMap { order in [
-                Actions.unit("sign", case: order.id, unit: order.lead, id: "ua-sign-\(order.number)"),
-                Actions.unit("submit_result", case: order.id, unit: order.lead, id: "ua-res-\(order.number)", Actions.result()),
-            ] })
-            try await stack.centreActs(cases.map { Actions.centre("approve_result", case: $0.id, id: "ca-res-\($0.number)") })
+            try await stack.resolve(cases)
             try await stack.waitUntil("each resolved case has a callback task") {
                 try await stack.count("SELECT count(*) FROM callback_tasks") == 3
             }

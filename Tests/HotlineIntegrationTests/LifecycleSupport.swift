@@ -84,6 +84,15 @@ extension TestStack {
     }
 
     func unitActs(_ lines: [FixtureLine]) async throws { try await act(lines, topic: "hotline.unit-actions.v1") }
+
+    /// Each lead signs and submits a result, and the centre approves it: the cases are resolved and called back.
+    func resolve(_ cases: [TrackedCase]) async throws {
+        try await unitActs(cases.flatMap { order in [
+            Actions.unit("sign", case: order.id, unit: order.lead, id: "ua-sign-\(order.number)"),
+            Actions.unit("submit_result", case: order.id, unit: order.lead, id: "ua-res-\(order.number)", Actions.result()),
+        ] })
+        try await centreActs(cases.map { Actions.centre("approve_result", case: $0.id, id: "ca-res-\($0.number)") })
+    }
     func centreActs(_ lines: [FixtureLine]) async throws { try await act(lines, topic: "hotline.centre-actions.v1") }
 
     /// The case's status and handling deadline (RFC 3339 in China time).
