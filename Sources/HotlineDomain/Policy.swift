@@ -19,6 +19,7 @@ public struct Policy: Sendable, Decodable, Equatable {
     public var limits: [String: ObligationRule]
     public var lifecycle: LifecycleRules
     public var callbacks: CallbackRules
+    public var notifications: NotificationRules
     public var supervision: SupervisionRules
     public var reports: ReportingRules
     public var assessment: AssessmentRules
@@ -31,7 +32,7 @@ public struct Policy: Sendable, Decodable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case format, policy, version, title, jurisdiction, seed, categories, scope, `repeat`, calendar, limits
-        case lifecycle, callbacks, supervision, reports, assessment
+        case lifecycle, callbacks, notifications, supervision, reports, assessment
         case serviceHours = "service_hours"
         case defaultCategory = "default_category"
         case categoryAliases = "category_aliases"
@@ -61,6 +62,7 @@ public struct Policy: Sendable, Decodable, Equatable {
         limits = try container.decode([String: ObligationRule].self, forKey: .limits)
         lifecycle = try container.decode(LifecycleRules.self, forKey: .lifecycle)
         callbacks = try container.decode(CallbackRules.self, forKey: .callbacks)
+        notifications = try container.decode(NotificationRules.self, forKey: .notifications)
         supervision = try container.decode(SupervisionRules.self, forKey: .supervision)
         reports = try container.decode(ReportingRules.self, forKey: .reports)
         assessment = try container.decode(AssessmentRules.self, forKey: .assessment)
@@ -141,7 +143,7 @@ public struct Policy: Sendable, Decodable, Equatable {
             problems.append(.init(key: "scope.redirect.\(rule.code).to", problem: "must name where the caller is sent"))
         }
         problems += limitProblems(categories: Set(codes.map(\.rawValue)))
-        problems += lifecycleProblems() + callbackProblems() + supervisionProblems() + reportingProblems() + assessmentProblems()
+        problems += lifecycleProblems() + callbackProblems() + notificationProblems() + supervisionProblems() + reportingProblems() + assessmentProblems()
         if !(`repeat`.similarity > 0 && `repeat`.similarity <= 1) {
             problems.append(.init(key: "repeat.similarity", problem: "must be in (0, 1], found \(`repeat`.similarity)"))
         }
