@@ -5,35 +5,19 @@ import Foundation
 /// the caller's phone number, sealed for the adapters (`contact`); a caller without
 /// a phone number gets `contact: null` and the adapter reports `unreachable`.
 public struct CallbackTaskEvent: Sendable, Encodable, Equatable {
-    /// The phone number sealed with the adapters' contact key (AES-256-GCM, the task
-    /// id as authenticated data), so the topic carries no readable personal data.
-    public struct Contact: Sendable, Encodable, Equatable {
-        public var keyID: String
-        public var sealed: String
-
-        public init(keyID: String, sealed: String) {
-            self.keyID = keyID
-            self.sealed = sealed
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case sealed
-            case keyID = "key_id"
-        }
-    }
-
     public var eventID: UUID
     public var taskID: UUID
     public var caseID: UUID
     public var caseNumber: String
     public var round: Int
     public var plan: CallbackTaskPlan
-    public var contact: Contact?
+    /// The phone number sealed for the adapters (the task id as authenticated data).
+    public var contact: SealedContact?
     public var basis: PolicyBasis
     public var occurredAt: Date
 
     public init(
-        eventID: UUID, taskID: UUID, caseID: UUID, caseNumber: String, round: Int, plan: CallbackTaskPlan, contact: Contact?,
+        eventID: UUID, taskID: UUID, caseID: UUID, caseNumber: String, round: Int, plan: CallbackTaskPlan, contact: SealedContact?,
         basis: PolicyBasis, occurredAt: Date
     ) {
         self.eventID = eventID

@@ -19,6 +19,7 @@ public struct Policy: Sendable, Decodable, Equatable {
     public var limits: [String: ObligationRule]
     public var lifecycle: LifecycleRules
     public var callbacks: CallbackRules
+    public var notifications: NotificationRules
     public var supervision: SupervisionRules
     public var reports: ReportingRules
     public var assessment: AssessmentRules
@@ -33,7 +34,7 @@ public struct Policy: Sendable, Decodable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case format, policy, version, title, jurisdiction, seed, categories, scope, `repeat`, calendar, limits
-        case lifecycle, callbacks, supervision, reports, assessment
+        case lifecycle, callbacks, notifications, supervision, reports, assessment
         case serviceHours = "service_hours"
         case ratingAppeals = "rating_appeals"
         case defaultCategory = "default_category"
@@ -64,6 +65,7 @@ public struct Policy: Sendable, Decodable, Equatable {
         limits = try container.decode([String: ObligationRule].self, forKey: .limits)
         lifecycle = try container.decode(LifecycleRules.self, forKey: .lifecycle)
         callbacks = try container.decode(CallbackRules.self, forKey: .callbacks)
+        notifications = try container.decode(NotificationRules.self, forKey: .notifications)
         supervision = try container.decode(SupervisionRules.self, forKey: .supervision)
         reports = try container.decode(ReportingRules.self, forKey: .reports)
         assessment = try container.decode(AssessmentRules.self, forKey: .assessment)
@@ -145,8 +147,8 @@ public struct Policy: Sendable, Decodable, Equatable {
             problems.append(.init(key: "scope.redirect.\(rule.code).to", problem: "must name where the caller is sent"))
         }
         problems += limitProblems(categories: Set(codes.map(\.rawValue)))
-        problems += lifecycleProblems() + callbackProblems() + supervisionProblems() + reportingProblems() + assessmentProblems()
-            + ratingAppealProblems()
+        problems += lifecycleProblems() + callbackProblems() + notificationProblems() + supervisionProblems() + reportingProblems()
+            + assessmentProblems() + ratingAppealProblems()
         if !(`repeat`.similarity > 0 && `repeat`.similarity <= 1) {
             problems.append(.init(key: "repeat.similarity", problem: "must be in (0, 1], found \(`repeat`.similarity)"))
         }

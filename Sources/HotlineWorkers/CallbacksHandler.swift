@@ -12,7 +12,9 @@ import PostgresNIO
 /// Every result gets an answer on `hotline.callback-outcomes.v1`; a result for an
 /// unknown or already rated task is refused and changes nothing. The callback clock
 /// (`limits.callback`) runs in `case_clocks` like every other obligation: an automatic
-/// task meets it when issued, a manual one when the citizen's rating arrives.
+/// task meets it when issued, a manual one when the citizen's rating arrives. It also
+/// tells the caller, on `hotline.notifications.v1`, that the case was accepted, extended
+/// (where the policy says so) and resolved, and that a callback is coming.
 struct CallbacksHandler: BatchHandler {
     let name = "callbacks"
     let archive: PolicyArchive
@@ -22,26 +24,38 @@ struct CallbacksHandler: BatchHandler {
 
     static let topics = [TopicName.cases, TopicName.callbackResults]
 
+    /// Tells the caller of acceptance, extensions, the result and the callback to come (巴林左旗 第二十四条).
+    var notifier: CitizenNotifier { CitizenNotifier(vault: vault, sealer: sealer) }
 
     func apply(_ message: ConsumedMessage, now: Date, connection: PostgresConnection, outbox: inout [OutboxMessage]) async throws {
         if message.topic == TopicName.callbackResults {
             try await applyResult(message, now: now, connection: connection, outbox: &outbox)
             return
         }
-        guard let value = message.value, let event = try? JSONDecoder().decode(CaseEventEnvelope.self, from: Data(value)) else {
+        guard let value = message.value, let event = try? JSONDecoder().decode(CaseEventEnvelope.self, from: Data(value)),
+              let facts = try? JSONDecoder().decode(CaseEventFacts.self, from: Data(value))
+        else {
             try await DeadLetterWriter(worker: name, logger: logger).write(
                 message,
-                rejection: IntakeRejection(.schemaViolation, "The lifecycle event lacks type, event_id or case_id; see Topics/hotline.cases.v1/schema.json."),
+                rejection: IntakeRejection(.schemaViolation, "The lifecycle event lacks type, event_id or case_id, or has a malformed handling_due; see Topics/hotline.cases.v1/schema.json."),
                 now: now, connection: connection, outbox: &outbox)
             return
         }
-        guard event.type == LifecycleNotice.Step.resolved.rawValue else { return }
+        guard NotificationPlanner.eventTypes.contains(event.type) else { return }
         var log = logger.forEvent(event.eventID, in: message)
         log[metadataKey: "case_id"] = "\(event.caseID.uuidString.lowercased())"
         guard try await firstTime(event.eventID, message, connection: connection, logger: log),
               let subject = try await CallbackStore.subject(of: event.caseID, on: connection, logger: log)
         else { return }
         let planner = try await planner(subject.policyID, subject.policyVersion, connection: connection, logger: log)
+        let resolved = event.type == LifecycleNotice.Step.resolved.rawValue
+        let approved = resolved ? try await NotificationStore.approvedResult(of: event.caseID, on: connection, logger: log) : nil
+        if let notice = NotificationPlanner(policy: planner.policy).plan(for: facts, confidential: subject.confidential, result: approved?.result) {
+            try await notifier.notify(
+                notice, reply: approved?.reply, caseID: event.caseID, subject: subject, now: now, connection: connection, outbox: &outbox,
+                logger: log)
+        }
+        guard resolved else { return }
         let plan = try planner.firstTask(approvedAt: now, leadUnitID: subject.leadUnitID, confidential: subject.confidential)
         try await issue(
             plan, caseID: event.caseID, subject: subject, planner: planner, now: now, connection: connection, outbox: &outbox, logger: log)
@@ -64,7 +78,7 @@ struct CallbacksHandler: BatchHandler {
         let article = planner.policy.rule(for: .callback)?.article ?? planner.policy.callbacks.article
         let event = CallbackTaskEvent(
             eventID: UUID(), taskID: taskID, caseID: caseID, caseNumber: subject.caseNumber, round: subject.round, plan: plan,
-            contact: try caller.phone.map { try sealer.seal(phone: $0, taskID: taskID) },
+            contact: try caller.phone.map { try sealer.seal($0, for: taskID) },
             basis: PolicyBasis(policy: subject.policyID, policyVersion: subject.policyVersion, article: article), occurredAt: now)
         outbox.append(OutboxMessage(
             topic: TopicName.callbackTasks, key: Array(caseID.uuidString.lowercased().utf8), payload: try EventJSON.encode(event),
@@ -76,6 +90,9 @@ struct CallbacksHandler: BatchHandler {
         logger.info("callback task issued", metadata: [
             "task_id": "\(taskID.uuidString.lowercased())", "attempt": "\(plan.attempt)", "channel": "\(plan.channel.rawValue)",
         ])
+        try await notifier.notify(
+            NotificationPlanner(policy: planner.policy).callbackRequest(taskID: taskID, channel: plan.channel), caseID: caseID,
+            subject: subject, now: now, connection: connection, outbox: &outbox, logger: logger)
     }
 
     private func applyResult(_ message: ConsumedMessage, now: Date, connection: PostgresConnection, outbox: inout [OutboxMessage]) async throws {

@@ -35,6 +35,7 @@ public enum PolicyLoader {
                 "answer_window": .anyValue, "unanswered": .anyValue, "follow_up_limit": .anyValue,
                 "reopen_article": .anyValue, "excessive_demand": .map(["article": .anyValue, "reason": .anyValue]),
             ]),
+            "notifications": .map(["article": .anyValue, "note": .anyValue, "result_article": .anyValue, "result_sender": .anyValue]),
             "supervision": .map([
                 "triggers": .list(.map([
                     "trigger": .anyValue, "article": .anyValue, "note": .anyValue, "start_level": .anyValue,

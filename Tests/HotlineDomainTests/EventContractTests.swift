@@ -1,5 +1,6 @@
 import Foundation
 import HotlineDomain
+import HotlineWorkers
 import Testing
 
 /// What the domain publishes has the shape of the topics' own valid examples
@@ -217,6 +218,54 @@ import Testing
         deemed.source = .deemed
         let json = try Self.object(try EventJSON.encode(caseEvent(.rated(deemed))))
         #expect(json["resolved"] is NSNull && json["source"] as? String == "deemed")
+    }
+
+    // MARK: hotline.notifications.v1
+
+    func notification(_ content: NotificationPlan.Content, article: String, reply: SealedContact? = nil) -> CitizenNotification {
+        CitizenNotification(
+            id: UUID(), caseID: caseID, caseNumber: "20261009-000871", plan: NotificationPlan(content: content, article: article),
+            contact: .init(keyID: "c1", sealed: "q3JzdHV2d3h5ent8LhI9x1Wk0sYtq8Uu0Hc2k1aVxq9Pp0mZ7wE="), reply: reply,
+            basis: PolicyBasis(policy: "changsha-2020", policyVersion: "2020.7", article: article), occurredAt: occurredAt)
+    }
+
+    /// Each kind has its example's fields and no other (巴林左旗 第二十四条).
+    @Test func notificationsHaveTheContractFieldsOfTheirKind() throws {
+        let topic = "hotline.notifications.v1"
+        let accepted = try EventJSON.encode(notification(.accepted, article: "第二十一条、第二十二条"))
+        try expectSameShape(accepted, as: topic, "valid-accepted.json")
+        #expect(try Self.object(accepted)["lookup_verifier"] as? String == "phone_last_four")
+        let due = try #require(RFC3339.parse("2026-10-30T23:59:59+08:00"))
+        let extended = try EventJSON.encode(notification(.extended(handlingDue: due), article: "第二十条、第二十一条"))
+        try expectSameShape(extended, as: topic, "valid-extended.json")
+        #expect(try Self.object(extended)["handling_due"] as? String == "2026-10-30T23:59:59+08:00")
+        let result = HandlingResult(outcome: .resolved, unitID: street.id, unitName: street.name)
+        let sealedReply = SealedContact(keyID: "c1", sealed: "9mQxR2h0dUtQYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0NTY3ODk=")
+        try expectSameShape(
+            try EventJSON.encode(notification(.result(result, sender: .unit), article: "第二十二条", reply: sealedReply)),
+            as: topic, "valid-result-unit.json")
+        let confidential = try EventJSON.encode(notification(.result(result, sender: .centre), article: "四.3"))
+        try expectSameShape(confidential, as: topic, "valid-result-confidential-centre.json")
+        let json = try Self.object(confidential)
+        #expect(json["sender"] as? String == "centre" && json["reply"] is NSNull)
+        try expectSameShape(
+            try EventJSON.encode(notification(.callbackRequest(taskID: UUID(), channel: .automaticCall), article: "第二十五条、第二十六条")),
+            as: topic, "valid-callback-request.json")
+    }
+
+    /// An adapter opens contact and reply with the contact key and the notification's
+    /// event_id; sealed for another message, they do not open.
+    @Test func aNotificationsSealedFieldsOpenWithItsEventID() throws {
+        let sealer = ContactSealer(key: .init(id: "c1", key: Array(repeating: 7, count: 32)))
+        var event = notification(.accepted, article: "第二十四条")
+        event.contact = try sealer.seal("13874812345", for: event.id)
+        let json = try Self.object(try EventJSON.encode(event))
+        let contact = try #require(json["contact"] as? [String: String])
+        let id = try #require(UUID(uuidString: json["event_id"] as? String ?? ""))
+        let opened = SealedContact(keyID: contact["key_id"] ?? "", sealed: contact["sealed"] ?? "")
+        #expect(try sealer.open(opened, for: id) == "13874812345")
+        #expect(throws: (any Error).self) { try sealer.open(opened, for: UUID()) }
+        #expect(!String(decoding: try EventJSON.encode(event), as: UTF8.self).contains("13874812345"))
     }
 
     // MARK: hotline.intake.receipts.v1

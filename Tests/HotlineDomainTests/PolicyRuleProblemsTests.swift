@@ -107,6 +107,27 @@ import Testing
         #expect(result.keys == ["callbacks.follow_up_limit"])
     }
 
+    // MARK: notifications
+
+    @Test func aMissingNotificationsSectionIsRefused() throws {
+        let result = try refusal { text in
+            let start = text.range(of: "notifications:\n")!
+            let end = text.range(of: "\nsupervision:\n")!
+            return text.replacingCharacters(in: start.lowerBound..<end.lowerBound, with: "")
+        }
+        #expect(result.description.contains("notifications"))
+    }
+
+    @Test func aResultSenderOtherThanCentreOrUnitIsRefused() throws {
+        let result = try refusal { Self.replacingFirst($0, "  result_sender: unit", with: "  result_sender: mayor") }
+        #expect(result.keys == ["notifications.result_sender"])
+    }
+
+    @Test func aNotificationsSectionWithoutResultArticleIsRefused() throws {
+        let result = try refusal { Self.replacingFirst($0, "  result_article: \"第二十二条\"\n", with: "  result_article: \"\"\n") }
+        #expect(result.keys == ["notifications.result_article"])
+    }
+
     // MARK: supervision
 
     @Test func aLadderLevelOtherThanTheLastWithoutALimitIsRefused() throws {

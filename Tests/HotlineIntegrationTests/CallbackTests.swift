@@ -58,7 +58,7 @@ struct CallbackTests {
                 #expect(task["answer_by"] as? String == "2026-10-15T10:00:00+08:00", "第二十六条: 72 hours to answer")
                 let contact = try #require(task["contact"] as? [String: String])
                 let taskID = try #require(UUID(uuidString: task["task_id"] as? String ?? ""))
-                #expect(try sealer.open(.init(keyID: contact["key_id"] ?? "", sealed: contact["sealed"] ?? ""), taskID: taskID)
+                #expect(try sealer.open(.init(keyID: contact["key_id"] ?? "", sealed: contact["sealed"] ?? ""), for: taskID)
                         == String(format: "139%08d", number))
             }
             let pleasedTask = try #require(first[pleased.id]?["task_id"] as? String)

@@ -1,0 +1,37 @@
+import Foundation
+
+/// The fields of a `hotline.cases.v1` event that decide whether the caller is told of it.
+public struct CaseEventFacts: Sendable, Equatable, Decodable {
+    public var type: String
+    /// The handling deadline after the step (an extension's new date).
+    public var handlingDue: Date?
+    public var article: String?
+    /// Extensions only: the policy says the caller is told the new date (`lifecycle.extensions.caller_told`).
+    public var callerToBeTold: Bool?
+
+    public init(type: String, handlingDue: Date? = nil, article: String? = nil, callerToBeTold: Bool? = nil) {
+        self.type = type
+        self.handlingDue = handlingDue
+        self.article = article
+        self.callerToBeTold = callerToBeTold
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type, article
+        case handlingDue = "handling_due"
+        case callerToBeTold = "caller_to_be_told"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        type = try container.decode(String.self, forKey: .type)
+        article = try container.decodeIfPresent(String.self, forKey: .article)
+        callerToBeTold = try container.decodeIfPresent(Bool.self, forKey: .callerToBeTold)
+        handlingDue = try container.decodeIfPresent(String.self, forKey: .handlingDue).map { text in
+            guard let date = RFC3339.parse(text) else {
+                throw DecodingError.dataCorruptedError(forKey: .handlingDue, in: container, debugDescription: "not an RFC 3339 date-time")
+            }
+            return date
+        }
+    }
+}
