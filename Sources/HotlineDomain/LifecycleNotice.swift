@@ -23,6 +23,8 @@ public struct LifecycleNotice: Sendable, Equatable {
         case reopened = "case.reopened"
         /// Done: rated, or ended by the centre.
         case closed = "case.closed"
+        /// 归档: closed and beyond any callback or rating appeal, kept read-only.
+        case archived = "case.archived"
     }
 
     public var step: Step

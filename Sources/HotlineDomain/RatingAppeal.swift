@@ -91,6 +91,13 @@ public struct RatingAppealDecider: Sendable {
         self.calendar = calendar
     }
 
+    /// When the window to appeal a rating given at `ratedAt` closes; nil where no appeal lies
+    /// (the policy has none, or the rating is not 不满意).
+    public func windowCloses(rating: CallbackRating, ratedAt: Date) throws(CalendarError) -> Date? {
+        guard let rules = policy.ratingAppeals, rating == .dissatisfied else { return nil }
+        return try calendar.due(from: ratedAt, limit: rules.window)
+    }
+
     /// The notice to record, or an `ActionRefusal` that leaves everything as it was.
     public func decide(
         _ action: RatingAppealAction, by actor: ActionActor, caseNumber: String, rated: RatedRound?, existing: RatingAppealRecord?, now: Date

@@ -20,6 +20,11 @@ public enum RatingAppealStore {
         return nil
     }
 
+    /// Records when the unit's window to appeal the task's rating closes; the archive waits for it.
+    public static func openWindow(onTask taskID: UUID, until closes: Date, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("UPDATE callback_tasks SET appeal_by = \(closes) WHERE id = \(taskID)", logger: logger)
+    }
+
     /// The appeal on a rated task, locked for the decision being applied to it.
     public static func lockedAppeal(onTask taskID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> RatingAppealRecord? {
         let rows = try await connection.query(

@@ -165,6 +165,9 @@ struct CallbacksHandler: BatchHandler {
                 row.id, state: "rated", rating: rating, resolved: resolved, source: source, calledBy: result?.calledBy,
                 calledAt: result?.calledAt, comment: comment, at: now, on: connection, logger: logger)
             try await ClockStore.apply([.meet(.callback, at: now)], caseID: row.caseID, round: row.round, on: connection, logger: logger)
+            if let closes = try RatingAppealDecider(policy: planner.policy, calendar: planner.calendar).windowCloses(rating: rating, ratedAt: now) {
+                try await RatingAppealStore.openWindow(onTask: row.id, until: closes, on: connection, logger: logger)
+            }
             let rated = CaseRating(
                 round: row.round, unitID: row.unitID, rating: rating, resolved: resolved, source: source, channel: row.task.channel,
                 attempt: row.task.attempt, article: planner.policy.callbacks.article,

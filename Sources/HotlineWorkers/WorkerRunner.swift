@@ -70,6 +70,9 @@ public enum WorkerRunner {
             companions.append(PeriodicSweep(
                 name: "callback expiry", client: client, clock: clock, batchSize: configuration.batchSize,
                 interval: configuration.sweepInterval, logger: logger, sweep: handler.expire))
+            companions.append(PeriodicSweep(
+                name: "archive", client: client, clock: clock, batchSize: configuration.batchSize,
+                interval: configuration.sweepInterval, logger: logger, sweep: CaseArchiver(logger: logger).sweep))
         case .relay:
             worker = OutboxRelay(
                 client: client, producer: try KafkaProducer(configuration: configuration.kafka, logger: logger),

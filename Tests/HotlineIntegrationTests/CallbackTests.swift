@@ -124,14 +124,15 @@ struct CallbackTests {
                 "SELECT count(*) FROM callback_tasks WHERE comment_sealed IS NOT NULL AND position(convert_to('李女士', 'UTF8') IN comment_sealed) = 0") == 1,
                 "the comment is kept sealed")
             #expect(try await stack.count("SELECT count(*) FROM case_clocks WHERE obligation = 'callback' AND state = 'met'") == 3)
-            try await stack.waitUntil("rated 满意 or 基本满意, each case is closed") {
-                try await stack.count("SELECT count(*) FROM cases WHERE status = 'closed' AND closed_at IS NOT NULL") == 3
+            // Rated 满意 or 基本满意, each case is closed; with no appeal possible, it is archived (归档).
+            try await stack.waitUntil("each case is closed and archived") {
+                try await stack.count("SELECT count(*) FROM cases WHERE status = 'archived' AND closed_at IS NOT NULL AND archived_at IS NOT NULL") == 3
             }
 
             // 巴林左旗 第二十四条: the caller looks the case up with the phone's last four digits.
             let lookup = try stack.run(["lookup", "--case-number", pleased.number, "--verifier", "0041", "--json"]).stdout
             let progress = try #require(try JSONSerialization.jsonObject(with: Data(lookup.utf8)) as? [String: Any])
-            #expect(progress["status"] as? String == "closed" && progress["rating"] as? String == "satisfied")
+            #expect(progress["status"] as? String == "archived" && progress["rating"] as? String == "satisfied")
             #expect(progress["result_outcome"] as? String == "resolved" && progress["category"] as? String == "咨询")
             #expect(!lookup.contains("13900000041") && !lookup.contains("测试来电人"), "no personal data")
             let wrong = try stack.run(["lookup", "--case-number", pleased.number, "--verifier", "0042"], expectSuccess: false)
@@ -200,7 +201,7 @@ struct CallbackTests {
                     "SELECT count(*) FROM supervisions WHERE case_id = \(caseID) AND trigger = 'repeat_dissatisfied' AND closed_at IS NULL") == 1
             }
             try await stack.centreActs([Actions.centre("close_case", case: order.id, id: "ca-close-0002")])
-            #expect(try await stack.state(order).status == "closed")
+            #expect(try await stack.state(order).status == "closed", "第二十七条: the unit may still appeal the 不满意 for 5 working days")
             try await stack.waitUntil("closing the case closes its 督办") {
                 try await stack.count(
                     "SELECT count(*) FROM supervisions WHERE case_id = \(caseID) AND trigger = 'repeat_dissatisfied' AND close_reason = 'closed'") == 1
@@ -215,6 +216,29 @@ struct CallbackTests {
                 return "\(type) \(object["round"] ?? "")"
             }
             #expect(steps.sorted() == ["case.closed 2", "case.dispatched 1", "case.dispatched 2", "case.reopened 2"])
+
+            // Rated on 10-13, the appeal window closes at the end of 10-20: then the case is archived, read-only.
+            try stack.setClock("2026-10-20T22:00:00+08:00")
+            try await Task.sleep(for: .seconds(1))
+            #expect(try await stack.state(order).status == "closed")
+            try stack.setClock("2026-10-21T00:00:01+08:00")
+            try await stack.waitUntil("the case is archived once no appeal can change it") { try await stack.state(order).status == "archived" }
+            let shown = try stack.run(["archive", "--case-number", order.number]).stdout
+            let archived = try #require(try JSONSerialization.jsonObject(with: Data(shown.utf8)) as? [String: Any])
+            let record = try #require(archived["record"] as? [String: Any])
+            let history = try #require(record["history"] as? [[String: Any]])
+            #expect(history.count == Int(try await stack.count("SELECT count(*) FROM case_history WHERE case_id = \(caseID) AND action <> 'archived'")),
+                    "the whole history as it stood")
+            #expect((record["callbacks"] as? [[String: Any]])?.count == 4 && (record["assignments"] as? [[String: Any]])?.count == 2)
+            #expect(!shown.contains("13900000051") && !shown.contains("测试来电人"), "the caller's data stays sealed")
+            await #expect(throws: (any Error).self, "the archive is read-only") {
+                try await stack.client.query("UPDATE case_archive SET archived_at = now() WHERE case_id = \(caseID)", logger: stack.logger)
+            }
+            await #expect(throws: (any Error).self) {
+                try await stack.client.query("DELETE FROM case_archive WHERE case_id = \(caseID)", logger: stack.logger)
+            }
+            let late = try stack.run(["archive", "--case-number", "20261012-999999"], expectSuccess: false)
+            #expect(late.status != 0)
         }
     }
 
@@ -238,7 +262,7 @@ struct CallbackTests {
             try await stack.centreActs([
                 Actions.centre("close_case", case: order.id, id: "ca-close-lx01", ["excessive_demand": .bool(true)]),
             ])
-            #expect(try await stack.state(order).status == "closed")
+            #expect(["closed", "archived"].contains(try await stack.state(order).status), "兰溪 has no rating appeal: archived at once")
 
             var repeatCall = IntakeEvents.appeal(61, category: "complaint", eventID: "evt-test-repeat-61")
             if case var .object(fields)? = repeatCall.value {

@@ -1,0 +1,81 @@
+import Foundation
+import HotlineDomain
+import Logging
+import PostgresNIO
+
+/// A case just archived, for its `case.archived` event.
+public struct ArchivedCase: Sendable {
+    public var id: UUID
+    public var caseNumber: String
+    public var policy: CaseEvent.PolicyRef
+    public var round: Int
+    public var leadUnitID: String?
+}
+
+/// Named queries of the archive (归档): `case_archive` is written once per case and never changed.
+public enum ArchiveStore {
+    /// Archives up to `limit` closed cases that nothing can change any more: no callback
+    /// open, no rating appeal pending, no appeal window open at `now`. Each gets its whole
+    /// record in `case_archive`, status `archived` and an `archived` history entry.
+    public static func archiveDue(now: Date, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [ArchivedCase] {
+        let rows = try await connection.query(
+            """
+            SELECT c.id, c.case_number, c.policy_id, c.policy_version, c.round,
+                   (SELECT a.unit_id FROM assignments a WHERE a.case_id = c.id AND a.role = 'lead' ORDER BY a.id DESC LIMIT 1)
+            FROM cases c
+            WHERE c.status = 'closed'
+              AND NOT EXISTS (SELECT 1 FROM callback_tasks t WHERE t.case_id = c.id AND t.state = 'open')
+              AND NOT EXISTS (SELECT 1 FROM rating_appeals a WHERE a.case_id = c.id AND a.state = 'pending')
+              AND NOT EXISTS (SELECT 1 FROM callback_tasks t WHERE t.case_id = c.id AND t.appeal_by > \(now)
+                                AND NOT EXISTS (SELECT 1 FROM rating_appeals a WHERE a.task_id = t.id))
+            ORDER BY c.closed_at
+            LIMIT \(Int32(limit))
+            FOR UPDATE OF c SKIP LOCKED
+            """, logger: logger)
+        var due: [ArchivedCase] = []
+        for try await row in rows.decode((UUID, String, String, String, Int32, String?).self) {
+            due.append(ArchivedCase(
+                id: row.0, caseNumber: row.1, policy: .init(id: row.2, version: row.3), round: Int(row.4), leadUnitID: row.5))
+        }
+        guard !due.isEmpty else { return [] }
+        let ids = due.map(\.id)
+        try await connection.query(
+            """
+            INSERT INTO case_archive (case_id, case_number, policy_id, policy_version, closed_at, archived_at, record)
+            SELECT c.id, c.case_number, c.policy_id, c.policy_version, c.closed_at, \(now),
+                   jsonb_build_object(
+                       'case', to_jsonb(c) - 'caller_sealed' - 'caller_phone_index'
+                               || jsonb_build_object('caller_sealed', encode(c.caller_sealed, 'base64'), 'status', 'archived'),
+                       'assignments', (SELECT coalesce(jsonb_agg(to_jsonb(a) - 'case_id' ORDER BY a.id), '[]') FROM assignments a WHERE a.case_id = c.id),
+                       'clocks', (SELECT coalesce(jsonb_agg(to_jsonb(k) - 'case_id' ORDER BY k.id), '[]') FROM case_clocks k WHERE k.case_id = c.id),
+                       'history', (SELECT coalesce(jsonb_agg(to_jsonb(h) - 'case_id' ORDER BY h.id), '[]') FROM case_history h WHERE h.case_id = c.id),
+                       'callbacks', (SELECT coalesce(jsonb_agg(to_jsonb(t) - 'case_id' - 'comment_sealed'
+                                                               || jsonb_build_object('comment_sealed', encode(t.comment_sealed, 'base64'))
+                                                               ORDER BY t.round, t.attempt), '[]')
+                                     FROM callback_tasks t WHERE t.case_id = c.id),
+                       'rating_appeals', (SELECT coalesce(jsonb_agg(to_jsonb(r) - 'case_id' ORDER BY r.filed_at), '[]') FROM rating_appeals r WHERE r.case_id = c.id),
+                       'supervisions', (SELECT coalesce(jsonb_agg(to_jsonb(s) - 'case_id' ORDER BY s.id), '[]') FROM supervisions s WHERE s.case_id = c.id))
+            FROM cases c WHERE c.id = ANY(\(ids))
+            """, logger: logger)
+        try await connection.query(
+            "UPDATE cases SET status = 'archived', archived_at = \(now) WHERE id = ANY(\(ids))", logger: logger)
+        try await connection.query(
+            """
+            INSERT INTO case_history (case_id, at, actor, action, detail)
+            SELECT id, \(now), 'callbacks', 'archived', '{}'::jsonb FROM unnest(\(ids)::uuid[]) AS id
+            """, logger: logger)
+        return due
+    }
+
+    /// The archived record of a case, as JSON text; nil when it is not archived.
+    public static func record(caseNumber: String, client: PostgresClient, logger: Logger) async throws -> String? {
+        let rows = try await client.query(
+            """
+            SELECT jsonb_build_object('case_number', case_number, 'policy', policy_id, 'policy_version', policy_version,
+                                      'closed_at', closed_at, 'archived_at', archived_at, 'record', record)::text
+            FROM case_archive WHERE case_number = \(caseNumber)
+            """, logger: logger)
+        for try await (text,) in rows.decode((String,).self) { return text }
+        return nil
+    }
+}
