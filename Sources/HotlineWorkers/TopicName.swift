@@ -18,3 +18,7 @@ extension TopicName {
     public static let callbackResults = "hotline.callback-results.v1"
     public static let callbackOutcomes = "hotline.callback-outcomes.v1"
 }
+
+extension TopicName {
+    public static let reports = "hotline.reports.v1"
+}
