@@ -56,7 +56,7 @@ struct AssessmentReport {
                 lines += ["", "Hot spots: cases accepted in \(period.label) per area × category, against \(period.previous.label)"]
                 lines += SummaryReport.table(report.hotSpots.map { spot in
                     [String(spot.rank), spot.areaCode ?? "(no area)", spot.category, String(spot.count), String(spot.previousCount),
-                     String(format: "%+d", spot.change), Self.change(spot)]
+                     String(format: "%+ld", spot.change), Self.change(spot)]
                 }, header: ["rank", "area", "category", "cases", "previous", "change", "change %"])
             }
             return lines.joined(separator: "\n")

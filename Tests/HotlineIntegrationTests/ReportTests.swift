@@ -133,7 +133,7 @@ struct ReportTests {
         spots.map { spot in
             let percent = (spot["change_percent"] as? Double).map { String(format: "%+.1f%%", $0) } ?? ((spot["new"] as? Bool) == true ? "new" : "?")
             return "\(spot["rank"] as? Int ?? 0) \(spot["area_code"] as? String ?? "-") \(spot["category"] as? String ?? "?") "
-                + "\(spot["count"] as? Int ?? 0) \(spot["previous_count"] as? Int ?? -1) \(String(format: "%+d", spot["change"] as? Int ?? 0)) \(percent)"
+                + "\(spot["count"] as? Int ?? 0) \(spot["previous_count"] as? Int ?? -1) \(String(format: "%+ld", spot["change"] as? Int ?? 0)) \(percent)"
         }
     }
 
