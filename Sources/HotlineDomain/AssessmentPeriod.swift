@@ -59,4 +59,49 @@ public struct AssessmentPeriod: Sendable, Equatable, CustomStringConvertible {
             throw Invalid(text: text)
         }
     }
+
+    /// The period of `kind` that holds `day`; weeks are ISO 8601 weeks, so the days
+    /// from 29 December to 3 January may belong to the neighbouring year's week.
+    public static func containing(_ day: CalendarDate, kind: ReportPeriod) -> AssessmentPeriod {
+        let (year, month) = (day.year, day.month)
+        let monthLabel = String(format: "%04d-%02d", year, month)
+        switch kind {
+        case .annual:
+            return AssessmentPeriod(kind: kind, label: "\(year)", firstDay: date(year, 1, 1), lastDay: date(year, 12, 31))
+        case .halfYear:
+            let half = (month - 1) / 6 + 1
+            return AssessmentPeriod(
+                kind: kind, label: "\(year)-H\(half)", firstDay: date(year, half * 6 - 5, 1), lastDay: monthEnd(year, half * 6))
+        case .quarterly:
+            let quarter = (month - 1) / 3 + 1
+            return AssessmentPeriod(
+                kind: kind, label: "\(year)-Q\(quarter)", firstDay: date(year, quarter * 3 - 2, 1), lastDay: monthEnd(year, quarter * 3))
+        case .monthly:
+            return AssessmentPeriod(kind: kind, label: monthLabel, firstDay: date(year, month, 1), lastDay: monthEnd(year, month))
+        case .tenDays:
+            let tenth = min((day.day - 1) / 10 + 1, 3)
+            let first = date(year, month, tenth * 10 - 9)
+            return AssessmentPeriod(
+                kind: kind, label: "\(monthLabel)-D\(tenth)", firstDay: first, lastDay: tenth == 3 ? monthEnd(year, month) : first.adding(days: 9))
+        case .weekly:
+            // ISO 8601: a week belongs to the year of its Thursday.
+            let monday = day.adding(days: -day.weekdayFromMonday)
+            let thursday = monday.adding(days: 3)
+            let week = (thursday.daysSinceEpoch - date(thursday.year, 1, 1).daysSinceEpoch) / 7 + 1
+            return AssessmentPeriod(
+                kind: kind, label: String(format: "%04d-W%02d", thursday.year, week), firstDay: monday, lastDay: monday.adding(days: 6))
+        }
+    }
+
+    /// The period of the same kind just before this one: the previous month, ISO week,
+    /// 旬 (D1 → the previous month's D3), quarter, half year or year.
+    public var previous: AssessmentPeriod { Self.containing(firstDay.adding(days: -1), kind: kind) }
+
+    private static func date(_ year: Int, _ month: Int, _ day: Int) -> CalendarDate {
+        CalendarDate(daysSinceEpoch: RFC3339.daysFromCivil(year: year, month: month, day: day))
+    }
+
+    private static func monthEnd(_ year: Int, _ month: Int) -> CalendarDate {
+        date(year, month, RFC3339.daysIn(month: month, year: year))
+    }
 }

@@ -44,6 +44,25 @@ public struct UnitFigures: Sendable, Equatable, Codable {
     }
 
     public var rated: Int { satisfied + basicallySatisfied + dissatisfied }
+
+    enum CodingKeys: String, CodingKey {
+        case returned, extended, overdue, satisfied, dissatisfied, supervisions
+        case unitID = "unit_id"
+        case unitName = "unit_name"
+        case ordersReceived = "orders_received"
+        case signDue = "sign_due"
+        case signedOnTime = "signed_on_time"
+        case handlingDue = "handling_due"
+        case finishedOnTime = "finished_on_time"
+        case stillOverdue = "still_overdue"
+        case basicallySatisfied = "basically_satisfied"
+        case resolvedAnswers = "resolved_answers"
+        case resolvedYes = "resolved_yes"
+        case callbacksIssued = "callbacks_issued"
+        case callbacksRated = "callbacks_rated"
+        case highestLevel = "highest_level"
+        case appealsUpheld = "appeals_upheld"
+    }
 }
 
 /// A unit's rates, composite score and rank for a period.
@@ -63,6 +82,28 @@ public struct UnitAssessment: Sendable, Equatable, Encodable {
     public var score: Double?
     /// 1 for the best score; nil when not scored.
     public var rank: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case figures, score, rank
+        case responseRate = "response_rate"
+        case onTimeRate = "on_time_rate"
+        case resolutionRate = "resolution_rate"
+        case satisfactionRate = "satisfaction_rate"
+        case callbackRate = "callback_rate"
+    }
+
+    /// A rate without data is written as null, not left out, so every row has every field.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(figures, forKey: .figures)
+        try container.encode(responseRate, forKey: .responseRate)
+        try container.encode(onTimeRate, forKey: .onTimeRate)
+        try container.encode(resolutionRate, forKey: .resolutionRate)
+        try container.encode(satisfactionRate, forKey: .satisfactionRate)
+        try container.encode(callbackRate, forKey: .callbackRate)
+        try container.encode(score, forKey: .score)
+        try container.encode(rank, forKey: .rank)
+    }
 }
 
 /// The assessment of a period under a policy's `assessment` rules.

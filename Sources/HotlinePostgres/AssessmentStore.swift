@@ -11,7 +11,7 @@ public enum AssessmentStore {
     /// (长沙 第二十七条), and leaves 满意率 and 解决率 when that is `not_counted`.
     /// A clock of the running period that is still open counts as overdue only once its
     /// due instant has passed (the server's clock), not merely because it falls in the period.
-    public static func figures(since: Date, until: Date, client: PostgresClient, logger: Logger) async throws -> [UnitFigures] {
+    public static func figures(since: Date, until: Date, on connection: PostgresConnection, logger: Logger) async throws -> [UnitFigures] {
         var units: [String: UnitFigures] = [:]
         func update(_ unit: String, _ change: (inout UnitFigures) -> Void) {
             var figures = units[unit] ?? UnitFigures(unitID: unit, unitName: unit)
@@ -19,7 +19,7 @@ public enum AssessmentStore {
             units[unit] = figures
         }
         func counts(_ query: PostgresQuery, _ apply: @escaping (inout UnitFigures, Int) -> Void) async throws {
-            for try await (unit, count) in try await client.query(query, logger: logger).decode((String, Int64).self) {
+            for try await (unit, count) in try await connection.query(query, logger: logger).decode((String, Int64).self) {
                 update(unit) { apply(&$0, Int(count)) }
             }
         }
@@ -38,7 +38,7 @@ public enum AssessmentStore {
             SELECT detail->>'unit_id', count(*) FROM case_history
             WHERE action = 'extended' AND detail ? 'unit_id' AND at BETWEEN \(since) AND \(until) GROUP BY 1
             """) { $0.extended = $1 }
-        let clocks = try await client.query(
+        let clocks = try await connection.query(
             """
             SELECT unit_id,
                    count(*) FILTER (WHERE obligation = 'sign'),
@@ -59,7 +59,7 @@ public enum AssessmentStore {
                 ($0.handlingDue, $0.finishedOnTime, $0.overdue, $0.stillOverdue) = (Int(row.3), Int(row.4), Int(row.5), Int(row.6))
             }
         }
-        let ratings = try await client.query(
+        let ratings = try await connection.query(
             """
             SELECT t.unit_id,
                    count(*) FILTER (WHERE coalesce(a.assessed_rating, t.rating) = 'satisfied'),
@@ -78,7 +78,7 @@ public enum AssessmentStore {
                 ($0.resolvedAnswers, $0.resolvedYes) = (Int(row.4), Int(row.5))
             }
         }
-        let callbacks = try await client.query(
+        let callbacks = try await connection.query(
             """
             SELECT t.unit_id, count(*),
                    count(*) FILTER (WHERE EXISTS (SELECT 1 FROM callback_tasks r
@@ -95,7 +95,7 @@ public enum AssessmentStore {
             SELECT unit_id, count(*) FROM rating_appeals
             WHERE state = 'upheld' AND decided_at BETWEEN \(since) AND \(until) GROUP BY unit_id
             """) { $0.appealsUpheld = $1 }
-        let supervisions = try await client.query(
+        let supervisions = try await connection.query(
             """
             SELECT unit_id, count(*), max(level) FROM supervisions
             WHERE unit_id IS NOT NULL AND opened_at BETWEEN \(since) AND \(until) GROUP BY unit_id
@@ -103,7 +103,7 @@ public enum AssessmentStore {
         for try await (unit, count, level) in supervisions.decode((String, Int64, Int32).self) {
             update(unit) { ($0.supervisions, $0.highestLevel) = (Int(count), Int(level)) }
         }
-        let names = try await client.query(
+        let names = try await connection.query(
             "SELECT DISTINCT ON (unit_id) unit_id, unit_name FROM assignments WHERE unit_id = ANY(\(Array(units.keys))) ORDER BY unit_id, id DESC",
             logger: logger)
         for try await (unit, name) in names.decode((String, String).self) { units[unit]?.unitName = name }

@@ -21,4 +21,5 @@ extension TopicName {
 
 extension TopicName {
     public static let notifications = "hotline.notifications.v1"
+    public static let reports = "hotline.reports.v1"
 }

@@ -59,6 +59,10 @@ public enum WorkerRunner {
                 name: "unit review", client: client, clock: clock, batchSize: configuration.batchSize,
                 interval: configuration.sweepInterval, logger: logger,
                 sweep: UnitRateReviewer(archive: archive, logger: logger).sweep))
+            companions.append(PeriodicSweep(
+                name: "period reports", client: client, clock: clock, batchSize: configuration.batchSize,
+                interval: configuration.sweepInterval, logger: logger,
+                sweep: ReportPublisher(archive: archive, logger: logger).sweep))
         case .callbacks:
             let archive = try await recordedArchive(configuration, logger: logger)
             let handler = CallbacksHandler(

@@ -1,11 +1,11 @@
 import Foundation
 import HotlineDomain
 
-/// The assessment as a table for people, CSV for spreadsheets or JSON for programs.
+/// The assessment and the hot spots as a table for people, CSV for spreadsheets or
+/// JSON for programs (the `report.period_closed` body).
 struct AssessmentReport {
-    let period: AssessmentPeriod
+    let report: PeriodReport
     let policy: Policy
-    let units: [UnitAssessment]
 
     static let columns = [
         "rank", "unit", "name", "score", "response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate", "callback_rate",
@@ -14,7 +14,14 @@ struct AssessmentReport {
         "appeals_upheld",
     ]
 
+    static let hotSpotColumns = ["hot_spot_rank", "area_code", "category", "count", "previous_count", "change", "change_percent", "new"]
+
     static func percent(_ rate: Double?) -> String { rate.map { String(format: "%.1f%%", $0 * 100) } ?? "-" }
+
+    /// `+50.0%`, `-40.0%`, or `new` when the previous period had none.
+    static func change(_ spot: HotSpot) -> String {
+        spot.changePercent.map { String(format: "%+.1f%%", $0) } ?? "new"
+    }
     static func decimal(_ rate: Double?) -> String { rate.map { String(format: "%.4f", $0) } ?? "" }
 
     func row(_ unit: UnitAssessment, rate: (Double?) -> String) -> [String] {
@@ -29,6 +36,7 @@ struct AssessmentReport {
     }
 
     func render(_ format: ReportCommand.Format) throws -> String {
+        let period = report.period
         switch format {
         case .table:
             let weights = policy.assessment.weights
@@ -38,34 +46,35 @@ struct AssessmentReport {
                     + "基本满意 at \(policy.assessment.basicallySatisfiedWeight)",
             ]
             let short = ["rank", "unit", "name", "score", "响应率", "按时办结率", "解决率", "满意率", "回访率", "orders", "returned", "extended", "overdue", "督办", "level"]
-            lines += SummaryReport.table(units.map { unit in
+            lines += SummaryReport.table(report.units.map { unit in
                 let all = row(unit, rate: Self.percent)
                 return Array(all[0..<12]) + [all[16], all[21], all[22]]
             }, header: short)
-            let scored = units.filter { $0.score != nil }
-            if let best = scored.first, let worst = scored.last, scored.count > 1 {
-                lines.append("top: \(best.figures.unitName) \(Self.percent(best.score)); bottom: \(worst.figures.unitName) \(Self.percent(worst.score))")
+            if let top = report.top, let bottom = report.bottom {
+                lines.append("top: \(top.unitName) \(Self.percent(top.score)); bottom: \(bottom.unitName) \(Self.percent(bottom.score))")
+            }
+            if !report.hotSpots.isEmpty {
+                lines += ["", "Hot spots: cases accepted in \(period.label) per area × category, against \(period.previous.label)"]
+                lines += SummaryReport.table(report.hotSpots.map { spot in
+                    [String(spot.rank), spot.areaCode ?? "(no area)", spot.category, String(spot.count), String(spot.previousCount),
+                     String(format: "%+ld", spot.change), Self.change(spot)]
+                }, header: ["rank", "area", "category", "cases", "previous", "change", "change %"])
             }
             return lines.joined(separator: "\n")
         case .csv:
             let quote = { (field: String) in field.contains(where: { ",\"\n".contains($0) }) ? "\"\(field.replacingOccurrences(of: "\"", with: "\"\""))\"" : field }
-            return ([Self.columns] + units.map { row($0, rate: Self.decimal) }).map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n")
-        case .json:
-            struct Body: Encodable {
-                var period: String
-                var firstDay: String
-                var lastDay: String
-                var policy: String
-                var policyVersion: String
-                var units: [UnitAssessment]
+            var rows = [Self.columns] + report.units.map { row($0, rate: Self.decimal) }
+            if !report.hotSpots.isEmpty {
+                rows += [[], Self.hotSpotColumns] + report.hotSpots.map { spot in
+                    [String(spot.rank), spot.areaCode ?? "", spot.category, String(spot.count), String(spot.previousCount), String(spot.change),
+                     spot.changePercent.map { String(format: "%.1f", $0) } ?? "", spot.isNew ? "true" : "false"]
+                }
             }
+            return rows.map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n")
+        case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            let body = Body(
-                period: period.label, firstDay: period.firstDay.description, lastDay: period.lastDay.description,
-                policy: policy.policy, policyVersion: policy.version, units: units)
-            return String(decoding: try encoder.encode(body), as: UTF8.self)
+            return String(decoding: try encoder.encode(report), as: UTF8.self)
         }
     }
 }

@@ -26,6 +26,9 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "table, csv or json.")
     var format: Format = .table
 
+    @Option(help: "How many hot spots (area × category) to list; 0 leaves them out.")
+    var hotSpots = HotSpotRanking.defaultCount
+
     @Option(help: "Folder of policies.")
     var policyDir = ProcessInfo.processInfo.environment["HOTLINE_POLICY_DIR"] ?? "Ops/policies"
 
@@ -42,15 +45,17 @@ struct ReportCommand: AsyncParsableCommand {
             throw CommandSupport.fail(
                 "policy \(policy) reports \(loaded.reports.periods.map(\.rawValue).joined(separator: ", ")) (\(loaded.reports.article)), not \(assessed.kind.rawValue)")
         }
+        guard hotSpots >= 0 else { throw CommandSupport.fail("--hot-spots must be 0 or more, found \(hotSpots)") }
         let url = try CommandSupport.databaseURL()
-        let figures = try await withPostgres(url.configuration, logger: logger) { client in
-            try await AssessmentStore.figures(since: assessed.since, until: assessed.until, client: client, logger: logger)
+        var report = try await withPostgres(url.configuration, logger: logger) { [hotSpots] client in
+            try await client.withConnection { connection in
+                try await PeriodReportBuilder.build(assessed, policy: loaded, hotSpots: hotSpots, connection: connection, logger: logger)
+            }
         }
-        var ranked = Assessment(rules: loaded.assessment).rank(figures)
         if let unit {
-            ranked = ranked.filter { $0.figures.unitID == unit }
-            guard !ranked.isEmpty else { throw CommandSupport.fail("unit \(unit) has no recorded work in \(assessed)") }
+            report.units = report.units.filter { $0.figures.unitID == unit }
+            guard !report.units.isEmpty else { throw CommandSupport.fail("unit \(unit) has no recorded work in \(assessed)") }
         }
-        print(try AssessmentReport(period: assessed, policy: loaded, units: ranked).render(format))
+        print(try AssessmentReport(report: report, policy: loaded).render(format))
     }
 }

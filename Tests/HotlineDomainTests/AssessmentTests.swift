@@ -28,6 +28,37 @@ import Testing
         #expect(throws: AssessmentPeriod.Invalid.self) { try AssessmentPeriod.parse("2025-W53") }
     }
 
+    func previous(_ text: String) throws -> String {
+        let period = try AssessmentPeriod.parse(text).previous
+        return "\(period.label) \(period.firstDay) \(period.lastDay)"
+    }
+
+    /// Hot spots compare with the period just before, of the same kind.
+    @Test func thePreviousPeriodCrossesMonthAndYearBoundaries() throws {
+        #expect(try previous("2026-10") == "2026-09 2026-09-01 2026-09-30")
+        #expect(try previous("2026-01") == "2025-12 2025-12-01 2025-12-31")
+        #expect(try previous("2026-03-D1") == "2026-02-D3 2026-02-21 2026-02-28", "D1 follows the previous month's D3")
+        #expect(try previous("2026-01-D1") == "2025-12-D3 2025-12-21 2025-12-31")
+        #expect(try previous("2026-10-D3") == "2026-10-D2 2026-10-11 2026-10-20")
+        #expect(try previous("2026-Q1") == "2025-Q4 2025-10-01 2025-12-31")
+        #expect(try previous("2026-H1") == "2025-H2 2025-07-01 2025-12-31")
+        #expect(try previous("2026-H2") == "2026-H1 2026-01-01 2026-06-30")
+        #expect(try previous("2026") == "2025 2025-01-01 2025-12-31")
+        #expect(try previous("2026-W43") == "2026-W42 2026-10-12 2026-10-18")
+        #expect(try previous("2026-W01") == "2025-W52 2025-12-22 2025-12-28", "2025 has 52 ISO weeks")
+        #expect(try previous("2027-W01") == "2026-W53 2026-12-28 2027-01-03", "2026 has a week 53")
+    }
+
+    /// The publisher finds the period that holds a day; its label parses back to the same period.
+    @Test func thePeriodHoldingADayIsTheOneItsLabelNames() throws {
+        let day = try #require(CalendarDate("2027-01-02"))
+        let held = ReportPeriod.allCases.map { AssessmentPeriod.containing(day, kind: $0) }
+        #expect(held.map(\.label) == ["2027-01-D1", "2026-W53", "2027-01", "2027-Q1", "2027-H1", "2027"])
+        for period in held { #expect(try AssessmentPeriod.parse(period.label) == period) }
+        let lastTenDays = AssessmentPeriod.containing(try #require(CalendarDate("2028-02-29")), kind: .tenDays)
+        #expect("\(lastTenDays.label) \(lastTenDays.firstDay) \(lastTenDays.lastDay)" == "2028-02-D3 2028-02-21 2028-02-29")
+    }
+
     @Test(arguments: ["2026-13", "26-10", "2026-Q5", "2026-H3", "2026-10-D4", "2026-10-15", "2026-W00", "October"])
     func aMalformedPeriodIsRefused(text: String) {
         #expect(throws: AssessmentPeriod.Invalid.self) { try AssessmentPeriod.parse(text) }

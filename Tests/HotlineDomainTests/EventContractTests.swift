@@ -166,6 +166,60 @@ import Testing
         #expect((try Self.object(closed)["rates"] as? [String: Any])?["max_overdue_orders"] is NSNull, "a threshold the policy lacks is null")
     }
 
+    // MARK: hotline.reports.v1
+
+    func octoberReport() throws -> PeriodReport {
+        var housing = UnitFigures(unitID: "city-housing", unitName: "长沙市住房和城乡建设局")
+        (housing.ordersReceived, housing.signDue, housing.signedOnTime, housing.satisfied) = (2, 2, 2, 2)
+        var urban = UnitFigures(unitID: "city-urban", unitName: "长沙市城市管理和综合执法局")
+        (urban.ordersReceived, urban.signDue, urban.signedOnTime, urban.dissatisfied) = (4, 4, 3, 1)
+        let spots = HotSpotRanking().rank(
+            [HotSpotCount(areaCode: "430104", category: "complaint", count: 4), HotSpotCount(areaCode: nil, category: "help", count: 2)],
+            previous: [HotSpotCount(areaCode: "430104", category: "complaint", count: 1)])
+        return PeriodReport(
+            period: try AssessmentPeriod.parse("2026-10"), policyID: "changsha-2020", policyVersion: "2020.1",
+            units: Assessment(rules: try Fixtures.changsha().assessment).rank([urban, housing]), hotSpots: spots)
+    }
+
+    /// 长沙 第三十七条: the monthly report, keyed by policy, with the ranking, top and bottom and the hot spots.
+    @Test func aClosedPeriodsReportHasTheContractFields() throws {
+        let event = PeriodClosedEvent(eventID: UUID(), report: try octoberReport(), occurredAt: occurredAt)
+        let bytes = try EventJSON.encode(event)
+        try expectSameShape(bytes, as: "hotline.reports.v1", "valid-monthly-changsha.json")
+        #expect(event.key == "changsha-2020")
+        let json = try Self.object(bytes)
+        #expect(json["type"] as? String == "report.period_closed" && json["schema_version"] as? Int == 1)
+        #expect(json["period"] as? String == "2026-10" && json["period_kind"] as? String == "monthly")
+        #expect(json["first_day"] as? String == "2026-10-01" && json["last_day"] as? String == "2026-10-31")
+        #expect((json["top"] as? [String: Any])?["unit_id"] as? String == "city-housing")
+        #expect((json["bottom"] as? [String: Any])?["unit_id"] as? String == "city-urban")
+        let spots = try #require(json["hot_spots"] as? [[String: Any]])
+        #expect(spots.map { $0["new"] as? Bool } == [false, true])
+        #expect(spots.last?["area_code"] is NSNull, "the appeals without an area are their own bucket")
+    }
+
+    /// The event is the report `hotline report --format json` prints, plus the envelope.
+    @Test func theEventCarriesExactlyTheReport() throws {
+        let report = try octoberReport()
+        var event = try Self.object(try EventJSON.encode(PeriodClosedEvent(eventID: UUID(), report: report, occurredAt: occurredAt)))
+        for envelope in ["schema_version", "event_id", "type", "occurred_at"] { #expect(event.removeValue(forKey: envelope) != nil) }
+        let printed = try Self.object(try EventJSON.encode(report))
+        #expect(NSDictionary(dictionary: event).isEqual(to: printed))
+    }
+
+    /// 宜宾 第十一条: a 旬 in which no unit could be scored has no top or bottom, and unscored rates are null.
+    @Test func aPeriodWithoutScoredUnitsSaysNull() throws {
+        let report = PeriodReport(
+            period: try AssessmentPeriod.parse("2026-10-D3"), policyID: "yibin-2007", policyVersion: "2007.2",
+            units: Assessment(rules: try Fixtures.changsha().assessment).rank([UnitFigures(unitID: "yb-cuiping", unitName: "翠屏区人民政府")]),
+            hotSpots: [HotSpot(rank: 1, areaCode: "511502", category: "help", count: 1, previousCount: 0)])
+        let bytes = try EventJSON.encode(PeriodClosedEvent(eventID: UUID(), report: report, occurredAt: occurredAt))
+        try expectSameShape(bytes, as: "hotline.reports.v1", "valid-ten-days-nobody-scored.json")
+        let json = try Self.object(bytes)
+        #expect(json["top"] is NSNull && json["bottom"] is NSNull)
+        #expect((json["units"] as? [[String: Any]])?.first?["score"] is NSNull)
+    }
+
     // MARK: callbacks
 
     /// 长沙 第二十五、二十六条: the automatic call, its 72-hour answer window and the sealed phone.
