@@ -16,8 +16,15 @@ rating chosen by a hash of the case number; some citizens never answer the autom
 call, and 72 hours later their rating is deemed 基本满意 (第二十六条); an automatic
 不满意 is followed by a manual callback, answered the next morning.
 
+A round rated 不满意 twice (the automatic call and the person after it) then goes, in
+turn, one of four ways, so the month shows each: the centre sends it back (发回重办,
+第三十三条; the new round is handled in 3 days and rated 满意), the unit appeals the
+rating and the centre upholds it (第二十七条, counted as 基本满意) or rejects it, or
+the centre closes it. A closed case is archived (归档) once no appeal can change it.
+
 At the end it reads hotline.action-outcomes.v1, hotline.escalations.v1,
-hotline.callback-outcomes.v1 and the `case.rated` events and checks that each scenario
+hotline.callback-outcomes.v1 and the `case.rated`, appeal, `case.reopened` and
+`case.archived` events and checks that each scenario
 ended as the regulation says (长沙市12345政务热线运行管理办法): refused actions with the
 expected reason code, 督办 opened, climbed and closed for the late ones, every resolved
 case rated once as its citizen answered. Exit status 1 when a check fails.
@@ -58,6 +65,8 @@ CALLBACK_ANSWERS = [
 ]
 # An urgent appeal is due the same day (第十九条 urgent: same_day): signed and answered that morning.
 URGENT = "urgent"
+# What the centre and the unit do with a round rated 不满意 twice, in turn by case number.
+AFTER_DISSATISFIED = ["reopen", "appeal_upheld", "appeal_rejected", "reopen", "close"]
 BUREAUS = ["city-urban", "city-housing"]
 RESULT = {
     "handled_by": "承办单位经办人",
@@ -124,6 +133,8 @@ class Demo:
         self.serial = 0
         self.answered_tasks = set()
         self.expected_ratings = Counter()  # (rating, source, channel) -> count
+        self.reopened = set()  # case numbers sent back after a 不满意: the new round is rated 满意
+        self.first_round = {}  # case number -> the round of its first callback task
 
     # ---------------------------------------------------------------- tools
     def hotline(self, *arguments):
@@ -151,6 +162,8 @@ class Demo:
         }
         if actor == "units":
             value["unit_id"] = unit or case["lead"]
+        if kind == "approve_result":
+            case["approved_day"] = day
         value.update(fields)
         self.plan[(day, actor)].append((case["id"], value))
         self.expected[(kind, expect)] += 1
@@ -182,6 +195,7 @@ class Demo:
             self.action(0, unit, case, "sign", {})
             self.action(1, unit, case, "request_return", {"reason": "该诉求不属于本单位职责，申请退回重新派单。"})
             self.action(1, centre, case, "approve_return", dict(reason, redispatch={"lead_unit": bureau}))
+            case["final_lead"] = bureau
             self.action(2, unit, case, "sign", {}, unit=bureau)
             self.action(4, unit, case, "submit_result", self.result(4), unit=bureau)
             self.action(5, centre, case, "approve_result", reason)
@@ -211,6 +225,45 @@ class Demo:
             self.action(6, unit, case, "submit_result", self.result(6))
             self.action(7, centre, case, "approve_result", reason)
 
+    def after_dissatisfied(self, cases):
+        """The automatic call at 09:00 the day after approval hears 不满意, the person the
+        morning after too: from that day's 10:00 the unit may appeal, the centre decide."""
+        planned = []
+        for case in cases:
+            rated = case.get("approved_day", self.args.days) + 2
+            way = AFTER_DISSATISFIED[len(planned) % len(AFTER_DISSATISFIED)]
+            # An urgent round is due the same day; the demo's units act the morning after.
+            if way == "reopen" and (rated + 4 >= self.args.days or case["scenario"] == URGENT):
+                way = "close"
+            unit = case.get("final_lead", case["lead"])
+            if rated + 1 >= self.args.days:
+                continue
+            case["after"] = way
+            planned.append(case)
+            close = {"reason": "演示：回访不满意，已尽职责，结案。"}
+            if way == "reopen":
+                self.action(rated, "centre", case, "reopen", {"reason": "演示：诉求合理，发回重办。"})
+                self.action(rated + 1, "units", case, "sign", {}, unit=unit)
+                self.action(rated + 2, "units", case, "submit_result", self.result(rated + 2), unit=unit)
+                self.action(rated + 3, "centre", case, "approve_result", {"reason": "演示：审核意见"})
+                self.expected_ratings[("satisfied", "caller", "automatic_call")] += 1
+                self.reopened.add(case["number"])
+            elif way.startswith("appeal"):
+                ground = "recording_mismatch" if way == "appeal_upheld" else "new_demand"
+                self.action(rated, "units", case, "appeal_rating", {
+                    "ground": ground, "statement": "演示：申请满意度申诉。", "evidence": [f"demo-recording:{case['number']}"]}, unit=unit)
+                self.action(rated + 1, "units", case, "appeal_rating", {
+                    "ground": ground, "statement": "演示：重复申诉。", "evidence": ["demo"]}, expect="no_change", unit=unit)
+                if way == "appeal_upheld":
+                    self.action(rated, "centre", case, "uphold_appeal", {
+                        "reason": "演示：核听录音，申诉成立。", "assessed_rating": "basically_satisfied"})
+                else:
+                    self.action(rated, "centre", case, "reject_appeal", {"reason": "演示：申诉理由不成立。"})
+                self.action(rated + 1, "centre", case, "close_case", close)
+            else:
+                self.action(rated, "centre", case, "close_case", close)
+        return Counter(case["after"] for case in planned)
+
     # ---------------------------------------------------------------- running
     def answer_callbacks(self, day):
         """The IVR and the callback staff answer the tasks issued since the last morning."""
@@ -220,7 +273,11 @@ class Demo:
                 continue
             self.answered_tasks.add(task["task_id"])
             first, second = callback_answers_of(task["case_number"])
-            rating = first if task["attempt"] == 1 else second
+            first_round = self.first_round.setdefault(task["case_number"], task["round"])
+            if task["case_number"] in self.reopened and task["round"] > first_round:
+                rating = "satisfied"
+            else:
+                rating = first if task["attempt"] == 1 else second
             if rating is None:
                 continue
             self.serial += 1
@@ -276,9 +333,13 @@ class Demo:
             self.schedule(case)
             if case["scenario"] != "never_handled":
                 self.expect_ratings(case)
+        twice = [c for c in sorted(self.cases.values(), key=lambda c: c["number"])
+                 if c["scenario"] != "never_handled" and callback_answers_of(c["number"]) == ("dissatisfied", "dissatisfied")]
+        self.after = self.after_dissatisfied(twice)
         by_scenario = Counter(case["scenario"] for case in self.cases.values())
         print(f"{len(self.cases)} dispatched orders; scenarios: "
               + ", ".join(f"{name} {by_scenario[name]}" for name in [URGENT] + [n for _, n in SCENARIOS]), flush=True)
+        print("rated 不满意 twice: " + ", ".join(f"{way} {self.after[way]}" for way in dict.fromkeys(AFTER_DISSATISFIED)), flush=True)
         for day in range(self.args.days):
             self.hotline("clock", "set", self.at(day, "09:00:00"))
             callbacks = self.answer_callbacks(day)
@@ -343,6 +404,23 @@ class Demo:
         for key in sorted(set(ratings) | set(self.expected_ratings)):
             print(f"  {key[0]:<20} {key[1]:<7} {key[2]:<15} {ratings[key]:>4}  (expected {self.expected_ratings[key]})")
             expect(f"rated {key}: {ratings[key]} == {self.expected_ratings[key]}", ratings[key] == self.expected_ratings[key])
+
+        steps = Counter(e["type"] for e in self.topic("hotline.cases.v1"))
+        print("\nAfter a 不满意 (第二十七条, 第三十三条) and 归档")
+        for kind, planned in (("case.reopened", self.after["reopen"]),
+                              ("case.rating_appealed", self.after["appeal_upheld"] + self.after["appeal_rejected"]),
+                              ("case.appeal_upheld", self.after["appeal_upheld"]),
+                              ("case.appeal_rejected", self.after["appeal_rejected"])):
+            print(f"  {kind:<22} {steps[kind]:>4}  (planned {planned})")
+            expect(f"{kind}: {steps[kind]} == {planned}", steps[kind] == planned)
+        print(f"  {'case.closed':<22} {steps['case.closed']:>4}")
+        print(f"  {'case.archived':<22} {steps['case.archived']:>4}")
+        expect(f"closed cases are archived once no appeal can change them ({steps['case.archived']} archived)",
+               0 < steps["case.archived"] <= steps["case.closed"])
+        archived = next(e for e in reversed(self.topic("hotline.cases.v1")) if e["type"] == "case.archived")
+        record = json.loads(self.hotline("archive", "--case-number", archived["case_number"]))
+        expect(f"the archive of {archived['case_number']} holds its history ({len(record['record']['history'])} entries)",
+               len(record["record"]["history"]) >= 5)
 
         failed = [name for name, ok in checks if not ok]
         for name in failed:

@@ -91,11 +91,11 @@ public struct RatingAppealDecider: Sendable {
         self.calendar = calendar
     }
 
-    /// When the window to appeal a rating given at `ratedAt` closes; nil where no appeal lies
-    /// (the policy has none, or the rating is not 不满意).
+    /// When the window to appeal a rating given at `ratedAt` closes (`limits.rating-appeal`,
+    /// counted from the rating); nil where no appeal lies (no grounds, or not a 不满意).
     public func windowCloses(rating: CallbackRating, ratedAt: Date) throws(CalendarError) -> Date? {
-        guard let rules = policy.ratingAppeals, rating == .dissatisfied else { return nil }
-        return try calendar.due(from: ratedAt, limit: rules.window)
+        guard policy.ratingAppeals != nil, rating == .dissatisfied, let rule = policy.rule(for: .ratingAppeal) else { return nil }
+        return try calendar.due(from: ratedAt, limit: rule.default)
     }
 
     /// The notice to record, or an `ActionRefusal` that leaves everything as it was.
@@ -144,11 +144,11 @@ public struct RatingAppealDecider: Sendable {
                     .unknownGround, "'\(code)' is not a ground the \(policy.policy) policy lists; use one of \(rules.grounds.map(\.code).joined(separator: ", ")).",
                     article: rules.article)
             }
-            let closes = try calendar.due(from: rated.ratedAt, limit: rules.window)
+            let closes = try windowCloses(rating: rated.rating, ratedAt: rated.ratedAt) ?? rated.ratedAt
             guard now <= closes else {
                 throw ActionRefusal(
-                    .windowClosed, "An appeal must be filed within \(rules.window) of the rating; the window closed at \(RFC3339.formatSeconds(closes)).",
-                    article: rules.article)
+                    .windowClosed, "An appeal must be filed within the limit of limits.rating-appeal from the rating; the window closed at \(RFC3339.formatSeconds(closes)).",
+                    article: policy.rule(for: .ratingAppeal)?.article ?? rules.article)
             }
             return RatingAppealNotice(
                 step: .filed, round: rated.round, unitID: unitID, rating: rated.rating, ground: ground, appealBy: closes,

@@ -1,11 +1,10 @@
-/// When a unit may appeal a 不满意 rating (满意度申诉) and on which grounds
-/// (长沙 第二十七条 「责任单位可在5个工作日内提供佐证材料发起满意度申诉」). Only 长沙 provides
-/// one; a policy without this section refuses every appeal `not_provided`.
+/// On which grounds a unit may appeal a 不满意 rating (满意度申诉, 长沙 第二十七条
+/// 「责任单位可在5个工作日内提供佐证材料发起满意度申诉」); how long it has is the
+/// `limits.rating-appeal` obligation. Only 长沙 lists grounds; a policy without this
+/// section refuses every appeal `not_provided`.
 public struct RatingAppealRules: Sendable, Decodable, Equatable {
     public var article: String
     public var note: String?
-    /// How long after the rating the unit may appeal (长沙: 5 working days).
-    public var window: TimeLimit
     /// The grounds the regulation lists; an appeal on any other is refused.
     public var grounds: [AppealGround]
 
@@ -26,7 +25,6 @@ extension Policy {
         guard let rules = ratingAppeals else { return [] }
         var problems: [PolicyProblem] = []
         if rules.article.isEmpty { problems.append(.init(key: "rating_appeals.article", problem: "must quote the article")) }
-        if !rules.window.isPositive { problems.append(.init(key: "rating_appeals.window", problem: "must be at least 1 working day or 1 hour")) }
         if rules.grounds.isEmpty { problems.append(.init(key: "rating_appeals.grounds", problem: "must list at least one ground")) }
         var seen: Set<String> = []
         for (index, ground) in rules.grounds.enumerated() {

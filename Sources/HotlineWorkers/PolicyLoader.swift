@@ -50,7 +50,7 @@ public enum PolicyLoader {
                 "weights": .map(["response_rate": .anyValue, "resolution_rate": .anyValue, "satisfaction_rate": .anyValue]),
             ]),
             "rating_appeals": .map([
-                "article": .anyValue, "note": .anyValue, "window": .anyValue,
+                "article": .anyValue, "note": .anyValue,
                 "grounds": .list(.map(["code": .anyValue, "label": .anyValue, "article": .anyValue])),
             ]),
             "service_hours": .map(["article": .anyValue, "note": .anyValue, "all_day": .anyValue, "opens": .anyValue, "closes": .anyValue]),
