@@ -10,8 +10,9 @@ public enum AssessmentStore {
     /// A round whose rating appeal was upheld counts with the rating the centre named
     /// (长沙 第二十七条), and leaves 满意率 and 解决率 when that is `not_counted`.
     /// A clock of the running period that is still open counts as overdue only once its
-    /// due instant has passed (the server's clock), not merely because it falls in the period.
-    public static func figures(since: Date, until: Date, on connection: PostgresConnection, logger: Logger) async throws -> [UnitFigures] {
+    /// due instant has passed by `asOf` (the workers' clock, simulated or not), not merely
+    /// because it falls in the period.
+    public static func figures(since: Date, until: Date, asOf: Date, on connection: PostgresConnection, logger: Logger) async throws -> [UnitFigures] {
         var units: [String: UnitFigures] = [:]
         func update(_ unit: String, _ change: (inout UnitFigures) -> Void) {
             var figures = units[unit] ?? UnitFigures(unitID: unit, unitName: unit)
@@ -46,8 +47,8 @@ public enum AssessmentStore {
                    count(*) FILTER (WHERE obligation = 'handling'),
                    count(*) FILTER (WHERE obligation = 'handling' AND state = 'met' AND met_at <= due_at),
                    count(*) FILTER (WHERE obligation = 'handling' AND (overdue_at IS NOT NULL OR (state = 'met' AND met_at > due_at)
-                                                                      OR (state = 'open' AND due_at < least(\(until), now())))),
-                   count(*) FILTER (WHERE obligation = 'handling' AND state = 'open' AND due_at < least(\(until), now()))
+                                                                      OR (state = 'open' AND due_at < least(\(until), \(asOf))))),
+                   count(*) FILTER (WHERE obligation = 'handling' AND state = 'open' AND due_at < least(\(until), \(asOf)))
             FROM case_clocks
             WHERE unit_id IS NOT NULL AND obligation IN ('sign', 'handling') AND state <> 'cancelled'
               AND due_at BETWEEN \(since) AND \(until)

@@ -8,6 +8,11 @@ public protocol HotlineClock: Sendable {
     func now() async throws -> Date
 }
 
+/// The clock `HOTLINE_CLOCK` names: the machine's, or the simulated one in PostgreSQL.
+public func makeClock(_ mode: HotlineConfiguration.ClockMode, client: PostgresClient, logger: Logger) -> any HotlineClock {
+    mode == .simulated ? SimulatedClock(client: client, logger: logger) : SystemClock()
+}
+
 /// The machine's clock, for production.
 public struct SystemClock: HotlineClock {
     public init() {}

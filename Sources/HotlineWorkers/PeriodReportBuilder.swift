@@ -7,11 +7,12 @@ import PostgresNIO
 /// Counts and ranks a period's report from the history (docs/ASSESSMENT.md): what
 /// `hotline report` prints and `report.period_closed` carries, computed in one place.
 public enum PeriodReportBuilder {
-    /// `hotSpots` is how many hot spots to list (0: none).
+    /// `hotSpots` is how many hot spots to list (0: none); `now` is the workers' clock.
     public static func build(
-        _ period: AssessmentPeriod, policy: Policy, hotSpots: Int, connection: PostgresConnection, logger: Logger
+        _ period: AssessmentPeriod, policy: Policy, hotSpots: Int, now: Date, connection: PostgresConnection, logger: Logger
     ) async throws -> PeriodReport {
-        let figures = try await AssessmentStore.figures(since: period.since, until: period.until, on: connection, logger: logger)
+        let figures = try await AssessmentStore.figures(
+            since: period.since, until: period.until, asOf: now, on: connection, logger: logger)
         var spots: [HotSpot] = []
         if hotSpots > 0 {
             let before = period.previous

@@ -31,7 +31,7 @@ struct ReportPublisher {
                     on: connection, logger: logger)
                 else { continue }
                 let report = try await PeriodReportBuilder.build(
-                    period, policy: policy, hotSpots: HotSpotRanking.defaultCount, connection: connection, logger: logger)
+                    period, policy: policy, hotSpots: HotSpotRanking.defaultCount, now: now, connection: connection, logger: logger)
                 let event = PeriodClosedEvent(eventID: eventID, report: report, occurredAt: now)
                 outbox.append(OutboxMessage(
                     topic: TopicName.reports, key: Array(event.key.utf8), payload: try EventJSON.encode(event),

@@ -17,8 +17,7 @@ public enum WorkerName: String, CaseIterable, Sendable {
 public enum WorkerRunner {
     public static func run(_ name: WorkerName, configuration: HotlineConfiguration, logger: Logger) async throws {
         let client = PostgresClient(configuration: configuration.databaseURL.configuration, backgroundLogger: logger)
-        let clock: any HotlineClock = configuration.clock == .simulated
-            ? SimulatedClock(client: client, logger: logger) : SystemClock()
+        let clock = makeClock(configuration.clock, client: client, logger: logger)
         let worker: any Service
         var companions: [any Service] = []
         switch name {

@@ -47,9 +47,12 @@ struct ReportCommand: AsyncParsableCommand {
         }
         guard hotSpots >= 0 else { throw CommandSupport.fail("--hot-spots must be 0 or more, found \(hotSpots)") }
         let url = try CommandSupport.databaseURL()
+        let clockText = ProcessInfo.processInfo.environment["HOTLINE_CLOCK"] ?? "system"
+        guard let mode = HotlineConfiguration.ClockMode(rawValue: clockText) else { throw CommandSupport.fail("HOTLINE_CLOCK must be 'system' or 'simulated', found '\(clockText)'") }
         var report = try await withPostgres(url.configuration, logger: logger) { [hotSpots] client in
-            try await client.withConnection { connection in
-                try await PeriodReportBuilder.build(assessed, policy: loaded, hotSpots: hotSpots, connection: connection, logger: logger)
+            let now = try await makeClock(mode, client: client, logger: logger).now()
+            return try await client.withConnection { connection in
+                try await PeriodReportBuilder.build(assessed, policy: loaded, hotSpots: hotSpots, now: now, connection: connection, logger: logger)
             }
         }
         if let unit {
