@@ -15,7 +15,7 @@ struct ArchiveCommand: AsyncParsableCommand {
     var caseNumber: String
 
     func run() async throws {
-        let logger = CommandSupport.makeLogger("hotline.archive")
+        let logger = try CommandSupport.makeLogger("hotline.archive")
         let configuration = try HotlineConfiguration.fromEnvironment()
         let record = try await withPostgres(configuration.databaseURL.configuration, logger: logger) { client in
             try await ArchiveStore.record(caseNumber: caseNumber, client: client, logger: logger)

@@ -16,7 +16,7 @@ struct ClockCommand: AsyncParsableCommand {
     var time: String?
 
     func run() async throws {
-        let logger = CommandSupport.makeLogger("hotline.clock")
+        let logger = try CommandSupport.makeLogger("hotline.clock")
         let url = try CommandSupport.databaseURL()
         switch action {
         case "show":

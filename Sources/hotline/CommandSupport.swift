@@ -6,14 +6,28 @@ import Logging
 
 /// What every subcommand shares: logging, one-line failures, connection settings.
 enum CommandSupport {
-    /// Logs to standard error at HOTLINE_LOG_LEVEL; by default info for workers and
-    /// migrate, error for the short tools whose output is their result.
-    static func makeLogger(_ label: String, defaultLevel: String = "error") -> Logger {
-        let levelText = ProcessInfo.processInfo.environment["HOTLINE_LOG_LEVEL"] ?? defaultLevel
+    /// Logs to standard error at HOTLINE_LOG_LEVEL (by default info for workers and
+    /// migrate, error for the short tools whose output is their result), as text lines
+    /// or, with HOTLINE_LOG_FORMAT=json, one JSON object per line.
+    static func makeLogger(_ label: String, defaultLevel: String = "error") throws -> Logger {
+        let environment = ProcessInfo.processInfo.environment
+        let levelText = environment["HOTLINE_LOG_LEVEL"] ?? defaultLevel
+        guard let level = Logger.Level(rawValue: levelText) else {
+            throw fail("HOTLINE_LOG_LEVEL: must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), found '\(levelText)'")
+        }
+        let formatText = environment["HOTLINE_LOG_FORMAT"] ?? LogFormat.text.rawValue
+        guard let format = LogFormat(rawValue: formatText) else {
+            throw fail("HOTLINE_LOG_FORMAT: must be text or json, found '\(formatText)'")
+        }
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = Logger.Level(rawValue: levelText) ?? .info
-            return handler
+            switch format {
+            case .json:
+                return JSONLogHandler(label: label, level: level)
+            case .text:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
         }
         return Logger(label: label)
     }

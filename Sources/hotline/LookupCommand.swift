@@ -21,7 +21,7 @@ struct LookupCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let logger = CommandSupport.makeLogger("hotline.lookup")
+        let logger = try CommandSupport.makeLogger("hotline.lookup")
         let configuration = try HotlineConfiguration.fromEnvironment()
         let policy = try PolicyArchive(configuration: configuration).running.policy
         let vault = PersonalDataVault(keys: configuration.keys)

@@ -9,7 +9,7 @@ struct ManualQueueCommand: AsyncParsableCommand {
         commandName: "manual-queue", abstract: "List the cases waiting for manual dispatch, oldest first.")
 
     func run() async throws {
-        let logger = CommandSupport.makeLogger("hotline.manual-queue")
+        let logger = try CommandSupport.makeLogger("hotline.manual-queue")
         let url = try CommandSupport.databaseURL()
         let entries = try await withPostgres(url.configuration, logger: logger) {
             try await DispatchStore.manualQueue(client: $0, logger: logger)

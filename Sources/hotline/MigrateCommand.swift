@@ -7,7 +7,7 @@ struct MigrateCommand: AsyncParsableCommand {
         commandName: "migrate", abstract: "Apply the pending SQL migrations to DATABASE_URL (idempotent).")
 
     func run() async throws {
-        let logger = CommandSupport.makeLogger("hotline.migrate", defaultLevel: "info")
+        let logger = try CommandSupport.makeLogger("hotline.migrate", defaultLevel: "info")
         let url = try CommandSupport.databaseURL()
         let applied = try await withPostgres(url.configuration, logger: logger) { client in
             try await Migrator().migrate(client: client, logger: logger)

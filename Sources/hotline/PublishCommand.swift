@@ -33,7 +33,7 @@ struct PublishCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = CommandSupport.makeLogger("hotline.publish")
+        let logger = try CommandSupport.makeLogger("hotline.publish")
         let brokers = try CommandSupport.kafkaBrokers()
         let text = try String(contentsOfFile: file, encoding: .utf8)
         let encoder = JSONEncoder()

@@ -33,7 +33,7 @@ struct ReportCommand: AsyncParsableCommand {
     var policyDir = ProcessInfo.processInfo.environment["HOTLINE_POLICY_DIR"] ?? "Ops/policies"
 
     func run() async throws {
-        let logger = CommandSupport.makeLogger("hotline.report")
+        let logger = try CommandSupport.makeLogger("hotline.report")
         let loaded = try PolicyLoader.load(id: policy, directory: policyDir)
         let assessed: AssessmentPeriod
         do {

@@ -21,7 +21,7 @@ struct SummaryCommand: AsyncParsableCommand {
     var lifecycle = false
 
     func run() async throws {
-        let logger = CommandSupport.makeLogger("hotline.summary")
+        let logger = try CommandSupport.makeLogger("hotline.summary")
         let url = try CommandSupport.databaseURL()
         let (waitFor, timeout) = (self.waitFor, self.timeout)
         let summary = try await withPostgres(url.configuration, logger: logger) { client in

@@ -18,7 +18,7 @@ struct TailCommand: AsyncParsableCommand {
     var idleTimeout: Double?
 
     func run() async throws {
-        let logger = CommandSupport.makeLogger("hotline.tail")
+        let logger = try CommandSupport.makeLogger("hotline.tail")
         let brokers = try CommandSupport.kafkaBrokers()
         let consumer = try KafkaConsumer(
             configuration: KafkaConfiguration(bootstrapServers: brokers, properties: ["enable.auto.commit": "false"]),

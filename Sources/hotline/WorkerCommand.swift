@@ -12,7 +12,7 @@ struct WorkerCommand: AsyncParsableCommand {
         guard let worker = WorkerName(rawValue: name) else {
             throw CommandSupport.fail("unknown worker '\(name)'; choose one of \(WorkerName.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let logger = CommandSupport.makeLogger("hotline.\(name)", defaultLevel: "info")
+        let logger = try CommandSupport.makeLogger("hotline.\(name)", defaultLevel: "info")
         let configuration: HotlineConfiguration
         do {
             configuration = try HotlineConfiguration.fromEnvironment()

@@ -113,4 +113,25 @@ import Testing
         #expect(refusedSetting(["HOTLINE_DEV_MODE": "0"]) == "HOTLINE_DATA_KEY")
         #expect(refusedSetting(["HOTLINE_DEV_MODE": nil]) == "HOTLINE_DATA_KEY")
     }
+
+    /// `hotline config check` prints the effective settings; no secret reaches the output.
+    @Test func effectiveSettingsMaskEverySecret() throws {
+        let dataKey = Data(repeating: 7, count: 32).base64EncodedString()
+        let contactKey = Data(repeating: 9, count: 32).base64EncodedString()
+        let indexKey = Data(repeating: 3, count: 32).base64EncodedString()
+        let configuration = try HotlineConfiguration.fromEnvironment(environment([
+            "HOTLINE_DEV_MODE": nil, "DATABASE_URL": "postgres://hotline:pg-s3cret@db.internal:5432/hotline",
+            "HOTLINE_DATA_KEY": "k2:\(dataKey)", "HOTLINE_DATA_KEYS_PREVIOUS": "k1:\(contactKey)", "HOTLINE_INDEX_KEY": indexKey,
+            "HOTLINE_CONTACT_KEY": "c1:\(contactKey)", "HOTLINE_KAFKA_SASL_PASSWORD": "kafka-s3cret", "HOTLINE_KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
+        ]))
+        let settings = Dictionary(configuration.effectiveSettings(), uniquingKeysWith: { $1 })
+        let printed = settings.map { "\($0) \($1)" }.joined(separator: "\n")
+        for secret in ["pg-s3cret", "kafka-s3cret", dataKey, contactKey, indexKey] {
+            #expect(!printed.contains(secret))
+        }
+        #expect(settings["DATABASE_URL"] == "postgres://hotline:****@db.internal:5432/hotline")
+        #expect(settings["HOTLINE_DATA_KEY"] == "id k2 (key masked)" && settings["HOTLINE_DATA_KEYS_PREVIOUS"] == "id k1")
+        #expect(settings["kafka sasl.password"] == "****" && settings["kafka security.protocol"] == "SASL_SSL")
+        #expect(settings["HOTLINE_BATCH_SIZE"] == "500" && settings["HOTLINE_SWEEP_INTERVAL_MS"] == "1000")
+    }
 }

@@ -9,7 +9,8 @@ struct OperationsTests {
     /// `kcat -C`, tail the lifecycle topic with `hotline tail`.
     @Test func kcatPublishesAnAppealAndReadsItsReceipt() async throws {
         try await TestStack.with { stack in
-            for worker in ["intake", "dispatch", "relay"] { try stack.startWorker(worker) }
+            try stack.startWorker("intake", extraEnvironment: ["HOTLINE_LOG_FORMAT": "json", "HOTLINE_LOG_LEVEL": "debug"])
+            for worker in ["dispatch", "relay"] { try stack.startWorker(worker) }
             let event = #"{"schema_version":1,"event_id":"kcat-evt-0001","channel":"web","external_id":"WEB-7001","received_at":"2026-10-09T10:15:00+08:00","caller":{"phone":"13700001111"},"content":"小区路灯坏了一个多月，晚上出行很不安全，希望尽快修复。","area_code":"430104"}"#
             _ = try stack.runTool("/usr/bin/kcat", ["-P", "-b", stack.kafkaBrokers, "-t", "hotline.intake.v1", "-K", "\t"],
                                   input: Data("web:WEB-7001\t\(event)\n".utf8))
@@ -21,6 +22,18 @@ struct OperationsTests {
             let tail = try stack.run(["tail", "hotline.cases.v1", "--max", "2", "--idle-timeout", "15"]).output
             #expect(tail.contains("case.accepted"))
             #expect(tail.contains("case.dispatched") || tail.contains("case.dispatch_pending"))
+
+            // HOTLINE_LOG_FORMAT=json: every line one JSON object, the message's place in the
+            // topic as fields, never the caller's phone.
+            let log = try String(contentsOf: stack.directory.appendingPathComponent("intake.log"), encoding: .utf8)
+            let lines = log.split(separator: "\n")
+            let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            #expect(!lines.isEmpty && objects.count == lines.count, "every line is a JSON object")
+            #expect(objects.allSatisfy { $0["ts"] is String && $0["level"] is String && $0["message"] is String && $0["logger"] as? String == "hotline.intake" })
+            #expect(objects.contains { $0["topic"] as? String == "hotline.intake.v1" && $0["partition"] != nil && $0["offset"] != nil && $0["event_id"] as? String == "kcat-evt-0001" })
+            #expect(!log.contains("13700001111") && !log.contains("路灯"), "no personal data or appeal text in the log")
+            let refused = try stack.run(["summary"], extraEnvironment: ["HOTLINE_LOG_FORMAT": "yaml"], expectSuccess: false)
+            #expect(refused.status != 0 && refused.output.contains("HOTLINE_LOG_FORMAT: must be text or json"))
         }
     }
 

@@ -1,0 +1,32 @@
+import Foundation
+
+extension HotlineConfiguration {
+    /// The configuration as the processes will run it, one `(setting, value)` per line, for
+    /// `hotline config check`: secrets never appear (the database password is masked, keys
+    /// show their id only, Kafka properties naming a password, secret or key are masked).
+    public func effectiveSettings() -> [(String, String)] {
+        let secretWords = ["password", "secret", "key", "token", "jaas"]
+        var settings: [(String, String)] = [
+            ("KAFKA_BROKERS", kafka.properties["bootstrap.servers"] ?? ""),
+            ("DATABASE_URL", databaseURL.description),
+            ("HOTLINE_POLICY", policyID),
+            ("HOTLINE_POLICY_DIR", policyDirectory),
+            ("HOTLINE_CALENDAR_DIR", calendarDirectory),
+            ("HOTLINE_ROUTING_FILE", routingFile),
+            ("HOTLINE_CLOCK", clock.rawValue),
+            ("HOTLINE_BATCH_SIZE", "\(batchSize)"),
+            ("HOTLINE_SWEEP_INTERVAL_MS", "\(sweepInterval.components.seconds * 1000 + sweepInterval.components.attoseconds / 1_000_000_000_000_000)"),
+            ("HOTLINE_MAX_EVENT_BYTES", "\(maximumEventBytes)"),
+            ("HOTLINE_DEV_MODE", devMode ? "1" : "0"),
+            ("HOTLINE_DATA_KEY", "id \(keys.active.id) (key masked)"),
+            ("HOTLINE_DATA_KEYS_PREVIOUS", keys.previous.isEmpty ? "none" : keys.previous.map { "id \($0.id)" }.joined(separator: ", ")),
+            ("HOTLINE_INDEX_KEY", "set (masked)"),
+            ("HOTLINE_CONTACT_KEY", keys.contact.map { "id \($0.id) (key masked)" } ?? "not set (the callbacks worker refuses to start)"),
+        ]
+        for (name, value) in kafka.properties.sorted(by: { $0.key < $1.key }) where name != "bootstrap.servers" {
+            let secret = secretWords.contains { name.lowercased().contains($0) }
+            settings.append(("kafka \(name)", secret ? "****" : value))
+        }
+        return settings
+    }
+}
