@@ -19,12 +19,21 @@ public struct PersonalDataVault: Sendable {
     }
 
     public func open(_ sealed: [UInt8], keyID: String, caseID: UUID) throws -> Caller {
+        try JSONDecoder().decode(Caller.self, from: try openBytes(sealed, keyID: keyID, caseID: caseID))
+    }
+
+    /// A blob sealed under an older key, sealed again under the active one (key rotation:
+    /// `hotline keys reencrypt`); what it holds is not looked at.
+    public func reseal(_ sealed: [UInt8], keyID: String, caseID: UUID) throws -> [UInt8] {
+        try seal(try openBytes(sealed, keyID: keyID, caseID: caseID), caseID: caseID)
+    }
+
+    private func openBytes(_ sealed: [UInt8], keyID: String, caseID: UUID) throws -> Data {
         guard let key = ([keys.active] + keys.previous).first(where: { $0.id == keyID })?.symmetricKey else {
             throw VaultError.unknownKey(keyID)
         }
         let box = try AES.GCM.SealedBox(combined: Data(sealed))
-        let plaintext = try AES.GCM.open(box, using: key, authenticating: Data(caseID.uuidString.lowercased().utf8))
-        return try JSONDecoder().decode(Caller.self, from: plaintext)
+        return try AES.GCM.open(box, using: key, authenticating: Data(caseID.uuidString.lowercased().utf8))
     }
 
     /// Free text that may name the caller (a callback comment), sealed like the caller's data.

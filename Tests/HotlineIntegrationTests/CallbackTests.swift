@@ -144,6 +144,12 @@ struct CallbackTests {
             #expect(!answer(wrong, pleased.number).isEmpty)
             #expect(answer(wrong, pleased.number) == answer(unknown, "20261012-999999"), "a wrong verifier and an unknown number look the same")
             #expect(try await stack.count("SELECT count(*) FROM case_clocks WHERE obligation = 'callback' AND overdue_at IS NOT NULL") == 0)
+
+            // A key rotation re-encrypts the sealed comment too (the archive holds no ciphertext).
+            let rotated = ["HOTLINE_DATA_KEY": KeyRotationTests.newKey, "HOTLINE_DATA_KEYS_PREVIOUS": KeyRotationTests.oldKey]
+            #expect(try stack.run(["keys", "reencrypt"], extraEnvironment: rotated).stdout.contains(": 3 callers, 1 callback comments"))
+            #expect(try await stack.count("SELECT count(*) FROM callback_tasks WHERE comment_sealed IS NOT NULL AND comment_key_id = 'test2'") == 1)
+            #expect(try await stack.count("SELECT count(*) FROM case_archive WHERE record::text LIKE '%sealed%'") == 0)
         }
     }
 

@@ -14,7 +14,9 @@ CREATE TABLE case_archive (
     closed_at       timestamptz,
     archived_at     timestamptz NOT NULL,
     -- The case, its assignments, clocks, history, callbacks, rating appeals and
-    -- supervisions as they stood when archived. The caller's data stays sealed.
+    -- supervisions as they stood when archived. No ciphertext: the caller's data and
+    -- callback comments stay sealed in cases and callback_tasks, where a key rotation
+    -- re-encrypts them (hotline keys reencrypt); the archive never needs the old key.
     record          jsonb       NOT NULL
 );
 
