@@ -29,9 +29,7 @@ struct ActionHandler: Sendable {
             try await DeadLetterWriter(worker: name, logger: logger).write(
                 message, rejection: failure.rejection, now: now, connection: connection, outbox: &outbox)
             if let eventID = failure.eventID, failure.caseID != nil,
-               try await ProcessedEventStore.record(
-                   consumer: name, eventID: eventID, topic: message.topic, partition: message.partition,
-                   offset: message.offset, on: connection, logger: logger) == nil
+               try await ProcessedEvents.record(consumer: name, eventID: eventID, of: message, on: connection, logger: logger) == nil
             {
                 outbox.append(try outcomeMessage(ActionOutcome(
                     eventID: UUID(), actionEventID: eventID, actionType: failure.type, actor: failure.actor,
@@ -43,9 +41,7 @@ struct ActionHandler: Sendable {
         var log = logger.forEvent(action.eventID, in: message)
         log[metadataKey: "case_id"] = "\(action.caseID.uuidString.lowercased())"
         log[metadataKey: "action"] = "\(action.type)"
-        if try await ProcessedEventStore.record(
-            consumer: name, eventID: action.eventID, topic: message.topic, partition: message.partition,
-            offset: message.offset, on: connection, logger: log) != nil
+        if try await ProcessedEvents.record(consumer: name, eventID: action.eventID, of: message, on: connection, logger: log) != nil
         {
             log.debug("skipped an action already applied")
             return

@@ -37,6 +37,7 @@ public struct BatchPipeline: Sendable {
                 return
             } catch {
                 let kind = FailureKind.of(error)
+                WorkerMetrics.batchFailed(worker: handler.name, kind: kind)
                 try Self.checkShutdown()
                 switch kind {
                 case .infrastructure:
@@ -72,6 +73,10 @@ public struct BatchPipeline: Sendable {
                 try await handler.apply(message, now: now, connection: connection, outbox: &outbox)
             }
             try await OutboxStore.enqueue(outbox, on: connection, logger: logger)
+        }
+        WorkerMetrics.batch(worker: handler.name, size: batch.count, took: ContinuousClock.now - started)
+        for (topic, messages) in Dictionary(grouping: batch, by: \.topic) {
+            WorkerMetrics.consumed(worker: handler.name, topic: topic, count: messages.count)
         }
         logger.debug("batch committed", metadata: [
             "messages": "\(batch.count)", "duration": "\(ContinuousClock.now - started)",

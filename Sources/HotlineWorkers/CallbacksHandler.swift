@@ -198,9 +198,7 @@ struct CallbacksHandler: BatchHandler {
 
     /// Records an input event as processed; false when it already was (a redelivery).
     private func firstTime(_ eventID: String, _ message: ConsumedMessage, connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        try await ProcessedEventStore.record(
-            consumer: name, eventID: eventID, topic: message.topic, partition: message.partition, offset: message.offset,
-            on: connection, logger: logger) == nil
+        try await ProcessedEvents.record(consumer: name, eventID: eventID, of: message, on: connection, logger: logger) == nil
     }
 
     private func outcome(

@@ -62,9 +62,7 @@ public struct DispatchHandler: BatchHandler {
         }
         guard envelope.type == "case.accepted" else { return }
 
-        let first = try await ProcessedEventStore.record(
-            consumer: name, eventID: envelope.eventID, topic: message.topic, partition: message.partition,
-            offset: message.offset, on: connection, logger: log)
+        let first = try await ProcessedEvents.record(consumer: name, eventID: envelope.eventID, of: message, on: connection, logger: log)
         if first != nil {
             log.debug("skipped an event already applied")
             return
@@ -120,9 +118,7 @@ public struct DispatchHandler: BatchHandler {
         _ envelope: CaseEventEnvelope, after rated: RatedRound, message: ConsumedMessage, now: Date, connection: PostgresConnection,
         outbox: inout [OutboxMessage], logger: Logger
     ) async throws {
-        guard try await ProcessedEventStore.record(
-            consumer: name, eventID: envelope.eventID, topic: message.topic, partition: message.partition,
-            offset: message.offset, on: connection, logger: logger) == nil,
+        guard try await ProcessedEvents.record(consumer: name, eventID: envelope.eventID, of: message, on: connection, logger: logger) == nil,
             let current = try await LifecycleStore.lockedCase(envelope.caseID, on: connection, logger: logger)
         else { return }
         let lifecycle = try await archive.lifecycle(for: current.policy, network: router.network, connection: connection, logger: logger)

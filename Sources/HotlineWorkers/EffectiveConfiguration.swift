@@ -18,6 +18,8 @@ extension HotlineConfiguration {
             ("HOTLINE_SWEEP_INTERVAL_MS", "\(sweepInterval.components.seconds * 1000 + sweepInterval.components.attoseconds / 1_000_000_000_000_000)"),
             ("HOTLINE_MAX_EVENT_BYTES", "\(maximumEventBytes)"),
             ("HOTLINE_DEV_MODE", devMode ? "1" : "0"),
+            ("HOTLINE_HTTP_HOST", httpHost),
+            ("HOTLINE_HTTP_PORT", httpPort.map(String.init) ?? "not set (no /health, /ready, /metrics)"),
             ("HOTLINE_DATA_KEY", "id \(keys.active.id) (key masked)"),
             ("HOTLINE_DATA_KEYS_PREVIOUS", keys.previous.isEmpty ? "none" : keys.previous.map { "id \($0.id)" }.joined(separator: ", ")),
             ("HOTLINE_INDEX_KEY", "set (masked)"),

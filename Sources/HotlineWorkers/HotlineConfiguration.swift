@@ -19,6 +19,9 @@ public struct HotlineConfiguration: Sendable {
     public var maximumEventBytes: Int
     public var devMode: Bool
     public var keys: KeyConfiguration
+    /// Where `/health`, `/ready` and `/metrics` are served; no HTTP surface when the port is nil.
+    public var httpHost: String
+    public var httpPort: Int?
 
     public enum ClockMode: String, Sendable {
         case system, simulated
@@ -65,7 +68,9 @@ public struct HotlineConfiguration: Sendable {
             sweepInterval: .milliseconds(try integer("HOTLINE_SWEEP_INTERVAL_MS", default: 1_000, range: 10...600_000)),
             maximumEventBytes: try integer("HOTLINE_MAX_EVENT_BYTES", default: 65_536, range: 1_024...1_048_576),
             devMode: devMode,
-            keys: try KeyConfiguration(environment: environment, devMode: devMode))
+            keys: try KeyConfiguration(environment: environment, devMode: devMode),
+            httpHost: value("HOTLINE_HTTP_HOST") ?? "127.0.0.1",
+            httpPort: value("HOTLINE_HTTP_PORT") == nil ? nil : try integer("HOTLINE_HTTP_PORT", default: 0, range: 1...65_535))
     }
 
     /// librdkafka pass-through: every `HOTLINE_KAFKA_SOME_PROPERTY=value` becomes

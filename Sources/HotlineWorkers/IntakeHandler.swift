@@ -40,9 +40,7 @@ public struct IntakeHandler: BatchHandler {
         }
         let log = logger.forEvent(event.eventID, in: message)
 
-        let first = try await ProcessedEventStore.record(
-            consumer: name, eventID: event.eventID, topic: message.topic, partition: message.partition,
-            offset: message.offset, on: connection, logger: log)
+        let first = try await ProcessedEvents.record(consumer: name, eventID: event.eventID, of: message, on: connection, logger: log)
         if let first, first == FirstDelivery(topic: message.topic, partition: message.partition, offset: message.offset) {
             log.debug("skipped a redelivered event")
             return

@@ -71,6 +71,7 @@ public struct OutboxRelay: Service {
                     headers: $0.message.headers.sorted { $0.key < $1.key }.map { KafkaHeader(key: $0.key, value: Array($0.value.utf8)) })
             })
             try await OutboxStore.delete(ids: batch.map(\.id), on: connection, logger: logger)
+            WorkerMetrics.published(batch.count, oldestCreatedAt: batch[0].createdAt)
             logger.debug("published outbox rows", metadata: ["rows": "\(batch.count)"])
         }
         _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.leaderLockKey))", logger: logger)

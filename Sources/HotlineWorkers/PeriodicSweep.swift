@@ -43,6 +43,7 @@ struct PeriodicSweep: Service {
             let handled = try await sweep(now, batchSize, connection, &outbox)
             try await OutboxStore.enqueue(outbox, on: connection, logger: logger)
             if handled > 0 { logger.info("\(name) sweep", metadata: ["handled": "\(handled)"]) }
+            WorkerMetrics.swept(name, handled: handled)
             return handled
         }
     }

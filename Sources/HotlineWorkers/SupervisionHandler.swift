@@ -53,9 +53,7 @@ struct SupervisionHandler: BatchHandler {
         guard opens != nil || hotSpot != nil || closes != nil else { return }
         var log = logger.forEvent(event.eventID, in: message)
         log[metadataKey: "case_id"] = "\(event.caseID.uuidString.lowercased())"
-        if try await ProcessedEventStore.record(
-            consumer: name, eventID: event.eventID, topic: message.topic, partition: message.partition,
-            offset: message.offset, on: connection, logger: log) != nil
+        if try await ProcessedEvents.record(consumer: name, eventID: event.eventID, of: message, on: connection, logger: log) != nil
         {
             return
         }

@@ -81,12 +81,33 @@ public enum WorkerRunner {
                 client: client, producer: try KafkaProducer(configuration: configuration.kafka, logger: logger),
                 batchSize: configuration.batchSize, logger: logger)
         }
+        if let port = configuration.httpPort {
+            companions.append(operationsServer(name, worker: worker, port: port, client: client, configuration: configuration, logger: logger))
+        }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [.init(service: client), .init(service: worker)] + companions.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
+    }
+
+    /// `/health`, `/ready` (PostgreSQL; for a consumer, partitions assigned) and `/metrics`.
+    private static func operationsServer(
+        _ name: WorkerName, worker: any Service, port: Int, client: PostgresClient, configuration: HotlineConfiguration, logger: Logger
+    ) -> OperationsServer {
+        let consumer = (worker as? ConsumerWorker)?.consumer
+        var checks = [ReadinessCheck.postgres(client, logger: logger)]
+        if let consumer { checks.append(.assignment(consumer)) }
+        return OperationsServer(
+            host: configuration.httpHost, port: port, registry: WorkerMetrics.registry, checks: checks,
+            collect: {
+                if let consumer { WorkerMetrics.assigned(worker: name.rawValue, partitions: consumer.assignment.count) }
+                if name == .relay, let backlog = try? await client.withConnection({ try await OutboxStore.backlog(on: $0, logger: logger) }) {
+                    WorkerMetrics.outbox(backlog: backlog.count, oldest: backlog.oldest)
+                }
+            },
+            logger: logger)
     }
 
     /// The policy and its calendar must load, and the running version's text be

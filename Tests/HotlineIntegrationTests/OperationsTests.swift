@@ -74,4 +74,52 @@ struct OperationsTests {
             }
         }
     }
+
+    /// Every worker's HTTP surface (HOTLINE_HTTP_PORT): `/health`, `/ready` and `/metrics`
+    /// in the Prometheus text format with the pipeline's series, read while it works; a
+    /// relay whose PostgreSQL cannot be reached is alive but not ready.
+    @Test func workersServeHealthReadinessAndMetrics() async throws {
+        try await TestStack.with { stack in
+            let port = try freePort(stack)
+            try stack.startWorker("intake", extraEnvironment: ["HOTLINE_HTTP_PORT": "\(port)"])
+            for worker in ["dispatch", "relay"] { try stack.startWorker(worker) }
+            try stack.publish((1...30).map { IntakeEvents.appeal($0) } + [FixtureLine(key: "bad", value: .string("not an object"))])
+            try await stack.waitForPipeline(messages: 31)
+            let base = "http://127.0.0.1:\(port)"
+            #expect(try curl(stack, "\(base)/health") == "200 ok")
+            #expect(try curl(stack, "\(base)/ready") == "200 ready")
+            let metrics = try stack.runTool("/usr/bin/curl", ["-sf", "\(base)/metrics"])
+            let series = Set(metrics.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { String($0.split(separator: " ").first ?? "") })
+            #expect(series.contains(#"hotline_messages_consumed_total{worker="intake",topic="hotline.intake.v1"}"#))
+            #expect(series.contains(#"hotline_dead_letters_total{worker="intake",topic="hotline.intake.v1",reason="invalid_json"}"#))
+            #expect(series.contains(#"hotline_assigned_partitions{worker="intake"}"#))
+            #expect(series.contains { $0.hasPrefix("hotline_batch_transaction_seconds_bucket{") })
+            #expect(series.contains { $0.hasPrefix("hotline_batch_size_count{") })
+            #expect(metrics.contains("# TYPE hotline_messages_consumed_total counter"))
+            let lint = try stack.runTool("/usr/bin/promtool", ["check", "metrics"], input: Data(metrics.utf8), allowFailure: true)
+            #expect(lint.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "promtool check metrics: \(lint)")
+            let consumed = metrics.split(separator: "\n").first { $0.hasPrefix(#"hotline_messages_consumed_total{worker="intake""#) }
+            #expect(consumed?.split(separator: " ").last.flatMap { Double($0) } == 31)
+
+            let relayPort = try freePort(stack)
+            try stack.startWorker("relay", id: "relay-without-db", extraEnvironment: [
+                "HOTLINE_HTTP_PORT": "\(relayPort)", "DATABASE_URL": "postgres://hotline@127.0.0.1:\(try freePort(stack))/none?sslmode=disable",
+            ])
+            try await stack.waitUntil("the relay's HTTP surface answers") { (try? curl(stack, "http://127.0.0.1:\(relayPort)/health")) == "200 ok" }
+            let notReady = try curl(stack, "http://127.0.0.1:\(relayPort)/ready")
+            #expect(notReady.hasPrefix("503 ") && notReady.contains("postgresql: not reachable"))
+        }
+    }
+
+    /// `STATUS BODY` of a GET, the body trimmed.
+    func curl(_ stack: TestStack, _ url: String) throws -> String {
+        let output = try stack.runTool("/usr/bin/curl", ["-s", "-w", "\n%{http_code}", url])
+        let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
+        return "\(lines.last ?? "") \(lines.dropLast().joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines))"
+    }
+
+    func freePort(_ stack: TestStack) throws -> Int {
+        let text = try stack.runTool("/usr/bin/python3", ["-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"])
+        return try #require(Int(text.trimmingCharacters(in: .whitespacesAndNewlines)))
+    }
 }

@@ -1,0 +1,76 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HotlineKafka
+import Logging
+import NIOCore
+import PostgresNIO
+import Prometheus
+import ServiceLifecycle
+
+/// What a worker's readiness depends on; each check returns a problem, or nil when fine.
+public struct ReadinessCheck: Sendable {
+    let check: @Sendable () async -> String?
+
+    /// PostgreSQL answers `SELECT 1` within 2 seconds.
+    static func postgres(_ client: PostgresClient, logger: Logger) -> ReadinessCheck {
+        ReadinessCheck {
+            do {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { _ = try await client.query("SELECT 1", logger: logger).collect() }
+                    group.addTask {
+                        try await Task.sleep(for: .seconds(2))
+                        throw CancellationError()
+                    }
+                    try await group.next()
+                    group.cancelAll()
+                }
+                return nil
+            } catch {
+                return "postgresql: not reachable within 2 s"
+            }
+        }
+    }
+
+    /// The consumer holds partitions of its group (so Kafka is reachable and the group formed).
+    static func assignment(_ consumer: KafkaConsumer) -> ReadinessCheck {
+        ReadinessCheck { consumer.assignment.isEmpty ? "kafka: no partitions assigned to this member of \(consumer.groupID)" : nil }
+    }
+}
+
+/// The worker's small HTTP surface for operators and orchestrators, on
+/// `HOTLINE_HTTP_HOST:HOTLINE_HTTP_PORT`: `/health` (the process answers), `/ready`
+/// (its checks pass: 200, else 503 with the problems as JSON) and `/metrics` (the
+/// Prometheus text format).
+struct OperationsServer: Service {
+    let host: String
+    let port: Int
+    let registry: PrometheusCollectorRegistry
+    let checks: [ReadinessCheck]
+    /// Gauges read at scrape time (partitions held, outbox backlog).
+    let collect: @Sendable () async -> Void
+    let logger: Logger
+
+    func run() async throws {
+        let router = Router()
+        router.get("health") { _, _ in "ok\n" }
+        router.get("ready") { [checks] _, _ -> Response in
+            var problems: [String] = []
+            for check in checks { if let problem = await check.check() { problems.append(problem) } }
+            guard !problems.isEmpty else { return Self.response(.ok, "text/plain; charset=utf-8", "ready\n") }
+            let body = (try? JSONSerialization.data(withJSONObject: ["ready": false, "problems": problems], options: [.sortedKeys])) ?? Data()
+            return Self.response(.serviceUnavailable, "application/json", String(decoding: body, as: UTF8.self))
+        }
+        router.get("metrics") { [registry, collect] _, _ -> Response in
+            await collect()
+            return Self.response(.ok, "text/plain; version=0.0.4; charset=utf-8", registry.emitToString())
+        }
+        let application = Application(router: router, configuration: .init(address: .hostname(host, port: port)), logger: logger)
+        logger.info("serving /health, /ready and /metrics", metadata: ["host": "\(host)", "port": "\(port)"])
+        try await application.runService()
+    }
+
+    static func response(_ status: HTTPResponse.Status, _ contentType: String, _ text: String) -> Response {
+        Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Prometheus
+
+/// The workers' Prometheus series (README "Metrics"), each with its help text, in one
+/// registry per process that `/metrics` emits. Counting is always on; it costs a lookup
+/// and an atomic add.
+public enum WorkerMetrics {
+    public static let registry = PrometheusCollectorRegistry()
+
+    static let batchSizeBuckets: [Double] = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 5000]
+    static let durationBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+        .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30),
+    ]
+
+    private static func name(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
+    }
+
+    static func consumed(worker: String, topic: String, count: Int) {
+        registry.makeCounter(
+            descriptor: name("hotline_messages_consumed_total", "Messages a worker consumed and committed, by topic."),
+            labels: [("worker", worker), ("topic", topic)]
+        ).increment(by: Int64(count))
+    }
+
+    static func batch(worker: String, size: Int, took: Duration) {
+        registry.makeValueHistogram(
+            descriptor: name("hotline_batch_size", "Messages per committed batch."), labels: [("worker", worker)], buckets: batchSizeBuckets
+        ).record(Double(size))
+        registry.makeDurationHistogram(
+            descriptor: name("hotline_batch_transaction_seconds", "Time to apply a batch in one PostgreSQL transaction."),
+            labels: [("worker", worker)], buckets: durationBuckets
+        ).record(took)
+    }
+
+    static func batchFailed(worker: String, kind: FailureKind) {
+        registry.makeCounter(
+            descriptor: name("hotline_batch_failures_total", "Batch transactions that failed and were retried, by kind (infrastructure, conflict, poison)."),
+            labels: [("worker", worker), ("kind", "\(kind)")]
+        ).increment()
+    }
+
+    static func duplicate(consumer: String, topic: String) {
+        registry.makeCounter(
+            descriptor: name("hotline_duplicates_skipped_total", "Events skipped because their event id was already applied (redeliveries, republished events)."),
+            labels: [("consumer", consumer), ("topic", topic)]
+        ).increment()
+    }
+
+    static func deadLettered(worker: String, topic: String, reason: String) {
+        registry.makeCounter(
+            descriptor: name("hotline_dead_letters_total", "Messages dead-lettered to hotline.intake.dlq.v1, by source topic and reason code."),
+            labels: [("worker", worker), ("topic", topic), ("reason", reason)]
+        ).increment()
+    }
+
+    static func swept(_ sweep: String, handled: Int) {
+        let labels = [("sweep", sweep.replacingOccurrences(of: " ", with: "_"))]
+        registry.makeCounter(
+            descriptor: name("hotline_sweep_items_total", "Items a periodic sweep handled (deadline notices, ladder climbs, callbacks expired, cases archived, reports)."),
+            labels: labels
+        ).increment(by: Int64(handled))
+        registry.makeGauge(
+            descriptor: name("hotline_sweep_last_run_timestamp_seconds", "When the sweep last finished a run (Unix time); stale means stuck."),
+            labels: labels
+        ).set(Date().timeIntervalSince1970)
+    }
+
+    static func outbox(backlog: Int64, oldest: Date?) {
+        registry.makeGauge(descriptor: name("hotline_outbox_backlog", "Outbox rows not yet published to Kafka.")).set(Double(backlog))
+        registry.makeGauge(descriptor: name("hotline_outbox_oldest_age_seconds", "Age of the oldest unpublished outbox row; 0 when empty."))
+            .set(oldest.map { max(0, Date().timeIntervalSince($0)) } ?? 0)
+    }
+
+    static func published(_ count: Int, oldestCreatedAt: Date) {
+        registry.makeCounter(descriptor: name("hotline_outbox_published_total", "Outbox rows the relay published.")).increment(by: Int64(count))
+        registry.makeDurationHistogram(
+            descriptor: name("hotline_relay_latency_seconds", "Time from an outbox row's commit to its publication, oldest row of each relayed batch."),
+            buckets: durationBuckets
+        ).record(.seconds(max(0, Date().timeIntervalSince(oldestCreatedAt))))
+    }
+
+    static func assigned(worker: String, partitions: Int) {
+        registry.makeGauge(
+            descriptor: name("hotline_assigned_partitions", "Partitions this consumer-group member holds; 0 for long means it is not consuming."),
+            labels: [("worker", worker)]
+        ).set(Double(partitions))
+    }
+}
