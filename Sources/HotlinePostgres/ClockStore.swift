@@ -21,6 +21,25 @@ public struct DueClock: Sendable {
 
 /// Named queries over `case_clocks`, the durable deadlines.
 public enum ClockStore {
+    /// Open clocks by obligation and stage for `/metrics`: `running`, `warned`, `overdue`
+    /// (announced), and `due_unannounced` (past due at `now` but not yet announced: the
+    /// deadline sweep is behind).
+    public static func openByStage(now: Date, client: PostgresClient, logger: Logger) async throws -> [(String, String, Int)] {
+        let rows = try await client.query(
+            """
+            SELECT obligation,
+                   CASE WHEN overdue_at IS NOT NULL THEN 'overdue'
+                        WHEN due_at < \(now) THEN 'due_unannounced'
+                        WHEN warned_at IS NOT NULL THEN 'warned'
+                        ELSE 'running' END AS stage,
+                   count(*)
+            FROM case_clocks WHERE state = 'open' GROUP BY 1, 2
+            """, logger: logger)
+        var result: [(String, String, Int)] = []
+        for try await (obligation, stage, count) in rows.decode((String, String, Int64).self) { result.append((obligation, stage, Int(count))) }
+        return result
+    }
+
     /// Applies clock changes for a case's round in the caller's transaction.
     public static func apply(
         _ changes: [ClockChange], caseID: UUID, round: Int, on connection: PostgresConnection, logger: Logger

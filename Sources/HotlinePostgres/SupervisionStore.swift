@@ -43,6 +43,15 @@ public struct SupervisionRow: Sendable {
 
 /// Named queries over `supervisions`.
 public enum SupervisionStore {
+    /// Open supervisions (督办) by ladder level code, for `/metrics`.
+    public static func openByLevel(client: PostgresClient, logger: Logger) async throws -> [(String, Int)] {
+        let rows = try await client.query(
+            "SELECT level_code, count(*) FROM supervisions WHERE closed_at IS NULL GROUP BY level_code", logger: logger)
+        var result: [(String, Int)] = []
+        for try await (level, count) in rows.decode((String, Int64).self) { result.append((level, Int(count))) }
+        return result
+    }
+
     /// Opens a supervision unless one for the same case and trigger is open; returns
     /// the new public id, or nil when one was already open.
     public static func open(

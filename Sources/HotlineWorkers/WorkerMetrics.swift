@@ -81,6 +81,28 @@ public enum WorkerMetrics {
         ).record(.seconds(max(0, Date().timeIntervalSince(oldestCreatedAt))))
     }
 
+    /// Every stage of every obligation is set, so a stage that emptied reads 0, not its last value.
+    static func clocks(_ counts: [(String, String, Int)]) {
+        let byKey = Dictionary(counts.map { ("\($0.0) \($0.1)", $0.2) }, uniquingKeysWith: +)
+        for obligation in Set(counts.map(\.0)).union(["sign", "handling", "review", "callback"]) {
+            for stage in ["running", "warned", "due_unannounced", "overdue"] {
+                registry.makeGauge(
+                    descriptor: name("hotline_clocks_open", "Open deadline clocks by obligation and stage (running, warned, overdue announced, due_unannounced: past due but not yet announced)."),
+                    labels: [("obligation", obligation), ("stage", stage)]
+                ).set(Double(byKey["\(obligation) \(stage)"] ?? 0))
+            }
+        }
+    }
+
+    static func supervisions(_ counts: [(String, Int)], ladder: [String]) {
+        let byLevel = Dictionary(counts, uniquingKeysWith: +)
+        for level in Set(ladder).union(byLevel.keys) {
+            registry.makeGauge(
+                descriptor: name("hotline_supervisions_open", "Open supervisions (督办) by ladder level."), labels: [("level", level)]
+            ).set(Double(byLevel[level] ?? 0))
+        }
+    }
+
     static func assigned(worker: String, partitions: Int) {
         registry.makeGauge(
             descriptor: name("hotline_assigned_partitions", "Partitions this consumer-group member holds; 0 for long means it is not consuming."),

@@ -82,7 +82,8 @@ public enum WorkerRunner {
                 batchSize: configuration.batchSize, logger: logger)
         }
         if let port = configuration.httpPort {
-            companions.append(operationsServer(name, worker: worker, port: port, client: client, configuration: configuration, logger: logger))
+            companions.append(operationsServer(
+                name, worker: worker, port: port, client: client, clock: clock, configuration: configuration, logger: logger))
         }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
@@ -92,10 +93,14 @@ public enum WorkerRunner {
         try await group.run()
     }
 
-    /// `/health`, `/ready` (PostgreSQL; for a consumer, partitions assigned) and `/metrics`.
+    /// `/health`, `/ready` (PostgreSQL; for a consumer, partitions assigned) and `/metrics`;
+    /// the gauges that need a query (outbox, clocks, supervisions) are read at scrape time.
     private static func operationsServer(
-        _ name: WorkerName, worker: any Service, port: Int, client: PostgresClient, configuration: HotlineConfiguration, logger: Logger
+        _ name: WorkerName, worker: any Service, port: Int, client: PostgresClient, clock: any HotlineClock,
+        configuration: HotlineConfiguration, logger: Logger
     ) -> OperationsServer {
+        let ladder = (try? PolicyLoader.load(id: configuration.policyID, directory: configuration.policyDirectory))?
+            .supervision.ladder.map(\.code) ?? []
         let consumer = (worker as? ConsumerWorker)?.consumer
         var checks = [ReadinessCheck.postgres(client, logger: logger)]
         if let consumer { checks.append(.assignment(consumer)) }
@@ -103,8 +108,21 @@ public enum WorkerRunner {
             host: configuration.httpHost, port: port, registry: WorkerMetrics.registry, checks: checks,
             collect: {
                 if let consumer { WorkerMetrics.assigned(worker: name.rawValue, partitions: consumer.assignment.count) }
-                if name == .relay, let backlog = try? await client.withConnection({ try await OutboxStore.backlog(on: $0, logger: logger) }) {
-                    WorkerMetrics.outbox(backlog: backlog.count, oldest: backlog.oldest)
+                switch name {
+                case .relay:
+                    if let backlog = try? await client.withConnection({ try await OutboxStore.backlog(on: $0, logger: logger) }) {
+                        WorkerMetrics.outbox(backlog: backlog.count, oldest: backlog.oldest)
+                    }
+                case .deadlines:
+                    if let now = try? await clock.now(), let counts = try? await ClockStore.openByStage(now: now, client: client, logger: logger) {
+                        WorkerMetrics.clocks(counts)
+                    }
+                case .supervision:
+                    if let counts = try? await SupervisionStore.openByLevel(client: client, logger: logger) {
+                        WorkerMetrics.supervisions(counts, ladder: ladder)
+                    }
+                default:
+                    break
                 }
             },
             logger: logger)

@@ -101,6 +101,24 @@ struct OperationsTests {
             let consumed = metrics.split(separator: "\n").first { $0.hasPrefix(#"hotline_messages_consumed_total{worker="intake""#) }
             #expect(consumed?.split(separator: " ").last.flatMap { Double($0) } == 31)
 
+            // The deadline and supervision workers report open clocks by stage and open 督办 by level.
+            let (deadlinesPort, supervisionPort) = (try freePort(stack), try freePort(stack))
+            try stack.startWorker("deadlines", extraEnvironment: ["HOTLINE_HTTP_PORT": "\(deadlinesPort)"])
+            try stack.startWorker("supervision", extraEnvironment: ["HOTLINE_HTTP_PORT": "\(supervisionPort)"])
+            try await stack.waitUntil("both serve /metrics") {
+                (try? curl(stack, "http://127.0.0.1:\(deadlinesPort)/health")) == "200 ok" && (try? curl(stack, "http://127.0.0.1:\(supervisionPort)/health")) == "200 ok"
+            }
+            let clocks = try stack.runTool("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(deadlinesPort)/metrics"])
+            let running = clocks.split(separator: "\n").first { $0.hasPrefix(#"hotline_clocks_open{obligation="sign",stage="running"}"#) }
+            let openSign = try await stack.count("SELECT count(*) FROM case_clocks WHERE obligation = 'sign' AND state = 'open' AND overdue_at IS NULL AND warned_at IS NULL")
+            #expect(running?.split(separator: " ").last.flatMap { Double($0) } == Double(openSign) && openSign > 0)
+            let supervisions = try stack.runTool("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(supervisionPort)/metrics"])
+            #expect(supervisions.contains(#"hotline_supervisions_open{level="reminder"} 0"#))
+            for text in [clocks, supervisions] {
+                let findings = try stack.runTool("/usr/bin/promtool", ["check", "metrics"], input: Data(text.utf8), allowFailure: true)
+                #expect(findings.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "promtool: \(findings)")
+            }
+
             let relayPort = try freePort(stack)
             try stack.startWorker("relay", id: "relay-without-db", extraEnvironment: [
                 "HOTLINE_HTTP_PORT": "\(relayPort)", "DATABASE_URL": "postgres://hotline@127.0.0.1:\(try freePort(stack))/none?sslmode=disable",
