@@ -2,8 +2,60 @@ import Foundation
 import Logging
 import PostgresNIO
 
+/// A recorded dead letter, as `hotline dlq list` shows it.
+public struct DeadLetterRow: Sendable, Encodable {
+    public var id: Int64
+    public var eventID: UUID
+    public var worker: String
+    public var topic: String
+    public var partition: Int32
+    public var offset: Int64
+    public var reasonCode: String
+    public var reason: String
+    public var field: String?
+    public var deadLetteredAt: Date
+    public var replayedAt: Date?
+    public var replayCount: Int
+
+    enum CodingKeys: String, CodingKey {
+        case id, worker, topic, partition, offset, reason, field
+        case eventID = "event_id"
+        case reasonCode = "reason_code"
+        case deadLetteredAt = "dead_lettered_at"
+        case replayedAt = "replayed_at"
+        case replayCount = "replay_count"
+    }
+}
+
 /// Dead letters, one per source message.
 public enum DeadLetterStore {
+    /// Dead letters, newest first, optionally of one reason code and source topic;
+    /// `notReplayed` leaves out those already replayed.
+    public static func list(
+        reason: String?, topic: String?, notReplayed: Bool, limit: Int, client: PostgresClient, logger: Logger
+    ) async throws -> [DeadLetterRow] {
+        let rows = try await client.query(
+            """
+            SELECT id, event_id, worker, topic, partition, "offset", reason_code, reason, field, dead_lettered_at, replayed_at, replay_count
+            FROM dead_letters
+            WHERE (\(reason)::text IS NULL OR reason_code = \(reason)::text) AND (\(topic)::text IS NULL OR topic = \(topic)::text)
+              AND (NOT \(notReplayed) OR replayed_at IS NULL)
+            ORDER BY id DESC LIMIT \(Int32(limit))
+            """, logger: logger)
+        var result: [DeadLetterRow] = []
+        for try await row in rows.decode((Int64, UUID, String, String, Int32, Int64, String, String, String?, Date, Date?, Int32).self) {
+            result.append(DeadLetterRow(
+                id: row.0, eventID: row.1, worker: row.2, topic: row.3, partition: row.4, offset: row.5, reasonCode: row.6,
+                reason: row.7, field: row.8, deadLetteredAt: row.9, replayedAt: row.10, replayCount: Int(row.11)))
+        }
+        return result
+    }
+
+    public static func markReplayed(_ ids: [Int64], at now: Date, client: PostgresClient, logger: Logger) async throws {
+        try await client.query(
+            "UPDATE dead_letters SET replayed_at = \(now), replay_count = replay_count + 1 WHERE id = ANY(\(ids))", logger: logger)
+    }
+
     /// Records a dead letter; false when this message (same topic, partition, offset
     /// and bytes) was already dead-lettered, so a redelivery adds nothing.
     public static func record(
