@@ -25,6 +25,16 @@ public struct HotlineConfiguration: Sendable {
 
     public enum ClockMode: String, Sendable {
         case system, simulated
+
+        /// `HOTLINE_CLOCK`, `system` when unset; read by the workers and by `hotline report`.
+        public static func fromEnvironment(_ environment: [String: String]) throws(ConfigurationError) -> ClockMode {
+            let given = environment["HOTLINE_CLOCK"]?.trimmingCharacters(in: .whitespaces) ?? ""
+            let text = given.isEmpty ? "system" : given
+            guard let mode = ClockMode(rawValue: text) else {
+                throw ConfigurationError(setting: "HOTLINE_CLOCK", problem: "must be 'system' or 'simulated', found '\(text)'")
+            }
+            return mode
+        }
     }
 
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> HotlineConfiguration {
@@ -52,10 +62,7 @@ public struct HotlineConfiguration: Sendable {
             throw ConfigurationError(setting: "DATABASE_URL", problem: error.problem)
         }
         let devMode = ["1", "true", "yes"].contains(value("HOTLINE_DEV_MODE")?.lowercased() ?? "")
-        let clockText = value("HOTLINE_CLOCK") ?? "system"
-        guard let clock = ClockMode(rawValue: clockText) else {
-            throw ConfigurationError(setting: "HOTLINE_CLOCK", problem: "must be 'system' or 'simulated', found '\(clockText)'")
-        }
+        let clock = try ClockMode.fromEnvironment(environment)
         return HotlineConfiguration(
             kafka: KafkaConfiguration(bootstrapServers: brokers, properties: try kafkaProperties(environment)),
             databaseURL: databaseURL,

@@ -47,8 +47,12 @@ struct ReportCommand: AsyncParsableCommand {
         }
         guard hotSpots >= 0 else { throw CommandSupport.fail("--hot-spots must be 0 or more, found \(hotSpots)") }
         let url = try CommandSupport.databaseURL()
-        let clockText = ProcessInfo.processInfo.environment["HOTLINE_CLOCK"] ?? "system"
-        guard let mode = HotlineConfiguration.ClockMode(rawValue: clockText) else { throw CommandSupport.fail("HOTLINE_CLOCK must be 'system' or 'simulated', found '\(clockText)'") }
+        let mode: HotlineConfiguration.ClockMode
+        do {
+            mode = try .fromEnvironment(ProcessInfo.processInfo.environment)
+        } catch {
+            throw CommandSupport.fail("\(error)")
+        }
         var report = try await withPostgres(url.configuration, logger: logger) { [hotSpots] client in
             let now = try await makeClock(mode, client: client, logger: logger).now()
             return try await client.withConnection { connection in

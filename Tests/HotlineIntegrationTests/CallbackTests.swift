@@ -268,7 +268,9 @@ struct CallbackTests {
             try await stack.centreActs([
                 Actions.centre("close_case", case: order.id, id: "ca-close-lx01", ["excessive_demand": .bool(true)]),
             ])
-            #expect(["closed", "archived"].contains(try await stack.state(order).status), "兰溪 has no rating appeal: archived at once")
+            try await stack.waitUntil("兰溪 has no rating appeal: the closed case is archived at once") {
+                try await stack.state(order).status == "archived"
+            }
 
             var repeatCall = IntakeEvents.appeal(61, category: "complaint", eventID: "evt-test-repeat-61")
             if case var .object(fields)? = repeatCall.value {
