@@ -75,7 +75,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HotlineDomainTests",
-            dependencies: ["HotlineDomain", "HotlineWorkers", "HotlinePostgres"]
+            dependencies: ["HotlineDomain", "HotlineKafka", "HotlineWorkers", "HotlinePostgres"]
         ),
         .testTarget(
             name: "HotlineIntegrationTests",

@@ -22,7 +22,7 @@ def main(root):
     def expect(name, ok):
         checks.append((name, bool(ok)))
 
-    runner = open(os.path.join(root, "Sources", "HotlineWorkers", "WorkerRunner.swift"), encoding="utf-8").read()
+    runner = open(os.path.join(root, "Sources", "HotlineWorkers", "WorkerName.swift"), encoding="utf-8").read()
     workers = re.search(r"enum WorkerName[^{]*\{\s*case ([a-z, ]+)", runner).group(1).replace(" ", "").split(",")
     readme = open(os.path.join(root, "README.md"), encoding="utf-8").read()
     documented = set(re.findall(r"^\| `([A-Z_]+)`", readme, re.M)) | {"HOTLINE_KAFKA_SECURITY_PROTOCOL", "HOTLINE_KAFKA_SASL_MECHANISMS",

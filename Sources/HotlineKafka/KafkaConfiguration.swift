@@ -13,7 +13,7 @@ public struct KafkaConfiguration: Sendable {
     /// The settings every Hotline producer uses: idempotent, all in-sync replicas
     /// acknowledge, so a delivered message is never lost or duplicated by retries.
     public func forProducer() -> KafkaConfiguration {
-        var copy = self
+        var copy = withStatistics()
         copy.properties["linger.ms"] = copy.properties["linger.ms"] ?? "5"
         copy.properties["enable.idempotence"] = "true"
         copy.properties["acks"] = "all"
@@ -23,7 +23,7 @@ public struct KafkaConfiguration: Sendable {
     /// The settings every Hotline consumer uses: offsets are stored by the worker
     /// only after its PostgreSQL transaction committed, then auto-committed.
     public func forConsumer(groupID: String) -> KafkaConfiguration {
-        var copy = self
+        var copy = withStatistics()
         copy.properties.merge([
             "auto.offset.reset": "earliest",
             "auto.commit.interval.ms": "1000",
@@ -34,6 +34,14 @@ public struct KafkaConfiguration: Sendable {
         copy.properties["group.id"] = groupID
         copy.properties["enable.auto.offset.store"] = "false"
         copy.properties["enable.auto.commit"] = "true"
+        return copy
+    }
+
+    /// Statistics reports every 2 s (unless configured): they carry broker states for
+    /// `/ready` and partition offsets for the consumer-lag metric.
+    private func withStatistics() -> KafkaConfiguration {
+        var copy = self
+        copy.properties["statistics.interval.ms"] = copy.properties["statistics.interval.ms"] ?? "2000"
         return copy
     }
 

@@ -34,6 +34,11 @@ public final class KafkaConsumer: Sendable {
             Unmanaged<RebalanceState>.fromOpaque(opaque).takeUnretainedValue()
                 .rebalance(handle: handle, error: error, partitions: partitions)
         }
+        rd_kafka_conf_set_stats_cb(conf) { _, json, length, opaque in
+            guard let json, let opaque else { return 0 }
+            Unmanaged<RebalanceState>.fromOpaque(opaque).takeUnretainedValue().statistics.record(json: json, length: length)
+            return 0
+        }
         self.handle = try KafkaHandle.make(type: RD_KAFKA_CONSUMER, configuration: conf)
         self.buffer = buffer
         self.rebalance = rebalance
@@ -120,6 +125,15 @@ public final class KafkaConsumer: Sendable {
     /// The partitions currently assigned to this member.
     public var assignment: Set<TopicPartition> { rebalance.assignment }
 
+    /// The latest statistics report, its partitions narrowed to this member's
+    /// assignment; nil until the first report (`statistics.interval.ms`) arrived.
+    public var statistics: KafkaStatistics? {
+        guard var statistics = rebalance.statistics.current else { return nil }
+        let owned = rebalance.assignment
+        statistics.partitions = statistics.partitions.filter { owned.contains($0.key) }
+        return statistics
+    }
+
     /// Leaves the group: stops polling, commits stored offsets and closes. Call
     /// after the last batch's offsets were stored. Blocks a dedicated thread, not
     /// the caller.
@@ -136,9 +150,11 @@ public final class KafkaConsumer: Sendable {
     }
 }
 
-/// Serves rebalance callbacks on the poll thread and tracks the assignment.
+/// Serves rebalance and statistics callbacks on the poll thread; tracks the
+/// assignment and keeps the latest statistics.
 private final class RebalanceState: Sendable {
     private let owned = Mutex<Set<TopicPartition>>([])
+    let statistics = StatisticsRecorder()
     private let buffer: MessageBuffer
     private let logger: Logger
 
@@ -149,7 +165,10 @@ private final class RebalanceState: Sendable {
 
     var assignment: Set<TopicPartition> { owned.withLock { $0 } }
 
-    func clear() { owned.withLock { $0.removeAll() } }
+    func clear() {
+        owned.withLock { $0.removeAll() }
+        statistics.clear()
+    }
 
     func rebalance(handle: OpaquePointer, error: rd_kafka_resp_err_t, partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) {
         let changed = Set(partitions.map(Self.topicPartitions) ?? [])

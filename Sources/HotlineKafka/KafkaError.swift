@@ -14,6 +14,8 @@ public enum KafkaError: Error, CustomStringConvertible, Sendable {
     case offsetStoreFailed(code: Int32, message: String)
     /// The mock cluster could not be created or configured.
     case mockClusterFailed(message: String)
+    /// A consumer group's offsets could not be read.
+    case inspectionFailed(group: String, message: String)
     /// The client was used after it was closed.
     case closed
 
@@ -33,6 +35,8 @@ public enum KafkaError: Error, CustomStringConvertible, Sendable {
             return "could not store consumed offsets (librdkafka error \(code): \(message))."
         case let .mockClusterFailed(message):
             return "the dev broker (librdkafka mock cluster) failed: \(message)."
+        case let .inspectionFailed(group, message):
+            return "could not read the position of consumer group '\(group)': \(message). Check KAFKA_BROKERS and that the brokers are up."
         case .closed:
             return "the Kafka client is already closed."
         }

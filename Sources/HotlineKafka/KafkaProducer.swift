@@ -9,6 +9,7 @@ import Synchronization
 public final class KafkaProducer: Sendable {
     private let handle: KafkaHandle
     private let pollThread: PollThread
+    private let recorder = StatisticsRecorder()
     private let logger: Logger
 
     public init(configuration: KafkaConfiguration, logger: Logger) throws {
@@ -17,6 +18,12 @@ public final class KafkaProducer: Sendable {
             guard let message, let opaque = message.pointee._private else { return }
             let ticket = Unmanaged<DeliveryTicket>.fromOpaque(opaque).takeRetainedValue()
             ticket.complete(error: message.pointee.err)
+        }
+        rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(recorder).toOpaque())
+        rd_kafka_conf_set_stats_cb(conf) { _, json, length, opaque in
+            guard let json, let opaque else { return 0 }
+            Unmanaged<StatisticsRecorder>.fromOpaque(opaque).takeUnretainedValue().record(json: json, length: length)
+            return 0
         }
         self.handle = try KafkaHandle.make(type: RD_KAFKA_PRODUCER, configuration: conf)
         self.logger = logger
@@ -117,6 +124,9 @@ public final class KafkaProducer: Sendable {
         rd_kafka_error_destroy(errorObject)
         return code
     }
+
+    /// The latest statistics report (broker states); nil until the first arrived.
+    public var statistics: KafkaStatistics? { recorder.current }
 
     /// Waits for outstanding deliveries, stops the poll thread and frees the client.
     public func close(flushTimeoutMilliseconds: Int32 = 10_000) {

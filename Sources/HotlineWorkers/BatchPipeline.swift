@@ -67,17 +67,16 @@ public struct BatchPipeline: Sendable {
     private func applyAll(_ batch: [ConsumedMessage]) async throws {
         let now = try await clock.now()
         let started = ContinuousClock.now
-        try await client.withTransaction(logger: logger) { connection in
-            var outbox: [OutboxMessage] = []
-            for message in batch {
-                try await handler.apply(message, now: now, connection: connection, outbox: &outbox)
+        try await BatchTally.counting(worker: handler.name, batch) {
+            try await client.withTransaction(logger: logger) { connection in
+                var outbox: [OutboxMessage] = []
+                for message in batch {
+                    try await handler.apply(message, now: now, connection: connection, outbox: &outbox)
+                }
+                try await OutboxStore.enqueue(outbox, on: connection, logger: logger)
             }
-            try await OutboxStore.enqueue(outbox, on: connection, logger: logger)
         }
         WorkerMetrics.batch(worker: handler.name, size: batch.count, took: ContinuousClock.now - started)
-        for (topic, messages) in Dictionary(grouping: batch, by: \.topic) {
-            WorkerMetrics.consumed(worker: handler.name, topic: topic, count: messages.count)
-        }
         logger.debug("batch committed", metadata: [
             "messages": "\(batch.count)", "duration": "\(ContinuousClock.now - started)",
         ])
@@ -86,13 +85,15 @@ public struct BatchPipeline: Sendable {
     private func deadLetter(_ message: ConsumedMessage, error: any Error) async throws {
         let now = try await clock.now()
         let writer = DeadLetterWriter(worker: handler.name, logger: logger)
-        try await client.withTransaction(logger: logger) { connection in
-            var outbox: [OutboxMessage] = []
-            try await writer.write(
-                message,
-                rejection: IntakeRejection(.processingError, "Applying the event kept failing (\(String(describing: error).prefix(300))); fix the cause, then replay it from the dead-letter topic."),
-                now: now, connection: connection, outbox: &outbox)
-            try await OutboxStore.enqueue(outbox, on: connection, logger: logger)
+        try await BatchTally.counting(worker: handler.name, [message]) {
+            try await client.withTransaction(logger: logger) { connection in
+                var outbox: [OutboxMessage] = []
+                try await writer.write(
+                    message,
+                    rejection: IntakeRejection(.processingError, "Applying the event kept failing (\(String(describing: error).prefix(300))); fix the cause, then replay it from the dead-letter topic."),
+                    now: now, connection: connection, outbox: &outbox)
+                try await OutboxStore.enqueue(outbox, on: connection, logger: logger)
+            }
         }
     }
 

@@ -22,7 +22,7 @@ public struct ConsumerWorker: Service {
     public func run() async throws {
         defer { logger.info("consumer left the group", metadata: ["group": "\(consumer.groupID)"]) }
         do {
-            try await withGracefulShutdownHandler {
+            try await withTaskCancellationOrGracefulShutdownHandler {
                 while true {
                     let batch = await consumer.nextBatch(maxMessages: batchSize)
                     if batch.isEmpty { break }
@@ -33,7 +33,8 @@ public struct ConsumerWorker: Service {
                         logger.warning("storing offsets failed; the batch will be redelivered and skipped", metadata: ["error": "\(error)"])
                     }
                 }
-            } onGracefulShutdown: {
+            } onCancelOrGracefulShutdown: {
+                // Also on cancellation: a waiting `nextBatch` returns only once fetching stops.
                 logger.info("graceful shutdown: finishing the batch in hand")
                 consumer.stopFetching()
             }

@@ -30,7 +30,7 @@ struct DeadLetterWriter: Sendable {
             reasonCode: rejection.reason.rawValue, reason: rejection.message, field: rejection.field, at: now,
             on: connection, logger: logger)
         guard recorded else { return }
-        WorkerMetrics.deadLettered(worker: worker, topic: message.topic, reason: rejection.reason.rawValue)
+        BatchTally.deadLettered(topic: message.topic, reason: rejection.reason.rawValue)
         logger.warning("dead-lettered a message", metadata: [
             "topic": "\(message.topic)", "partition": "\(message.partition)", "offset": "\(message.offset)",
             "reason_code": "\(rejection.reason.rawValue)", "field": "\(rejection.field ?? "-")",

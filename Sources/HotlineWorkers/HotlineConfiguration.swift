@@ -83,7 +83,7 @@ public struct HotlineConfiguration: Sendable {
     /// librdkafka pass-through: every `HOTLINE_KAFKA_SOME_PROPERTY=value` becomes
     /// `some.property=value`, and `HOTLINE_KAFKA_PROPERTIES_FILE` names a file of
     /// `key=value` lines (production: security.protocol, sasl.*, ssl.*).
-    static func kafkaProperties(_ environment: [String: String]) throws -> [String: String] {
+    public static func kafkaProperties(_ environment: [String: String]) throws -> [String: String] {
         var properties: [String: String] = [:]
         if let path = environment["HOTLINE_KAFKA_PROPERTIES_FILE"], !path.isEmpty {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {

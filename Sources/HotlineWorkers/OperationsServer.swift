@@ -16,15 +16,7 @@ public struct ReadinessCheck: Sendable {
     static func postgres(_ client: PostgresClient, logger: Logger) -> ReadinessCheck {
         ReadinessCheck {
             do {
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { _ = try await client.query("SELECT 1", logger: logger).collect() }
-                    group.addTask {
-                        try await Task.sleep(for: .seconds(2))
-                        throw CancellationError()
-                    }
-                    try await group.next()
-                    group.cancelAll()
-                }
+                try await withTimeout(.seconds(2)) { _ = try await client.query("SELECT 1", logger: logger).collect() }
                 return nil
             } catch {
                 return "postgresql: not reachable within 2 s"
@@ -32,7 +24,19 @@ public struct ReadinessCheck: Sendable {
         }
     }
 
-    /// The consumer holds partitions of its group (so Kafka is reachable and the group formed).
+    /// The Kafka client reports at least one broker up in a statistics report of the
+    /// last 10 s (reports come every 2 s from the poll thread, so silence means it is stuck).
+    static func kafka(_ statistics: @escaping @Sendable () -> KafkaStatistics?) -> ReadinessCheck {
+        ReadinessCheck {
+            guard let report = statistics() else { return "kafka: no statistics report from the client yet" }
+            let age = Date().timeIntervalSince(report.receivedAt)
+            if age > 10 { return "kafka: the client's last statistics report is \(Int(age)) s old; its poll thread may be stuck" }
+            if report.brokersUp == 0 { return "kafka: none of the \(report.brokersKnown) known brokers is connected" }
+            return nil
+        }
+    }
+
+    /// The consumer holds partitions of its group (so the group formed and this member takes part).
     static func assignment(_ consumer: KafkaConsumer) -> ReadinessCheck {
         ReadinessCheck { consumer.assignment.isEmpty ? "kafka: no partitions assigned to this member of \(consumer.groupID)" : nil }
     }
@@ -67,7 +71,10 @@ struct OperationsServer: Service {
         }
         let application = Application(router: router, configuration: .init(address: .hostname(host, port: port)), logger: logger)
         logger.info("serving /health, /ready and /metrics", metadata: ["host": "\(host)", "port": "\(port)"])
-        try await application.runService()
+        // `run`, not `runService`: the latter traps SIGTERM itself, so the server could stop
+        // before the worker's service group asked it to, and the group would cancel every
+        // service instead of shutting them down in order.
+        try await application.run()
     }
 
     static func response(_ status: HTTPResponse.Status, _ contentType: String, _ text: String) -> Response {

@@ -1,5 +1,7 @@
 import Foundation
+import HotlineKafka
 import Prometheus
+import Synchronization
 
 /// The workers' Prometheus series (README "Metrics"), each with its help text, in one
 /// registry per process that `/metrics` emits. Counting is always on; it costs a lookup
@@ -19,9 +21,16 @@ public enum WorkerMetrics {
 
     static func consumed(worker: String, topic: String, count: Int) {
         registry.makeCounter(
-            descriptor: name("hotline_messages_consumed_total", "Messages a worker consumed and committed, by topic."),
+            descriptor: name("hotline_messages_consumed_total", "Messages a worker consumed in committed batches, by topic."),
             labels: [("worker", worker), ("topic", topic)]
         ).increment(by: Int64(count))
+    }
+
+    static func applied(worker: String, topic: String, count: Int) {
+        registry.makeCounter(
+            descriptor: name("hotline_events_applied_total", "Consumed events whose effects a worker committed: consumed minus duplicates skipped and dead letters."),
+            labels: [("worker", worker), ("topic", topic)]
+        ).increment(by: Int64(max(0, count)))
     }
 
     static func batch(worker: String, size: Int, took: Duration) {
@@ -41,18 +50,18 @@ public enum WorkerMetrics {
         ).increment()
     }
 
-    static func duplicate(consumer: String, topic: String) {
+    static func duplicates(worker: String, topic: String, count: Int) {
         registry.makeCounter(
             descriptor: name("hotline_duplicates_skipped_total", "Events skipped because their event id was already applied (redeliveries, republished events)."),
-            labels: [("consumer", consumer), ("topic", topic)]
-        ).increment()
+            labels: [("worker", worker), ("topic", topic)]
+        ).increment(by: Int64(count))
     }
 
-    static func deadLettered(worker: String, topic: String, reason: String) {
+    static func deadLettered(worker: String, topic: String, reason: String, count: Int) {
         registry.makeCounter(
             descriptor: name("hotline_dead_letters_total", "Messages dead-lettered to hotline.intake.dlq.v1, by source topic and reason code."),
             labels: [("worker", worker), ("topic", topic), ("reason", reason)]
-        ).increment()
+        ).increment(by: Int64(count))
     }
 
     static func swept(_ sweep: String, handled: Int) {
@@ -101,6 +110,32 @@ public enum WorkerMetrics {
                 descriptor: name("hotline_supervisions_open", "Open supervisions (督办) by ladder level."), labels: [("level", level)]
             ).set(Double(byLevel[level] ?? 0))
         }
+    }
+
+    private static let lagSeries = Mutex<Set<TopicPartition>>([])
+
+    /// One series per partition this member holds; a partition that moved to another
+    /// member loses its series here (the new owner reports it), so no stale lag stays.
+    static func consumerLag(group: String, _ partitions: [TopicPartition: PartitionLag]) {
+        func gauge(_ partition: TopicPartition) -> Gauge {
+            registry.makeGauge(
+                descriptor: name("hotline_consumer_lag", "Messages in a partition this member holds that its group has not processed yet (end offset minus the stored or committed offset)."),
+                labels: [("group", group), ("topic", partition.topic), ("partition", "\(partition.partition)")])
+        }
+        let gone = lagSeries.withLock { series in
+            let gone = series.subtracting(partitions.keys)
+            series = Set(partitions.keys)
+            return gone
+        }
+        for partition in gone { registry.unregisterGauge(gauge(partition)) }
+        for (partition, lag) in partitions { gauge(partition).set(Double(lag.lag)) }
+    }
+
+    static func brokers(worker: String, up: Int) {
+        registry.makeGauge(
+            descriptor: name("hotline_kafka_brokers_up", "Kafka brokers this worker's client is connected to, from its latest statistics report; 0 means Kafka is unreachable."),
+            labels: [("worker", worker)]
+        ).set(Double(up))
     }
 
     static func assigned(worker: String, partitions: Int) {

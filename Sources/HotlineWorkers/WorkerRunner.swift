@@ -6,11 +6,6 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 
-/// The workers `hotline worker NAME` runs.
-public enum WorkerName: String, CaseIterable, Sendable {
-    case intake, dispatch, deadlines, supervision, callbacks, relay
-}
-
 /// Builds one worker process from its configuration and runs it until SIGTERM or
 /// SIGINT: the PostgreSQL pool starts first and stops last, so the worker can
 /// finish its batch and store its offsets before the pool goes away.
@@ -27,16 +22,13 @@ public enum WorkerRunner {
             let handler = IntakeHandler(
                 policy: policy, vault: PersonalDataVault(keys: configuration.keys),
                 maximumEventBytes: configuration.maximumEventBytes, logger: logger)
-            worker = try consumerWorker(
-                group: "hotline-intake", topics: [TopicName.intake], handler: handler, client: client, clock: clock,
-                configuration: configuration, logger: logger)
+            worker = try consumerWorker(name, handler: handler, client: client, clock: clock, configuration: configuration, logger: logger)
             logger.info("intake worker configured", metadata: ["policy": "\(policy.policy)", "policy_version": "\(policy.version)"])
         case .dispatch:
             let router = try RoutingLoader.load(file: configuration.routingFile)
             let archive = try await recordedArchive(configuration, logger: logger)
             worker = try consumerWorker(
-                group: "hotline-dispatch", topics: DispatchHandler.topics,
-                handler: DispatchHandler(router: router, archive: archive, logger: logger),
+                name, handler: DispatchHandler(router: router, archive: archive, logger: logger),
                 client: client, clock: clock, configuration: configuration, logger: logger)
             logger.info("dispatch worker configured", metadata: ["units": "\(router.network.units.count)", "rules": "\(router.rules.count)"])
         case .deadlines:
@@ -48,9 +40,7 @@ public enum WorkerRunner {
         case .supervision:
             let archive = try await recordedArchive(configuration, logger: logger)
             let handler = SupervisionHandler(archive: archive, logger: logger)
-            worker = try consumerWorker(
-                group: "hotline-supervision", topics: [TopicName.cases], handler: handler, client: client, clock: clock,
-                configuration: configuration, logger: logger)
+            worker = try consumerWorker(name, handler: handler, client: client, clock: clock, configuration: configuration, logger: logger)
             companions.append(PeriodicSweep(
                 name: "supervision ladder", client: client, clock: clock, batchSize: configuration.batchSize,
                 interval: configuration.sweepInterval, logger: logger, sweep: handler.climb))
@@ -67,9 +57,7 @@ public enum WorkerRunner {
             let handler = CallbacksHandler(
                 archive: archive, vault: PersonalDataVault(keys: configuration.keys),
                 sealer: try ContactSealer(configuration: configuration.keys), logger: logger)
-            worker = try consumerWorker(
-                group: "hotline-callbacks", topics: CallbacksHandler.topics, handler: handler, client: client, clock: clock,
-                configuration: configuration, logger: logger)
+            worker = try consumerWorker(name, handler: handler, client: client, clock: clock, configuration: configuration, logger: logger)
             companions.append(PeriodicSweep(
                 name: "callback expiry", client: client, clock: clock, batchSize: configuration.batchSize,
                 interval: configuration.sweepInterval, logger: logger, sweep: handler.expire))
@@ -81,6 +69,8 @@ public enum WorkerRunner {
                 client: client, producer: try KafkaProducer(configuration: configuration.kafka, logger: logger),
                 batchSize: configuration.batchSize, logger: logger)
         }
+        companions.append(MemberHeartbeat(
+            worker: name, consumer: (worker as? ConsumerWorker)?.consumer, client: client, interval: .seconds(5), logger: logger))
         if let port = configuration.httpPort {
             companions.append(operationsServer(
                 name, worker: worker, port: port, client: client, clock: clock, configuration: configuration, logger: logger))
@@ -93,7 +83,8 @@ public enum WorkerRunner {
         try await group.run()
     }
 
-    /// `/health`, `/ready` (PostgreSQL; for a consumer, partitions assigned) and `/metrics`;
+    /// `/health`, `/ready` (PostgreSQL; Kafka brokers connected; for a consumer, partitions
+    /// assigned) and `/metrics`;
     /// the gauges that need a query (outbox, clocks, supervisions) are read at scrape time.
     private static func operationsServer(
         _ name: WorkerName, worker: any Service, port: Int, client: PostgresClient, clock: any HotlineClock,
@@ -102,12 +93,20 @@ public enum WorkerRunner {
         let ladder = (try? PolicyLoader.load(id: configuration.policyID, directory: configuration.policyDirectory))?
             .supervision.ladder.map(\.code) ?? []
         let consumer = (worker as? ConsumerWorker)?.consumer
+        let producer = (worker as? OutboxRelay)?.producer
         var checks = [ReadinessCheck.postgres(client, logger: logger)]
-        if let consumer { checks.append(.assignment(consumer)) }
+        if let consumer { checks += [.kafka { consumer.statistics }, .assignment(consumer)] }
+        if let producer { checks.append(.kafka { producer.statistics }) }
         return OperationsServer(
             host: configuration.httpHost, port: port, registry: WorkerMetrics.registry, checks: checks,
             collect: {
-                if let consumer { WorkerMetrics.assigned(worker: name.rawValue, partitions: consumer.assignment.count) }
+                if let consumer {
+                    WorkerMetrics.assigned(worker: name.rawValue, partitions: consumer.assignment.count)
+                    WorkerMetrics.consumerLag(group: consumer.groupID, consumer.statistics?.partitions ?? [:])
+                }
+                if let statistics = consumer?.statistics ?? producer?.statistics {
+                    WorkerMetrics.brokers(worker: name.rawValue, up: statistics.brokersUp)
+                }
                 switch name {
                 case .relay:
                     if let backlog = try? await client.withConnection({ try await OutboxStore.backlog(on: $0, logger: logger) }) {
@@ -139,10 +138,12 @@ public enum WorkerRunner {
     }
 
     private static func consumerWorker(
-        group: String, topics: [String], handler: any BatchHandler, client: PostgresClient, clock: any HotlineClock,
+        _ name: WorkerName, handler: any BatchHandler, client: PostgresClient, clock: any HotlineClock,
         configuration: HotlineConfiguration, logger: Logger
     ) throws -> ConsumerWorker {
-        let consumer = try KafkaConsumer(configuration: configuration.kafka, groupID: group, topics: topics, logger: logger)
+        guard let subscription = name.subscription else { preconditionFailure("\(name) consumes no topic") }
+        let consumer = try KafkaConsumer(
+            configuration: configuration.kafka, groupID: subscription.group, topics: subscription.topics, logger: logger)
         return ConsumerWorker(
             consumer: consumer, pipeline: BatchPipeline(client: client, clock: clock, handler: handler, logger: logger),
             batchSize: configuration.batchSize, logger: logger)

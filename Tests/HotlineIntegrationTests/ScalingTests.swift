@@ -4,7 +4,8 @@ import Testing
 /// Scaling the dispatch worker under load (Ops/RUNBOOK.md "Scale a worker", "Stop one
 /// safely"): a second and a third instance join while cases flow, one leaves on SIGTERM
 /// and exits 0, one is killed -9 while cases flow; a second wave is then taken by the
-/// survivor on all partitions, and every case ends dispatched once, with one current lead.
+/// survivor on all partitions, and every case ends dispatched once, with one current lead;
+/// `hotline status` then shows the group's lag back at zero.
 @Suite(.serialized)
 struct ScalingTests {
     @Test func dispatchScalesOutAndSurvivesLosingInstancesUnderLoad() async throws {
@@ -37,6 +38,14 @@ struct ScalingTests {
                 "SELECT count(*) FROM case_history WHERE action IN ('dispatched', 'queued_for_manual_dispatch')") == cases,
                 "every accepted case was handled once by some instance")
             #expect(try await stack.count("SELECT count(*) FROM dead_letters") == 0)
+
+            // The group's lag returns to zero: the survivor committed every partition,
+            // including those the killed instance held.
+            try await stack.waitUntil("hotline status shows the dispatch group caught up") {
+                let result = try stack.run(["status", "--format", "json"], expectSuccess: false)
+                guard let status = try? Status(result.stdout) else { return false }
+                return status.group("dispatch")?.lag == 0 && status.group("dispatch")?.memberPartitions == 24
+            }
         }
     }
 }

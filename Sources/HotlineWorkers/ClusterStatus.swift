@@ -1,0 +1,88 @@
+import Foundation
+
+/// What `hotline status` reports: per worker, its live and lost instances, and for a
+/// consumer group each partition's committed offset, end, lag and the age of the
+/// oldest message not yet processed; the outbox; and the problems that mean
+/// something is stuck (Ops/RUNBOOK.md "Read lag").
+public struct ClusterStatus: Sendable, Encodable {
+    public struct Member: Sendable, Encodable {
+        public var memberID: UUID
+        public var host: String
+        public var pid: Int32
+        public var startedAt: Date
+        public var secondsSinceSeen: Double
+        /// Reported within the liveness window; a lost member died without leaving.
+        public var live: Bool
+        public var partitions: [String]
+        public var lag: Int64?
+    }
+
+    public struct Partition: Sendable, Encodable {
+        public var topic: String
+        public var partition: Int32
+        public var committedOffset: Int64?
+        public var endOffset: Int64
+        public var lag: Int64
+        public var oldestUnprocessedAgeSeconds: Double?
+    }
+
+    public struct Group: Sendable, Encodable {
+        public var worker: String
+        /// The consumer group; nil for the deadline watcher and the relay.
+        public var group: String?
+        public var members: [Member]
+        public var partitions: [Partition]
+        /// Open clocks past their due instant whose overdue event is not out yet (deadlines only).
+        public var clocksDueUnannounced: Int?
+
+        public var lag: Int64 { partitions.reduce(0) { $0 + $1.lag } }
+        public var liveMembers: Int { members.filter(\.live).count }
+        public var oldestUnprocessedAgeSeconds: Double? { partitions.compactMap(\.oldestUnprocessedAgeSeconds).max() }
+    }
+
+    public struct Outbox: Sendable, Encodable {
+        public var backlog: Int64
+        public var oldestAgeSeconds: Double?
+    }
+
+    public var checkedAt: Date
+    public var stuckAfterSeconds: Double
+    public var groups: [Group]
+    public var outbox: Outbox
+    public var problems: [String]
+
+    public var stuck: Bool { !problems.isEmpty }
+
+    public init(checkedAt: Date, stuckAfterSeconds: Double, groups: [Group], outbox: Outbox) {
+        self.checkedAt = checkedAt
+        self.stuckAfterSeconds = stuckAfterSeconds
+        self.groups = groups
+        self.outbox = outbox
+        self.problems = Self.problems(groups: groups, outbox: outbox, stuckAfter: stuckAfterSeconds)
+    }
+
+    /// Stuck means work waits and nothing takes it: messages wait in a group with no
+    /// live instance; a partition's oldest unprocessed message is older than
+    /// `stuckAfter`; the outbox's oldest row is older than `stuckAfter`; clocks fell
+    /// due with no deadline watcher running. Lag alone is not stuck: under load it is normal.
+    static func problems(groups: [Group], outbox: Outbox, stuckAfter: Double) -> [String] {
+        var problems: [String] = []
+        for group in groups {
+            if group.lag > 0 && group.liveMembers == 0 {
+                problems.append("\(group.worker): \(group.lag) messages wait in \(group.group ?? group.worker) and no instance is running")
+            }
+            let late = group.partitions.filter { ($0.oldestUnprocessedAgeSeconds ?? 0) > stuckAfter }
+            if let worst = late.max(by: { ($0.oldestUnprocessedAgeSeconds ?? 0) < ($1.oldestUnprocessedAgeSeconds ?? 0) }) {
+                problems.append(
+                    "\(group.worker): \(late.count) partition(s) hold messages older than \(Int(stuckAfter)) s; worst \(worst.topic)[\(worst.partition)], lag \(worst.lag), oldest \(Int(worst.oldestUnprocessedAgeSeconds ?? 0)) s")
+            }
+            if let due = group.clocksDueUnannounced, due > 0, group.liveMembers == 0 {
+                problems.append("\(group.worker): \(due) clocks are past due and no deadline watcher is running to announce them")
+            }
+        }
+        if let age = outbox.oldestAgeSeconds, outbox.backlog > 0, age > stuckAfter {
+            problems.append("relay: \(outbox.backlog) outbox events unpublished, the oldest for \(Int(age)) s")
+        }
+        return problems
+    }
+}

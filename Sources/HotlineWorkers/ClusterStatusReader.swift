@@ -1,0 +1,63 @@
+import Foundation
+import HotlineKafka
+import HotlinePostgres
+import Logging
+import PostgresNIO
+
+/// Gathers a `ClusterStatus`: members from `worker_members`, each consumer group's
+/// position from the brokers (without joining the group), the outbox and the
+/// clocks awaiting the deadline watcher from PostgreSQL.
+public struct ClusterStatusReader: Sendable {
+    let kafka: KafkaConfiguration
+    let client: PostgresClient
+    let clock: any HotlineClock
+    let logger: Logger
+    /// A member that reported within this many seconds is live (members report every 5 s).
+    let liveWithin: Double = 15
+
+    public init(kafka: KafkaConfiguration, client: PostgresClient, clock: any HotlineClock, logger: Logger) {
+        self.kafka = kafka
+        self.client = client
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public func read(stuckAfter: Double) async throws -> ClusterStatus {
+        let sightings = try await WorkerMemberStore.all(client: client, logger: logger)
+        let now = Date()
+        var groups: [ClusterStatus.Group] = []
+        for worker in WorkerName.allCases {
+            var group = ClusterStatus.Group(
+                worker: worker.rawValue, group: worker.subscription?.group,
+                members: sightings.filter { $0.member.worker == worker.rawValue }.map(member), partitions: [],
+                clocksDueUnannounced: nil)
+            if let subscription = worker.subscription {
+                group.partitions = try await KafkaGroupInspector.positions(
+                    configuration: kafka, group: subscription.group, topics: subscription.topics
+                ).map { position in
+                    ClusterStatus.Partition(
+                        topic: position.partition.topic, partition: position.partition.partition,
+                        committedOffset: position.committedOffset, endOffset: position.endOffset, lag: position.lag,
+                        oldestUnprocessedAgeSeconds: position.oldestUnprocessedAt.map { max(0, now.timeIntervalSince($0)) })
+                }
+            }
+            if worker == .deadlines {
+                let hotlineNow = try await clock.now()
+                group.clocksDueUnannounced = try await ClockStore.openByStage(now: hotlineNow, client: client, logger: logger)
+                    .filter { $0.1 == "due_unannounced" }.reduce(0) { $0 + $1.2 }
+            }
+            groups.append(group)
+        }
+        let backlog = try await client.withConnection { try await OutboxStore.backlog(on: $0, logger: logger) }
+        return ClusterStatus(
+            checkedAt: now, stuckAfterSeconds: stuckAfter, groups: groups,
+            outbox: .init(backlog: backlog.count, oldestAgeSeconds: backlog.oldest.map { max(0, now.timeIntervalSince($0)) }))
+    }
+
+    private func member(_ sighting: WorkerMemberSighting) -> ClusterStatus.Member {
+        ClusterStatus.Member(
+            memberID: sighting.member.memberID, host: sighting.member.host, pid: sighting.member.pid,
+            startedAt: sighting.member.startedAt, secondsSinceSeen: sighting.secondsSinceSeen,
+            live: sighting.secondsSinceSeen <= liveWithin, partitions: sighting.member.partitions, lag: sighting.member.lag)
+    }
+}
