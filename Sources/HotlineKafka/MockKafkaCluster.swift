@@ -40,6 +40,13 @@ public final class MockKafkaCluster: @unchecked Sendable {
         rd_kafka_mock_broker_set_rtt(cluster, id, milliseconds)
     }
 
+    /// Makes the next `count` requests of a Kafka API (by its key: 0 Produce, 1 Fetch,
+    /// 8 OffsetCommit, 12 Heartbeat, …) fail with `errorCode` (fault injection).
+    public func failRequests(apiKey: Int16, count: Int, errorCode: Int32) {
+        let errors = [rd_kafka_resp_err_t](repeating: rd_kafka_resp_err_t(rawValue: errorCode), count: count)
+        errors.withUnsafeBufferPointer { rd_kafka_mock_push_request_errors_array(cluster, apiKey, count, $0.baseAddress) }
+    }
+
     public func shutdown() {
         rd_kafka_mock_cluster_destroy(cluster)
         rd_kafka_destroy(handle.pointer)

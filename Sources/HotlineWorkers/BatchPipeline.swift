@@ -68,7 +68,7 @@ public struct BatchPipeline: Sendable {
         let now = try await clock.now()
         let started = ContinuousClock.now
         try await BatchTally.counting(worker: handler.name, batch) {
-            try await client.withTransaction(logger: logger) { connection in
+            try await client.withWatchedTransaction("a batch transaction", logger: logger) { connection in
                 var outbox: [OutboxMessage] = []
                 for message in batch {
                     try await handler.apply(message, now: now, connection: connection, outbox: &outbox)
@@ -86,7 +86,7 @@ public struct BatchPipeline: Sendable {
         let now = try await clock.now()
         let writer = DeadLetterWriter(worker: handler.name, logger: logger)
         try await BatchTally.counting(worker: handler.name, [message]) {
-            try await client.withTransaction(logger: logger) { connection in
+            try await client.withWatchedTransaction("a dead-letter transaction", logger: logger) { connection in
                 var outbox: [OutboxMessage] = []
                 try await writer.write(
                     message,

@@ -7,10 +7,13 @@ import ServiceLifecycle
 
 /// Publishes the outbox to Kafka in the order rows were written, with the
 /// idempotent producer, and deletes rows only after their delivery was reported.
-/// One relay instance is active at a time (a session advisory lock), so events of
-/// one key are never published out of order; others wait as hot standbys and take
-/// over when the active one's connection ends. A crash between delivery and delete
-/// republishes some events: consumers recognise them by `event_id`.
+/// Each batch is one transaction holding a transaction-scoped advisory lock, so one
+/// relay publishes at a time and batches follow each other in order (events of one
+/// key are never published out of order); other instances are hot standbys that
+/// take the lock when it is free. A crash between delivery and commit republishes
+/// that batch: consumers recognise the events by `event_id`. A transaction per batch,
+/// rather than one long session, lets the relay recover by itself when PostgreSQL
+/// restarts.
 public struct OutboxRelay: Service {
     static let leaderLockKey: Int64 = 0x4F75_7462_6F78
 
@@ -28,10 +31,25 @@ public struct OutboxRelay: Service {
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
+            var leading = false
+            var idle = Duration.milliseconds(2)
             while !Task.isCancelled {
                 do {
-                    try await client.withConnection { connection in
-                        try await lead(on: connection)
+                    let published = try await client.withWatchedTransaction("a relay batch", logger: logger) { connection in
+                        try await publishBatch(on: connection)
+                    }
+                    if (published != nil) != leading {
+                        leading = published != nil
+                        logger.info(leading ? "relay is the active publisher" : "relay gave up the active role")
+                    }
+                    switch published {
+                    case nil:
+                        try await Task.sleep(for: .seconds(1))
+                    case 0:
+                        try await Task.sleep(for: idle)
+                        idle = min(idle * 2, .milliseconds(50))
+                    default:
+                        idle = .milliseconds(2)
                     }
                 } catch is CancellationError {
                     break
@@ -46,34 +64,22 @@ public struct OutboxRelay: Service {
         logger.info("relay stopped")
     }
 
-    private func lead(on connection: PostgresConnection) async throws {
-        let rows = try await connection.query("SELECT pg_try_advisory_lock(\(Self.leaderLockKey))", logger: logger)
+    /// Publishes the oldest rows under the lock; nil when another relay holds it.
+    private func publishBatch(on connection: PostgresConnection) async throws -> Int? {
+        let rows = try await connection.query("SELECT pg_try_advisory_xact_lock(\(Self.leaderLockKey))", logger: logger)
         var acquired = false
         for try await value in rows.decode(Bool.self) { acquired = value }
-        guard acquired else {
-            try await Task.sleep(for: .seconds(1))
-            return
-        }
-        logger.info("relay is the active publisher")
-        defer { logger.info("relay gave up the active role") }
-        var idle = Duration.milliseconds(2)
-        while !Task.isCancelled {
-            let batch = try await OutboxStore.oldest(limit: batchSize, on: connection, logger: logger)
-            if batch.isEmpty {
-                try await Task.sleep(for: idle)
-                idle = min(idle * 2, .milliseconds(50))
-                continue
-            }
-            idle = .milliseconds(2)
-            try await producer.send(batch.map {
-                OutgoingMessage(
-                    topic: $0.message.topic, key: $0.message.key, value: $0.message.payload,
-                    headers: $0.message.headers.sorted { $0.key < $1.key }.map { KafkaHeader(key: $0.key, value: Array($0.value.utf8)) })
-            })
-            try await OutboxStore.delete(ids: batch.map(\.id), on: connection, logger: logger)
-            WorkerMetrics.published(batch.count, oldestCreatedAt: batch[0].createdAt)
-            logger.debug("published outbox rows", metadata: ["rows": "\(batch.count)"])
-        }
-        _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.leaderLockKey))", logger: logger)
+        guard acquired else { return nil }
+        let batch = try await OutboxStore.oldest(limit: batchSize, on: connection, logger: logger)
+        if batch.isEmpty { return 0 }
+        try await producer.send(batch.map {
+            OutgoingMessage(
+                topic: $0.message.topic, key: $0.message.key, value: $0.message.payload,
+                headers: $0.message.headers.sorted { $0.key < $1.key }.map { KafkaHeader(key: $0.key, value: Array($0.value.utf8)) })
+        })
+        try await OutboxStore.delete(ids: batch.map(\.id), on: connection, logger: logger)
+        WorkerMetrics.published(batch.count, oldestCreatedAt: batch[0].createdAt)
+        logger.debug("published outbox rows", metadata: ["rows": "\(batch.count)"])
+        return batch.count
     }
 }

@@ -38,7 +38,7 @@ struct PeriodicSweep: Service {
 
     private func sweepOnce() async throws -> Int {
         let now = try await clock.now()
-        return try await client.withTransaction(logger: logger) { connection in
+        return try await client.withWatchedTransaction("the \(name) sweep", logger: logger) { connection in
             var outbox: [OutboxMessage] = []
             let handled = try await sweep(now, batchSize, connection, &outbox)
             try await OutboxStore.enqueue(outbox, on: connection, logger: logger)

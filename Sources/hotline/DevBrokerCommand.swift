@@ -22,6 +22,9 @@ struct DevBrokerCommand: AsyncParsableCommand {
     @Option(help: "File to write the bootstrap servers to once the topics exist.")
     var bootstrapFile: String?
 
+    @Option(help: "Serve fault injection (brokers down/up, latency, request errors) on this loopback port; see Ops/dev chaos.")
+    var controlPort: Int?
+
     func run() async throws {
         let definitions: [TopicDefinition]
         do {
@@ -41,7 +44,13 @@ struct DevBrokerCommand: AsyncParsableCommand {
             }
         }
         FileHandle.standardOutput.write(Data("dev broker: \(cluster.bootstrapServers) (\(brokers) brokers, \(definitions.count) topics: \(definitions.map { "\($0.name)×\($0.partitions)" }.joined(separator: ", ")))\n".utf8))
+        let control = try controlPort.map { port in
+            let control = DevBrokerControl(cluster: cluster, brokers: brokers, port: port, logger: try CommandSupport.makeLogger("hotline.dev-broker", defaultLevel: "warning"))
+            return Task { try await control.run() }
+        }
         for await _ in await UnixSignalsSequence(trapping: .sigterm, .sigint) { break }
+        control?.cancel()
+        _ = await control?.result
         cluster.shutdown()
     }
 }
