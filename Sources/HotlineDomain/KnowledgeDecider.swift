@@ -26,6 +26,11 @@ public struct KnowledgePublication: Sendable, Equatable {
     /// Published after the previous version's review-by date: the unit let the entry go
     /// stale first (巴林左旗 第十五条（八） 「未按照…时限要求，及时上传、更新知识库内容」).
     public var late: Bool
+
+    public init(state: KnowledgeState, late: Bool) {
+        self.state = state
+        self.late = late
+    }
 }
 
 /// The knowledge-base rules, a pure function of (event, the entry's versions, network, policy).

@@ -1,6 +1,8 @@
 /// The search terms of a text. Chinese is written without spaces, so a word cannot be
 /// cut out; every two adjacent Han characters form a term instead (停水通知 → 停水, 水通,
-/// 通知), which finds 停水 in 小区什么时候停水 without a dictionary. Latin letters and digits
+/// 通知), which finds 停水 in 小区什么时候停水 without a dictionary, and every Han character
+/// is a term of its own, so 水黄黄的 still meets 发黄 (its weight is low where the character
+/// is common). Latin letters and digits
 /// form whole words (12345, etc). Full-width letters and digits count as half-width.
 /// The same terms are stored with each entry and taken from each question, so the
 /// ranking in `KnowledgeStore.search` compares like with like.
@@ -11,7 +13,7 @@ public enum KnowledgeTerms {
         var han: [Unicode.Scalar] = []
         var word: [Unicode.Scalar] = []
         func flushHan() {
-            if han.count == 1 { terms.insert(String(han[0])) }
+            for scalar in han { terms.insert(String(scalar)) }
             for index in han.indices.dropLast() { terms.insert(String(han[index]) + String(han[index + 1])) }
             han.removeAll()
         }
