@@ -39,11 +39,8 @@ public struct KnowledgeEventDecoder: Sendable {
             failure.entryID = try? message.optionalString("entry_id")
             failure.type = try? message.optionalString("type")
             return .success(try decode(message))
-        } catch let rejection as IntakeRejection {
-            failure.rejection = rejection
-            return .failure(failure)
         } catch {
-            failure.rejection = IntakeRejection(.processingError, "\(error)")
+            failure.rejection = error as? IntakeRejection ?? IntakeRejection(.processingError, "\(error)")
             return .failure(failure)
         }
     }

@@ -9,7 +9,7 @@ import HotlineWorkers
 /// for a caller's question, and show one entry's versions.
 struct KnowledgeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "kb", abstract: "Search and show knowledge-base entries.", subcommands: [Search.self, Show.self])
+        commandName: "kb", abstract: "Search and show knowledge-base entries.", subcommands: [Search.self, Show.self, Upkeep.self])
 
     struct Search: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -80,6 +80,49 @@ struct KnowledgeCommand: AsyncParsableCommand {
                 print("   \(record.title)")
                 print("   \(record.body)")
                 if let reason = record.decisionReason { print("   decision: \(reason)") }
+            }
+        }
+    }
+
+    /// Each unit's knowledge upkeep over a period, an assessment figure (巴林左旗 第十八条
+    /// 「热线知识库建设更新等指标」; 鄂尔多斯 第二十九条 「政务知识库建设」): versions added and
+    /// updated, late uploads (巴林左旗 第十五条（八）), entries overdue for review on the period's last day.
+    struct Upkeep: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Each unit's entries added, updated, uploaded late and overdue for review in a period.")
+
+        @Option(help: "The period: 2026, 2026-H2, 2026-Q4, 2026-10, 2026-W43, 2026-10-D2.")
+        var period: String
+
+        @Option(help: "text or json.")
+        var format: OutputFormat = .text
+
+        func run() async throws {
+            let logger = try CommandSupport.makeLogger("hotline.kb")
+            let assessed: AssessmentPeriod
+            do {
+                assessed = try AssessmentPeriod.parse(period)
+            } catch {
+                throw CommandSupport.fail("\(error)")
+            }
+            let url = try CommandSupport.databaseURL()
+            let upkeep = try await withPostgres(url.configuration, logger: logger) { client in
+                try await KnowledgeStore.upkeep(from: assessed.since, until: assessed.until, lastDay: assessed.lastDay, client: client, logger: logger)
+            }
+            switch format {
+            case .json:
+                let rows: [JSONValue] = upkeep.map { unit in
+                    .object([
+                        "unit_id": .string(unit.unitID), "added": .integer(Int64(unit.added)), "updated": .integer(Int64(unit.updated)),
+                        "late": .integer(Int64(unit.late)), "overdue": .integer(Int64(unit.overdue)),
+                    ])
+                }
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                print(String(decoding: try encoder.encode(JSONValue.object(["period": .string(assessed.label), "units": .array(rows)])), as: UTF8.self))
+            case .text:
+                print("Knowledge upkeep in \(assessed)")
+                print(SummaryReport.table(upkeep.map { [$0.unitID, String($0.added), String($0.updated), String($0.late), String($0.overdue)] },
+                                          header: ["unit", "added", "updated", "late", "overdue"]).joined(separator: "\n"))
             }
         }
     }

@@ -165,6 +165,14 @@ struct KnowledgeBaseTests {
             #expect(flags.count == 1, "flagged once per version")
             #expect(try await stack.count(
                 "SELECT count(*) FROM knowledge_entries WHERE entry_id = 'hrss-retire-faq' AND review_flagged_at IS NOT NULL") == 1)
+
+            // The assessment's upkeep figures (巴林左旗 第十八条, 第十五条（八）).
+            let upkeep = try stack.run(["kb", "upkeep", "--period", "2026-10", "--format", "json"]).stdout
+            let units = try #require((try JSONSerialization.jsonObject(with: Data(upkeep.utf8)) as? [String: Any])?["units"] as? [[String: Any]])
+            let byUnit = Dictionary(uniqueKeysWithValues: units.compactMap { row in (row["unit_id"] as? String).map { ($0, row) } })
+            #expect(byUnit["water"]?["added"] as? Int == 1 && byUnit["water"]?["updated"] as? Int == 1 && byUnit["water"]?["late"] as? Int == 1)
+            #expect(byUnit["water"]?["overdue"] as? Int == 0, "v2 is due for review on 11-30")
+            #expect(byUnit["city-hrss"]?["added"] as? Int == 1 && byUnit["city-hrss"]?["overdue"] as? Int == 1)
         }
     }
 }
