@@ -25,6 +25,8 @@ public struct Policy: Sendable, Decodable, Equatable {
     public var assessment: AssessmentRules
     /// Nil where the regulation gives units no appeal against a rating.
     public var ratingAppeals: RatingAppealRules?
+    /// Nil where the regulation says nothing of the knowledge base (see `knowledgeRules`).
+    public var knowledge: KnowledgeRules?
     public var serviceHours: ServiceHours
 
     /// How a case can reach a unit, as `by_source` limits name it: leader-assigned
@@ -34,7 +36,7 @@ public struct Policy: Sendable, Decodable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case format, policy, version, title, jurisdiction, seed, categories, scope, `repeat`, calendar, limits
-        case lifecycle, callbacks, notifications, supervision, reports, assessment
+        case lifecycle, callbacks, notifications, supervision, reports, assessment, knowledge
         case serviceHours = "service_hours"
         case ratingAppeals = "rating_appeals"
         case defaultCategory = "default_category"
@@ -70,6 +72,7 @@ public struct Policy: Sendable, Decodable, Equatable {
         reports = try container.decode(ReportingRules.self, forKey: .reports)
         assessment = try container.decode(AssessmentRules.self, forKey: .assessment)
         ratingAppeals = try container.decodeIfPresent(RatingAppealRules.self, forKey: .ratingAppeals)
+        knowledge = try container.decodeIfPresent(KnowledgeRules.self, forKey: .knowledge)
         serviceHours = try container.decode(ServiceHours.self, forKey: .serviceHours)
     }
 
@@ -148,7 +151,7 @@ public struct Policy: Sendable, Decodable, Equatable {
         }
         problems += limitProblems(categories: Set(codes.map(\.rawValue)))
         problems += lifecycleProblems() + callbackProblems() + notificationProblems() + supervisionProblems() + reportingProblems()
-            + assessmentProblems() + ratingAppealProblems()
+            + assessmentProblems() + ratingAppealProblems() + knowledgeProblems()
         if !(`repeat`.similarity > 0 && `repeat`.similarity <= 1) {
             problems.append(.init(key: "repeat.similarity", problem: "must be in (0, 1], found \(`repeat`.similarity)"))
         }

@@ -11,7 +11,8 @@ import PostgresNIO
 /// or, when no rule matches, puts it in the manual-dispatch queue, never dropping it.
 /// Other lifecycle events are not for this worker and are passed over. It also
 /// applies the units' and the centre's actions on the orders it sends
-/// (`ActionHandler`), so one worker owns who holds a case.
+/// (`ActionHandler`), so one worker owns who holds a case, and the units' knowledge-base
+/// entries with the centre's approvals (`KnowledgeHandler`).
 public struct DispatchHandler: BatchHandler {
     public let name = "dispatch"
     let router: Router
@@ -26,7 +27,7 @@ public struct DispatchHandler: BatchHandler {
     }
 
     /// The topics the dispatch worker consumes.
-    public static let topics = [TopicName.cases, TopicName.unitActions, TopicName.centreActions]
+    public static let topics = [TopicName.cases, TopicName.unitActions, TopicName.centreActions, TopicName.knowledge]
 
 
     public func apply(
@@ -39,6 +40,10 @@ public struct DispatchHandler: BatchHandler {
         case TopicName.centreActions:
             try await ActionHandler(name: name, archive: archive, network: router.network, logger: logger)
                 .apply(message, source: .centre, now: now, connection: connection, outbox: &outbox)
+        case TopicName.knowledge:
+            let decider = KnowledgeDecider(ownership: KnowledgeOwnership(router: router), rules: archive.running.policy.knowledgeRules)
+            try await KnowledgeHandler(name: name, decider: decider, logger: logger)
+                .apply(message, now: now, connection: connection, outbox: &outbox)
         default:
             try await route(message, now: now, connection: connection, outbox: &outbox)
         }

@@ -23,3 +23,8 @@ extension TopicName {
     public static let notifications = "hotline.notifications.v1"
     public static let reports = "hotline.reports.v1"
 }
+
+extension TopicName {
+    public static let knowledge = "hotline.knowledge.v1"
+    public static let knowledgeOutcomes = "hotline.knowledge-outcomes.v1"
+}

@@ -52,6 +52,10 @@ public enum WorkerRunner {
                 name: "period reports", client: client, clock: clock, batchSize: configuration.batchSize,
                 interval: configuration.sweepInterval, logger: logger,
                 sweep: ReportPublisher(archive: archive, logger: logger).sweep))
+            companions.append(PeriodicSweep(
+                name: "knowledge review", client: client, clock: clock, batchSize: configuration.batchSize,
+                interval: configuration.sweepInterval, logger: logger,
+                sweep: KnowledgeReviewSweep(archive: archive, logger: logger).sweep))
         case .callbacks:
             let archive = try await recordedArchive(configuration, logger: logger)
             let handler = CallbacksHandler(

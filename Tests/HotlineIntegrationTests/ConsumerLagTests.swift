@@ -7,7 +7,7 @@ import Testing
 struct ConsumerLagTests {
     /// Dispatch not running: its group's lag is every case event, no live member, exit 1.
     /// Dispatch started: it catches up, no problem is left for it, with it as the one live member
-    /// holding all 24 partitions, and its `/metrics` carries a lag series per partition.
+    /// holding all 30 partitions, and its `/metrics` carries a lag series per partition.
     /// Dispatch stopped with SIGTERM: it leaves, and the member list is empty again.
     @Test func statusShowsLagAndMembersAndExitsNonZeroWhenStuck() async throws {
         try await TestStack.with { stack in
@@ -43,7 +43,7 @@ struct ConsumerLagTests {
                 let result = try stack.run(["status", "--format", "json"], expectSuccess: false)
                 guard let status = try? Status(result.stdout) else { return false }
                 return status.group("dispatch")?.lag == 0 && status.group("dispatch")?.liveMembers == 1
-                    && status.group("dispatch")?.memberPartitions == 24 && !status.problems.contains { $0.hasPrefix("dispatch:") }
+                    && status.group("dispatch")?.memberPartitions == 30 && !status.problems.contains { $0.hasPrefix("dispatch:") }
             }
             // The metric follows the statistics reports (every 2 s); dispatch's own events
             // come back to it on hotline.cases.v1, so wait for the report after the last.
@@ -51,7 +51,7 @@ struct ConsumerLagTests {
             try await stack.waitUntil("dispatch's /metrics shows one lag series per partition, all caught up") {
                 metrics = try stack.runTool("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(port)/metrics"])
                 let lagSeries = metrics.split(separator: "\n").filter { $0.hasPrefix(#"hotline_consumer_lag{group="hotline-dispatch","#) }
-                return lagSeries.count == 24 && lagSeries.allSatisfy { $0.hasSuffix(" 0.0") }
+                return lagSeries.count == 30 && lagSeries.allSatisfy { $0.hasSuffix(" 0.0") }
             }
             #expect(metrics.contains(#"hotline_kafka_brokers_up{worker="dispatch"} 3.0"#))
             #expect(metrics.contains(#"hotline_events_applied_total{worker="dispatch",topic="hotline.cases.v1"}"#))

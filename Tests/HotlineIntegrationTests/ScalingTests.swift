@@ -44,7 +44,7 @@ struct ScalingTests {
             try await stack.waitUntil("hotline status shows the dispatch group caught up") {
                 let result = try stack.run(["status", "--format", "json"], expectSuccess: false)
                 guard let status = try? Status(result.stdout) else { return false }
-                return status.group("dispatch")?.lag == 0 && status.group("dispatch")?.memberPartitions == 24
+                return status.group("dispatch")?.lag == 0 && status.group("dispatch")?.memberPartitions == 30
             }
         }
     }

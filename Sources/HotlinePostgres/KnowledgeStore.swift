@@ -1,0 +1,193 @@
+import Foundation
+import HotlineDomain
+import Logging
+import PostgresNIO
+
+/// An entry shown to operators: its latest approved version, with the search score.
+public struct KnowledgeHit: Sendable, Equatable {
+    public var entryID: String
+    public var version: Int
+    public var unitID: String
+    public var kind: String
+    public var title: String
+    public var body: String
+    public var reviewBy: CalendarDate
+    public var score: Double
+}
+
+/// An entry whose review-by date passed, to be flagged to its unit once.
+public struct OverdueKnowledgeEntry: Sendable, Equatable {
+    public var entryID: String
+    public var version: Int
+    public var unitID: String
+    public var reviewBy: CalendarDate
+}
+
+/// One unit's knowledge upkeep over a period (巴林左旗 第十八条 「热线知识库建设更新等指标」).
+public struct KnowledgeUpkeep: Sendable, Equatable {
+    public var unitID: String
+    /// First versions published in the period.
+    public var added: Int
+    /// Later versions published in the period.
+    public var updated: Int
+    /// Versions published after their predecessor's review-by date (巴林左旗 第十五条（八）).
+    public var late: Int
+    /// Entries whose shown version's review-by date had passed at the period's end.
+    public var overdue: Int
+}
+
+/// Named queries over `knowledge_entries`.
+public enum KnowledgeStore {
+    /// The entry's versions, newest first, locked so two publications of one entry queue up.
+    public static func lockedVersions(of entryID: String, on connection: PostgresConnection, logger: Logger) async throws -> [PublishedKnowledgeVersion] {
+        let rows = try await connection.query(
+            """
+            SELECT version, unit_id, state, to_char(review_by, 'YYYY-MM-DD') FROM knowledge_entries
+            WHERE entry_id = \(entryID) ORDER BY version DESC FOR UPDATE
+            """, logger: logger)
+        var versions: [PublishedKnowledgeVersion] = []
+        for try await (version, unit, state, reviewBy) in rows.decode((Int32, String, String, String).self) {
+            guard let date = CalendarDate(reviewBy), let state = KnowledgeState(rawValue: state) else { continue }
+            versions.append(PublishedKnowledgeVersion(version: Int(version), unitID: unit, state: state, reviewBy: date))
+        }
+        return versions
+    }
+
+    public static func insert(
+        _ entry: KnowledgeEntry, as publication: KnowledgePublication, at now: Date, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        let terms = KnowledgeTerms.of(entry.searchableText)
+        let titleTerms = KnowledgeTerms.of(entry.title)
+        try await connection.query(
+            """
+            INSERT INTO knowledge_entries (
+                entry_id, version, unit_id, kind, duty, title, body, keywords, terms, title_terms, published_at, published_by,
+                event_id, review_by, late, recorded_at, state, decided_at, decided_by)
+            VALUES (
+                \(entry.entryID), \(Int32(entry.version)), \(entry.unitID), \(entry.kind.rawValue), \(entry.duty), \(entry.title),
+                \(entry.body), \(entry.keywords), \(terms), \(titleTerms), \(entry.publishedAt), \(entry.staffID), \(entry.eventID),
+                \(entry.reviewBy.description)::date, \(publication.late), \(now), \(publication.state.rawValue),
+                \(publication.state == .pending ? nil : now), \(publication.state == .pending ? nil : entry.unitID))
+            """, logger: logger)
+    }
+
+    public static func decide(_ review: KnowledgeReview, at now: Date, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query(
+            """
+            UPDATE knowledge_entries SET state = \(review.approved ? "approved" : "rejected"), decided_at = \(now),
+                   decided_by = \(review.staffID), decision_reason = \(review.reason)
+            WHERE entry_id = \(review.entryID) AND version = \(Int32(review.version)) AND state = 'pending'
+            """, logger: logger)
+    }
+
+    /// The shown entries that share terms with the question, best first: each shared term
+    /// counts its inverse document frequency over the shown entries, twice when it is in
+    /// the title, so rare words (停水, 公积金) outweigh common ones (办理, 哪里).
+    public static func search(terms: [String], limit: Int, client: PostgresClient, logger: Logger) async throws -> [KnowledgeHit] {
+        let rows = try await client.query(
+            """
+            WITH shown AS (
+                SELECT DISTINCT ON (entry_id) entry_id, version, unit_id, kind, title, body, review_by, terms, title_terms
+                FROM knowledge_entries WHERE state = 'approved' ORDER BY entry_id, version DESC),
+            total AS (SELECT count(*)::float8 AS n FROM shown),
+            df AS (
+                SELECT term, count(*)::float8 AS n FROM shown, unnest(shown.terms) AS term
+                WHERE term = ANY(\(terms)) GROUP BY term)
+            SELECT s.entry_id, s.version, s.unit_id, s.kind, s.title, s.body, to_char(s.review_by, 'YYYY-MM-DD'),
+                   sum(ln(1 + total.n / df.n) * CASE WHEN df.term = ANY(s.title_terms) THEN 2 ELSE 1 END) AS score
+            FROM shown s CROSS JOIN total JOIN df ON df.term = ANY(s.terms)
+            GROUP BY s.entry_id, s.version, s.unit_id, s.kind, s.title, s.body, s.review_by
+            ORDER BY score DESC, s.entry_id LIMIT \(Int32(limit))
+            """, logger: logger)
+        var hits: [KnowledgeHit] = []
+        for try await row in rows.decode((String, Int32, String, String, String, String, String, Double).self) {
+            guard let reviewBy = CalendarDate(row.6) else { continue }
+            hits.append(KnowledgeHit(
+                entryID: row.0, version: Int(row.1), unitID: row.2, kind: row.3, title: row.4, body: row.5, reviewBy: reviewBy, score: row.7))
+        }
+        return hits
+    }
+
+    /// Every version of an entry with its state, newest first, for `hotline kb show`.
+    public static func history(of entryID: String, client: PostgresClient, logger: Logger) async throws -> [KnowledgeVersionRecord] {
+        let rows = try await client.query(
+            """
+            SELECT version, unit_id, kind, duty, title, body, published_at, to_char(review_by, 'YYYY-MM-DD'), state, decided_by, decision_reason, late
+            FROM knowledge_entries WHERE entry_id = \(entryID) ORDER BY version DESC
+            """, logger: logger)
+        var records: [KnowledgeVersionRecord] = []
+        for try await row in rows.decode((Int32, String, String, String?, String, String, Date, String, String, String?, String?, Bool).self) {
+            records.append(KnowledgeVersionRecord(
+                version: Int(row.0), unitID: row.1, kind: row.2, duty: row.3, title: row.4, body: row.5, publishedAt: row.6,
+                reviewBy: row.7, state: row.8, decidedBy: row.9, decisionReason: row.10, late: row.11))
+        }
+        return records
+    }
+
+    /// Entries whose latest version that was not rejected is past its review-by date and
+    /// not yet flagged, locked for this sweep (`SKIP LOCKED`: instances share the work).
+    public static func claimOverdue(today: CalendarDate, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [OverdueKnowledgeEntry] {
+        let rows = try await connection.query(
+            """
+            SELECT k.entry_id, k.version, k.unit_id, to_char(k.review_by, 'YYYY-MM-DD') FROM knowledge_entries k
+            WHERE k.state <> 'rejected' AND k.review_flagged_at IS NULL AND k.review_by < \(today.description)::date
+              AND NOT EXISTS (SELECT 1 FROM knowledge_entries n WHERE n.entry_id = k.entry_id AND n.version > k.version AND n.state <> 'rejected')
+            ORDER BY k.review_by, k.entry_id LIMIT \(Int32(limit)) FOR UPDATE SKIP LOCKED
+            """, logger: logger)
+        var entries: [OverdueKnowledgeEntry] = []
+        for try await (entry, version, unit, reviewBy) in rows.decode((String, Int32, String, String).self) {
+            guard let date = CalendarDate(reviewBy) else { continue }
+            entries.append(OverdueKnowledgeEntry(entryID: entry, version: Int(version), unitID: unit, reviewBy: date))
+        }
+        return entries
+    }
+
+    public static func markFlagged(_ entry: OverdueKnowledgeEntry, at now: Date, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query(
+            """
+            UPDATE knowledge_entries SET review_flagged_at = \(now)
+            WHERE entry_id = \(entry.entryID) AND version = \(Int32(entry.version)) AND review_flagged_at IS NULL
+            """, logger: logger)
+    }
+
+    /// Each unit's upkeep over [from, until): what it published, late or not, and what was
+    /// overdue for review on `lastDay`.
+    public static func upkeep(from: Date, until: Date, lastDay: CalendarDate, client: PostgresClient, logger: Logger) async throws -> [KnowledgeUpkeep] {
+        let rows = try await client.query(
+            """
+            WITH published AS (
+                SELECT unit_id, count(*) FILTER (WHERE version = 1) AS added, count(*) FILTER (WHERE version > 1) AS updated,
+                       count(*) FILTER (WHERE late) AS late
+                FROM knowledge_entries WHERE published_at >= \(from) AND published_at < \(until) AND state <> 'rejected'
+                GROUP BY unit_id),
+            latest AS (
+                SELECT DISTINCT ON (entry_id) unit_id, review_by FROM knowledge_entries
+                WHERE state <> 'rejected' AND published_at < \(until) ORDER BY entry_id, version DESC),
+            overdue AS (SELECT unit_id, count(*) AS overdue FROM latest WHERE review_by < \(lastDay.description)::date GROUP BY unit_id)
+            SELECT coalesce(p.unit_id, o.unit_id), coalesce(p.added, 0), coalesce(p.updated, 0), coalesce(p.late, 0), coalesce(o.overdue, 0)
+            FROM published p FULL JOIN overdue o ON o.unit_id = p.unit_id
+            ORDER BY 1
+            """, logger: logger)
+        var upkeep: [KnowledgeUpkeep] = []
+        for try await (unit, added, updated, late, overdue) in rows.decode((String, Int64, Int64, Int64, Int64).self) {
+            upkeep.append(KnowledgeUpkeep(unitID: unit, added: Int(added), updated: Int(updated), late: Int(late), overdue: Int(overdue)))
+        }
+        return upkeep
+    }
+}
+
+/// One version of an entry as `hotline kb show` prints it.
+public struct KnowledgeVersionRecord: Sendable, Equatable {
+    public var version: Int
+    public var unitID: String
+    public var kind: String
+    public var duty: String?
+    public var title: String
+    public var body: String
+    public var publishedAt: Date
+    public var reviewBy: String
+    public var state: String
+    public var decidedBy: String?
+    public var decisionReason: String?
+    public var late: Bool
+}
