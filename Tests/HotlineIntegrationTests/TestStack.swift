@@ -121,7 +121,7 @@ final class TestStack: @unchecked Sendable {
     private func startBroker() async throws {
         let bootstrap = directory.appendingPathComponent("bootstrap").path
         try launch("broker", ["dev-broker", "--topics", values.root + "/Topics", "--bootstrap-file", bootstrap])
-        try await waitUntil(timeout: .seconds(20), "the dev broker writes its bootstrap file") {
+        try await waitUntil(timeout: .seconds(60), "the dev broker writes its bootstrap file") {
             FileManager.default.fileExists(atPath: bootstrap)
         }
         kafkaBrokers = try String(contentsOfFile: bootstrap, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
