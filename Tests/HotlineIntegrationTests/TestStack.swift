@@ -228,15 +228,29 @@ final class TestStack: @unchecked Sendable {
     }
 
     /// Waits until `messages` intake messages were answered or dead-lettered, the
-    /// outbox is empty and no case waits for dispatch.
-    func waitForPipeline(messages: Int, timeout: Duration = .seconds(120)) async throws {
-        try await waitUntil(timeout: timeout, "\(messages) intake messages are fully processed") {
-            let answered = try await count("SELECT coalesce(sum(times_received), 0)::bigint FROM intake_requests")
-            let dead = try await count("SELECT count(*) FROM dead_letters")
-            let outbox = try await count("SELECT count(*) FROM outbox")
-            let waiting = try await count("SELECT count(*) FROM cases WHERE status = 'accepted'")
-            return answered + dead >= messages && outbox == 0 && waiting == 0
+    /// outbox is empty and no case waits for dispatch. On a timeout the error says how
+    /// far the pipeline got and which worker processes had exited.
+    func waitForPipeline(messages: Int, timeout: Duration = .seconds(180)) async throws {
+        var reached = ""
+        do {
+            try await waitUntil(timeout: timeout, "\(messages) intake messages are fully processed") {
+                let answered = try await count("SELECT coalesce(sum(times_received), 0)::bigint FROM intake_requests")
+                let dead = try await count("SELECT count(*) FROM dead_letters")
+                let outbox = try await count("SELECT count(*) FROM outbox")
+                let waiting = try await count("SELECT count(*) FROM cases WHERE status = 'accepted'")
+                reached = "answered \(answered), dead letters \(dead), outbox \(outbox), awaiting dispatch \(waiting)"
+                return answered + dead >= messages && outbox == 0 && waiting == 0
+            }
+        } catch let error as StackError {
+            throw StackError("\(error.description): \(reached); \(exitedProcesses)")
         }
+    }
+
+    /// The processes this test started that are no longer running, with their status.
+    var exitedProcesses: String {
+        let exited = processes.filter { !$0.value.isRunning }.sorted { $0.key < $1.key }
+        guard !exited.isEmpty else { return "every process still running" }
+        return exited.map { "\($0.key) exited \($0.value.terminationStatus)" }.joined(separator: ", ")
     }
 
     /// Reads a topic from the beginning with the project's own consumer: at least
