@@ -53,6 +53,19 @@ public enum KnowledgeStore {
         return versions
     }
 
+    /// One version's state and decision time, for intake's check of `answered_from`; nil when there is no such version.
+    public static func found(_ answer: KnowledgeAnswer, on connection: PostgresConnection, logger: Logger) async throws -> KnowledgeAnswer.Found? {
+        let rows = try await connection.query(
+            """
+            SELECT state, decided_at FROM knowledge_entries WHERE entry_id = \(answer.entryID) AND version = \(Int32(answer.version))
+            """, logger: logger)
+        for try await (state, decidedAt) in rows.decode((String, Date?).self) {
+            guard let state = KnowledgeState(rawValue: state) else { return nil }
+            return KnowledgeAnswer.Found(state: state, decidedAt: decidedAt)
+        }
+        return nil
+    }
+
     public static func insert(
         _ entry: KnowledgeEntry, as publication: KnowledgePublication, at now: Date, on connection: PostgresConnection, logger: Logger
     ) async throws {

@@ -53,7 +53,10 @@ public enum PolicyLoader {
                 "article": .anyValue, "note": .anyValue,
                 "grounds": .list(.map(["code": .anyValue, "label": .anyValue, "article": .anyValue])),
             ]),
-            "knowledge": .map(["article": .anyValue, "note": .anyValue, "approver": .anyValue, "late_upload_article": .anyValue]),
+            "knowledge": .map([
+                "article": .anyValue, "note": .anyValue, "approver": .anyValue, "late_upload_article": .anyValue,
+                "direct_answer_article": .anyValue, "direct_answer_callback_article": .anyValue,
+            ]),
             "service_hours": .map(["article": .anyValue, "note": .anyValue, "all_day": .anyValue, "opens": .anyValue, "closes": .anyValue]),
         ])
     }()

@@ -25,7 +25,7 @@ public enum WorkerRunner {
             let archive = try await recordedArchive(configuration, logger: logger)
             let policy = archive.running.policy
             let handler = IntakeHandler(
-                policy: policy, vault: PersonalDataVault(keys: configuration.keys),
+                policy: policy, calendar: archive.running.calendar, vault: PersonalDataVault(keys: configuration.keys),
                 maximumEventBytes: configuration.maximumEventBytes, logger: logger)
             worker = try consumerWorker(
                 group: "hotline-intake", topics: [TopicName.intake], handler: handler, client: client, clock: clock,
