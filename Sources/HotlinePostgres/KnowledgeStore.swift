@@ -165,8 +165,8 @@ public enum KnowledgeStore {
 
     /// Each unit's upkeep over [from, until): what it published, late or not, and what was
     /// overdue for review on `lastDay`.
-    public static func upkeep(from: Date, until: Date, lastDay: CalendarDate, client: PostgresClient, logger: Logger) async throws -> [KnowledgeUpkeep] {
-        let rows = try await client.query(
+    public static func upkeep(from: Date, until: Date, lastDay: CalendarDate, on connection: PostgresConnection, logger: Logger) async throws -> [KnowledgeUpkeep] {
+        let rows = try await connection.query(
             """
             WITH published AS (
                 SELECT unit_id, count(*) FILTER (WHERE version = 1) AS added, count(*) FILTER (WHERE version > 1) AS updated,

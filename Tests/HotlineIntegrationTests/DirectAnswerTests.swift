@@ -113,6 +113,21 @@ struct DirectAnswerTests {
                 "case.accepted reply_due 2026-10-22T23:59:59+08:00", "case.accepted reply_due 2026-10-22T23:59:59+08:00",
                 "case.accepted water-cut-furong v1", "case.closed water-cut-furong v1", "deadline.overdue reply 第十六条（一）",
             ])
+
+            // The assessment: the centre's 即时办结率 and the water company's upkeep, shown and not scored.
+            let json = try stack.run(["report", "--policy", "changsha-2020", "--period", "2026-10", "--format", "json"]).stdout
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            let centre = try #require(report["centre"] as? [String: Any])
+            #expect(centre["accepted"] as? Int == 3 && centre["direct_answers"] as? Int == 1)
+            #expect(abs((centre["direct_answer_rate"] as? Double ?? 0) - 1.0 / 3.0) < 1e-9)
+            let units = try #require(report["units"] as? [[String: Any]])
+            let water = try #require(units.first { ($0["figures"] as? [String: Any])?["unit_id"] as? String == "water" })
+            let figures = try #require(water["figures"] as? [String: Any])
+            #expect(figures["knowledge_added"] as? Int == 1 && figures["knowledge_updated"] as? Int == 1)
+            #expect(figures["knowledge_overdue"] as? Int == 0 && figures["knowledge_late"] as? Int == 0)
+            #expect(water["score"] is NSNull, "upkeep alone is not scored")
+            let table = try stack.run(["report", "--policy", "changsha-2020", "--period", "2026-10"]).stdout
+            #expect(table.contains("即时办结率 (centre): 33.3% (1 of 3 cases accepted"))
         }
     }
 }
