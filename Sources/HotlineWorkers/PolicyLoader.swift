@@ -40,7 +40,7 @@ public enum PolicyLoader {
                 "triggers": .list(.map([
                     "trigger": .anyValue, "article": .anyValue, "note": .anyValue, "start_level": .anyValue,
                     "threshold": .anyValue, "window_working_days": .anyValue, "minimum_orders": .anyValue,
-                    "min_response_rate": .anyValue, "max_overdue_orders": .anyValue,
+                    "min_response_rate": .anyValue, "max_overdue_orders": .anyValue, "max_late_uploads": .anyValue,
                 ])),
                 "ladder": .list(.map(["code": .anyValue, "label": .anyValue, "article": .anyValue, "note": .anyValue, "limit": .anyValue])),
             ]),

@@ -128,4 +128,17 @@ import Testing
             #expect(other.rule(for: .reply) == nil, "\(id)")
         }
     }
+
+    /// 巴林左旗 第十五条（八）: one late upload in the 20-working-day window supervises the unit.
+    @Test func bairinSupervisesAUnitForASingleLateUpload() throws {
+        let bairin = try PolicyLoader.load(file: Repository.path("Ops/policies/bairin-left-banner.yaml"))
+        let rule = try #require(Supervisor(policy: bairin, calendar: calendar).rule(for: .knowledgeLate))
+        #expect(rule.article == "第十五条（八）" && rule.windowWorkingDays == 20 && rule.maxLateUploads == 0)
+        let review = UnitRateReview(rule: rule, calendar: calendar)
+        let window = try review.window(before: try #require(CalendarDate("2026-10-28")))
+        #expect(review.knowledgeFigures(lateUploads: 1, window: window).isLate)
+        #expect(!review.knowledgeFigures(lateUploads: 0, window: window).isLate)
+        #expect(SupervisionTrigger.unitTriggers.contains(.knowledgeLate) && !SupervisionTrigger.caseTriggers.contains(.knowledgeLate))
+        #expect(Supervisor(policy: policy, calendar: calendar).rule(for: .knowledgeLate) == nil, "长沙 names no such trigger")
+    }
 }
