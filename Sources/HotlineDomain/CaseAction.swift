@@ -77,6 +77,9 @@ public struct CaseAction: Sendable, Equatable {
         /// The centre ends a rated case; `excessiveDemand`: the unit did its duty but the
         /// caller asks too much, and repeat calls about it are not accepted again (兰溪 四.5).
         case closeCase(reason: String, excessiveDemand: Bool)
+        /// The centre answered a caller it owed a reply to because the knowledge base had
+        /// nothing (长沙 第十六条（一）); `reason` says what the caller was told.
+        case reply(reason: String)
         /// A unit's appeal against a 不满意 rating and the centre's decision on it
         /// (长沙 第二十七条); decided by `RatingAppealDecider`, not the case state machine.
         case ratingAppeal(RatingAppealAction)
@@ -143,6 +146,7 @@ extension CaseAction.Kind {
         case .urge: "urge"
         case .reopen: "reopen"
         case .closeCase: "close_case"
+        case .reply: "reply"
         case .ratingAppeal(.file): "appeal_rating"
         case .ratingAppeal(.uphold): "uphold_appeal"
         case .ratingAppeal(.reject): "reject_appeal"
@@ -154,6 +158,6 @@ extension CaseAction.Kind {
     ]
     public static let centreTypes: Set<String> = [
         "approve_return", "deny_return", "approve_extension", "deny_extension", "approve_result", "reject_result",
-        "redispatch", "mark_leader_assigned", "mark_media_exposed", "urge", "reopen", "close_case", "uphold_appeal", "reject_appeal",
+        "redispatch", "mark_leader_assigned", "mark_media_exposed", "urge", "reopen", "close_case", "uphold_appeal", "reject_appeal", "reply",
     ]
 }

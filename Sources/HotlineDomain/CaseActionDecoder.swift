@@ -39,7 +39,7 @@ public struct CaseActionDecoder: Sendable {
         "interim_reply": ["progress", "committed_date"], "submit_result": ["result"], "contribute": ["text"],
         "approve_return": ["redispatch"], "deny_return": [], "approve_extension": ["until"], "deny_extension": [],
         "approve_result": [], "reject_result": [], "redispatch": ["redispatch"], "mark_leader_assigned": [],
-        "mark_media_exposed": [], "urge": [], "reopen": ["redispatch"], "close_case": ["excessive_demand"],
+        "mark_media_exposed": [], "urge": [], "reopen": ["redispatch"], "close_case": ["excessive_demand"], "reply": [],
         "appeal_rating": ["ground", "statement", "evidence", "round"], "uphold_appeal": ["assessed_rating", "round"],
         "reject_appeal": ["round"],
     ]
@@ -152,6 +152,7 @@ public struct CaseActionDecoder: Sendable {
             }
             return .ratingAppeal(.uphold(reason: try text("reason"), assessedRating: assessed, round: try round(message)))
         case "reject_appeal": return .ratingAppeal(.reject(reason: try text("reason"), round: try round(message)))
+        case "reply": return .reply(reason: try text("reason"))
         default: return .urge(reason: try text("reason"))
         }
     }

@@ -26,7 +26,11 @@ public struct CaseEvent: Sendable, Encodable, Equatable {
     }
 
     public enum Body: Sendable, Equatable {
-        case accepted(category: CategoryCode, channel: Channel, areaCode: String?, urgent: Bool, confidential: Bool, receivedAt: Date)
+        /// `answeredFrom`: answered at once from that entry version (即时办结); `replyDue`: the
+        /// centre owes the caller a reply by then (长沙 第十六条（一）).
+        case accepted(
+            category: CategoryCode, channel: Channel, areaCode: String?, urgent: Bool, confidential: Bool, receivedAt: Date,
+            answeredFrom: KnowledgeAnswer? = nil, replyDue: Date? = nil)
         case urged(urgeCount: Int, channel: Channel, basis: PolicyBasis)
         case dispatched(round: Int, lead: UnitRef, coUnits: [UnitRef], ruleID: String)
         case dispatchPending(reason: String)
@@ -87,6 +91,8 @@ public struct CaseEvent: Sendable, Encodable, Equatable {
         case dueAt = "due_at"
         case rating, resolved, source, attempt, reopened, ground
         case appealBy = "appeal_by"
+        case answeredFrom = "answered_from"
+        case replyDue = "reply_due"
         case assessedRating = "assessed_rating"
     }
 
@@ -100,13 +106,15 @@ public struct CaseEvent: Sendable, Encodable, Equatable {
         try container.encode(RFC3339.format(occurredAt), forKey: .occurredAt)
         try container.encode(policy, forKey: .policy)
         switch body {
-        case let .accepted(category, channel, areaCode, urgent, confidential, receivedAt):
+        case let .accepted(category, channel, areaCode, urgent, confidential, receivedAt, answeredFrom, replyDue):
             try container.encode(category, forKey: .category)
             try container.encode(channel, forKey: .channel)
             try container.encode(areaCode, forKey: .areaCode)
             try container.encode(urgent, forKey: .urgent)
             try container.encode(confidential, forKey: .confidential)
             try container.encode(RFC3339.format(receivedAt), forKey: .receivedAt)
+            try container.encodeIfPresent(answeredFrom, forKey: .answeredFrom)
+            try container.encodeIfPresent(replyDue.map(RFC3339.formatSeconds), forKey: .replyDue)
         case let .urged(urgeCount, channel, basis):
             try container.encode(urgeCount, forKey: .urgeCount)
             try container.encode(channel, forKey: .channel)
@@ -129,6 +137,7 @@ public struct CaseEvent: Sendable, Encodable, Equatable {
             try container.encodeIfPresent(notice.article, forKey: .article)
             try container.encodeIfPresent(notice.callerToBeTold, forKey: .callerToBeTold)
             try container.encodeIfPresent(notice.outcome, forKey: .outcome)
+            try container.encodeIfPresent(notice.answeredFrom, forKey: .answeredFrom)
         case let .deadline(notice):
             try container.encode(notice.clockID, forKey: .clockID)
             try container.encode(notice.obligation.rawValue, forKey: .obligation)

@@ -8,18 +8,22 @@ public struct CaseEventFacts: Sendable, Equatable, Decodable {
     public var article: String?
     /// Extensions only: the policy says the caller is told the new date (`lifecycle.extensions.caller_told`).
     public var callerToBeTold: Bool?
+    /// `case.closed` of a direct answer (即时办结): the entry version the caller was answered from.
+    public var answeredFrom: KnowledgeAnswer?
 
-    public init(type: String, handlingDue: Date? = nil, article: String? = nil, callerToBeTold: Bool? = nil) {
+    public init(type: String, handlingDue: Date? = nil, article: String? = nil, callerToBeTold: Bool? = nil, answeredFrom: KnowledgeAnswer? = nil) {
         self.type = type
         self.handlingDue = handlingDue
         self.article = article
         self.callerToBeTold = callerToBeTold
+        self.answeredFrom = answeredFrom
     }
 
     enum CodingKeys: String, CodingKey {
         case type, article
         case handlingDue = "handling_due"
         case callerToBeTold = "caller_to_be_told"
+        case answeredFrom = "answered_from"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -27,6 +31,7 @@ public struct CaseEventFacts: Sendable, Equatable, Decodable {
         type = try container.decode(String.self, forKey: .type)
         article = try container.decodeIfPresent(String.self, forKey: .article)
         callerToBeTold = try container.decodeIfPresent(Bool.self, forKey: .callerToBeTold)
+        answeredFrom = try container.decodeIfPresent(KnowledgeAnswer.self, forKey: .answeredFrom)
         handlingDue = try container.decodeIfPresent(String.self, forKey: .handlingDue).map { text in
             guard let date = RFC3339.parse(text) else {
                 throw DecodingError.dataCorruptedError(forKey: .handlingDue, in: container, debugDescription: "not an RFC 3339 date-time")

@@ -203,7 +203,7 @@ public struct CaseLifecycle: Sendable {
             return change(.resultRejected, clocks, reason: reason, article: rules.review.article)
 
         case let .redispatch(target, reason):
-            try requireState(current, in: [.accepted, .awaitingManualDispatch, .dispatched, .signed, .returnRequested, .extensionRequested], for: action)
+            try requireState(current, in: [.accepted, .awaitingManualDispatch, .awaitingReply, .dispatched, .signed, .returnRequested, .extensionRequested], for: action)
             return try redispatched(current, after: &after, to: target, reason: reason, action: action, now: now)
 
         case let .markLeaderAssigned(reason):
@@ -249,6 +249,13 @@ public struct CaseLifecycle: Sendable {
             return change(
                 .closed, reason: reason, article: excessiveDemand ? policy.callbacks.excessiveDemand?.article : policy.callbacks.article,
                 detail: ["excessive_demand": "\(excessiveDemand)"])
+
+        case let .reply(reason):
+            // 长沙 第十六条（一）: the centre's reply settles the matter as a result would; the
+            // callback follows where the policy calls every case back (第二十五条).
+            try requireState(current, in: [.awaitingReply], for: action)
+            after.status = .resolved
+            return change(.resolved, [.meet(.reply, at: now)], reason: reason, article: policy.rule(for: .reply)?.article)
 
         case .ratingAppeal:
             throw ActionRefusal(.wrongState, "A rating appeal is decided on the rated round, not by the case state machine; send it to the action worker.")
@@ -413,21 +420,8 @@ public struct CaseLifecycle: Sendable {
         return ClockPlan(obligation: obligation, unitID: unit, startedAt: start, dueAt: due, warnAt: try warning(for: limit, due: due, startedAt: start))
     }
 
-    /// When to warn before `due` under the policy's warning rule; nil when that
-    /// instant is not after the start (a same-day or one-day limit has no room to warn).
+    /// When to warn before `due` under the policy's warning rule.
     func warning(for limit: TimeLimit, due: Date, startedAt: Date) throws(CalendarError) -> Date? {
-        let rule = policy.lifecycle.warning
-        let instant: Date
-        switch (limit, rule.workingDaysBefore, rule.hoursBefore) {
-        case let (.hours, _, hours?):
-            instant = due.addingTimeInterval(-Double(hours) * 3600)
-        case let (.workingDays, days?, _), let (.sameDay, days?, _):
-            instant = try calendar.instant(workingDays: days, before: due)
-        case let (_, nil, hours?):
-            instant = due.addingTimeInterval(-Double(hours) * 3600)
-        default:
-            return nil
-        }
-        return instant > startedAt ? instant : nil
+        try policy.lifecycle.warning.instant(for: limit, due: due, startedAt: startedAt, calendar: calendar)
     }
 }

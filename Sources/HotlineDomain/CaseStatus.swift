@@ -2,6 +2,9 @@
 public enum CaseStatus: String, Sendable, Codable, CaseIterable {
     case accepted
     case awaitingManualDispatch = "awaiting_manual_dispatch"
+    /// The operator found nothing in the knowledge base; the centre itself owes the caller
+    /// a reply within `limits.reply` (长沙 第十六条（一）), no unit holds it.
+    case awaitingReply = "awaiting_reply"
     /// Sent to the lead unit, not yet signed (签收).
     case dispatched
     /// Signed; the unit is handling it.

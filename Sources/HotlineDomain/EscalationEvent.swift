@@ -28,12 +28,15 @@ public struct EscalationEvent: Sendable, Encodable, Equatable {
     public var closeReason: String?
     /// A unit's supervision: the figures that opened it, or on closure those that closed it.
     public var rates: UnitRateFigures?
+    /// A `knowledge_late` supervision: the late uploads that opened it, or on closure those that closed it.
+    public var knowledge: KnowledgeLateFigures?
     public var occurredAt: Date
 
     public init(
         eventID: UUID, kind: Kind, supervisionID: UUID, caseID: UUID?, caseNumber: String?, unitID: String,
         unitName: String, rank: Int, levelCode: String, levelName: String, trigger: String, basis: PolicyBasis,
-        deadline: Date?, closeReason: String?, rates: UnitRateFigures? = nil, occurredAt: Date
+        deadline: Date?, closeReason: String?, rates: UnitRateFigures? = nil, knowledge: KnowledgeLateFigures? = nil,
+        occurredAt: Date
     ) {
         self.eventID = eventID
         self.kind = kind
@@ -50,11 +53,12 @@ public struct EscalationEvent: Sendable, Encodable, Equatable {
         self.deadline = deadline
         self.closeReason = closeReason
         self.rates = rates
+        self.knowledge = knowledge
         self.occurredAt = occurredAt
     }
 
     enum CodingKeys: String, CodingKey {
-        case type, unit, level, trigger, basis, deadline, rates
+        case type, unit, level, trigger, basis, deadline, rates, knowledge
         case schemaVersion = "schema_version"
         case eventID = "event_id"
         case supervisionID = "supervision_id"
@@ -82,6 +86,7 @@ public struct EscalationEvent: Sendable, Encodable, Equatable {
         try container.encode(kind == .closed ? nil : deadline.map(RFC3339.formatSeconds), forKey: .deadline)
         try container.encodeIfPresent(closeReason, forKey: .closeReason)
         try container.encodeIfPresent(rates, forKey: .rates)
+        try container.encodeIfPresent(knowledge, forKey: .knowledge)
         try container.encode(RFC3339.format(occurredAt), forKey: .occurredAt)
     }
 

@@ -31,6 +31,15 @@ public enum IntakeDecision: Sendable, Equatable {
     case merge(into: OpenCaseCandidate, category: CategoryCode)
     /// A new case.
     case accept(category: CategoryCode, source: CategorySource)
+    /// Answered at once from a knowledge-base entry (即时办结): a case created closed,
+    /// never dispatched, carrying the entry version.
+    case answerDirectly(category: CategoryCode, source: CategorySource, KnowledgeAnswer)
+    /// Nothing found in the knowledge base: the centre owes the caller a reply within
+    /// `limits.reply` (长沙 第十六条（一）); no unit is sent the case.
+    case awaitReply(category: CategoryCode, source: CategorySource)
+    /// The event cannot be taken as sent (an `answered_from` version that was not shown);
+    /// dead-lettered, nothing recorded.
+    case refuse(IntakeRejection)
 }
 
 /// The intake rules, a pure function of (event, the caller's open cases, policy).
@@ -40,7 +49,15 @@ public enum IntakeDecision: Sendable, Equatable {
 /// out of scope (长沙 第十三条; 巴林左旗 第六条; 鄂尔多斯 第十七条), then repeats of an
 /// open case (鄂尔多斯 第十八条（四）: "对已经受理，尚在办理期限内的重复来电，受理员应当做好
 /// 解释工作，并视情况催办"); a repeat of a case closed as an excessive demand is not
-/// accepted (兰溪 四.5 "不再受理重复来电"), and the rest is accepted.
+/// accepted (兰溪 四.5 "不再受理重复来电"), and the rest is accepted. An appeal the operator
+/// answered from the knowledge base (`answered_from`) is closed at once when the version
+/// was shown at the time, even if it resembles an open case: the caller has the answer.
+/// One the operator found nothing for (`knowledge_not_found`) waits for the centre's own
+/// reply where the policy sets `limits.reply` (长沙 第十六条（一）「未查找到相关信息的,可在取得
+/// 诉求人同意后,通过三方通话、短信回复或回拨电话等方式在1个工作日内进行答复」); elsewhere the
+/// regulations send what the operator cannot answer to a unit (巴林左旗 第十一条「不能直接答复
+/// 处理的…转至相关承办单位办理」; 鄂尔多斯 第十八条（二）「一时不能解答的，转交有关单位」), so it is
+/// accepted and dispatched as usual.
 public struct IntakeDecider: Sendable {
     public let policy: Policy
     private let classifier: CategoryClassifier
@@ -50,11 +67,16 @@ public struct IntakeDecider: Sendable {
         self.classifier = CategoryClassifier(policy: policy)
     }
 
-    public func decide(_ event: IntakeEvent, openCases: [OpenCaseCandidate]) -> IntakeDecision {
+    /// `answered` is the `answered_from` version as found in the knowledge base (nil: not there).
+    public func decide(_ event: IntakeEvent, openCases: [OpenCaseCandidate], answered: KnowledgeAnswer.Found? = nil) -> IntakeDecision {
         let text = event.text
         if let rule = policy.scope.redirect.first(where: { $0.matches(text) }) { return .redirect(rule) }
         if let rule = policy.scope.notAccepted.first(where: { $0.matches(text) }) { return .notAccept(rule) }
         let (category, source) = classifier.classify(given: event.category, text: text)
+        if let answer = event.answeredFrom {
+            if let refusal = answer.refusal(found: answered, receivedAt: event.receivedAt) { return .refuse(refusal) }
+            return .answerDirectly(category: category, source: source, answer)
+        }
         if let named = event.refersToCase, let open = openCases.first(where: { $0.caseNumber == named }) {
             if let refused = refusedRepeat(of: open) { return refused }
             if !open.repeatBlocked { return .merge(into: open, category: open.category) }
@@ -70,6 +92,7 @@ public struct IntakeDecider: Sendable {
         }
         if let best, let refused = refusedRepeat(of: best.candidate) { return refused }
         if let best, !best.candidate.repeatBlocked { return .merge(into: best.candidate, category: category) }
+        if event.knowledgeNotFound, policy.rule(for: .reply) != nil { return .awaitReply(category: category, source: source) }
         return .accept(category: category, source: source)
     }
 

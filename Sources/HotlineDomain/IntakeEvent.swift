@@ -15,11 +15,16 @@ public struct IntakeEvent: Sendable, Equatable {
     public var urgent: Bool
     /// A case number the caller says this appeal is about.
     public var refersToCase: String?
+    /// The operator answered at once from this knowledge-base entry version (即时办结).
+    public var answeredFrom: KnowledgeAnswer?
+    /// The operator searched the knowledge base and found nothing to answer from
+    /// (长沙 第十六条（一）「未查找到相关信息的」).
+    public var knowledgeNotFound: Bool
 
     public init(
         eventID: String, channel: Channel, externalID: String, receivedAt: Date, caller: Caller,
         subject: String?, content: String, category: CategoryCode?, areaCode: String?,
-        urgent: Bool, refersToCase: String?
+        urgent: Bool, refersToCase: String?, answeredFrom: KnowledgeAnswer? = nil, knowledgeNotFound: Bool = false
     ) {
         self.eventID = eventID
         self.channel = channel
@@ -32,6 +37,8 @@ public struct IntakeEvent: Sendable, Equatable {
         self.areaCode = areaCode
         self.urgent = urgent
         self.refersToCase = refersToCase
+        self.answeredFrom = answeredFrom
+        self.knowledgeNotFound = knowledgeNotFound
     }
 
     /// The text rules look at: subject and content.

@@ -21,6 +21,7 @@ public struct IntakeEventDecoder: Sendable {
     private static let topLevelFields: Set<String> = [
         "schema_version", "event_id", "channel", "external_id", "received_at", "caller",
         "subject", "content", "category", "area_code", "urgent", "refers_to_case",
+        "answered_from", "knowledge_not_found",
     ]
     private static let callerFields: Set<String> = ["name", "phone", "id_number", "address", "confidential"]
 
@@ -84,10 +85,32 @@ public struct IntakeEventDecoder: Sendable {
         if let refersToCase, !CaseNumber.isWellFormed(refersToCase) {
             throw violation("/refers_to_case", "must be a case number like 20261009-000123")
         }
+        let answeredFrom = try decodeAnswer(JSONMessage(fields: fields).optionalObject("answered_from"))
+        let knowledgeNotFound = try optionalBool(fields, "knowledge_not_found") ?? false
+        if answeredFrom != nil && knowledgeNotFound {
+            throw violation("/knowledge_not_found", "cannot be true when answered_from names the entry the operator answered from")
+        }
         return IntakeEvent(
             eventID: eventID, channel: channel, externalID: externalID, receivedAt: receivedAt, caller: caller,
             subject: subject, content: content, category: category, areaCode: areaCode, urgent: urgent,
-            refersToCase: refersToCase)
+            refersToCase: refersToCase, answeredFrom: answeredFrom, knowledgeNotFound: knowledgeNotFound)
+    }
+
+    private static let answerFields: Set<String> = ["entry_id", "version"]
+
+    /// `answered_from`: the entry id as units publish it and a version number; whether that
+    /// version exists and was approved is the intake worker's check against the knowledge base.
+    private func decodeAnswer(_ answer: JSONMessage?) throws -> KnowledgeAnswer? {
+        guard let answer else { return nil }
+        try answer.refuseUnknown(allowed: Self.answerFields, in: "answered_from")
+        let entryID = try answer.requiredString("entry_id")
+        guard KnowledgeEventDecoder.isIdentifier(entryID) else {
+            throw answer.violation("entry_id", "must be an entry id: 1 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit")
+        }
+        guard let version = try answer.optionalInt("version"), (1...100_000).contains(version) else {
+            throw answer.violation("version", "is required: the version number of the entry the operator answered from (1 to 100000)")
+        }
+        return KnowledgeAnswer(entryID: entryID, version: Int(version))
     }
 
     private func decodeCaller(_ fields: [String: JSONValue]) throws -> Caller {

@@ -108,7 +108,8 @@ public struct KnowledgeEventDecoder: Sendable {
         return value
     }
 
-    private static func isIdentifier(_ value: String) -> Bool {
+    /// An entry id as the schemas' `identifier` allows it; intake's `answered_from` uses it too.
+    static func isIdentifier(_ value: String) -> Bool {
         guard (1...64).contains(value.unicodeScalars.count), let first = value.unicodeScalars.first,
               first.isLowerAlphaNumeric
         else { return false }

@@ -16,17 +16,30 @@ public struct KnowledgeRules: Sendable, Decodable, Equatable {
     public var approver: Approver
     /// The article that makes a late upload count against the unit (巴林左旗 第十五条（八）), if any.
     public var lateUploadArticle: String?
+    /// The article that lets an operator answer at once from an entry (即时办结); quoted on the
+    /// direct answer's `case.closed`.
+    public var directAnswerArticle: String?
+    /// The article that calls every case back, direct answers included (长沙 第二十五条
+    /// 「对事项实行全面回访」); nil where only cases a unit handled are called back.
+    public var directAnswerCallbackArticle: String?
 
-    public init(article: String, note: String? = nil, approver: Approver, lateUploadArticle: String? = nil) {
+    public init(
+        article: String, note: String? = nil, approver: Approver, lateUploadArticle: String? = nil,
+        directAnswerArticle: String? = nil, directAnswerCallbackArticle: String? = nil
+    ) {
         self.article = article
         self.note = note
         self.approver = approver
         self.lateUploadArticle = lateUploadArticle
+        self.directAnswerArticle = directAnswerArticle
+        self.directAnswerCallbackArticle = directAnswerCallbackArticle
     }
 
     enum CodingKeys: String, CodingKey {
         case article, note, approver
         case lateUploadArticle = "late_upload_article"
+        case directAnswerArticle = "direct_answer_article"
+        case directAnswerCallbackArticle = "direct_answer_callback_article"
     }
 
     /// Where a policy says nothing: the centre approves (the safer reading of 长沙 第八条（二）).
@@ -41,8 +54,12 @@ extension Policy {
         guard let knowledge else { return [] }
         var problems: [PolicyProblem] = []
         if knowledge.article.isEmpty { problems.append(.init(key: "knowledge.article", problem: "must quote the article")) }
-        if knowledge.lateUploadArticle?.isEmpty == true {
-            problems.append(.init(key: "knowledge.late_upload_article", problem: "must quote the article, or be left out"))
+        let optionalArticles = [
+            ("late_upload_article", knowledge.lateUploadArticle), ("direct_answer_article", knowledge.directAnswerArticle),
+            ("direct_answer_callback_article", knowledge.directAnswerCallbackArticle),
+        ]
+        for (key, article) in optionalArticles where article?.isEmpty == true {
+            problems.append(.init(key: "knowledge.\(key)", problem: "must quote the article, or be left out"))
         }
         return problems
     }

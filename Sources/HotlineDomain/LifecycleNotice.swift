@@ -38,10 +38,13 @@ public struct LifecycleNotice: Sendable, Equatable {
     /// Extensions only: the caller must be told the new date (鄂尔多斯 第十九条八).
     public var callerToBeTold: Bool?
     public var outcome: ResultReport.Outcome?
+    /// `case.closed` of a direct answer (即时办结) only: the entry version the caller was answered from.
+    public var answeredFrom: KnowledgeAnswer?
 
     public init(
         step: Step, round: Int, unitID: String?, status: CaseStatus, handlingDue: Date? = nil,
-        article: String? = nil, callerToBeTold: Bool? = nil, outcome: ResultReport.Outcome? = nil
+        article: String? = nil, callerToBeTold: Bool? = nil, outcome: ResultReport.Outcome? = nil,
+        answeredFrom: KnowledgeAnswer? = nil
     ) {
         self.step = step
         self.round = round
@@ -51,5 +54,6 @@ public struct LifecycleNotice: Sendable, Equatable {
         self.article = article
         self.callerToBeTold = callerToBeTold
         self.outcome = outcome
+        self.answeredFrom = answeredFrom
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How orders move between the centre and the handling units once dispatched:
 /// returns (退回), extensions (延期), interim replies with a committed date (承诺件),
 /// the centre's review of results (办结审核) and the warning before a clock runs out.
@@ -115,5 +117,24 @@ public struct WarningRule: Sendable, Decodable, Equatable {
         case article, note
         case workingDaysBefore = "working_days_before"
         case hoursBefore = "hours_before"
+    }
+}
+
+extension WarningRule {
+    /// When to warn before `due`; nil when that instant is not after the start (a same-day
+    /// or one-day limit has no room to warn).
+    public func instant(for limit: TimeLimit, due: Date, startedAt: Date, calendar: WorkingDayCalendar) throws(CalendarError) -> Date? {
+        let instant: Date
+        switch (limit, workingDaysBefore, hoursBefore) {
+        case let (.hours, _, hours?):
+            instant = due.addingTimeInterval(-Double(hours) * 3600)
+        case let (.workingDays, days?, _), let (.sameDay, days?, _):
+            instant = try calendar.instant(workingDays: days, before: due)
+        case let (_, nil, hours?):
+            instant = due.addingTimeInterval(-Double(hours) * 3600)
+        default:
+            return nil
+        }
+        return instant > startedAt ? instant : nil
     }
 }

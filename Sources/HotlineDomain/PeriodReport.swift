@@ -16,6 +16,34 @@ public struct PeriodReport: Sendable, Equatable, Encodable {
         }
     }
 
+    /// The centre's own figures: cases accepted in the period and of those answered at once
+    /// from the knowledge base (即时办结).
+    public struct Centre: Sendable, Equatable, Encodable {
+        public var accepted: Int
+        public var directAnswers: Int
+
+        public init(accepted: Int, directAnswers: Int) {
+            self.accepted = accepted
+            self.directAnswers = directAnswers
+        }
+
+        /// 即时办结率: direct answers / cases accepted; nil without accepted cases.
+        public var directAnswerRate: Double? { accepted == 0 ? nil : Double(directAnswers) / Double(accepted) }
+
+        enum CodingKeys: String, CodingKey {
+            case accepted
+            case directAnswers = "direct_answers"
+            case directAnswerRate = "direct_answer_rate"
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(accepted, forKey: .accepted)
+            try container.encode(directAnswers, forKey: .directAnswers)
+            try container.encode(directAnswerRate, forKey: .directAnswerRate)
+        }
+    }
+
     public var period: AssessmentPeriod
     public var policyID: String
     public var policyVersion: String
@@ -24,14 +52,19 @@ public struct PeriodReport: Sendable, Equatable, Encodable {
     public let top: Standing?
     public let bottom: Standing?
     public var hotSpots: [HotSpot]
+    public var centre: Centre
 
     /// `units` ranked best first (`Assessment.rank`).
-    public init(period: AssessmentPeriod, policyID: String, policyVersion: String, units: [UnitAssessment], hotSpots: [HotSpot]) {
+    public init(
+        period: AssessmentPeriod, policyID: String, policyVersion: String, units: [UnitAssessment], hotSpots: [HotSpot],
+        centre: Centre = Centre(accepted: 0, directAnswers: 0)
+    ) {
         self.period = period
         self.policyID = policyID
         self.policyVersion = policyVersion
         self.units = units
         self.hotSpots = hotSpots
+        self.centre = centre
         let scored = units.compactMap { unit in
             unit.score.flatMap { score in
                 unit.rank.map { Standing(unitID: unit.figures.unitID, unitName: unit.figures.unitName, score: score, rank: $0) }
@@ -41,7 +74,7 @@ public struct PeriodReport: Sendable, Equatable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case period, policy, units, top, bottom
+        case period, policy, units, top, bottom, centre
         case periodKind = "period_kind"
         case firstDay = "first_day"
         case lastDay = "last_day"
@@ -61,5 +94,6 @@ public struct PeriodReport: Sendable, Equatable, Encodable {
         try container.encode(top, forKey: .top)
         try container.encode(bottom, forKey: .bottom)
         try container.encode(hotSpots, forKey: .hotSpots)
+        try container.encode(centre, forKey: .centre)
     }
 }

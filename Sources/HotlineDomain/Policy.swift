@@ -163,8 +163,9 @@ extension Policy {
     fileprivate func limitProblems(categories: Set<String>) -> [PolicyProblem] {
         var problems: [PolicyProblem] = []
         if calendar.isEmpty { problems.append(.init(key: "calendar", problem: "must name a calendar, e.g. cn")) }
-        for obligation in Obligation.allCases where limits[obligation.rawValue] == nil {
-            problems.append(.init(key: "limits.\(obligation.rawValue)", problem: "is missing; every policy sets all of \(Obligation.allCases.map(\.rawValue).joined(separator: ", "))"))
+        let required = Obligation.allCases.filter { !Obligation.optional.contains($0) }
+        for obligation in required where limits[obligation.rawValue] == nil {
+            problems.append(.init(key: "limits.\(obligation.rawValue)", problem: "is missing; every policy sets all of \(required.map(\.rawValue).joined(separator: ", "))"))
         }
         for (name, rule) in limits.sorted(by: { $0.key < $1.key }) {
             let key = "limits.\(name)"

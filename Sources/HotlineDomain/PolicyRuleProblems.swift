@@ -65,19 +65,24 @@ extension Policy {
         return problems
     }
 
-    /// The window and thresholds a hot spot or a low-rates review counts with; other triggers take none.
+    /// The window and thresholds a hot spot, a low-rates or a late-knowledge review counts with; other triggers take none.
     private func countingProblems(_ rule: SupervisionTriggerRule, key: String) -> [PolicyProblem] {
         var problems: [PolicyProblem] = []
-        let counts = rule.trigger == .hotSpot || rule.trigger == .lowRates
+        let counts = [.hotSpot, .lowRates, .knowledgeLate].contains(rule.trigger)
         if counts, (rule.windowWorkingDays ?? 0) < 1 {
             problems.append(.init(key: "\(key).window_working_days", problem: "\(rule.trigger.rawValue) needs window_working_days of at least 1"))
         } else if !counts, rule.windowWorkingDays != nil {
-            problems.append(.init(key: "\(key).window_working_days", problem: "only hot_spot and low_rates triggers take window_working_days"))
+            problems.append(.init(key: "\(key).window_working_days", problem: "only hot_spot, low_rates and knowledge_late triggers take window_working_days"))
         }
         if rule.trigger == .hotSpot, (rule.threshold ?? 0) < 1 {
             problems.append(.init(key: "\(key).threshold", problem: "hot_spot needs threshold of at least 1"))
         } else if rule.trigger != .hotSpot, rule.threshold != nil {
             problems.append(.init(key: "\(key).threshold", problem: "only a hot_spot trigger takes threshold"))
+        }
+        if rule.trigger == .knowledgeLate, (rule.maxLateUploads ?? -1) < 0 {
+            problems.append(.init(key: "\(key).max_late_uploads", problem: "knowledge_late needs max_late_uploads of at least 0"))
+        } else if rule.trigger != .knowledgeLate, rule.maxLateUploads != nil {
+            problems.append(.init(key: "\(key).max_late_uploads", problem: "only a knowledge_late trigger takes max_late_uploads"))
         }
         guard rule.trigger == .lowRates else {
             for (name, present) in [("minimum_orders", rule.minimumOrders != nil), ("min_response_rate", rule.minResponseRate != nil),

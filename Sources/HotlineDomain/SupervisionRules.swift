@@ -30,9 +30,15 @@ public enum SupervisionTrigger: String, Sendable, Decodable, CaseIterable {
     /// Sent back after a 不满意 and rated 不满意 again (长沙 第三十四条（三）"发回重办后诉求人仍不满意";
     /// 巴林左旗 第十五条（六）"造成多次重办后诉求人仍不满意的诉求工单").
     case repeatDissatisfied = "repeat_dissatisfied"
+    /// A unit, not an order: knowledge-base versions uploaded after their predecessor's
+    /// review-by date over a window (巴林左旗 第十五条（八）「未按照规定模板、格式和时限要求，及时上传、
+    /// 更新知识库内容的单位」).
+    case knowledgeLate = "knowledge_late"
 
-    /// Triggers that supervise one case; `low_rates` supervises a unit.
-    public static let caseTriggers = Set(allCases).subtracting([.lowRates])
+    /// Triggers that supervise a unit, reviewed once a working day.
+    public static let unitTriggers: Set<SupervisionTrigger> = [.lowRates, .knowledgeLate]
+    /// Triggers that supervise one case.
+    public static let caseTriggers = Set(allCases).subtracting(unitTriggers)
 }
 
 public struct SupervisionTriggerRule: Sendable, Decodable, Equatable {
@@ -51,6 +57,8 @@ public struct SupervisionTriggerRule: Sendable, Decodable, Equatable {
     public var minResponseRate: Double?
     /// Low rates only: the most overdue orders a unit may have in the window.
     public var maxOverdueOrders: Int?
+    /// Knowledge late only: the most late uploads a unit may have in the window.
+    public var maxLateUploads: Int?
 
     enum CodingKeys: String, CodingKey {
         case trigger, article, note, threshold
@@ -59,6 +67,7 @@ public struct SupervisionTriggerRule: Sendable, Decodable, Equatable {
         case minimumOrders = "minimum_orders"
         case minResponseRate = "min_response_rate"
         case maxOverdueOrders = "max_overdue_orders"
+        case maxLateUploads = "max_late_uploads"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -72,6 +81,7 @@ public struct SupervisionTriggerRule: Sendable, Decodable, Equatable {
         minimumOrders = try container.decodeIfPresent(Int.self, forKey: .minimumOrders)
         minResponseRate = try container.decodeIfPresent(Double.self, forKey: .minResponseRate)
         maxOverdueOrders = try container.decodeIfPresent(Int.self, forKey: .maxOverdueOrders)
+        maxLateUploads = try container.decodeIfPresent(Int.self, forKey: .maxLateUploads)
     }
 }
 

@@ -55,6 +55,12 @@ public enum Obligation: String, Sendable, CaseIterable {
     case review
     case callback
     case ratingAppeal = "rating-appeal"
+    /// The centre's own reply when the operator found nothing in the knowledge base
+    /// (长沙 第十六条（一）「未查找到相关信息的…在1个工作日内进行答复」); optional.
+    case reply
+
+    /// Obligations a policy sets only where its regulation names them.
+    public static let optional: Set<Obligation> = [.reply]
 }
 
 /// One obligation's limits with the article they rest on.

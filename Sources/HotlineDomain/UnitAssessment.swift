@@ -33,6 +33,14 @@ public struct UnitFigures: Sendable, Equatable, Codable {
     public var highestLevel: Int
     /// Rating appeals (满意度申诉) the centre upheld for the unit in the period (长沙 第二十七条).
     public var appealsUpheld: Int
+    /// Knowledge upkeep in the period (巴林左旗 第十八条 「热线知识库建设更新等指标」; 长沙 第三十六条
+    /// 「信息库建设更新」; 鄂尔多斯 第二十九条 「政务知识库建设」): entries added and updated, entries
+    /// overdue for review at the period's end, versions uploaded late (巴林左旗 第十五条（八）).
+    /// Figures only: no seed weighs them in the score.
+    public var knowledgeAdded: Int
+    public var knowledgeUpdated: Int
+    public var knowledgeOverdue: Int
+    public var knowledgeLate: Int
 
     public init(unitID: String, unitName: String) {
         self.unitID = unitID
@@ -41,6 +49,7 @@ public struct UnitFigures: Sendable, Equatable, Codable {
         (handlingDue, finishedOnTime, overdue, stillOverdue) = (0, 0, 0, 0)
         (satisfied, basicallySatisfied, dissatisfied, resolvedAnswers, resolvedYes) = (0, 0, 0, 0, 0)
         (callbacksIssued, callbacksRated, supervisions, highestLevel, appealsUpheld) = (0, 0, 0, 0, 0)
+        (knowledgeAdded, knowledgeUpdated, knowledgeOverdue, knowledgeLate) = (0, 0, 0, 0)
     }
 
     public var rated: Int { satisfied + basicallySatisfied + dissatisfied }
@@ -62,6 +71,10 @@ public struct UnitFigures: Sendable, Equatable, Codable {
         case callbacksRated = "callbacks_rated"
         case highestLevel = "highest_level"
         case appealsUpheld = "appeals_upheld"
+        case knowledgeAdded = "knowledge_added"
+        case knowledgeUpdated = "knowledge_updated"
+        case knowledgeOverdue = "knowledge_overdue"
+        case knowledgeLate = "knowledge_late"
     }
 }
 

@@ -1,7 +1,8 @@
 import Foundation
 
-/// The `low_rates` trigger as decisions (巴林左旗 第十五条（七）): which working days a
-/// review counts and which units fall below the policy's thresholds.
+/// The unit triggers as decisions: which working days a review counts, which units fall
+/// below the `low_rates` thresholds (巴林左旗 第十五条（七）) and which uploaded knowledge late
+/// more often than `knowledge_late` allows (第十五条（八）).
 public struct UnitRateReview: Sendable {
     public let rule: SupervisionTriggerRule
     public let calendar: WorkingDayCalendar
@@ -53,6 +54,13 @@ public struct UnitRateReview: Sendable {
             signedInTime: rates.signedInTime, responseRate: rates.responseRate.map { ($0 * 10_000).rounded() / 10_000 },
             minResponseRate: rule.minResponseRate, overdueOrders: rates.overdueOrders, maxOverdueOrders: rule.maxOverdueOrders,
             below: shortfalls(rates))
+    }
+
+    /// A unit's late uploads in the window against the rule's `max_late_uploads`.
+    public func knowledgeFigures(lateUploads: Int, window: ReviewWindow) -> KnowledgeLateFigures {
+        KnowledgeLateFigures(
+            windowFrom: window.firstDay.description, windowTo: window.lastDay.description, lateUploads: lateUploads,
+            maxLateUploads: rule.maxLateUploads ?? 0)
     }
 }
 

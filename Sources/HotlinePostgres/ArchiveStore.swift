@@ -15,7 +15,7 @@ public struct ArchivedCase: Sendable {
 /// Named queries of the archive (归档): `case_archive` is written once per case and never changed.
 public enum ArchiveStore {
     /// Archives up to `limit` closed cases that nothing can change any more: no callback
-    /// open, no rating appeal pending, no appeal window open at `now`. Each gets its whole
+    /// open or still owed (a direct answer called back), no rating appeal pending, no appeal window open at `now`. Each gets its whole
     /// record in `case_archive`, status `archived` and an `archived` history entry.
     public static func archiveDue(now: Date, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [ArchivedCase] {
         let rows = try await connection.query(
@@ -25,6 +25,7 @@ public enum ArchiveStore {
             FROM cases c
             WHERE c.status = 'closed'
               AND NOT EXISTS (SELECT 1 FROM callback_tasks t WHERE t.case_id = c.id AND t.state = 'open')
+              AND NOT (c.callback_owed AND NOT EXISTS (SELECT 1 FROM callback_tasks t WHERE t.case_id = c.id))
               AND NOT EXISTS (SELECT 1 FROM rating_appeals a WHERE a.case_id = c.id AND a.state = 'pending')
               AND NOT EXISTS (SELECT 1 FROM callback_tasks t WHERE t.case_id = c.id AND t.appeal_by > \(now)
                                 AND NOT EXISTS (SELECT 1 FROM rating_appeals a WHERE a.task_id = t.id))

@@ -12,7 +12,10 @@ public enum AssessmentStore {
     /// A clock of the running period that is still open counts as overdue only once its
     /// due instant has passed by `asOf` (the workers' clock, simulated or not), not merely
     /// because it falls in the period.
-    public static func figures(since: Date, until: Date, asOf: Date, on connection: PostgresConnection, logger: Logger) async throws -> [UnitFigures] {
+    /// Knowledge upkeep is `KnowledgeStore.upkeep` over the same period, entries overdue on `lastDay`.
+    public static func figures(
+        since: Date, until: Date, lastDay: CalendarDate, asOf: Date, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [UnitFigures] {
         var units: [String: UnitFigures] = [:]
         func update(_ unit: String, _ change: (inout UnitFigures) -> Void) {
             var figures = units[unit] ?? UnitFigures(unitID: unit, unitName: unit)
@@ -104,10 +107,29 @@ public enum AssessmentStore {
         for try await (unit, count, level) in supervisions.decode((String, Int64, Int32).self) {
             update(unit) { ($0.supervisions, $0.highestLevel) = (Int(count), Int(level)) }
         }
+        for upkeep in try await KnowledgeStore.upkeep(from: since, until: until, lastDay: lastDay, on: connection, logger: logger) {
+            update(upkeep.unitID) {
+                ($0.knowledgeAdded, $0.knowledgeUpdated, $0.knowledgeOverdue, $0.knowledgeLate) = (upkeep.added, upkeep.updated, upkeep.overdue, upkeep.late)
+            }
+        }
         let names = try await connection.query(
             "SELECT DISTINCT ON (unit_id) unit_id, unit_name FROM assignments WHERE unit_id = ANY(\(Array(units.keys))) ORDER BY unit_id, id DESC",
             logger: logger)
         for try await (unit, name) in names.decode((String, String).self) { units[unit]?.unitName = name }
         return units.values.sorted { $0.unitID < $1.unitID }
+    }
+
+    /// The centre's 即时办结 figures: cases accepted in the period and of those answered at once
+    /// from the knowledge base (长沙 第十六条（一）「直接在线办结」).
+    public static func directAnswers(since: Date, until: Date, on connection: PostgresConnection, logger: Logger) async throws -> PeriodReport.Centre {
+        let rows = try await connection.query(
+            """
+            SELECT count(*), count(*) FILTER (WHERE answered_entry_id IS NOT NULL) FROM cases
+            WHERE accepted_at BETWEEN \(since) AND \(until)
+            """, logger: logger)
+        for try await (accepted, direct) in rows.decode((Int64, Int64).self) {
+            return PeriodReport.Centre(accepted: Int(accepted), directAnswers: Int(direct))
+        }
+        return PeriodReport.Centre(accepted: 0, directAnswers: 0)
     }
 }

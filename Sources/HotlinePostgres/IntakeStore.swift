@@ -16,11 +16,18 @@ public struct NewCase: Sendable {
     public var callerSealed: [UInt8]
     public var callerKeyID: String
     public var callerPhoneIndex: [UInt8]?
+    /// `accepted`, `closed` for a direct answer (即时办结), `awaiting_reply` when the centre owes a reply.
+    public var status: CaseStatus
+    /// The entry version a direct answer came from.
+    public var answeredFrom: KnowledgeAnswer?
+    /// A direct answer the policy calls back: the archive waits for its callback task.
+    public var callbackOwed: Bool
 
     public init(
         id: UUID, caseNumber: String, policyID: String, policyVersion: String, event: IntakeEvent,
         category: CategoryCode, categorySource: CategorySource, acceptedAt: Date,
-        callerSealed: [UInt8], callerKeyID: String, callerPhoneIndex: [UInt8]?
+        callerSealed: [UInt8], callerKeyID: String, callerPhoneIndex: [UInt8]?,
+        status: CaseStatus = .accepted, answeredFrom: KnowledgeAnswer? = nil, callbackOwed: Bool = false
     ) {
         self.id = id
         self.caseNumber = caseNumber
@@ -33,6 +40,9 @@ public struct NewCase: Sendable {
         self.callerSealed = callerSealed
         self.callerKeyID = callerKeyID
         self.callerPhoneIndex = callerPhoneIndex
+        self.status = status
+        self.answeredFrom = answeredFrom
+        self.callbackOwed = callbackOwed
     }
 }
 
@@ -121,13 +131,16 @@ public enum IntakeStore {
             INSERT INTO cases (
                 id, case_number, policy_id, policy_version, channel, external_id, category, category_source,
                 area_code, subject, content, urgent, confidential, status, received_at, accepted_at,
-                caller_sealed, caller_key_id, caller_phone_index, intake_event_id)
+                caller_sealed, caller_key_id, caller_phone_index, intake_event_id, closed_at, answered_entry_id, answered_entry_version,
+                callback_owed)
             VALUES (
                 \(newCase.id), \(newCase.caseNumber), \(newCase.policyID), \(newCase.policyVersion),
                 \(event.channel.rawValue), \(event.externalID), \(newCase.category.rawValue), \(newCase.categorySource.rawValue),
                 \(event.areaCode), \(event.subject), \(event.content), \(event.urgent), \(event.caller.confidential),
-                'accepted', \(event.receivedAt), \(newCase.acceptedAt),
-                \(Data(newCase.callerSealed)), \(newCase.callerKeyID), \(newCase.callerPhoneIndex.map { Data($0) }), \(event.eventID))
+                \(newCase.status.rawValue), \(event.receivedAt), \(newCase.acceptedAt),
+                \(Data(newCase.callerSealed)), \(newCase.callerKeyID), \(newCase.callerPhoneIndex.map { Data($0) }), \(event.eventID),
+                \(newCase.status == .closed ? newCase.acceptedAt : nil), \(newCase.answeredFrom?.entryID),
+                \(newCase.answeredFrom.map { Int32($0.version) }), \(newCase.callbackOwed))
             """, logger: logger)
     }
 

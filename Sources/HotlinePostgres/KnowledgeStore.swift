@@ -53,6 +53,19 @@ public enum KnowledgeStore {
         return versions
     }
 
+    /// One version's state and decision time, for intake's check of `answered_from`; nil when there is no such version.
+    public static func found(_ answer: KnowledgeAnswer, on connection: PostgresConnection, logger: Logger) async throws -> KnowledgeAnswer.Found? {
+        let rows = try await connection.query(
+            """
+            SELECT state, decided_at FROM knowledge_entries WHERE entry_id = \(answer.entryID) AND version = \(Int32(answer.version))
+            """, logger: logger)
+        for try await (state, decidedAt) in rows.decode((String, Date?).self) {
+            guard let state = KnowledgeState(rawValue: state) else { return nil }
+            return KnowledgeAnswer.Found(state: state, decidedAt: decidedAt)
+        }
+        return nil
+    }
+
     public static func insert(
         _ entry: KnowledgeEntry, as publication: KnowledgePublication, at now: Date, on connection: PostgresConnection, logger: Logger
     ) async throws {
@@ -152,8 +165,8 @@ public enum KnowledgeStore {
 
     /// Each unit's upkeep over [from, until): what it published, late or not, and what was
     /// overdue for review on `lastDay`.
-    public static func upkeep(from: Date, until: Date, lastDay: CalendarDate, client: PostgresClient, logger: Logger) async throws -> [KnowledgeUpkeep] {
-        let rows = try await client.query(
+    public static func upkeep(from: Date, until: Date, lastDay: CalendarDate, on connection: PostgresConnection, logger: Logger) async throws -> [KnowledgeUpkeep] {
+        let rows = try await connection.query(
             """
             WITH published AS (
                 SELECT unit_id, count(*) FILTER (WHERE version = 1) AS added, count(*) FILTER (WHERE version > 1) AS updated,

@@ -19,11 +19,13 @@ public struct SupervisionRow: Sendable {
     public var level: Int
     public var levelDueAt: Date?
     public var rates: UnitRateFigures?
+    /// A `knowledge_late` supervision's figures.
+    public var knowledge: KnowledgeLateFigures?
 
     public init(
         id: Int64, publicID: UUID, caseID: UUID?, caseNumber: String?, policyID: String, policyVersion: String,
         trigger: String, article: String, unitID: String, unitName: String, level: Int, levelDueAt: Date?,
-        rates: UnitRateFigures? = nil
+        rates: UnitRateFigures? = nil, knowledge: KnowledgeLateFigures? = nil
     ) {
         self.id = id
         self.publicID = publicID
@@ -38,6 +40,7 @@ public struct SupervisionRow: Sendable {
         self.level = level
         self.levelDueAt = levelDueAt
         self.rates = rates
+        self.knowledge = knowledge
     }
 }
 
@@ -125,10 +128,17 @@ public enum SupervisionStore {
         let rows = try await connection.query(query, logger: logger)
         var result: [SupervisionRow] = []
         for try await row in rows.decode((Int64, UUID, UUID?, String?, String, String, String, String, String, String, Int32, Date?, String?).self) {
-            result.append(SupervisionRow(
+            var supervision = SupervisionRow(
                 id: row.0, publicID: row.1, caseID: row.2, caseNumber: row.3, policyID: row.4, policyVersion: row.5,
-                trigger: row.6, article: row.7, unitID: row.8, unitName: row.9, level: Int(row.10), levelDueAt: row.11,
-                rates: try row.12.map { try JSONDecoder().decode(UnitRateFigures.self, from: Data($0.utf8)) }))
+                trigger: row.6, article: row.7, unitID: row.8, unitName: row.9, level: Int(row.10), levelDueAt: row.11)
+            if let figures = row.12.map({ Data($0.utf8) }) {
+                if row.6 == SupervisionTrigger.knowledgeLate.rawValue {
+                    supervision.knowledge = try JSONDecoder().decode(KnowledgeLateFigures.self, from: figures)
+                } else {
+                    supervision.rates = try JSONDecoder().decode(UnitRateFigures.self, from: figures)
+                }
+            }
+            result.append(supervision)
         }
         return result
     }

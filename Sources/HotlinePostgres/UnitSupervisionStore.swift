@@ -3,8 +3,10 @@ import HotlineDomain
 import Logging
 import PostgresNIO
 
-/// Named queries for the daily review of units' rates and the supervisions it
-/// opens, updates and closes (巴林左旗 第十五条（七）).
+/// Named queries for the daily review of units (巴林左旗 第十五条（七）rates, （八）late
+/// knowledge uploads) and the supervisions it opens, updates and closes. A unit's
+/// supervision keeps the figures that opened it in `supervisions.rates`: `UnitRateFigures`
+/// for `low_rates`, `KnowledgeLateFigures` for `knowledge_late`.
 public enum UnitSupervisionStore {
     /// Claims the review of `day`; false when another instance already did it, so
     /// each working day is reviewed exactly once.
@@ -78,10 +80,10 @@ public enum UnitSupervisionStore {
     /// Opens a unit's supervision; nil when one of the same trigger is already open.
     public static func open(
         unitID: String, trigger: String, article: String, policyID: String, policyVersion: String, level: Int,
-        levelCode: String, levelDueAt: Date?, rates: UnitRateFigures, at now: Date, on connection: PostgresConnection, logger: Logger
+        levelCode: String, levelDueAt: Date?, figures: some Encodable, at now: Date, on connection: PostgresConnection, logger: Logger
     ) async throws -> UUID? {
         let publicID = UUID()
-        let figures = try json(rates)
+        let figures = try json(figures)
         let rows = try await connection.query(
             """
             INSERT INTO supervisions (public_id, case_id, trigger, article, unit_id, level, level_code, opened_at, level_due_at,
@@ -96,16 +98,16 @@ public enum UnitSupervisionStore {
     }
 
     /// Keeps the latest figures on a supervision still below the thresholds.
-    public static func update(id: Int64, rates: UnitRateFigures, on connection: PostgresConnection, logger: Logger) async throws {
-        let figures = try json(rates)
+    public static func update(id: Int64, figures: some Encodable, on connection: PostgresConnection, logger: Logger) async throws {
+        let figures = try json(figures)
         try await connection.query("UPDATE supervisions SET rates = \(figures)::jsonb WHERE id = \(id)", logger: logger)
     }
 
     /// Closes a unit's supervision with the figures that closed it.
     public static func close(
-        id: Int64, reason: String, rates: UnitRateFigures, at now: Date, on connection: PostgresConnection, logger: Logger
+        id: Int64, reason: String, figures: some Encodable, at now: Date, on connection: PostgresConnection, logger: Logger
     ) async throws {
-        let figures = try json(rates)
+        let figures = try json(figures)
         try await connection.query(
             """
             UPDATE supervisions SET closed_at = \(now), close_reason = \(reason), level_due_at = NULL, rates = \(figures)::jsonb
@@ -113,7 +115,15 @@ public enum UnitSupervisionStore {
             """, logger: logger)
     }
 
-    private static func json(_ rates: UnitRateFigures) throws -> String {
-        String(decoding: try JSONEncoder().encode(rates), as: UTF8.self)
+    /// A unit's name as its orders name it; its id when it never had one.
+    public static func unitName(_ unitID: String, on connection: PostgresConnection, logger: Logger) async throws -> String {
+        let rows = try await connection.query(
+            "SELECT unit_name FROM assignments WHERE unit_id = \(unitID) ORDER BY id DESC LIMIT 1", logger: logger)
+        for try await name in rows.decode(String.self) { return name }
+        return unitID
+    }
+
+    private static func json(_ figures: some Encodable) throws -> String {
+        String(decoding: try JSONEncoder().encode(figures), as: UTF8.self)
     }
 }

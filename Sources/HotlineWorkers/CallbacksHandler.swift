@@ -5,7 +5,8 @@ import HotlinePostgres
 import Logging
 import PostgresNIO
 
-/// The callbacks worker (回访): a case the centre resolved gets a callback task on
+/// The callbacks worker (回访): a case the centre resolved (or answered at once from the
+/// knowledge base, where the policy calls those back too) gets a callback task on
 /// `hotline.callback-tasks.v1` under its policy's rules; the adapters' results on
 /// `hotline.callback-results.v1` rate the round (`case.rated` on `hotline.cases.v1`),
 /// or, for an automatic 不满意, end the task and issue a manual one (长沙 第二十六条).
@@ -41,7 +42,8 @@ struct CallbacksHandler: BatchHandler {
                 now: now, connection: connection, outbox: &outbox)
             return
         }
-        guard NotificationPlanner.eventTypes.contains(event.type) else { return }
+        let answeredDirectly = event.type == LifecycleNotice.Step.closed.rawValue && facts.answeredFrom != nil
+        guard NotificationPlanner.eventTypes.contains(event.type) || answeredDirectly else { return }
         var log = logger.forEvent(event.eventID, in: message)
         log[metadataKey: "case_id"] = "\(event.caseID.uuidString.lowercased())"
         guard try await firstTime(event.eventID, message, connection: connection, logger: log),
@@ -55,7 +57,9 @@ struct CallbacksHandler: BatchHandler {
                 notice, reply: approved?.reply, caseID: event.caseID, subject: subject, now: now, connection: connection, outbox: &outbox,
                 logger: log)
         }
-        guard resolved else { return }
+        // A direct answer (即时办结) is called back only where every case is (长沙 第二十五条 「全面回访」).
+        let calledBack = resolved || (answeredDirectly && planner.policy.knowledgeRules.directAnswerCallbackArticle != nil)
+        guard calledBack else { return }
         let plan = try planner.firstTask(approvedAt: now, leadUnitID: subject.leadUnitID, confidential: subject.confidential)
         try await issue(
             plan, caseID: event.caseID, subject: subject, planner: planner, now: now, connection: connection, outbox: &outbox, logger: log)

@@ -80,7 +80,8 @@ public struct DispatchHandler: BatchHandler {
             return
         }
         guard routable.status == "accepted" else {
-            log.info("case already dispatched", metadata: ["status": "\(routable.status)"])
+            // Already dispatched, answered at once (即时办结) or waiting for the centre's own reply.
+            log.info("case not awaiting dispatch", metadata: ["status": "\(routable.status)"])
             return
         }
         let policy = CaseEvent.PolicyRef(id: routable.policyID, version: routable.policyVersion)

@@ -9,17 +9,20 @@ import PostgresNIO
 /// bad input → one dead letter; a redelivered message → nothing; a re-published
 /// appeal (same channel and external id) → the same receipt again, never a second
 /// case; otherwise the decision of `IntakeDecider` with its case, urge or record,
-/// history row, receipt and lifecycle event.
+/// history row, receipt and lifecycle event. An `answered_from` naming a version that was
+/// not shown to operators is dead-lettered (`unknown_entry_version`) and changes nothing.
 public struct IntakeHandler: BatchHandler {
     public let name = "intake"
     let decoder: IntakeEventDecoder
     let decider: IntakeDecider
+    let replies: ReplyObligation
     let vault: PersonalDataVault
     let logger: Logger
 
-    public init(policy: Policy, vault: PersonalDataVault, maximumEventBytes: Int, logger: Logger) {
+    public init(policy: Policy, calendar: WorkingDayCalendar, vault: PersonalDataVault, maximumEventBytes: Int, logger: Logger) {
         self.decoder = IntakeEventDecoder(maximumBytes: maximumEventBytes)
         self.decider = IntakeDecider(policy: policy)
+        self.replies = ReplyObligation(policy: policy, calendar: calendar)
         self.vault = vault
         self.logger = logger
     }
@@ -66,36 +69,58 @@ public struct IntakeHandler: BatchHandler {
             phoneIndex: phoneIndex, caseNumber: event.refersToCase, on: connection, logger: log)
         let policyRef = CaseEvent.PolicyRef(id: policy.policy, version: policy.version)
 
-        switch decider.decide(event, openCases: openCases) {
+        var answered: KnowledgeAnswer.Found?
+        if let answer = event.answeredFrom {
+            answered = try await KnowledgeStore.found(answer, on: connection, logger: log)
+        }
+
+        switch decider.decide(event, openCases: openCases, answered: answered) {
+        case let .refuse(rejection):
+            try await DeadLetterWriter(worker: name, logger: log)
+                .write(message, rejection: rejection, now: now, connection: connection, outbox: &outbox)
+
         case let .accept(category, source):
-            let caseID = UUID()
-            let sequence = try await IntakeStore.nextCaseSequence(day: CaseNumber.day(of: event.receivedAt), on: connection, logger: log)
-            let caseNumber = CaseNumber.make(acceptedAt: event.receivedAt, sequence: sequence)
-            try await IntakeStore.insertCase(
-                NewCase(
-                    id: caseID, caseNumber: caseNumber, policyID: policy.policy, policyVersion: policy.version,
-                    event: event, category: category, categorySource: source, acceptedAt: now,
-                    callerSealed: try vault.seal(event.caller, caseID: caseID), callerKeyID: vault.activeKeyID,
-                    callerPhoneIndex: phoneIndex),
-                on: connection, logger: log)
-            let lifecycle = CaseEvent(
-                eventID: UUID(), caseID: caseID, caseNumber: caseNumber, occurredAt: now, policy: policyRef,
-                body: .accepted(
-                    category: category, channel: event.channel, areaCode: event.areaCode, urgent: event.urgent,
-                    confidential: event.caller.confidential, receivedAt: event.receivedAt))
+            let opened = try await open(event, category: category, source: source, status: .accepted, now: now, connection: connection, logger: log)
+            try await acknowledge(event, opened, key: receiptKey, now: now, connection: connection, outbox: &outbox, logger: log)
+            outbox.append(try caseMessage(opened.accepted()))
+
+        case let .answerDirectly(category, source, answer):
+            // 即时办结: created closed, never dispatched; no sign or handling clock runs. The
+            // callbacks worker calls it back where the policy's knowledge.direct_answer_callback_article says so.
+            let opened = try await open(
+                event, category: category, source: source, status: .closed, answeredFrom: answer,
+                callbackOwed: policy.knowledgeRules.directAnswerCallbackArticle != nil, now: now, connection: connection, logger: log)
+            try await acknowledge(event, opened, key: receiptKey, now: now, connection: connection, outbox: &outbox, logger: log)
+            let article = policy.knowledgeRules.directAnswerArticle
             try await CaseHistoryStore.append(
-                caseID: caseID, at: now, actor: "intake", action: "accepted",
-                detailJSON: try jsonText(["category": category.rawValue, "category_source": source.rawValue,
-                                          "channel": event.channel.rawValue, "external_id": event.externalID,
-                                          "policy": policy.policy, "policy_version": policy.version]),
+                caseID: opened.id, at: now, actor: "intake", action: "answered_directly",
+                detailJSON: try jsonText(["entry_id": answer.entryID, "version": "\(answer.version)", "article": article ?? "-"]),
                 eventID: event.eventID, on: connection, logger: log)
-            let receipt = IntakeReceipt(
-                eventID: UUID(), replyingTo: event, outcome: .accepted, caseID: caseID, caseNumber: caseNumber,
-                category: category, issuedAt: now)
-            try await record(event, receipt, keepContent: false, now: now, connection: connection, logger: log)
-            outbox.append(try receiptMessage(receipt, key: receiptKey))
-            outbox.append(try caseMessage(lifecycle))
-            log.info("accepted a case", metadata: ["case_id": "\(caseID.uuidString.lowercased())", "case_number": "\(caseNumber)", "category": "\(category.rawValue)"])
+            outbox.append(try caseMessage(opened.accepted(answeredFrom: answer)))
+            outbox.append(try caseMessage(opened.event(.lifecycle(LifecycleNotice(
+                step: .closed, round: 0, unitID: nil, status: .closed, article: article, answeredFrom: answer)))))
+            log.info("closed a case answered from the knowledge base", metadata: ["entry_id": "\(answer.entryID)", "version": "\(answer.version)"])
+
+        case let .awaitReply(category, source):
+            let opened = try await open(event, category: category, source: source, status: .awaitingReply, now: now, connection: connection, logger: log)
+            try await acknowledge(event, opened, key: receiptKey, now: now, connection: connection, outbox: &outbox, logger: log)
+            var replyDue: Date?
+            do {
+                if let clock = try replies.clock(category: category, urgent: event.urgent, acceptedAt: now) {
+                    try await ClockStore.apply([.start(clock)], caseID: opened.id, round: 0, on: connection, logger: log)
+                    replyDue = clock.dueAt
+                }
+            } catch let error as CalendarError {
+                // The case still waits for the centre's reply; without the year's calendar its clock cannot be counted.
+                log.error("no reply clock started: the working-day calendar does not cover the due date; add Ops/calendars/<name>-<year>.yaml", metadata: ["error": "\(error)"])
+            }
+            try await CaseHistoryStore.append(
+                caseID: opened.id, at: now, actor: "intake", action: "awaiting_reply",
+                detailJSON: try jsonText(["knowledge_not_found": "true", "reply_due": replyDue.map(RFC3339.formatSeconds) ?? "-",
+                                          "article": policy.rule(for: .reply)?.article ?? "-"]),
+                eventID: event.eventID, on: connection, logger: log)
+            outbox.append(try caseMessage(opened.accepted(replyDue: replyDue)))
+            log.info("case awaits the centre's reply", metadata: ["case_id": "\(opened.id.uuidString.lowercased())"])
 
         case let .merge(open, category):
             // 鄂尔多斯 第十八条（四）: a repeat call about a case still being handled is
@@ -131,6 +156,45 @@ public struct IntakeHandler: BatchHandler {
         }
     }
 
+    /// A new case row with its number and the `accepted` history row.
+    private func open(
+        _ event: IntakeEvent, category: CategoryCode, source: CategorySource, status: CaseStatus, answeredFrom: KnowledgeAnswer? = nil,
+        callbackOwed: Bool = false, now: Date, connection: PostgresConnection, logger: Logger
+    ) async throws -> OpenedCase {
+        let caseID = UUID()
+        let phoneIndex = vault.phoneIndex(event.caller)
+        let sequence = try await IntakeStore.nextCaseSequence(day: CaseNumber.day(of: event.receivedAt), on: connection, logger: logger)
+        let caseNumber = CaseNumber.make(acceptedAt: event.receivedAt, sequence: sequence)
+        try await IntakeStore.insertCase(
+            NewCase(
+                id: caseID, caseNumber: caseNumber, policyID: policy.policy, policyVersion: policy.version,
+                event: event, category: category, categorySource: source, acceptedAt: now,
+                callerSealed: try vault.seal(event.caller, caseID: caseID), callerKeyID: vault.activeKeyID,
+                callerPhoneIndex: phoneIndex, status: status, answeredFrom: answeredFrom, callbackOwed: callbackOwed),
+            on: connection, logger: logger)
+        try await CaseHistoryStore.append(
+            caseID: caseID, at: now, actor: "intake", action: "accepted",
+            detailJSON: try jsonText(["category": category.rawValue, "category_source": source.rawValue,
+                                      "channel": event.channel.rawValue, "external_id": event.externalID,
+                                      "policy": policy.policy, "policy_version": policy.version]),
+            eventID: event.eventID, on: connection, logger: logger)
+        logger.info("accepted a case", metadata: ["case_id": "\(caseID.uuidString.lowercased())", "case_number": "\(caseNumber)", "category": "\(category.rawValue)"])
+        return OpenedCase(
+            id: caseID, number: caseNumber, category: category, event: event, policy: .init(id: policy.policy, version: policy.version), at: now)
+    }
+
+    /// The receipt of a new case, recorded for re-published events and queued.
+    private func acknowledge(
+        _ event: IntakeEvent, _ opened: OpenedCase, key: [UInt8], now: Date, connection: PostgresConnection, outbox: inout [OutboxMessage],
+        logger: Logger
+    ) async throws {
+        let receipt = IntakeReceipt(
+            eventID: UUID(), replyingTo: event, outcome: .accepted, caseID: opened.id, caseNumber: opened.number,
+            category: opened.category, issuedAt: now)
+        try await record(event, receipt, keepContent: false, now: now, connection: connection, logger: logger)
+        outbox.append(try receiptMessage(receipt, key: key))
+    }
+
     private func record(
         _ event: IntakeEvent, _ receipt: IntakeReceipt, keepContent: Bool, now: Date,
         connection: PostgresConnection, logger: Logger
@@ -145,6 +209,26 @@ public struct IntakeHandler: BatchHandler {
         OutboxMessage(
             topic: TopicName.receipts, key: key, payload: try EventJSON.encode(receipt),
             headers: EventHeaders.make(eventID: receipt.eventID, type: "receipt.\(receipt.outcome.rawValue)"))
+    }
+}
+
+/// A case intake just opened, for the events it publishes.
+struct OpenedCase {
+    var id: UUID
+    var number: String
+    var category: CategoryCode
+    var event: IntakeEvent
+    var policy: CaseEvent.PolicyRef
+    var at: Date
+
+    func event(_ body: CaseEvent.Body) -> CaseEvent {
+        CaseEvent(eventID: UUID(), caseID: id, caseNumber: number, occurredAt: at, policy: policy, body: body)
+    }
+
+    func accepted(answeredFrom: KnowledgeAnswer? = nil, replyDue: Date? = nil) -> CaseEvent {
+        event(.accepted(
+            category: category, channel: event.channel, areaCode: event.areaCode, urgent: event.urgent,
+            confidential: event.caller.confidential, receivedAt: event.receivedAt, answeredFrom: answeredFrom, replyDue: replyDue))
     }
 }
 

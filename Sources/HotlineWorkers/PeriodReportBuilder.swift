@@ -12,7 +12,8 @@ public enum PeriodReportBuilder {
         _ period: AssessmentPeriod, policy: Policy, hotSpots: Int, now: Date, connection: PostgresConnection, logger: Logger
     ) async throws -> PeriodReport {
         let figures = try await AssessmentStore.figures(
-            since: period.since, until: period.until, asOf: now, on: connection, logger: logger)
+            since: period.since, until: period.until, lastDay: period.lastDay, asOf: now, on: connection, logger: logger)
+        let centre = try await AssessmentStore.directAnswers(since: period.since, until: period.until, on: connection, logger: logger)
         var spots: [HotSpot] = []
         if hotSpots > 0 {
             let before = period.previous
@@ -22,6 +23,6 @@ public enum PeriodReportBuilder {
         }
         return PeriodReport(
             period: period, policyID: policy.policy, policyVersion: policy.version,
-            units: Assessment(rules: policy.assessment).rank(figures), hotSpots: spots)
+            units: Assessment(rules: policy.assessment).rank(figures), hotSpots: spots, centre: centre)
     }
 }

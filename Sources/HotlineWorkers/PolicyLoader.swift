@@ -40,7 +40,7 @@ public enum PolicyLoader {
                 "triggers": .list(.map([
                     "trigger": .anyValue, "article": .anyValue, "note": .anyValue, "start_level": .anyValue,
                     "threshold": .anyValue, "window_working_days": .anyValue, "minimum_orders": .anyValue,
-                    "min_response_rate": .anyValue, "max_overdue_orders": .anyValue,
+                    "min_response_rate": .anyValue, "max_overdue_orders": .anyValue, "max_late_uploads": .anyValue,
                 ])),
                 "ladder": .list(.map(["code": .anyValue, "label": .anyValue, "article": .anyValue, "note": .anyValue, "limit": .anyValue])),
             ]),
@@ -53,7 +53,10 @@ public enum PolicyLoader {
                 "article": .anyValue, "note": .anyValue,
                 "grounds": .list(.map(["code": .anyValue, "label": .anyValue, "article": .anyValue])),
             ]),
-            "knowledge": .map(["article": .anyValue, "note": .anyValue, "approver": .anyValue, "late_upload_article": .anyValue]),
+            "knowledge": .map([
+                "article": .anyValue, "note": .anyValue, "approver": .anyValue, "late_upload_article": .anyValue,
+                "direct_answer_article": .anyValue, "direct_answer_callback_article": .anyValue,
+            ]),
             "service_hours": .map(["article": .anyValue, "note": .anyValue, "all_day": .anyValue, "opens": .anyValue, "closes": .anyValue]),
         ])
     }()

@@ -115,7 +115,7 @@ struct SupervisionHandler: BatchHandler {
             unitID: row.unitID.isEmpty ? "centre" : row.unitID, unitName: row.unitName.isEmpty ? "热线中心" : row.unitName,
             rank: rank, levelCode: level.code, levelName: level.label, trigger: row.trigger,
             basis: PolicyBasis(policy: row.policyID, policyVersion: row.policyVersion, article: kind == .opened ? row.article : level.article),
-            deadline: deadline, closeReason: closeReason, rates: row.rates, occurredAt: now)
+            deadline: deadline, closeReason: closeReason, rates: row.rates, knowledge: row.knowledge, occurredAt: now)
         return OutboxMessage(
             topic: TopicName.escalations, key: Array(event.key.utf8), payload: try EventJSON.encode(event),
             headers: EventHeaders.make(eventID: event.eventID.uuidString.lowercased(), type: kind.rawValue))

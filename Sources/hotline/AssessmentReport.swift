@@ -11,7 +11,7 @@ struct AssessmentReport {
         "rank", "unit", "name", "score", "response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate", "callback_rate",
         "orders", "returned", "extended", "sign_due", "signed_on_time", "handling_due", "on_time", "overdue", "still_overdue",
         "satisfied", "basically_satisfied", "dissatisfied", "supervisions", "highest_level",
-        "appeals_upheld",
+        "appeals_upheld", "knowledge_added", "knowledge_updated", "knowledge_overdue", "knowledge_late",
     ]
 
     static let hotSpotColumns = ["hot_spot_rank", "area_code", "category", "count", "previous_count", "change", "change_percent", "new"]
@@ -32,6 +32,7 @@ struct AssessmentReport {
         ] + [
             f.ordersReceived, f.returned, f.extended, f.signDue, f.signedOnTime, f.handlingDue, f.finishedOnTime, f.overdue, f.stillOverdue,
             f.satisfied, f.basicallySatisfied, f.dissatisfied, f.supervisions, f.highestLevel, f.appealsUpheld,
+            f.knowledgeAdded, f.knowledgeUpdated, f.knowledgeOverdue, f.knowledgeLate,
         ].map(String.init)
     }
 
@@ -45,11 +46,16 @@ struct AssessmentReport {
                     + "score = \(weights.responseRate) × 响应率 + \(weights.resolutionRate) × 解决率 + \(weights.satisfactionRate) × 满意率, "
                     + "基本满意 at \(policy.assessment.basicallySatisfiedWeight)",
             ]
-            let short = ["rank", "unit", "name", "score", "响应率", "按时办结率", "解决率", "满意率", "回访率", "orders", "returned", "extended", "overdue", "督办", "level"]
+            let short = [
+                "rank", "unit", "name", "score", "响应率", "按时办结率", "解决率", "满意率", "回访率", "orders", "returned", "extended", "overdue",
+                "督办", "level", "知识库+", "知识库~", "待复核", "迟报",
+            ]
             lines += SummaryReport.table(report.units.map { unit in
                 let all = row(unit, rate: Self.percent)
-                return Array(all[0..<12]) + [all[16], all[21], all[22]]
+                return Array(all[0..<12]) + [all[16], all[21], all[22]] + Array(all[24...])
             }, header: short)
+            let centre = report.centre
+            lines.append("即时办结率 (centre): \(Self.percent(centre.directAnswerRate)) (\(centre.directAnswers) of \(centre.accepted) cases accepted answered at once from the knowledge base); knowledge upkeep (知识库+ added, 知识库~ updated, 待复核 overdue for review, 迟报 uploaded late) is shown, not scored")
             if let top = report.top, let bottom = report.bottom {
                 lines.append("top: \(top.unitName) \(Self.percent(top.score)); bottom: \(bottom.unitName) \(Self.percent(bottom.score))")
             }
@@ -70,6 +76,8 @@ struct AssessmentReport {
                      spot.changePercent.map { String(format: "%.1f", $0) } ?? "", spot.isNew ? "true" : "false"]
                 }
             }
+            rows += [[], ["accepted", "direct_answers", "direct_answer_rate"],
+                     [String(report.centre.accepted), String(report.centre.directAnswers), Self.decimal(report.centre.directAnswerRate)]]
             return rows.map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n")
         case .json:
             let encoder = JSONEncoder()

@@ -106,7 +106,9 @@ struct KnowledgeCommand: AsyncParsableCommand {
             }
             let url = try CommandSupport.databaseURL()
             let upkeep = try await withPostgres(url.configuration, logger: logger) { client in
-                try await KnowledgeStore.upkeep(from: assessed.since, until: assessed.until, lastDay: assessed.lastDay, client: client, logger: logger)
+                try await client.withConnection { connection in
+                    try await KnowledgeStore.upkeep(from: assessed.since, until: assessed.until, lastDay: assessed.lastDay, on: connection, logger: logger)
+                }
             }
             switch format {
             case .json:

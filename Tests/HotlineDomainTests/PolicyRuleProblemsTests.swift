@@ -190,6 +190,23 @@ import Testing
         #expect(result.description.contains("only a low_rates trigger takes max_overdue_orders"))
     }
 
+    /// 巴林左旗 第十五条（八）: a knowledge_late trigger needs its window and its most late uploads.
+    @Test func aKnowledgeLateTriggerWithoutWindowOrMostIsRefused() throws {
+        let result = try refusal {
+            $0.replacingOccurrences(of: "  ladder:\n", with: "    - trigger: knowledge_late\n      article: \"第十五条（八）\"\n  ladder:\n")
+        }
+        #expect(result.keys == ["supervision.triggers[8].window_working_days", "supervision.triggers[8].max_late_uploads"])
+        #expect(result.description.contains("knowledge_late needs max_late_uploads of at least 0"))
+    }
+
+    @Test func aLateUploadMostOnAnotherTriggerIsRefused() throws {
+        let result = try refusal {
+            $0.replacingOccurrences(of: "    - trigger: overdue\n", with: "    - trigger: overdue\n      max_late_uploads: 0\n")
+        }
+        #expect(result.keys == ["supervision.triggers[0].max_late_uploads"])
+        #expect(result.description.contains("only a knowledge_late trigger takes max_late_uploads"))
+    }
+
     @Test func aThresholdOnAnotherTriggerIsRefused() throws {
         let result = try refusal {
             $0.replacingOccurrences(of: "    - trigger: overdue\n", with: "    - trigger: overdue\n      threshold: 3\n")

@@ -173,6 +173,38 @@ struct KnowledgeBaseTests {
             #expect(byUnit["water"]?["added"] as? Int == 1 && byUnit["water"]?["updated"] as? Int == 1 && byUnit["water"]?["late"] as? Int == 1)
             #expect(byUnit["water"]?["overdue"] as? Int == 0, "v2 is due for review on 11-30")
             #expect(byUnit["city-hrss"]?["added"] as? Int == 1 && byUnit["city-hrss"]?["overdue"] as? Int == 1)
+
+            // The same figures in the unit assessment, shown and not scored.
+            let report = try stack.run(["report", "--policy", "bairin-left-banner", "--period", "2026-10", "--format", "json"]).stdout
+            let assessed = try #require((try JSONSerialization.jsonObject(with: Data(report.utf8)) as? [String: Any])?["units"] as? [[String: Any]])
+            let water = try #require(assessed.first { ($0["figures"] as? [String: Any])?["unit_id"] as? String == "water" })
+            let figures = try #require(water["figures"] as? [String: Any])
+            #expect(figures["knowledge_added"] as? Int == 1 && figures["knowledge_updated"] as? Int == 1 && figures["knowledge_late"] as? Int == 1)
+            #expect(water["score"] is NSNull)
+
+            // 巴林左旗 第十五条（八）「未按照规定模板、格式和时限要求，及时上传、更新知识库内容的单位」: the
+            // 10-28 review found water's late upload of 10-27 and supervises the unit; the review
+            // whose 20-working-day window no longer holds it closes the supervision.
+            try await stack.waitUntil("the late upload opens a unit supervision") {
+                try await stack.count(
+                    "SELECT count(*) FROM supervisions WHERE trigger = 'knowledge_late' AND unit_id = 'water' AND case_id IS NULL AND closed_at IS NULL") == 1
+            }
+            #expect(try await stack.count("SELECT count(*) FROM supervisions WHERE trigger = 'knowledge_late'") == 1, "only the unit that uploaded late")
+            try stack.setClock("2026-11-30T09:00:00+08:00")
+            try await stack.waitUntil("the supervision closes once the window holds no late upload") {
+                try await stack.count(
+                    "SELECT count(*) FROM supervisions WHERE trigger = 'knowledge_late' AND close_reason = 'uploads_on_time'") == 1
+            }
+            try await stack.waitUntil("the outbox is relayed") { try await stack.count("SELECT count(*) FROM outbox") == 0 }
+            var steps: [String] = []
+            for message in try await stack.readTopic("hotline.escalations.v1", expected: 2) {
+                guard let value = message.value, let object = try JSONSerialization.jsonObject(with: Data(value)) as? [String: Any],
+                      object["trigger"] as? String == "knowledge_late", let late = object["knowledge"] as? [String: Any] else { continue }
+                let basis = object["basis"] as? [String: Any]
+                steps.append("\(object["type"] ?? "") \((object["unit"] as? [String: Any])?["id"] ?? "") \(late["late_uploads"] ?? "")/\(late["max_late_uploads"] ?? "") \(object["type"] as? String == "supervision.opened" ? basis?["article"] ?? "" : object["close_reason"] ?? "")")
+            }
+            #expect(steps.first == "supervision.opened water 1/0 第十五条（八）")
+            #expect(steps.last == "supervision.closed water 0/0 uploads_on_time")
         }
     }
 }

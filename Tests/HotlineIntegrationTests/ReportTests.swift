@@ -196,8 +196,9 @@ struct ReportTests {
 
             let csv = try stack.run(["report", "--policy", "changsha-2020", "--period", "2026-10", "--format", "csv"]).stdout
             let blocks = csv.components(separatedBy: "\n\n")
-            #expect(blocks.count == 2, "the units, an empty line, the hot spots")
-            #expect(blocks.last?.split(separator: "\n").map(String.init) == [
+            #expect(blocks.count == 3, "the units, the hot spots, the centre's 即时办结 figures, each after an empty line")
+            #expect(blocks.last?.split(separator: "\n").first == "accepted,direct_answers,direct_answer_rate")
+            #expect(blocks[1].split(separator: "\n").map(String.init) == [
                 "hot_spot_rank,area_code,category,count,previous_count,change,change_percent,new",
                 "1,,complaint,6,1,5,500.0,false",
                 "2,430102,help,3,0,3,,true", "2,430104,complaint,3,5,-2,-40.0,false", "4,430105,consultation,1,0,1,,true",
