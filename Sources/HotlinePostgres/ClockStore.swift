@@ -116,6 +116,15 @@ public enum ClockStore {
         return clocks
     }
 
+    /// When the next open clock has something to announce (nil: none has), so the
+    /// watcher can wake for it instead of at its next interval.
+    public static func nextFireAt(client: PostgresClient, logger: Logger) async throws -> Date? {
+        let rows = try await client.query(
+            "SELECT min(next_fire_at) FROM case_clocks WHERE state = 'open' AND next_fire_at IS NOT NULL", logger: logger)
+        for try await value in rows.decode(Date?.self) { return value }
+        return nil
+    }
+
     /// Records what was announced and when the clock fires next (nil: nothing left).
     public static func recordAnnounced(
         clockID: Int64, warnedAt: Date?, overdueAt: Date?, nextFireAt: Date?, on connection: PostgresConnection, logger: Logger

@@ -72,6 +72,7 @@ public struct BatchPipeline: Sendable {
                 var outbox: [OutboxMessage] = []
                 for message in batch {
                     try await handler.apply(message, now: now, connection: connection, outbox: &outbox)
+                    StuckCallWatchdog.progressed()
                 }
                 try await OutboxStore.enqueue(outbox, on: connection, logger: logger)
             }

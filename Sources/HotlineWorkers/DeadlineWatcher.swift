@@ -36,6 +36,7 @@ struct DeadlineWatcher: Sendable {
                     "obligation": "\(clock.obligation.rawValue)", "kind": "\(kind.rawValue)",
                 ])
             }
+            StuckCallWatchdog.progressed()
         }
         return clocks.count
     }

@@ -17,13 +17,17 @@ struct PeriodicSweep: Service {
     let logger: Logger
     /// Handles up to `limit` due items at `now`; returns how many it handled.
     let sweep: @Sendable (_ now: Date, _ limit: Int, _ connection: PostgresConnection, _ outbox: inout [OutboxMessage]) async throws -> Int
+    /// When the next item falls due, if the sweep can tell: it then wakes for it rather
+    /// than a whole interval later (the deadline watcher's lateness), never later than
+    /// `interval`, which still bounds how soon it sees items added meanwhile.
+    var nextDue: (@Sendable (_ client: PostgresClient, _ logger: Logger) async throws -> Date?)? = nil
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
                     let handled = try await sweepOnce()
-                    if handled < batchSize { try await Task.sleep(for: interval) }
+                    if handled < batchSize { try await Task.sleep(for: try await pause()) }
                 } catch is CancellationError {
                     break
                 } catch {
@@ -34,6 +38,14 @@ struct PeriodicSweep: Service {
             }
         }
         logger.info("\(name) stopped")
+    }
+
+    /// How long to wait before the next sweep: `interval`, or less when `nextDue` says
+    /// an item falls due sooner.
+    private func pause() async throws -> Duration {
+        guard let nextDue, let next = try await nextDue(client, logger) else { return interval }
+        let gap = next.timeIntervalSince(try await clock.now())
+        return min(interval, max(.milliseconds(5), .milliseconds(Int64(gap * 1000))))
     }
 
     private func sweepOnce() async throws -> Int {

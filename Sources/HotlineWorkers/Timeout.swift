@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// Thrown by `withTimeout` when the operation did not finish in time.
 struct TimeoutError: Error, CustomStringConvertible {
@@ -23,30 +24,64 @@ func withTimeout<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendabl
     }
 }
 
-/// How long one PostgreSQL transaction (a batch, a sweep, a relay step) may take
-/// before the worker gives up on it.
+/// How long one PostgreSQL transaction (a batch, a sweep, a relay step) may go without
+/// progress before the worker gives up on it.
 let stuckCallLimit: Duration = .seconds(60)
 
-/// Exits the process with code 70 if not disarmed within `limit`, so its supervisor
-/// (systemd `Restart=on-failure`, Kubernetes) starts it again.
+/// Exits the process with code 70 when the transaction it watches makes no progress
+/// for `limit` (no message or item finished: `StuckCallWatchdog.progressed()`), so its
+/// supervisor (systemd `Restart=on-failure`, Kubernetes) starts it again.
 ///
 /// Why exit: a query in flight when PostgreSQL shuts down can be left waiting forever by
 /// the driver (seen in `Ops/dev chaos` postgres-restart: neither an answer, an error,
 /// nor cancellation arrives), and such a call cannot be abandoned safely. Nothing is
 /// lost by exiting: the transaction never committed and the batch's offsets were not
 /// stored, so it is redelivered and applied once.
-struct StuckCallWatchdog {
+///
+/// Why progress and not the whole transaction: on a starved machine a batch of 500
+/// messages can take minutes while every statement is answered; killing it would only
+/// restart the same slow batch forever (seen on a loaded 2-core CI machine).
+struct StuckCallWatchdog: Sendable {
+    @TaskLocal private static var watching: ProgressMark?
+
+    private let mark = ProgressMark()
     private let task: Task<Void, Never>
 
     init(_ what: String, after limit: Duration = stuckCallLimit, logger: Logger) {
+        let mark = self.mark
         task = Task.detached {
-            do { try await Task.sleep(for: limit) } catch { return }
-            logger.critical("\(what) did not finish within \(limit); exiting (code 70) so the supervisor restarts the worker")
-            exit(70)
+            while true {
+                let quiet = ContinuousClock.now - mark.last
+                if quiet >= limit {
+                    logger.critical("\(what) made no progress for \(limit); exiting (code 70) so the supervisor restarts the worker")
+                    exit(70)
+                }
+                do { try await Task.sleep(for: limit - quiet) } catch { return }
+            }
         }
     }
 
+    /// Runs `body` with this watchdog as the one `progressed()` feeds.
+    func watching<Result>(
+        isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> Result
+    ) async rethrows -> Result {
+        try await Self.$watching.withValue(mark, operation: body, isolation: isolation)
+    }
+
+    /// Tells the watchdog of the current transaction, if any, that one unit of work
+    /// (a message applied, a clock announced) finished.
+    static func progressed() { watching?.touch() }
+
     func disarm() { task.cancel() }
+}
+
+/// When the watched transaction last made progress.
+final class ProgressMark: Sendable {
+    private let instant = Mutex(ContinuousClock.now)
+
+    var last: ContinuousClock.Instant { instant.withLock { $0 } }
+
+    func touch() { instant.withLock { $0 = ContinuousClock.now } }
 }
 
 extension PostgresClient {
@@ -58,7 +93,9 @@ extension PostgresClient {
         try await withConnection { connection in
             let watchdog = StuckCallWatchdog(what, logger: logger)
             defer { watchdog.disarm() }
-            return try await connection.withTransaction(logger: logger) { try await body($0) }
+            return try await watchdog.watching {
+                try await connection.withTransaction(logger: logger) { try await body($0) }
+            }
         }
     }
 }

@@ -70,6 +70,10 @@ public enum WorkerMetrics {
             descriptor: name("hotline_sweep_items_total", "Items a periodic sweep handled (deadline notices, ladder climbs, callbacks expired, cases archived, reports)."),
             labels: labels
         ).increment(by: Int64(handled))
+        registry.makeCounter(
+            descriptor: name("hotline_sweep_runs_total", "Runs of a periodic sweep (with its process CPU time: the cost of one sweep)."),
+            labels: labels
+        ).increment()
         registry.makeGauge(
             descriptor: name("hotline_sweep_last_run_timestamp_seconds", "When the sweep last finished a run (Unix time); stale means stuck."),
             labels: labels

@@ -36,7 +36,8 @@ public enum WorkerRunner {
             let watcher = DeadlineWatcher(archive: archive, logger: logger)
             worker = PeriodicSweep(
                 name: "deadlines", client: client, clock: clock, batchSize: configuration.batchSize,
-                interval: configuration.sweepInterval, logger: logger, sweep: watcher.sweep)
+                interval: configuration.sweepInterval, logger: logger, sweep: watcher.sweep,
+                nextDue: { client, logger in try await ClockStore.nextFireAt(client: client, logger: logger) })
         case .supervision:
             let archive = try await recordedArchive(configuration, logger: logger)
             let handler = SupervisionHandler(archive: archive, logger: logger)
