@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "hotline", targets: ["hotline"]),
+        .executable(name: "hotline-fuzz", targets: ["HotlineFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -75,9 +76,11 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // The decoders under libFuzzer (built with -DFUZZING) or replaying saved inputs (Ops/dev fuzz).
+        .executableTarget(name: "HotlineFuzz", dependencies: ["HotlineDomain"]),
         .testTarget(
             name: "HotlineDomainTests",
-            dependencies: ["HotlineDomain", "HotlineKafka", "HotlineWorkers", "HotlinePostgres"]
+            dependencies: ["HotlineDomain", "HotlineKafka", "HotlineWorkers", "HotlinePostgres", "HotlineFuzz"]
         ),
         .testTarget(
             name: "HotlineIntegrationTests",

@@ -204,6 +204,20 @@ import Testing
         #expect(rejected(decode(text))?.reason == .invalidJSON)
     }
 
+    /// Nesting past the limit is refused before decoding, whose time grows faster than the
+    /// square of the depth; brackets inside strings do not count.
+    @Test func nestingDeeperThanTheLimitIsInvalidJSON() {
+        func nested(_ depth: Int) -> String {
+            "{\"caller\": \(String(repeating: "[", count: depth - 1))\(String(repeating: "]", count: depth - 1))}"
+        }
+        let deep = rejected(decode(nested(33)))
+        #expect(deep?.reason == .invalidJSON)
+        #expect(deep?.message.contains("more than 32 levels") == true)
+        #expect(rejected(decode(nested(32)))?.reason == .schemaViolation)
+        let quoted = "{\"caller\": \"\(String(repeating: "[{\\\"", count: 40))\"}"
+        #expect(rejected(decode(quoted))?.reason == .schemaViolation)
+    }
+
     @Test func schemaVersionOfTheWrongType() {
         for value in ["true", "\"1\"", "1.5", "null", "[1]"] {
             let result = rejected(decode("{\"schema_version\": \(value)}"))
