@@ -25,26 +25,14 @@ import sys
 import time
 import urllib.request
 
+from localstack import free_port, psql
+
 WORKERS = ["intake", "dispatch", "deadlines", "supervision", "callbacks", "relay"]
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def say(text):
     print(f"bench: {text}", flush=True)
-
-
-def psql(url, query):
-    result = subprocess.run(["psql", url, "-qAtX", "-v", "ON_ERROR_STOP=1", "-c", query], capture_output=True, text=True)
-    if result.returncode != 0:
-        raise RuntimeError(f"psql: {result.stderr.strip()}")
-    return result.stdout.strip()
-
-
-def free_port():
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_until(condition, timeout, what):
@@ -281,7 +269,10 @@ def peer(bench, args, results):
     lib = os.path.join(args.work, "pylib")
     if not os.path.exists(os.path.join(lib, "pgqueuer")):
         say("installing pgqueuer and asyncpg (PyPI) into .hotline/bench/pylib")
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--target", lib, "pgqueuer", "asyncpg"], check=True)
+        installed = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--target", lib, "pgqueuer", "asyncpg"],
+                                   capture_output=True, text=True)
+        if installed.returncode != 0:
+            raise RuntimeError(f"pip could not install pgqueuer: {installed.stderr[-2000:]}")
     psql(bench.admin_url, "DROP DATABASE IF EXISTS bench_peer WITH (FORCE)")
     psql(bench.admin_url, "CREATE DATABASE bench_peer")
     url = bench.admin_url.replace("/postgres?", "/bench_peer?").replace("?sslmode=disable", "")

@@ -33,6 +33,8 @@ import time
 import urllib.request
 from datetime import datetime, timedelta
 
+from localstack import free_port, psql
+
 WORKERS = ["intake", "dispatch", "deadlines", "supervision", "callbacks", "relay"]
 CONSUMERS = ["intake", "dispatch", "supervision", "callbacks"]
 START = "2026-10-19T09:00:00+08:00"
@@ -176,20 +178,6 @@ class Stack:
                     process.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     process.kill()
-
-
-def psql(url, query):
-    result = subprocess.run(["psql", url, "-qAtX", "-v", "ON_ERROR_STOP=1", "-c", query], capture_output=True, text=True)
-    if result.returncode != 0:
-        raise RuntimeError(f"psql: {result.stderr.strip()}")
-    return result.stdout.strip()
-
-
-def free_port():
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_until(condition, timeout, what):

@@ -9,6 +9,8 @@ public enum BenchStore {
     /// The rows of accepted and dispatched cases: the case, its intake request, two
     /// history entries, the lead assignment and its open sign-for clock due at `dueAt`.
     /// Every case is named `label`-n (case number and external id) for later look-ups.
+    /// Like a real backlog, they spread over six categories, eight districts and the
+    /// 60 days before `at`, so per-area counts (hot spots) see what they would see.
     public static func insertCases(
         ids: [UUID], label: String, policyID: String, policyVersion: String, at: Date, dueAt: Date,
         on connection: PostgresConnection, logger: Logger
@@ -18,10 +20,13 @@ public enum BenchStore {
             INSERT INTO cases (id, case_number, policy_id, policy_version, channel, external_id, category, category_source,
                                area_code, content, urgent, confidential, status, received_at, accepted_at, round, dispatched_at,
                                caller_sealed, caller_key_id, caller_phone_index, intake_event_id)
-            SELECT id, \(label) || '-' || n, \(policyID), \(policyVersion), 'web', \(label) || '-' || n, 'complaint', 'event',
-                   '430104', '小区门口路灯不亮已经一周，晚上出行不便，请尽快维修。', false, false, 'dispatched', \(at), \(at), 1, \(at),
+            SELECT id, \(label) || '-' || n, \(policyID), \(policyVersion), 'web', \(label) || '-' || n,
+                   (ARRAY['complaint', 'consultation', 'help', 'suggestion', 'praise', 'criticism'])[1 + n % 6], 'event',
+                   (ARRAY['430102', '430103', '430104', '430105', '430111', '430112', '430121', '430181'])[1 + n % 8],
+                   '小区门口路灯不亮已经一周，晚上出行不便，请尽快维修。', false, false, 'dispatched', accepted, accepted, 1, accepted,
                    decode(md5(id::text), 'hex'), 'bench', decode(md5(n::text || \(label)), 'hex'), \(label) || '-' || n
-            FROM unnest(\(ids)::uuid[]) WITH ORDINALITY AS t(id, n)
+            FROM unnest(\(ids)::uuid[]) WITH ORDINALITY AS t(id, n),
+                 LATERAL (SELECT \(at) - ((n * 7919) % (60 * 86400)) * interval '1 second' AS accepted) AS a
             """, logger: logger)
         try await connection.query(
             """
@@ -47,6 +52,26 @@ public enum BenchStore {
             SELECT id, 1, 'sign', 'city-urban', \(at), \(dueAt), \(dueAt)
             FROM unnest(\(ids)::uuid[]) AS t(id)
             """, logger: logger)
+    }
+
+    /// `count` cases (`insertCases`, and `insertCaseEvents` when `withEvents`), `batch`
+    /// per transaction, named `label`-first-n; returns the time it took.
+    public static func insertInBatches(
+        count: Int, batch: Int, label: String, policyID: String, policyVersion: String, withEvents: Bool,
+        client: PostgresClient, logger: Logger
+    ) async throws -> Duration {
+        let now = Date()
+        let started = ContinuousClock.now
+        for first in stride(from: 0, to: count, by: batch) {
+            let ids = (first..<min(first + batch, count)).map { _ in UUID() }
+            try await client.withTransaction(logger: logger) { connection in
+                try await insertCases(
+                    ids: ids, label: "\(label)-\(first)", policyID: policyID, policyVersion: policyVersion, at: now,
+                    dueAt: now.addingTimeInterval(30 * 86_400), on: connection, logger: logger)
+                if withEvents { try await insertCaseEvents(ids: ids, label: "\(label)-\(first)", on: connection, logger: logger) }
+            }
+        }
+        return ContinuousClock.now - started
     }
 
     /// What the workers also write per case besides its rows: three outbox events
@@ -99,10 +124,12 @@ public enum BenchStore {
         return moved
     }
 
-    /// Intake events of this run applied by the intake worker.
+    /// Intake events of this run (ids starting with `prefix`, which ends in "-") applied
+    /// by the intake worker: a range on the primary key, cheap enough to poll.
     public static func intakeApplied(prefix: String, client: PostgresClient, logger: Logger) async throws -> Int {
-        try await count(
-            "SELECT count(*) FROM processed_events WHERE consumer = 'intake' AND event_id LIKE \(prefix + "%")",
+        let end = String(prefix.dropLast()) + "."
+        return try await count(
+            "SELECT count(*) FROM processed_events WHERE consumer = 'intake' AND event_id >= \(prefix) AND event_id < \(end)",
             client: client, logger: logger)
     }
 

@@ -15,12 +15,13 @@ struct DeadlineWatcher: Sendable {
 
     func sweep(now: Date, limit: Int, connection: PostgresConnection, outbox: inout [OutboxMessage]) async throws -> Int {
         let clocks = try await ClockStore.claimDue(now: now, limit: limit, on: connection, logger: logger)
+        var announced: [ClockStore.Announced] = []
         for clock in clocks {
             let announcement = ClockAnnouncement(
                 warnAt: clock.warnAt, dueAt: clock.dueAt, warnedAt: clock.warnedAt, overdueAt: clock.overdueAt, now: now)
-            try await ClockStore.recordAnnounced(
+            announced.append(.init(
                 clockID: clock.id, warnedAt: announcement.warnedAt, overdueAt: announcement.overdueAt,
-                nextFireAt: announcement.nextFireAt, on: connection, logger: logger)
+                nextFireAt: announcement.nextFireAt))
             let policy = try await archive.edition(
                 policyID: clock.policyID, version: clock.policyVersion, connection: connection, logger: logger).policy
             let kinds: [DeadlineNotice.Kind] = (announcement.warn ? [.warning] : []) + (announcement.overdue ? [.overdue] : [])
@@ -38,6 +39,7 @@ struct DeadlineWatcher: Sendable {
             }
             StuckCallWatchdog.progressed()
         }
+        try await ClockStore.recordAnnounced(announced, on: connection, logger: logger)
         return clocks.count
     }
 }

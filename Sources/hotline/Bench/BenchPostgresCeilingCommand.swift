@@ -24,18 +24,9 @@ struct BenchPostgresCeilingCommand: AsyncParsableCommand {
         let label = "ceiling-\(UUID().uuidString.prefix(8).lowercased())"
         let (cases, batch) = (cases, batch)
         let elapsed = try await withPostgres(database.configuration, logger: logger) { client in
-            let now = Date()
-            let started = ContinuousClock.now
-            for first in stride(from: 0, to: cases, by: batch) {
-                let ids = (first..<min(first + batch, cases)).map { _ in UUID() }
-                try await client.withTransaction(logger: logger) { connection in
-                    try await BenchStore.insertCases(
-                        ids: ids, label: "\(label)-\(first)", policyID: "bench", policyVersion: "1", at: now,
-                        dueAt: now.addingTimeInterval(30 * 86_400), on: connection, logger: logger)
-                    try await BenchStore.insertCaseEvents(ids: ids, label: "\(label)-\(first)", on: connection, logger: logger)
-                }
-            }
-            return ContinuousClock.now - started
+            try await BenchStore.insertInBatches(
+                count: cases, batch: batch, label: label, policyID: "bench", policyVersion: "1", withEvents: true,
+                client: client, logger: logger)
         }
         var figures = BenchFigures()
         figures["cases"] = cases

@@ -27,17 +27,10 @@ struct BenchPreloadCommand: AsyncParsableCommand {
             guard let policy = try await BenchStore.runningPolicy(client: client, logger: logger) else {
                 throw CommandSupport.fail("no policy version recorded yet: start a worker against this database first")
             }
-            let now = Date()
-            let started = ContinuousClock.now
-            for first in stride(from: 0, to: cases, by: batch) {
-                let ids = (first..<min(first + batch, cases)).map { _ in UUID() }
-                try await client.withTransaction(logger: logger) { connection in
-                    try await BenchStore.insertCases(
-                        ids: ids, label: "\(label)-\(first)", policyID: policy.id, policyVersion: policy.version, at: now,
-                        dueAt: now.addingTimeInterval(30 * 86_400), on: connection, logger: logger)
-                }
-            }
-            return (ContinuousClock.now - started, try await BenchStore.caseCount(client: client, logger: logger))
+            let elapsed = try await BenchStore.insertInBatches(
+                count: cases, batch: batch, label: label, policyID: policy.id, policyVersion: policy.version, withEvents: false,
+                client: client, logger: logger)
+            return (elapsed, try await BenchStore.caseCount(client: client, logger: logger))
         }
         var figures = BenchFigures()
         figures["added"] = cases
