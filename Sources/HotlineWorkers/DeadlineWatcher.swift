@@ -37,7 +37,6 @@ struct DeadlineWatcher: Sendable {
                     "obligation": "\(clock.obligation.rawValue)", "kind": "\(kind.rawValue)",
                 ])
             }
-            StuckCallWatchdog.progressed()
         }
         try await ClockStore.recordAnnounced(announced, on: connection, logger: logger)
         return clocks.count

@@ -26,8 +26,9 @@ struct PeriodicSweep: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    let handled = try await sweepOnce()
-                    if handled < batchSize { try await Task.sleep(for: try await pause()) }
+                    let sweptAt = try await clock.now()
+                    let handled = try await sweepOnce(now: sweptAt)
+                    if handled < batchSize { try await Task.sleep(for: try await pause(after: handled, sweptAt: sweptAt)) }
                 } catch is CancellationError {
                     break
                 } catch {
@@ -41,16 +42,18 @@ struct PeriodicSweep: Service {
     }
 
     /// How long to wait before the next sweep: `interval`, or less when `nextDue` says
-    /// an item falls due sooner.
-    private func pause() async throws -> Duration {
+    /// an item falls due sooner. An item that was already due when the sweep ran and was
+    /// not taken (held by another instance, or one the sweep skips) waits the interval,
+    /// so it cannot turn the wait into a busy loop.
+    private func pause(after handled: Int, sweptAt: Date) async throws -> Duration {
         guard let nextDue, let next = try await nextDue(client, logger) else { return interval }
+        if next <= sweptAt && handled == 0 { return interval }
         let gap = next.timeIntervalSince(try await clock.now())
-        return min(interval, max(.milliseconds(5), .milliseconds(Int64(gap * 1000))))
+        return min(interval, max(.milliseconds(5), .milliseconds(Int64((gap * 1000).rounded(.up)))))
     }
 
-    private func sweepOnce() async throws -> Int {
-        let now = try await clock.now()
-        return try await client.withWatchedTransaction("the \(name) sweep", logger: logger) { connection in
+    private func sweepOnce(now: Date) async throws -> Int {
+        try await client.withWatchedTransaction("the \(name) sweep", logger: logger) { connection in
             var outbox: [OutboxMessage] = []
             let handled = try await sweep(now, batchSize, connection, &outbox)
             try await OutboxStore.enqueue(outbox, on: connection, logger: logger)

@@ -29,8 +29,9 @@ func withTimeout<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendabl
 let stuckCallLimit: Duration = .seconds(60)
 
 /// Exits the process with code 70 when the transaction it watches makes no progress
-/// for `limit` (no message or item finished: `StuckCallWatchdog.progressed()`), so its
-/// supervisor (systemd `Restart=on-failure`, Kubernetes) starts it again.
+/// for `limit` (a batch: no message applied, `StuckCallWatchdog.progressed()`; a sweep
+/// or relay step, a few statements: not finished), so its supervisor (systemd
+/// `Restart=on-failure`, Kubernetes) starts it again.
 ///
 /// Why exit: a query in flight when PostgreSQL shuts down can be left waiting forever by
 /// the driver (seen in `Ops/dev chaos` postgres-restart: neither an answer, an error,
@@ -69,7 +70,7 @@ struct StuckCallWatchdog: Sendable {
     }
 
     /// Tells the watchdog of the current transaction, if any, that one unit of work
-    /// (a message applied, a clock announced) finished.
+    /// (a message applied) finished.
     static func progressed() { watching?.touch() }
 
     func disarm() { task.cancel() }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Histogram
 import HotlineDomain
 import HotlineKafka
 import HotlineWorkers
@@ -28,7 +27,7 @@ struct BenchLatenessCommand: AsyncParsableCommand {
         let consumer = try KafkaConsumer(
             configuration: KafkaConfiguration(bootstrapServers: try CommandSupport.kafkaBrokers()),
             groupID: "bench-\(UUID().uuidString.lowercased())", topics: [TopicName.cases], logger: logger)
-        var lateness = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+        var lateness = BenchDurations()
         var (firstDue, lastPublished) = (Double.infinity, 0.0)
         var seen = 0
         let deadline = ContinuousClock.now + .seconds(timeout)
@@ -41,7 +40,7 @@ struct BenchLatenessCommand: AsyncParsableCommand {
                       due >= since
                 else { continue }
                 let publishedAt = Double(published) / 1000
-                _ = lateness.record(UInt64(max(0, (publishedAt - due) * 1_000_000)))
+                lateness.record(seconds: publishedAt - due)
                 firstDue = min(firstDue, due)
                 lastPublished = max(lastPublished, publishedAt)
                 seen += 1
@@ -52,9 +51,7 @@ struct BenchLatenessCommand: AsyncParsableCommand {
         var figures = BenchFigures()
         figures["overdue_events"] = seen
         figures["fired_per_second"] = Double(seen) / max(0.001, lastPublished - firstDue)
-        for (name, percentile) in [("p50", 50.0), ("p99", 99.0), ("max", 100.0)] {
-            figures["lateness_\(name)_ms"] = Double(lateness.valueAtPercentile(percentile)) / 1000
-        }
+        lateness.report("lateness", into: &figures)
         try figures.print()
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Histogram
 import HotlineDomain
 import HotlineKafka
 import HotlinePostgres
@@ -52,11 +51,11 @@ struct BenchLoadCommand: AsyncParsableCommand {
             }
             return try await BenchStore.dispatchCommits(prefix: prefix, client: client, logger: logger)
         }
-        var latency = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+        var latency = BenchDurations()
         var lastCommit = 0.0
         for (number, publishedAt) in published.enumerated() {
             guard let committed = commits[appeals.eventID(number)] else { continue }
-            _ = latency.record(UInt64(max(0, (committed - publishedAt) * 1_000_000)))
+            latency.record(seconds: committed - publishedAt)
             lastCommit = max(lastCommit, committed)
         }
         guard commits.count * 10 >= count * 9 else {
@@ -70,9 +69,7 @@ struct BenchLoadCommand: AsyncParsableCommand {
         figures["dispatched"] = commits.count
         figures["seconds"] = span
         figures["dispatched_per_second"] = span > 0 ? Double(commits.count) / span : 0
-        for (name, percentile) in [("p50", 50.0), ("p99", 99.0), ("p999", 99.9), ("max", 100.0)] {
-            figures["latency_\(name)_ms"] = Double(latency.valueAtPercentile(percentile)) / 1000
-        }
+        latency.report("latency", into: &figures)
         try figures.print()
     }
 }
