@@ -80,7 +80,10 @@ let package = Package(
         .executableTarget(name: "HotlineFuzz", dependencies: ["HotlineDomain"]),
         .testTarget(
             name: "HotlineDomainTests",
-            dependencies: ["HotlineDomain", "HotlineKafka", "HotlineWorkers", "HotlinePostgres", "HotlineFuzz"]
+            dependencies: [
+                "HotlineDomain", "HotlineKafka", "HotlineWorkers", "HotlinePostgres", "HotlineFuzz",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(
             name: "HotlineIntegrationTests",

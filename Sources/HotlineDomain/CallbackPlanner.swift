@@ -9,13 +9,16 @@ public struct CallbackTaskPlan: Sendable, Equatable {
     public var performerUnitID: String?
     public var dueAt: Date
     public var answerBy: Date?
+    /// The limit `dueAt` was counted with, kept on the callback clock for a recount.
+    public var limit: TimeLimit
 
-    public init(attempt: Int, channel: CallbackChannel, performerUnitID: String?, dueAt: Date, answerBy: Date?) {
+    public init(attempt: Int, channel: CallbackChannel, performerUnitID: String?, dueAt: Date, answerBy: Date?, limit: TimeLimit) {
         self.attempt = attempt
         self.channel = channel
         self.performerUnitID = performerUnitID
         self.dueAt = dueAt
         self.answerBy = answerBy
+        self.limit = limit
     }
 }
 
@@ -75,7 +78,7 @@ public struct CallbackPlanner: Sendable {
         } : nil
         return CallbackTaskPlan(
             attempt: 1, channel: rules.firstChannel, performerUnitID: performer,
-            dueAt: try calendar.due(from: approvedAt, limit: limit), answerBy: answerBy)
+            dueAt: try calendar.due(from: approvedAt, limit: limit), answerBy: answerBy, limit: limit)
     }
 
     /// A result on an open task.
@@ -96,8 +99,9 @@ public struct CallbackPlanner: Sendable {
     }
 
     private func followUp(after task: OpenCallbackTask, now: Date) throws(CalendarError) -> CallbackTaskPlan {
-        CallbackTaskPlan(
+        let limit = rules.followUpLimit ?? .workingDays(1)
+        return CallbackTaskPlan(
             attempt: task.attempt + 1, channel: .manual, performerUnitID: task.performerUnitID,
-            dueAt: try calendar.due(from: now, limit: rules.followUpLimit ?? .workingDays(1)), answerBy: nil)
+            dueAt: try calendar.due(from: now, limit: limit), answerBy: nil, limit: limit)
     }
 }

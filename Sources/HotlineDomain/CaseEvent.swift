@@ -27,15 +27,17 @@ public struct CaseEvent: Sendable, Encodable, Equatable {
 
     public enum Body: Sendable, Equatable {
         /// `answeredFrom`: answered at once from that entry version (即时办结); `replyDue`: the
-        /// centre owes the caller a reply by then (长沙 第十六条（一）).
+        /// centre owes the caller a reply by then (长沙 第十六条（一）), counted provisionally when
+        /// `replyDueProvisional` (a year without its notice yet).
         case accepted(
             category: CategoryCode, channel: Channel, areaCode: String?, urgent: Bool, confidential: Bool, receivedAt: Date,
-            answeredFrom: KnowledgeAnswer? = nil, replyDue: Date? = nil)
+            answeredFrom: KnowledgeAnswer? = nil, replyDue: Date? = nil, replyDueProvisional: Bool = false)
         case urged(urgeCount: Int, channel: Channel, basis: PolicyBasis)
         case dispatched(round: Int, lead: UnitRef, coUnits: [UnitRef], ruleID: String)
         case dispatchPending(reason: String)
         case lifecycle(LifecycleNotice)
         case deadline(DeadlineNotice)
+        case replanned(ReplanNotice)
         case rated(CaseRating)
         case ratingAppeal(RatingAppealNotice)
     }
@@ -64,6 +66,7 @@ public struct CaseEvent: Sendable, Encodable, Equatable {
         case .dispatchPending: "case.dispatch_pending"
         case let .lifecycle(notice): notice.step.rawValue
         case let .deadline(notice): notice.kind.rawValue
+        case .replanned: "deadline.replanned"
         case .rated: "case.rated"
         case let .ratingAppeal(notice): notice.step.rawValue
         }
@@ -94,6 +97,11 @@ public struct CaseEvent: Sendable, Encodable, Equatable {
         case answeredFrom = "answered_from"
         case replyDue = "reply_due"
         case assessedRating = "assessed_rating"
+        case provisional
+        case previousDueAt = "previous_due_at"
+        case calendarBasis = "calendar_basis"
+        case handlingDueProvisional = "handling_due_provisional"
+        case replyDueProvisional = "reply_due_provisional"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -106,7 +114,7 @@ public struct CaseEvent: Sendable, Encodable, Equatable {
         try container.encode(RFC3339.format(occurredAt), forKey: .occurredAt)
         try container.encode(policy, forKey: .policy)
         switch body {
-        case let .accepted(category, channel, areaCode, urgent, confidential, receivedAt, answeredFrom, replyDue):
+        case let .accepted(category, channel, areaCode, urgent, confidential, receivedAt, answeredFrom, replyDue, replyDueProvisional):
             try container.encode(category, forKey: .category)
             try container.encode(channel, forKey: .channel)
             try container.encode(areaCode, forKey: .areaCode)
@@ -115,6 +123,7 @@ public struct CaseEvent: Sendable, Encodable, Equatable {
             try container.encode(RFC3339.format(receivedAt), forKey: .receivedAt)
             try container.encodeIfPresent(answeredFrom, forKey: .answeredFrom)
             try container.encodeIfPresent(replyDue.map(RFC3339.formatSeconds), forKey: .replyDue)
+            if replyDueProvisional { try container.encode(true, forKey: .replyDueProvisional) }
         case let .urged(urgeCount, channel, basis):
             try container.encode(urgeCount, forKey: .urgeCount)
             try container.encode(channel, forKey: .channel)
@@ -134,6 +143,7 @@ public struct CaseEvent: Sendable, Encodable, Equatable {
             try container.encode(notice.unitID, forKey: .unitID)
             try container.encode(notice.status, forKey: .status)
             try container.encode(notice.handlingDue.map(RFC3339.formatSeconds), forKey: .handlingDue)
+            if notice.handlingDueProvisional { try container.encode(true, forKey: .handlingDueProvisional) }
             try container.encodeIfPresent(notice.article, forKey: .article)
             try container.encodeIfPresent(notice.callerToBeTold, forKey: .callerToBeTold)
             try container.encodeIfPresent(notice.outcome, forKey: .outcome)
@@ -144,6 +154,17 @@ public struct CaseEvent: Sendable, Encodable, Equatable {
             try container.encode(notice.round, forKey: .round)
             try container.encode(notice.unitID, forKey: .unitID)
             try container.encode(RFC3339.formatSeconds(notice.dueAt), forKey: .dueAt)
+            try container.encode(notice.article, forKey: .article)
+            if notice.provisional { try container.encode(true, forKey: .provisional) }
+        case let .replanned(notice):
+            try container.encode(notice.clockID, forKey: .clockID)
+            try container.encode(notice.obligation.rawValue, forKey: .obligation)
+            try container.encode(notice.round, forKey: .round)
+            try container.encode(notice.unitID, forKey: .unitID)
+            try container.encode(RFC3339.formatSeconds(notice.previousDueAt), forKey: .previousDueAt)
+            try container.encode(RFC3339.formatSeconds(notice.dueAt), forKey: .dueAt)
+            try container.encode(notice.provisional, forKey: .provisional)
+            try container.encode(notice.calendarBasis, forKey: .calendarBasis)
             try container.encode(notice.article, forKey: .article)
         case let .rated(rating):
             try container.encode(rating.round, forKey: .round)

@@ -47,7 +47,9 @@ public struct CaseLifecycle: Sendable {
     /// Decides on an action. Throws `ActionRefusal` when it is not allowed; state is then untouched.
     public func decide(_ action: CaseAction, on current: LifecycleCase, now: Date) throws -> Change {
         do {
-            return try decideChecked(action, on: current, now: now)
+            var change = try decideChecked(action, on: current, now: now)
+            if let due = change.notice?.handlingDue { change.notice?.handlingDueProvisional = calendar.isProvisional(due) }
+            return change
         } catch let error as CalendarError {
             throw ActionRefusal(.dateNotAllowed, "\(error)")
         }
@@ -143,7 +145,9 @@ public struct CaseLifecycle: Sendable {
             var clocks: [ClockChange] = []
             if rule.movesDeadline {
                 after.handlingDue = committed
-                clocks.append(.move(.handling, dueAt: committed, warnAt: try warning(for: .workingDays(1), due: committed, startedAt: now)))
+                clocks.append(.move(
+                    .handling, dueAt: committed, warnAt: try warning(for: .workingDays(1), due: committed, startedAt: now),
+                    countedFrom: now, basis: calendar.basis(from: now, to: committed, limit: nil)))
             }
             return change(.interimReplied, clocks, reason: progress, article: rule.article, detail: ["committed_date": "\(committedDate)"])
 
@@ -337,12 +341,15 @@ public struct CaseLifecycle: Sendable {
         after.requestedDue = nil
         after.handlingDue = due
         after.extensionsThisRound = current.extensionsThisRound + 1
-        let warnAt = try warning(for: .workingDays(1), due: due, startedAt: current.handlingDue ?? due)
+        let countedFrom = current.handlingDue ?? due
+        let warnAt = try warning(for: .workingDays(1), due: due, startedAt: countedFrom)
         let notice = LifecycleNotice(
             step: .extended, round: current.round, unitID: current.leadUnitID, status: .signed, handlingDue: due,
             article: rule.article, callerToBeTold: rule.callerTold)
         return Change(
-            after: after, clocks: [.move(.handling, dueAt: due, warnAt: warnAt)], notice: notice, dispatch: nil,
+            after: after,
+            clocks: [.move(.handling, dueAt: due, warnAt: warnAt, countedFrom: countedFrom, basis: calendar.basis(from: countedFrom, to: due, limit: nil))],
+            notice: notice, dispatch: nil,
             queueForManualDispatch: false, history: "extended",
             historyDetail: [
                 "reason": reason, "handling_due": RFC3339.formatSeconds(due), "extension": "\(after.extensionsThisRound)",
@@ -417,7 +424,9 @@ public struct CaseLifecycle: Sendable {
         }
         let limit = rule.limit(category: lifecycleCase.category, urgent: lifecycleCase.urgent, source: lifecycleCase.source)
         let due = try calendar.due(from: start, limit: limit)
-        return ClockPlan(obligation: obligation, unitID: unit, startedAt: start, dueAt: due, warnAt: try warning(for: limit, due: due, startedAt: start))
+        return ClockPlan(
+            obligation: obligation, unitID: unit, startedAt: start, dueAt: due, warnAt: try warning(for: limit, due: due, startedAt: start),
+            limit: limit, basis: calendar.basis(from: start, to: due, limit: limit))
     }
 
     /// When to warn before `due` under the policy's warning rule.

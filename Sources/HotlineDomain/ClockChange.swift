@@ -11,8 +11,9 @@ public enum ClockChange: Sendable, Equatable {
     case cancel(Obligation)
     /// A met clock runs again with its old deadline (a result sent back).
     case resume(Obligation)
-    /// The deadline moves (extension approved, date committed).
-    case move(Obligation, dueAt: Date, warnAt: Date?)
+    /// The deadline moves to a date a party named (extension approved, date committed);
+    /// its warning is counted back from it, from `countedFrom` on.
+    case move(Obligation, dueAt: Date, warnAt: Date?, countedFrom: Date, basis: CalendarBasis)
     /// Every open clock of the round stops (re-dispatch, return approved).
     case cancelAll
 }
@@ -25,12 +26,18 @@ public struct ClockPlan: Sendable, Equatable {
     public var startedAt: Date
     public var dueAt: Date
     public var warnAt: Date?
+    /// The limit counted from `startedAt` to `dueAt`, kept so the clock can be recounted.
+    public var limit: TimeLimit
+    /// The notices (or provisional years) the count rests on.
+    public var basis: CalendarBasis
 
-    public init(obligation: Obligation, unitID: String?, startedAt: Date, dueAt: Date, warnAt: Date?) {
+    public init(obligation: Obligation, unitID: String?, startedAt: Date, dueAt: Date, warnAt: Date?, limit: TimeLimit, basis: CalendarBasis) {
         self.obligation = obligation
         self.unitID = unitID
         self.startedAt = startedAt
         self.dueAt = dueAt
         self.warnAt = warnAt
+        self.limit = limit
+        self.basis = basis
     }
 }

@@ -12,6 +12,10 @@ public enum DeadLetterReason: String, Sendable, Codable, CaseIterable {
     case unknownEntryVersion = "unknown_entry_version"
     /// A valid event whose processing kept failing (a bug or a data conflict).
     case processingError = "processing_error"
+    /// A valid event that needs a deadline in a year the working-day calendar does not
+    /// cover: no retry can count it, so it is set aside at once rather than stall the
+    /// events behind it. Add the year's calendar file, then replay it.
+    case calendarNotCovered = "calendar_not_covered"
 }
 
 /// A precise, machine-readable rejection of one message.

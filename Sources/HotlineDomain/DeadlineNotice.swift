@@ -15,8 +15,11 @@ public struct DeadlineNotice: Sendable, Equatable {
     public var unitID: String?
     public var dueAt: Date
     public var article: String
+    /// The due instant was counted on days of a year counted provisionally (no notice yet); it
+    /// may still move (`deadline.replanned`).
+    public var provisional: Bool
 
-    public init(kind: Kind, clockID: Int64, obligation: Obligation, round: Int, unitID: String?, dueAt: Date, article: String) {
+    public init(kind: Kind, clockID: Int64, obligation: Obligation, round: Int, unitID: String?, dueAt: Date, article: String, provisional: Bool) {
         self.kind = kind
         self.clockID = clockID
         self.obligation = obligation
@@ -24,5 +27,6 @@ public struct DeadlineNotice: Sendable, Equatable {
         self.unitID = unitID
         self.dueAt = dueAt
         self.article = article
+        self.provisional = provisional
     }
 }

@@ -34,6 +34,9 @@ public struct LifecycleNotice: Sendable, Equatable {
     public var status: CaseStatus
     /// The handling deadline after the step, when one runs.
     public var handlingDue: Date?
+    /// The handling deadline falls in a year counted provisionally (no State Council notice
+    /// yet): it may still move when the notice is added (`deadline.replanned`).
+    public var handlingDueProvisional = false
     public var article: String?
     /// Extensions only: the caller must be told the new date (鄂尔多斯 第十九条八).
     public var callerToBeTold: Bool?

@@ -22,6 +22,7 @@ public struct ReplyObligation: Sendable {
         let due = try calendar.due(from: acceptedAt, limit: limit)
         return ClockPlan(
             obligation: .reply, unitID: nil, startedAt: acceptedAt, dueAt: due,
-            warnAt: try policy.lifecycle.warning.instant(for: limit, due: due, startedAt: acceptedAt, calendar: calendar))
+            warnAt: try policy.lifecycle.warning.instant(for: limit, due: due, startedAt: acceptedAt, calendar: calendar),
+            limit: limit, basis: calendar.basis(from: acceptedAt, to: due, limit: limit))
     }
 }

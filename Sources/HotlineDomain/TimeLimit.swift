@@ -100,3 +100,25 @@ public struct ObligationRule: Sendable, Decodable, Equatable {
 
     var allLimits: [TimeLimit] { [`default`] + (urgent.map { [$0] } ?? []) + Array(bySource.values) + Array(byCategory.values) }
 }
+
+extension TimeLimit {
+    /// How a clock row keeps the limit it counted (`case_clocks.due_limit`), so the clock
+    /// can be recounted when the calendar it was counted on changes.
+    public var storageText: String {
+        switch self {
+        case let .workingDays(count): "working_days:\(count)"
+        case .sameDay: "same_day"
+        case let .hours(hours): "hours:\(hours)"
+        }
+    }
+
+    public init?(storageText: String) {
+        let parts = storageText.split(separator: ":")
+        switch (parts.first, parts.count == 2 ? Int(parts[1]) : nil) {
+        case let ("working_days", count?) where count >= 1: self = .workingDays(count)
+        case let ("hours", hours?) where hours >= 1: self = .hours(hours)
+        case ("same_day", nil) where parts.count == 1: self = .sameDay
+        default: return nil
+        }
+    }
+}

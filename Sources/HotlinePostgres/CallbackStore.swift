@@ -75,7 +75,8 @@ public enum CallbackStore {
             """, on: connection, logger: logger).first
     }
 
-    /// Open automatic tasks whose answer window has passed, claimed so two instances never expire the same one.
+    /// Open automatic tasks whose answer window has passed, claimed so two instances never expire the same one;
+    /// one set aside until later (`setAsideForCalendar`) is left out until then.
     public static func claimExpired(now: Date, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [CallbackTaskRow] {
         try await tasks(
             """
@@ -83,10 +84,18 @@ public enum CallbackStore {
                    t.performer_unit_id
             FROM callback_tasks t JOIN cases c ON c.id = t.case_id
             WHERE t.state = 'open' AND t.answer_by IS NOT NULL AND t.answer_by <= \(now)
+              AND (t.calendar_retry_at IS NULL OR t.calendar_retry_at <= \(now))
             ORDER BY t.answer_by
             LIMIT \(Int32(limit))
             FOR UPDATE OF t SKIP LOCKED
             """, on: connection, logger: logger)
+    }
+
+    /// Leaves a task out of the expiry sweep until `retryAt`: the working-day calendar
+    /// cannot count its follow-up yet (migration 0017).
+    public static func setAsideForCalendar(_ id: UUID, until retryAt: Date, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query(
+            "UPDATE callback_tasks SET calendar_retry_at = \(retryAt) WHERE id = \(id)", logger: logger)
     }
 
     /// True when the centre has sent the case back after a 不满意 (发回重办) before.

@@ -17,6 +17,8 @@ public struct DueClock: Sendable {
     public var warnAt: Date?
     public var warnedAt: Date?
     public var overdueAt: Date?
+    /// Counted on days of a year without its notice yet.
+    public var provisional: Bool
 }
 
 /// Named queries over `case_clocks`, the durable deadlines.
@@ -50,12 +52,16 @@ public enum ClockStore {
             case let .start(plan):
                 try await connection.query(
                     """
-                    INSERT INTO case_clocks (case_id, round, obligation, unit_id, started_at, due_at, warn_at, next_fire_at)
+                    INSERT INTO case_clocks (case_id, round, obligation, unit_id, started_at, due_at, warn_at, next_fire_at,
+                                             counted_from, due_limit, calendar_basis, provisional)
                     VALUES (\(caseID), \(round), \(plan.obligation.rawValue), \(plan.unitID), \(plan.startedAt), \(plan.dueAt),
-                            \(plan.warnAt), \(plan.warnAt ?? plan.dueAt))
+                            \(plan.warnAt), \(plan.warnAt ?? plan.dueAt), \(plan.startedAt), \(plan.limit.storageText),
+                            \(plan.basis.description), \(plan.basis.isProvisional))
                     ON CONFLICT (case_id, round, obligation) DO UPDATE SET unit_id = EXCLUDED.unit_id,
                         started_at = EXCLUDED.started_at, due_at = EXCLUDED.due_at, warn_at = EXCLUDED.warn_at,
-                        state = 'open', met_at = NULL, warned_at = NULL, overdue_at = NULL, next_fire_at = EXCLUDED.next_fire_at
+                        state = 'open', met_at = NULL, warned_at = NULL, overdue_at = NULL, next_fire_at = EXCLUDED.next_fire_at,
+                        counted_from = EXCLUDED.counted_from, due_limit = EXCLUDED.due_limit,
+                        calendar_basis = EXCLUDED.calendar_basis, provisional = EXCLUDED.provisional
                     """, logger: logger)
             case let .meet(obligation, at):
                 try await connection.query(
@@ -78,11 +84,12 @@ public enum ClockStore {
                                             ELSE due_at END
                     WHERE case_id = \(caseID) AND round = \(round) AND obligation = \(obligation.rawValue) AND state = 'met'
                     """, logger: logger)
-            case let .move(obligation, dueAt, warnAt):
+            case let .move(obligation, dueAt, warnAt, countedFrom, basis):
                 try await connection.query(
                     """
                     UPDATE case_clocks SET due_at = \(dueAt), warn_at = \(warnAt), warned_at = NULL, overdue_at = NULL,
-                        next_fire_at = \(warnAt ?? dueAt)
+                        next_fire_at = \(warnAt ?? dueAt), counted_from = \(countedFrom), due_limit = NULL,
+                        calendar_basis = \(basis.description), provisional = \(basis.isProvisional)
                     WHERE case_id = \(caseID) AND round = \(round) AND obligation = \(obligation.rawValue) AND state = 'open'
                     """, logger: logger)
             case .cancelAll:
@@ -99,7 +106,7 @@ public enum ClockStore {
         let rows = try await connection.query(
             """
             SELECT k.id, k.case_id, c.case_number, c.policy_id, c.policy_version, k.round, k.obligation, k.unit_id,
-                   k.due_at, k.warn_at, k.warned_at, k.overdue_at
+                   k.due_at, k.warn_at, k.warned_at, k.overdue_at, k.provisional
             FROM case_clocks k JOIN cases c ON c.id = k.case_id
             WHERE k.state = 'open' AND k.next_fire_at IS NOT NULL AND k.next_fire_at <= \(now)
             ORDER BY k.next_fire_at
@@ -107,11 +114,12 @@ public enum ClockStore {
             FOR UPDATE OF k SKIP LOCKED
             """, logger: logger)
         var clocks: [DueClock] = []
-        for try await row in rows.decode((Int64, UUID, String, String, String, Int32, String, String?, Date, Date?, Date?, Date?).self) {
+        for try await row in rows.decode((Int64, UUID, String, String, String, Int32, String, String?, Date, Date?, Date?, Date?, Bool).self) {
             guard let obligation = Obligation(rawValue: row.6) else { continue }
             clocks.append(DueClock(
                 id: row.0, caseID: row.1, caseNumber: row.2, policyID: row.3, policyVersion: row.4, round: Int(row.5),
-                obligation: obligation, unitID: row.7, dueAt: row.8, warnAt: row.9, warnedAt: row.10, overdueAt: row.11))
+                obligation: obligation, unitID: row.7, dueAt: row.8, warnAt: row.9, warnedAt: row.10, overdueAt: row.11,
+                provisional: row.12))
         }
         return clocks
     }

@@ -73,7 +73,8 @@ public enum SupervisionStore {
         return nil
     }
 
-    /// Open supervisions whose rung has passed, claimed so two instances never climb the same one.
+    /// Open supervisions whose rung has passed, claimed so two instances never climb the same one;
+    /// one set aside until later (`setAsideForCalendar`) is left out until then.
     public static func claimClimbable(now: Date, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [SupervisionRow] {
         try await rows(
             """
@@ -84,10 +85,18 @@ public enum SupervisionStore {
             FROM supervisions s LEFT JOIN cases c ON c.id = s.case_id
             LEFT JOIN assignments a ON a.case_id = s.case_id AND a.unit_id = s.unit_id AND a.current
             WHERE s.closed_at IS NULL AND s.level_due_at IS NOT NULL AND s.level_due_at <= \(now)
+              AND (s.calendar_retry_at IS NULL OR s.calendar_retry_at <= \(now))
             ORDER BY s.level_due_at
             LIMIT \(Int32(limit))
             FOR UPDATE OF s SKIP LOCKED
             """, on: connection, logger: logger)
+    }
+
+    /// Leaves a supervision out of the climbing sweep until `retryAt`: the working-day
+    /// calendar cannot count its next rung yet (migration 0017).
+    public static func setAsideForCalendar(id: Int64, until retryAt: Date, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query(
+            "UPDATE supervisions SET calendar_retry_at = \(retryAt) WHERE id = \(id)", logger: logger)
     }
 
     public static func climb(

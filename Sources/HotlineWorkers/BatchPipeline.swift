@@ -12,9 +12,11 @@ import ServiceLifecycle
 /// worker store the batch's offsets.
 ///
 /// Failures: PostgreSQL unreachable → wait and retry until it is back; a conflict
-/// with another transaction → retry; anything else → retry twice, then apply the
-/// messages one by one and dead-letter (`processing_error`) the one that still fails,
-/// so one bad message never stalls the partition.
+/// with another transaction → retry; a deterministic failure (a deadline in a year the
+/// working-day calendar does not cover) → no retry: apply the messages one by one at
+/// once and dead-letter (`calendar_not_covered`) the one that fails; anything else →
+/// retry twice, then apply the messages one by one and dead-letter (`processing_error`)
+/// the one that still fails, so one bad message never stalls the partition.
 public struct BatchPipeline: Sendable {
     let client: PostgresClient
     let clock: any HotlineClock
@@ -47,6 +49,18 @@ public struct BatchPipeline: Sendable {
                 case .conflict:
                     logger.info("batch transaction conflicted with another; retrying", metadata: ["error": "\(error)"])
                     try await Task.sleep(for: .milliseconds(Int.random(in: 10...100)))
+                case .deterministic:
+                    // DESIGN.md: a deterministic failure never stalls a partition. Every retry
+                    // would fail the same way and hold up the messages behind this one.
+                    if batch.count > 1 {
+                        logger.warning("a message of the batch needs a year the working-day calendar does not cover; applying the messages one by one", metadata: [
+                            "error": "\(FailureKind.cause(of: error))", "messages": "\(batch.count)",
+                        ])
+                        for message in batch { try await process([message]) }
+                    } else {
+                        try await setAside(batch[0], because: FailureKind.cause(of: error))
+                    }
+                    return
                 case .poison:
                     poisonAttempts += 1
                     logger.error("batch transaction failed", metadata: ["error": "\(error)", "attempt": "\(poisonAttempts)", "messages": "\(batch.count)"])
@@ -56,7 +70,9 @@ public struct BatchPipeline: Sendable {
                         for message in batch { try await process([message]) }
                         return
                     } else {
-                        try await deadLetter(batch[0], error: error)
+                        try await deadLetter(batch[0], rejection: IntakeRejection(
+                            .processingError,
+                            "Applying the event kept failing (\(String(describing: error).prefix(300))); fix the cause, then replay it from the dead-letter topic."))
                         return
                     }
                 }
@@ -83,16 +99,42 @@ public struct BatchPipeline: Sendable {
         ])
     }
 
-    private func deadLetter(_ message: ConsumedMessage, error: any Error) async throws {
+    /// Dead-letters a message whose deadline the working-day calendar cannot count
+    /// (`calendar_not_covered`; the calendar's is the only deterministic failure, see
+    /// `FailureKind`), with the calendar's own sentence naming the year and the file to add.
+    private func setAside(_ message: ConsumedMessage, because cause: any Error) async throws {
+        try await deadLetter(message, rejection: IntakeRejection(
+            .calendarNotCovered,
+            "\(cause). The event is kept on hotline.intake.dlq.v1; replay it with `hotline dlq replay` once the calendar file is added."))
+        var log = logger
+        log[metadataKey: "topic"] = "\(message.topic)"
+        log[metadataKey: "partition"] = "\(message.partition)"
+        log[metadataKey: "offset"] = "\(message.offset)"
+        if let caseID = Self.caseID(of: message) { log[metadataKey: "case_id"] = "\(caseID.uuidString.lowercased())" }
+        log.error("set a message aside: the working-day calendar does not cover a year its deadlines need", metadata: [
+            "error": "\(cause)", "reason_code": "\(DeadLetterReason.calendarNotCovered.rawValue)",
+        ])
+        WorkerMetrics.calendarSetAside(worker: handler.name, kind: "message")
+    }
+
+    /// The top-level `case_id` of a message's value, when it has one: lifecycle and
+    /// action events do; an intake event has no case yet.
+    private static func caseID(of message: ConsumedMessage) -> UUID? {
+        struct Probe: Decodable {
+            var caseID: UUID?
+            enum CodingKeys: String, CodingKey { case caseID = "case_id" }
+        }
+        guard let value = message.value else { return nil }
+        return (try? JSONDecoder().decode(Probe.self, from: Data(value)))?.caseID
+    }
+
+    private func deadLetter(_ message: ConsumedMessage, rejection: IntakeRejection) async throws {
         let now = try await clock.now()
         let writer = DeadLetterWriter(worker: handler.name, logger: logger)
         try await BatchTally.counting(worker: handler.name, [message]) {
             try await client.withWatchedTransaction("a dead-letter transaction", logger: logger) { connection in
                 var outbox: [OutboxMessage] = []
-                try await writer.write(
-                    message,
-                    rejection: IntakeRejection(.processingError, "Applying the event kept failing (\(String(describing: error).prefix(300))); fix the cause, then replay it from the dead-letter topic."),
-                    now: now, connection: connection, outbox: &outbox)
+                try await writer.write(message, rejection: rejection, now: now, connection: connection, outbox: &outbox)
                 try await OutboxStore.enqueue(outbox, on: connection, logger: logger)
             }
         }

@@ -75,7 +75,10 @@ struct CallbacksHandler: BatchHandler {
             id: taskID, caseID: caseID, round: subject.round, unitID: subject.leadUnitID, plan: plan, at: now,
             on: connection, logger: logger)
         else { return }
-        var clocks: [ClockChange] = [.start(ClockPlan(obligation: .callback, unitID: plan.performerUnitID, startedAt: now, dueAt: plan.dueAt, warnAt: nil))]
+        let clock = ClockPlan(
+            obligation: .callback, unitID: plan.performerUnitID, startedAt: now, dueAt: plan.dueAt, warnAt: nil, limit: plan.limit,
+            basis: planner.calendar.basis(from: now, to: plan.dueAt, limit: plan.limit))
+        var clocks: [ClockChange] = [.start(clock)]
         if plan.channel.isAutomatic { clocks.append(.meet(.callback, at: now)) }
         try await ClockStore.apply(clocks, caseID: caseID, round: subject.round, on: connection, logger: logger)
         let caller = try vault.open(subject.callerSealed, keyID: subject.callerKeyID, caseID: caseID)
@@ -141,6 +144,14 @@ struct CallbacksHandler: BatchHandler {
 
     /// The expiry sweep: an automatic callback left unanswered through its window is
     /// rated as the policy says (长沙 「视为基本满意」) or followed by a manual one.
+    ///
+    /// A task whose follow-up the working-day calendar cannot count (it does not cover the
+    /// year) is set aside for an hour and the sweep goes on: failing would roll back every
+    /// other expiry of the sweep and fail again a second later, forever (DESIGN.md: a
+    /// deterministic failure never stalls a partition). The decision is the expiry's only
+    /// count (a deemed rating opens no appeal window), so nothing is written before it. A
+    /// set-aside task counts as handled: it was claimed and dealt with, and the next claims
+    /// skip it.
     func expire(now: Date, limit: Int, connection: PostgresConnection, outbox: inout [OutboxMessage]) async throws -> Int {
         let rows = try await CallbackStore.claimExpired(now: now, limit: limit, on: connection, logger: logger)
         for row in rows {
@@ -148,9 +159,20 @@ struct CallbacksHandler: BatchHandler {
             log[metadataKey: "case_id"] = "\(row.caseID.uuidString.lowercased())"
             log[metadataKey: "task_id"] = "\(row.id.uuidString.lowercased())"
             let planner = try await planner(row.policyID, row.policyVersion, connection: connection, logger: log)
+            let decision: CallbackDecision
+            do throws(CalendarError) {
+                decision = try planner.expire(row.task, now: now)
+            } catch {
+                let retryAt = now.addingTimeInterval(FailureKind.calendarRetryDelay)
+                try await CallbackStore.setAsideForCalendar(row.id, until: retryAt, on: connection, logger: log)
+                WorkerMetrics.calendarSetAside(worker: name, kind: "sweep")
+                log.error("callback expiry set aside: the working-day calendar cannot count the follow-up", metadata: [
+                    "retry_at": "\(RFC3339.formatSeconds(retryAt))", "error": "\(error)",
+                ])
+                continue
+            }
             try await settle(
-                row, try planner.expire(row.task, now: now), result: nil, planner: planner, now: now, connection: connection,
-                outbox: &outbox, logger: log)
+                row, decision, result: nil, planner: planner, now: now, connection: connection, outbox: &outbox, logger: log)
         }
         return rows.count
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HotlineDomain
 
 /// What `hotline status` reports: per worker, its live and lost instances, and for a
 /// consumer group each partition's committed offset, end, lag and the age of the
@@ -50,6 +51,12 @@ public struct ClusterStatus: Sendable, Encodable {
     public var groups: [Group]
     public var outbox: Outbox
     public var problems: [String]
+    /// The working-day calendar's horizon; nil when no policy's calendar could be read.
+    public var calendar: CalendarHorizon?
+    /// Why the calendar could not be read (a malformed file, a missing policy).
+    public var calendarProblem: String?
+    /// What needs an operator soon though nothing is stuck yet (the calendar running out).
+    public var warnings: [String] { [calendar?.warning, calendarProblem].compactMap { $0.map { "calendar: \($0)" } } }
 
     public var stuck: Bool { !problems.isEmpty }
 

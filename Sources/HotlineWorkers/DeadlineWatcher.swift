@@ -28,7 +28,7 @@ struct DeadlineWatcher: Sendable {
             for kind in kinds {
                 let notice = DeadlineNotice(
                     kind: kind, clockID: clock.id, obligation: clock.obligation, round: clock.round, unitID: clock.unitID,
-                    dueAt: clock.dueAt, article: policy.rule(for: clock.obligation)?.article ?? "-")
+                    dueAt: clock.dueAt, article: policy.rule(for: clock.obligation)?.article ?? "-", provisional: clock.provisional)
                 outbox.append(try caseMessage(CaseEvent(
                     eventID: UUID(), caseID: clock.caseID, caseNumber: clock.caseNumber, occurredAt: now,
                     policy: .init(id: clock.policyID, version: clock.policyVersion), body: .deadline(notice))))

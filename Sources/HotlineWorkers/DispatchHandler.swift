@@ -154,18 +154,9 @@ public struct DispatchHandler: BatchHandler {
         current.round = 1
         current.dispatchedAt = now
         let lifecycle = try await archive.lifecycle(for: current.policy, network: router.network, connection: connection, logger: logger)
-        let clocks: [ClockChange]
-        do {
-            clocks = try lifecycle.clocksForDispatch(of: current, lead: lead, at: now)
-        } catch {
-            // The order still goes out; without the year's calendar its clocks cannot be counted.
-            logger.error("no deadline clocks started: the working-day calendar does not cover the due date; add Ops/calendars/<name>-<year>.yaml", metadata: ["error": "\(error)"])
-            try await CaseHistoryStore.append(
-                caseID: caseID, at: now, actor: "dispatch", action: "clocks_not_started",
-                detailJSON: try jsonText(["reason": "\(error)"]), eventID: nil, on: connection, logger: logger)
-            try await LifecycleStore.save(current, at: now, on: connection, logger: logger)
-            return
-        }
+        // No order goes out without its clocks: a due instant the calendar cannot count fails
+        // this event alone, set aside as `calendar_not_covered` by the pipeline for a replay.
+        let clocks = try lifecycle.clocksForDispatch(of: current, lead: lead, at: now)
         for case let .start(plan) in clocks where plan.obligation == .handling { current.handlingDue = plan.dueAt }
         try await ClockStore.apply(clocks, caseID: caseID, round: 1, on: connection, logger: logger)
         try await LifecycleStore.save(current, at: now, on: connection, logger: logger)

@@ -12,6 +12,7 @@ extension HotlineConfiguration {
             ("HOTLINE_POLICY", policyID),
             ("HOTLINE_POLICY_DIR", policyDirectory),
             ("HOTLINE_CALENDAR_DIR", calendarDirectory),
+            ("HOTLINE_CALENDAR_PROVISIONAL_YEARS", "\(calendarProvisionalYears)"),
             ("HOTLINE_ROUTING_FILE", routingFile),
             ("HOTLINE_CLOCK", clock.rawValue),
             ("HOTLINE_BATCH_SIZE", "\(batchSize)"),

@@ -1,3 +1,5 @@
+import Foundation
+import HotlineDomain
 import PostgresNIO
 
 /// How a failed batch transaction should be retried.
@@ -8,21 +10,38 @@ enum FailureKind: Equatable {
     case conflict
     /// The data or a bug: retry a little, then isolate the message that fails.
     case poison
+    /// A failure no retry can fix: a deadline whose instant the working-day calendar cannot
+    /// count, because it does not cover the year (`CalendarError`). The same input fails
+    /// the same way until the calendar file is added, so it is isolated at once, never
+    /// retried (DESIGN.md: a deterministic failure never stalls a partition).
+    case deterministic
+
+    /// How long a sweep leaves a row it could not count aside before trying it again: long
+    /// enough not to fail every sweep, short enough that the row moves on within the hour
+    /// once the calendar file is added.
+    static let calendarRetryDelay: TimeInterval = 60 * 60
 
     static func of(_ error: any Error) -> FailureKind {
-        if let transaction = error as? PostgresTransactionError {
-            if let inner = transaction.closureError ?? transaction.beginError ?? transaction.commitError {
-                return of(inner)
-            }
-            return .infrastructure
-        }
-        if let psql = error as? PSQLError {
+        let cause = cause(of: error)
+        // Still wrapped: nothing failed but the rollback, so the connection is suspect.
+        if cause is PostgresTransactionError { return .infrastructure }
+        if cause is CalendarError { return .deterministic }
+        if let psql = cause as? PSQLError {
             guard let state = psql.serverInfo?[.sqlState] else { return .infrastructure }
             if state.hasPrefix("40") || state == "23505" || state == "55P03" { return .conflict }
             if state.hasPrefix("08") || state.hasPrefix("53") || state.hasPrefix("57") { return .infrastructure }
             return .poison
         }
-        if error is CancellationError { return .infrastructure }
+        if cause is CancellationError { return .infrastructure }
         return .poison
+    }
+
+    /// What a failed transaction comes down to: postgres-nio wraps the error its closure,
+    /// `BEGIN` or `COMMIT` threw in a `PostgresTransactionError`.
+    static func cause(of error: any Error) -> any Error {
+        guard let transaction = error as? PostgresTransactionError,
+              let inner = transaction.closureError ?? transaction.beginError ?? transaction.commitError
+        else { return error }
+        return cause(of: inner)
     }
 }

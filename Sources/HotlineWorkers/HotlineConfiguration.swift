@@ -11,6 +11,8 @@ public struct HotlineConfiguration: Sendable {
     public var policyID: String
     public var policyDirectory: String
     public var calendarDirectory: String
+    /// Years after the last State Council notice counted provisionally (HOTLINE_CALENDAR_PROVISIONAL_YEARS).
+    public var calendarProvisionalYears: Int
     public var routingFile: String
     public var clock: ClockMode
     public var batchSize: Int
@@ -69,6 +71,7 @@ public struct HotlineConfiguration: Sendable {
             policyID: value("HOTLINE_POLICY") ?? "changsha-2020",
             policyDirectory: value("HOTLINE_POLICY_DIR") ?? "Ops/policies",
             calendarDirectory: value("HOTLINE_CALENDAR_DIR") ?? "Ops/calendars",
+            calendarProvisionalYears: try integer("HOTLINE_CALENDAR_PROVISIONAL_YEARS", default: CalendarLoader.defaultProvisionalYears, range: 0...3),
             routingFile: value("HOTLINE_ROUTING_FILE") ?? "Ops/routing/changsha.yaml",
             clock: clock,
             batchSize: try integer("HOTLINE_BATCH_SIZE", default: 500, range: 1...10_000),

@@ -104,22 +104,17 @@ public struct IntakeHandler: BatchHandler {
         case let .awaitReply(category, source):
             let opened = try await open(event, category: category, source: source, status: .awaitingReply, now: now, connection: connection, logger: log)
             try await acknowledge(event, opened, key: receiptKey, now: now, connection: connection, outbox: &outbox, logger: log)
-            var replyDue: Date?
-            do {
-                if let clock = try replies.clock(category: category, urgent: event.urgent, acceptedAt: now) {
-                    try await ClockStore.apply([.start(clock)], caseID: opened.id, round: 0, on: connection, logger: log)
-                    replyDue = clock.dueAt
-                }
-            } catch let error as CalendarError {
-                // The case still waits for the centre's reply; without the year's calendar its clock cannot be counted.
-                log.error("no reply clock started: the working-day calendar does not cover the due date; add Ops/calendars/<name>-<year>.yaml", metadata: ["error": "\(error)"])
-            }
+            // No case runs without its clock: a due instant the calendar cannot count fails this
+            // appeal alone, set aside as `calendar_not_covered` by the pipeline.
+            let clock = try replies.clock(category: category, urgent: event.urgent, acceptedAt: now)
+            if let clock { try await ClockStore.apply([.start(clock)], caseID: opened.id, round: 0, on: connection, logger: log) }
+            let replyDue = clock?.dueAt
             try await CaseHistoryStore.append(
                 caseID: opened.id, at: now, actor: "intake", action: "awaiting_reply",
                 detailJSON: try jsonText(["knowledge_not_found": "true", "reply_due": replyDue.map(RFC3339.formatSeconds) ?? "-",
                                           "article": policy.rule(for: .reply)?.article ?? "-"]),
                 eventID: event.eventID, on: connection, logger: log)
-            outbox.append(try caseMessage(opened.accepted(replyDue: replyDue)))
+            outbox.append(try caseMessage(opened.accepted(replyDue: replyDue, replyDueProvisional: clock?.basis.isProvisional ?? false)))
             log.info("case awaits the centre's reply", metadata: ["case_id": "\(opened.id.uuidString.lowercased())"])
 
         case let .merge(open, category):
@@ -225,10 +220,11 @@ struct OpenedCase {
         CaseEvent(eventID: UUID(), caseID: id, caseNumber: number, occurredAt: at, policy: policy, body: body)
     }
 
-    func accepted(answeredFrom: KnowledgeAnswer? = nil, replyDue: Date? = nil) -> CaseEvent {
+    func accepted(answeredFrom: KnowledgeAnswer? = nil, replyDue: Date? = nil, replyDueProvisional: Bool = false) -> CaseEvent {
         event(.accepted(
             category: category, channel: event.channel, areaCode: event.areaCode, urgent: event.urgent,
-            confidential: event.caller.confidential, receivedAt: event.receivedAt, answeredFrom: answeredFrom, replyDue: replyDue))
+            confidential: event.caller.confidential, receivedAt: event.receivedAt, answeredFrom: answeredFrom, replyDue: replyDue,
+            replyDueProvisional: replyDueProvisional))
     }
 }
 

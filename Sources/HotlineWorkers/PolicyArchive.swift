@@ -22,6 +22,7 @@ public final class PolicyArchive: Sendable {
     public let running: Edition
     private let runningText: String
     private let calendarDirectory: String
+    private let provisionalYears: Int
     private let editions: Mutex<[String: Edition]>
 
     /// Loads the configured policy (`HOTLINE_POLICY` from `HOTLINE_POLICY_DIR`) and its calendar.
@@ -30,7 +31,10 @@ public final class PolicyArchive: Sendable {
         runningText = try PolicyLoader.text(of: file)
         let policy = try PolicyLoader.parse(runningText, origin: file, expectedID: configuration.policyID)
         calendarDirectory = configuration.calendarDirectory
-        running = Edition(policy: policy, calendar: try CalendarLoader.load(name: policy.calendar, directory: calendarDirectory))
+        provisionalYears = configuration.calendarProvisionalYears
+        running = Edition(
+            policy: policy,
+            calendar: try CalendarLoader.load(name: policy.calendar, directory: calendarDirectory, provisionalYears: provisionalYears))
         editions = Mutex([Self.key(policy.policy, policy.version): running])
     }
 
@@ -65,7 +69,9 @@ public final class PolicyArchive: Sendable {
             throw PolicyVersionMissing(policyID: policyID, version: version)
         }
         let policy = try PolicyLoader.parse(text, origin: "policy_versions(\(policyID), \(version))", expectedID: policyID)
-        let edition = Edition(policy: policy, calendar: try CalendarLoader.load(name: policy.calendar, directory: calendarDirectory))
+        let edition = Edition(
+            policy: policy,
+            calendar: try CalendarLoader.load(name: policy.calendar, directory: calendarDirectory, provisionalYears: provisionalYears))
         editions.withLock { $0[key] = edition }
         return edition
     }
@@ -88,5 +94,21 @@ public struct PolicyVersionMissing: Error, CustomStringConvertible, Sendable {
 
     public var description: String {
         "policy \(policyID) version \(version) is not in policy_versions; start any worker once with that version's file in HOTLINE_POLICY_DIR so it is recorded"
+    }
+}
+
+extension PolicyArchive {
+    /// A worker starts only when its calendar, official plus provisional, covers `now` plus
+    /// the longest chain of limits the running policy can produce; otherwise one line names
+    /// the year and the file to add (`hotline config check` says the same).
+    public func requireCalendarCoverage(at now: Date) throws {
+        let coverage = CalendarCoverage(policy: running.policy)
+        do {
+            _ = try coverage.reach(from: now, calendar: running.calendar)
+        } catch {
+            throw ConfigurationError(
+                setting: "HOTLINE_CALENDAR_DIR",
+                problem: "policy \(running.policy.policy)'s longest limit from \(RFC3339.formatSeconds(now)) (\(coverage)) runs past the calendar: \(error)")
+        }
     }
 }

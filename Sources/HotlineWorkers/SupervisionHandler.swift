@@ -122,11 +122,30 @@ struct SupervisionHandler: BatchHandler {
     }
 
     /// The climbing sweep: a supervision whose rung passed with the case unresolved goes one rung up.
+    ///
+    /// A supervision whose next rung the working-day calendar cannot count (it does not
+    /// cover the year) is set aside for an hour and the sweep goes on: failing would roll
+    /// back every other climb of the sweep and fail again a second later, forever (DESIGN.md:
+    /// a deterministic failure never stalls a partition). It counts as handled: it was
+    /// claimed and dealt with, and the next claims skip it.
     func climb(now: Date, limit: Int, connection: PostgresConnection, outbox: inout [OutboxMessage]) async throws -> Int {
         let rows = try await SupervisionStore.claimClimbable(now: now, limit: limit, on: connection, logger: logger)
         for row in rows {
             let supervisor = try await supervisor(for: row.policyID, row.policyVersion, connection: connection)
-            let next = try supervisor.climb(from: row.level, at: now)
+            let next: Supervisor.Rung?
+            do throws(CalendarError) {
+                next = try supervisor.climb(from: row.level, at: now)
+            } catch {
+                let retryAt = now.addingTimeInterval(FailureKind.calendarRetryDelay)
+                try await SupervisionStore.setAsideForCalendar(id: row.id, until: retryAt, on: connection, logger: logger)
+                WorkerMetrics.calendarSetAside(worker: name, kind: "sweep")
+                logger.error("supervision set aside: the working-day calendar cannot count its next rung", metadata: [
+                    "case_id": "\(row.caseID?.uuidString.lowercased() ?? "")", "supervision_id": "\(row.publicID.uuidString.lowercased())",
+                    "unit_id": "\(row.unitID)", "trigger": "\(row.trigger)", "level": "\(row.level)",
+                    "retry_at": "\(RFC3339.formatSeconds(retryAt))", "error": "\(error)",
+                ])
+                continue
+            }
             try await SupervisionStore.climb(
                 id: row.id, level: next?.rank ?? row.level, levelCode: (next?.level ?? supervisor.policy.supervision.ladder[row.level - 1]).code,
                 levelDueAt: next?.dueAt, on: connection, logger: logger)

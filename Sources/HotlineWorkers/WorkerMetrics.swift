@@ -1,4 +1,5 @@
 import Foundation
+import HotlineDomain
 import HotlineKafka
 import Prometheus
 import Synchronization
@@ -45,7 +46,7 @@ public enum WorkerMetrics {
 
     static func batchFailed(worker: String, kind: FailureKind) {
         registry.makeCounter(
-            descriptor: name("hotline_batch_failures_total", "Batch transactions that failed and were retried, by kind (infrastructure, conflict, poison)."),
+            descriptor: name("hotline_batch_failures_total", "Batch transactions that failed and were retried, by kind (infrastructure, conflict, poison, deterministic)."),
             labels: [("worker", worker), ("kind", "\(kind)")]
         ).increment()
     }
@@ -78,6 +79,21 @@ public enum WorkerMetrics {
             descriptor: name("hotline_sweep_last_run_timestamp_seconds", "When the sweep last finished a run (Unix time); stale means stuck."),
             labels: labels
         ).set(Date().timeIntervalSince1970)
+    }
+
+    /// The calendar's horizon: operators add next year's notice before it runs out (RUNBOOK "Calendar").
+    static func calendar(_ calendar: WorkingDayCalendar) {
+        registry.makeGauge(descriptor: name(
+            "hotline_calendar_official_until_timestamp_seconds",
+            "End (23:59:59 +08:00, Unix time) of the last day a State Council holiday notice covers in the loaded calendar; later days are counted provisionally."))
+            .set(calendar.lastOfficialDay?.endOfDay.timeIntervalSince1970 ?? 0)
+    }
+
+    static func provisionalClocks(_ count: Int) {
+        registry.makeGauge(descriptor: name(
+            "hotline_clocks_provisional",
+            "Open deadline clocks counted on days of a year without its State Council notice (they move on `hotline calendar replan`)."))
+            .set(Double(count))
     }
 
     static func outbox(backlog: Int64, oldest: Date?) {
@@ -147,5 +163,16 @@ public enum WorkerMetrics {
             descriptor: name("hotline_assigned_partitions", "Partitions this consumer-group member holds; 0 for long means it is not consuming."),
             labels: [("worker", worker)]
         ).set(Double(partitions))
+    }
+
+    /// A consumed message dead-lettered (`kind` "message") or a sweep row skipped for an hour
+    /// (`kind` "sweep") because the working-day calendar does not cover a year one of its
+    /// deadlines needs: set aside rather than retried, so the rest moves on (DESIGN.md: a
+    /// deterministic failure never stalls a partition). Above 0 means a calendar file is missing.
+    static func calendarSetAside(worker: String, kind: String) {
+        registry.makeCounter(
+            descriptor: name("hotline_calendar_set_aside_total", "Messages dead-lettered (kind=message) and sweep rows skipped for an hour (kind=sweep) because the working-day calendar does not cover a year their deadlines need; add the year's calendar file."),
+            labels: [("worker", worker), ("kind", kind)]
+        ).increment()
     }
 }

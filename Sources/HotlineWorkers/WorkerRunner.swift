@@ -33,6 +33,7 @@ public enum WorkerRunner {
             logger.info("dispatch worker configured", metadata: ["units": "\(router.network.units.count)", "rules": "\(router.rules.count)"])
         case .deadlines:
             let archive = try await recordedArchive(configuration, logger: logger)
+            try await replanAtStart(archive, configuration: configuration, logger: logger)
             let watcher = DeadlineWatcher(archive: archive, logger: logger)
             worker = PeriodicSweep(
                 name: "deadlines", client: client, clock: clock, batchSize: configuration.batchSize,
@@ -121,6 +122,9 @@ public enum WorkerRunner {
                     if let now = try? await clock.now(), let counts = try? await ClockStore.openByStage(now: now, client: client, logger: logger) {
                         WorkerMetrics.clocks(counts)
                     }
+                    if let provisional = try? await ClockReplanStore.openProvisionalCount(client: client, logger: logger) {
+                        WorkerMetrics.provisionalClocks(provisional)
+                    }
                 case .supervision:
                     if let counts = try? await SupervisionStore.openByLevel(client: client, logger: logger) {
                         WorkerMetrics.supervisions(counts, ladder: ladder)
@@ -132,14 +136,26 @@ public enum WorkerRunner {
             logger: logger)
     }
 
-    /// The policy and its calendar must load, and the running version's text be
-    /// recorded for the cases accepted under it, before a worker starts.
+    /// The policy and its calendar must load, the calendar reach far enough ahead, and the
+    /// running version's text be recorded for the cases accepted under it, before a worker starts.
     private static func recordedArchive(_ configuration: HotlineConfiguration, logger: Logger) async throws -> PolicyArchive {
         let archive = try PolicyArchive(configuration: configuration)
-        try await withPostgres(configuration.databaseURL.configuration, logger: logger) {
-            try await archive.record(client: $0, logger: logger)
+        WorkerMetrics.calendar(archive.running.calendar)
+        try await withPostgres(configuration.databaseURL.configuration, logger: logger) { client in
+            try await archive.record(client: client, logger: logger)
+            try archive.requireCalendarCoverage(at: try await makeClock(configuration.clock, client: client, logger: logger).now())
         }
         return archive
+    }
+
+    /// The deadlines worker recounts the clocks counted provisionally before it sweeps, so a
+    /// notice added to the calendar files takes effect with the restart that loads it.
+    private static func replanAtStart(_ archive: PolicyArchive, configuration: HotlineConfiguration, logger: Logger) async throws {
+        try await withPostgres(configuration.databaseURL.configuration, logger: logger) { client in
+            let now = try await makeClock(configuration.clock, client: client, logger: logger).now()
+            let summary = try await CalendarReplan(archive: archive, logger: logger).run(client: client, now: now, batchSize: configuration.batchSize)
+            if summary.examined > 0 { logger.info("replanned the provisional clocks", metadata: ["summary": "\(summary)"]) }
+        }
     }
 
     private static func consumerWorker(

@@ -23,6 +23,8 @@ struct ConfigCommand: AsyncParsableCommand {
             do {
                 configuration = try HotlineConfiguration.fromEnvironment()
                 archive = try PolicyArchive(configuration: configuration)
+                // The machine's clock: a simulated clock lives in PostgreSQL, which this check does not need.
+                try archive.requireCalendarCoverage(at: Date())
                 routingUnits = try RoutingLoader.load(file: configuration.routingFile).network.units.count
             } catch {
                 throw CommandSupport.fail("\(error)")
@@ -37,7 +39,9 @@ struct ConfigCommand: AsyncParsableCommand {
                 print(name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value)
             }
             let policy = archive.running.policy
-            print("policy \(policy.policy) \(policy.version) (\(policy.title)) loads; calendar \(policy.calendar) loads; routing: \(routingUnits) units")
+            let calendar = archive.running.calendar
+            let provisional = calendar.provisionalYears.isEmpty ? "" : ", \(calendar.provisionalYears.map(String.init).joined(separator: ", ")) provisional"
+            print("policy \(policy.policy) \(policy.version) (\(policy.title)) loads; calendar \(policy.calendar) loads (official through \(calendar.lastOfficialDay.map { "\($0)" } ?? "-")\(provisional); covers \(CalendarCoverage(policy: policy))); routing: \(routingUnits) units")
         }
     }
 }

@@ -11,16 +11,19 @@ struct DeadlineCommand: AsyncParsableCommand {
         discussion: """
         Counting rule: the day of the starting event is not counted; N working days end at \
         23:59:59 Asia/Shanghai of the Nth working day after it; same day ends at 23:59:59 of \
-        that day; hour limits are elapsed time. A date outside the shipped calendar years is an error.
+        that day; hour limits are elapsed time. A year after the last calendar file (up to \
+        HOTLINE_CALENDAR_PROVISIONAL_YEARS, default 1) is counted provisionally from the statutory \
+        holidays: the instant is still the first line, and a line on standard error says it is \
+        provisional and why. A year past that is an error naming it.
         """)
 
     @Option(help: "Policy id, e.g. changsha-2020.")
     var policy: String
 
-    @Option(help: "sign | return-window | handling | feedback | callback | rating-appeal")
+    @Option(help: ArgumentHelp(Obligation.allCases.map(\.rawValue).joined(separator: " | ")))
     var obligation: String
 
-    @Option(help: "Category code, e.g. consultation.")
+    @Option(help: "Category: the policy's code (complaint) or its label (投诉).")
     var category: String?
 
     @Option(help: "When the obligation starts, RFC 3339 with offset.")
@@ -45,17 +48,15 @@ struct DeadlineCommand: AsyncParsableCommand {
         guard let obligation = Obligation(rawValue: obligation) else {
             throw CommandSupport.fail("unknown obligation '\(self.obligation)'; use one of \(Obligation.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        var categoryCode: CategoryCode?
-        if let category {
-            guard let code = CategoryCode(rawValue: category) else {
-                throw CommandSupport.fail("unknown category '\(category)'; use one of \(CategoryCode.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            categoryCode = code
-        }
         do {
             let loaded = try PolicyLoader.load(id: policy, directory: policyDir)
-            if let categoryCode, !loaded.categories.contains(where: { $0.code == categoryCode }) {
-                throw CommandSupport.fail("policy \(policy) has no category '\(categoryCode.rawValue)'; it names \(loaded.categories.map(\.code.rawValue).joined(separator: ", "))")
+            var categoryCode: CategoryCode?
+            if let category {
+                guard let rule = loaded.categories.first(where: { $0.code.rawValue == category || $0.label == category }) else {
+                    throw CommandSupport.fail(
+                        "policy \(policy) has no category '\(category)'; it names \(loaded.categories.map { "\($0.code.rawValue) (\($0.label))" }.joined(separator: ", "))")
+                }
+                categoryCode = rule.code
             }
             if let source, !Policy.caseSources.contains(source) {
                 throw CommandSupport.fail("unknown source '\(source)'; use one of \(Policy.caseSources.sorted().joined(separator: ", "))")
@@ -63,12 +64,21 @@ struct DeadlineCommand: AsyncParsableCommand {
             guard let rule = loaded.rule(for: obligation) else {
                 throw CommandSupport.fail("policy \(policy) sets no '\(obligation.rawValue)' limit")
             }
-            let calendar = try CalendarLoader.load(name: loaded.calendar, directory: calendarDir)
+            let calendar = try CalendarLoader.load(name: loaded.calendar, directory: calendarDir, provisionalYears: try CalendarLoader.provisionalYears())
             let limit = rule.limit(category: categoryCode, urgent: urgent, source: source)
-            print(RFC3339.formatSeconds(try calendar.due(from: start, limit: limit)))
+            let due = try calendar.due(from: start, limit: limit)
+            print(RFC3339.formatSeconds(due))
+            let basis = calendar.basis(from: start, to: due, limit: limit)
+            if basis.isProvisional {
+                let years = basis.provisionalYears.map(String.init).joined(separator: ", ")
+                FileHandle.standardError.write(Data(
+                    "provisional: counted on days of \(years), which has no State Council notice yet (\(basis)); it may move when Ops/calendars/\(loaded.calendar)-\(basis.provisionalYears[0]).yaml is added (hotline calendar replan)\n".utf8))
+            }
         } catch let error as CalendarError {
             throw CommandSupport.fail("\(error)")
         } catch let error as PolicyFileError {
+            throw CommandSupport.fail("\(error)")
+        } catch let error as ConfigurationError {
             throw CommandSupport.fail("\(error)")
         }
     }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import HotlineDomain
 import HotlineKafka
+import HotlinePostgres
 import HotlineWorkers
 
 /// `hotline status`: what the on-call engineer reads first (Ops/RUNBOOK.md "Read lag").
@@ -37,12 +39,22 @@ struct StatusCommand: AsyncParsableCommand {
             throw CommandSupport.fail(error.description)
         }
         let database = try CommandSupport.databaseURL()
-        let status: ClusterStatus
+        let calendar = Result { try Self.calendar(environment) }
+        var status: ClusterStatus
         do {
             status = try await withPostgres(database.configuration, logger: logger) { [stuckAfter] client in
-                try await ClusterStatusReader(
+                var status = try await ClusterStatusReader(
                     kafka: kafka, client: client, clock: makeClock(clockMode, client: client, logger: logger), logger: logger
                 ).read(stuckAfter: stuckAfter)
+                switch calendar {
+                case let .success(calendar):
+                    status.calendar = CalendarHorizon(
+                        calendar: calendar, now: status.checkedAt,
+                        openProvisionalClocks: try await ClockReplanStore.openProvisionalCount(client: client, logger: logger))
+                case let .failure(error):
+                    status.calendarProblem = "\(error)"
+                }
+                return status
             }
         } catch {
             // Exit 2, not 1: the status is unknown, which is not the same as stuck.
@@ -58,7 +70,16 @@ struct StatusCommand: AsyncParsableCommand {
         case .text:
             print(StatusText(status: status, allPartitions: allPartitions).render())
         }
-        if status.stuck { throw ExitCode(1) }
+        if status.stuck || !status.warnings.isEmpty { throw ExitCode(1) }
+    }
+
+    /// The running policy's calendar, read as the workers read it.
+    private static func calendar(_ environment: [String: String]) throws -> WorkingDayCalendar {
+        let policy = try PolicyLoader.load(
+            id: environment["HOTLINE_POLICY"] ?? "changsha-2020", directory: environment["HOTLINE_POLICY_DIR"] ?? "Ops/policies")
+        return try CalendarLoader.load(
+            name: policy.calendar, directory: environment["HOTLINE_CALENDAR_DIR"] ?? "Ops/calendars",
+            provisionalYears: try CalendarLoader.provisionalYears(environment))
     }
 }
 
@@ -96,8 +117,13 @@ struct StatusText {
         }
         lines.append("")
         lines.append("outbox: \(status.outbox.backlog) unpublished" + age(status.outbox.oldestAgeSeconds, "oldest"))
+        if let calendar = status.calendar {
+            let provisional = calendar.provisionalYears.isEmpty ? "" : "; \(calendar.provisionalYears.map(String.init).joined(separator: ", ")) counted provisionally"
+            lines.append("calendar: official through \(calendar.officialThrough ?? "-") (\(calendar.daysLeft) days)\(provisional); \(calendar.openProvisionalClocks) open clock(s) counted on provisional days")
+        }
         lines.append(status.problems.isEmpty ? "ok: nothing is stuck" : "")
         lines += status.problems.map { "STUCK: \($0)" }
+        lines += status.warnings.map { "WARNING: \($0)" }
         return lines.joined(separator: "\n")
     }
 

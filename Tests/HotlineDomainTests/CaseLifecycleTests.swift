@@ -16,6 +16,8 @@ import Testing
     }
 
     static let lead = "yuelu-wangyuehu"
+    /// A count that stays inside 2026 rests on that year's notice alone.
+    static let official2026 = CalendarBasis(notices: ["国务院办公厅关于2026年部分节假日安排的通知（2025年11月4日）"], provisionalYears: [])
     static let coUnit = "city-eco"
 
     static func at(_ text: String) -> Date {
@@ -74,7 +76,7 @@ import Testing
         #expect(change.clocks == [
             .meet(.sign, at: signedAt),
             .start(ClockPlan(obligation: .handling, unitID: Self.lead, startedAt: signedAt, dueAt: due,
-                             warnAt: Self.at("2026-11-27T23:59:59+08:00"))),
+                             warnAt: Self.at("2026-11-27T23:59:59+08:00"), limit: .workingDays(10), basis: Self.official2026)),
         ])
         #expect(change.notice?.step == .signed)
         #expect(change.notice?.article == "第十七条")
@@ -172,7 +174,10 @@ import Testing
         #expect(change.after.status == .signed)
         #expect(change.after.handlingDue == due)
         #expect(change.after.extensionsThisRound == 1)
-        #expect(change.clocks == [.move(.handling, dueAt: due, warnAt: Self.at("2026-12-03T23:59:59+08:00"))])
+        // The warning is counted back from the new date; the old deadline (30 Nov) is where the count starts.
+        #expect(change.clocks == [.move(
+            .handling, dueAt: due, warnAt: Self.at("2026-12-03T23:59:59+08:00"), countedFrom: Self.at("2026-11-30T23:59:59+08:00"),
+            basis: Self.official2026)])
         #expect(change.notice?.step == .extended)
         #expect(change.notice?.callerToBeTold == true)
         #expect(change.notice?.article == "第二十条、第二十一条")

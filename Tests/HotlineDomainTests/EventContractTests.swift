@@ -107,12 +107,78 @@ import Testing
     @Test func deadlineNoticesHaveTheContractFields() throws {
         let notice = DeadlineNotice(
             kind: .overdue, clockID: 1042, obligation: .handling, round: 1, unitID: street.id,
-            dueAt: try #require(RFC3339.parse("2026-10-30T23:59:59+08:00")), article: "第十九条（二）")
+            dueAt: try #require(RFC3339.parse("2026-10-30T23:59:59+08:00")), article: "第十九条（二）", provisional: false)
         let bytes = try EventJSON.encode(caseEvent(.deadline(notice)))
         try expectSameShape(bytes, as: "hotline.cases.v1", "valid-deadline-overdue.json")
         let json = try Self.object(bytes)
         #expect(json["type"] as? String == "deadline.overdue")
         #expect(json["due_at"] as? String == "2026-10-30T23:59:59+08:00")
+    }
+
+    /// A due instant counted on a year with no notice yet says so, and only then: the flag is
+    /// present when true and absent otherwise, never false.
+    @Test func aProvisionalDeadlineNoticeSaysSoAndOnlyThen() throws {
+        var notice = DeadlineNotice(
+            kind: .overdue, clockID: 2240, obligation: .handling, round: 1, unitID: street.id,
+            dueAt: try #require(RFC3339.parse("2027-01-15T23:59:59+08:00")), article: "第十九条（二）", provisional: true)
+        let bytes = try EventJSON.encode(caseEvent(.deadline(notice)))
+        try expectSameShape(bytes, as: "hotline.cases.v1", "valid-deadline-overdue-provisional.json")
+        #expect(try Self.object(bytes)["provisional"] as? Bool == true)
+        notice.provisional = false
+        let confirmed = try EventJSON.encode(caseEvent(.deadline(notice)))
+        try expectSameShape(confirmed, as: "hotline.cases.v1", "valid-deadline-overdue.json")
+        #expect(try Self.object(confirmed)["provisional"] == nil, "present only when true")
+    }
+
+    @Test func aProvisionalHandlingDueSaysSo() throws {
+        var signed = LifecycleNotice(
+            step: .signed, round: 1, unitID: street.id, status: .signed,
+            handlingDue: RFC3339.parse("2027-01-15T23:59:59+08:00"), article: "第十七条")
+        signed.handlingDueProvisional = true
+        let bytes = try EventJSON.encode(caseEvent(.lifecycle(signed)))
+        try expectSameShape(bytes, as: "hotline.cases.v1", "valid-case-signed-provisional.json")
+        #expect(try Self.object(bytes)["handling_due_provisional"] as? Bool == true)
+        signed.handlingDueProvisional = false
+        let confirmed = try EventJSON.encode(caseEvent(.lifecycle(signed)))
+        try expectSameShape(confirmed, as: "hotline.cases.v1", "valid-case-signed.json")
+    }
+
+    /// `hotline calendar replan`: the 2027 notice's worked Saturday (2027-01-02, 调休 for 元旦)
+    /// moves a 长沙 handling clock (第十九条（二）, 10 working days from signing on 2026-12-28)
+    /// one working day earlier; `provisional` is always present.
+    @Test func aReplannedClockHasTheContractFields() throws {
+        let notice2026 = "国务院办公厅关于2026年部分节假日安排的通知（2025年11月4日）"
+        let notice2027 = "国务院办公厅关于2027年部分节假日安排的通知（测试）"
+        let clock = CountedClock(
+            id: 2217, caseID: caseID, caseNumber: "20261009-000871", policy: policy, round: 1, obligation: .handling,
+            unitID: street.id, countedFrom: try #require(RFC3339.parse("2026-12-28T10:00:00+08:00")), limit: .workingDays(10),
+            dueAt: try #require(RFC3339.parse("2027-01-12T23:59:59+08:00")), warnAt: RFC3339.parse("2027-01-11T23:59:59+08:00"),
+            warnedAt: nil, overdueAt: nil,
+            basis: CalendarBasis(notices: [notice2026], provisionalYears: [2027]).description)
+        let recount = ClockRecount(
+            clock: clock, dueAt: try #require(RFC3339.parse("2027-01-11T23:59:59+08:00")),
+            warnAt: RFC3339.parse("2027-01-08T23:59:59+08:00"), nextFireAt: RFC3339.parse("2027-01-08T23:59:59+08:00"),
+            basis: CalendarBasis(notices: [notice2026, notice2027], provisionalYears: []), article: "第十九条（二）")
+        let bytes = try EventJSON.encode(caseEvent(.replanned(ReplanNotice(recount))))
+        try expectSameShape(bytes, as: "hotline.cases.v1", "valid-deadline-replanned.json")
+        let json = try Self.object(bytes)
+        #expect(json["type"] as? String == "deadline.replanned")
+        #expect(json["clock_id"] as? Int == 2217)
+        #expect(json["obligation"] as? String == "handling")
+        #expect(json["unit_id"] as? String == street.id)
+        #expect(json["previous_due_at"] as? String == "2027-01-12T23:59:59+08:00")
+        #expect(json["due_at"] as? String == "2027-01-11T23:59:59+08:00")
+        #expect(json["provisional"] as? Bool == false, "present also when false")
+        #expect(json["calendar_basis"] as? String == "\(notice2026); \(notice2027)")
+        #expect(json["article"] as? String == "第十九条（二）")
+
+        var still = recount
+        still.basis = CalendarBasis(notices: [notice2026], provisionalYears: [2027])
+        let provisional = try EventJSON.encode(caseEvent(.replanned(ReplanNotice(still))))
+        try expectSameShape(provisional, as: "hotline.cases.v1", "valid-deadline-replanned-still-provisional.json")
+        let stillJSON = try Self.object(provisional)
+        #expect(stillJSON["provisional"] as? Bool == true)
+        #expect((stillJSON["calendar_basis"] as? String)?.hasSuffix("2027 provisional (\(CalendarBasis.statutoryRules), no 调休)") == true)
     }
 
     @Test func theSameEventAlwaysHasTheSameBytes() throws {
@@ -226,14 +292,15 @@ import Testing
     @Test func callbackTasksHaveTheContractFields() throws {
         let plan = CallbackTaskPlan(
             attempt: 1, channel: .automaticCall, performerUnitID: nil,
-            dueAt: try #require(RFC3339.parse("2026-10-13T23:59:59+08:00")), answerBy: RFC3339.parse("2026-10-15T15:02:11+08:00"))
+            dueAt: try #require(RFC3339.parse("2026-10-13T23:59:59+08:00")), answerBy: RFC3339.parse("2026-10-15T15:02:11+08:00"),
+            limit: .workingDays(2))
         let task = CallbackTaskEvent(
             eventID: UUID(), taskID: UUID(), caseID: caseID, caseNumber: "20261009-000871", round: 1, plan: plan,
             contact: .init(keyID: "c1", sealed: "q3JzdHV2d3h5ent8LhI9x1Wk0sYtq8Uu0Hc2k1aVxq9Pp0mZ7wE="),
             basis: PolicyBasis(policy: "changsha-2020", policyVersion: "2020.3", article: "第二十五条"), occurredAt: occurredAt)
         try expectSameShape(try EventJSON.encode(task), as: "hotline.callback-tasks.v1", "valid-automatic-call.json")
         var unit = task
-        unit.plan = CallbackTaskPlan(attempt: 1, channel: .manual, performerUnitID: "yb-cuiping", dueAt: plan.dueAt, answerBy: nil)
+        unit.plan = CallbackTaskPlan(attempt: 1, channel: .manual, performerUnitID: "yb-cuiping", dueAt: plan.dueAt, answerBy: nil, limit: .workingDays(1))
         unit.contact = nil
         let bytes = try EventJSON.encode(unit)
         try expectSameShape(bytes, as: "hotline.callback-tasks.v1", "valid-unit-calls-back-no-phone.json")

@@ -57,13 +57,14 @@ import Testing
         #expect(try due("2025-12-30T10:00:00+08:00", .workingDays(3)) == "2026-01-05T23:59:59+08:00")
     }
 
-    @Test func aYearOutsideTheCalendarIsAnErrorNamingIt() throws {
+    /// DESIGN.md: "a year past the provisional horizon is an explicit error".
+    @Test func aYearPastTheProvisionalHorizonIsAnErrorNamingIt() throws {
         let last = try #require(calendar.years.max())
-        #expect(throws: CalendarError.yearNotCovered(last + 1, covered: calendar.years)) {
+        let error = CalendarError.yearNotCovered(last + 1, official: calendar.sources.keys.sorted(), provisional: calendar.provisionalYears)
+        #expect(throws: error) {
             _ = try calendar.due(from: try #require(RFC3339.parse("\(last)-12-31T10:00:00+08:00")), limit: .workingDays(5))
         }
-        let message = CalendarError.yearNotCovered(last + 1, covered: calendar.years).description
-        #expect(message.contains("\(last + 1)") && message.contains("cn-\(last + 1).yaml"))
+        #expect(error.description.contains("\(last + 1)") && error.description.contains("cn-\(last + 1).yaml"))
     }
 
     /// 巴林左旗 第十三条 "如遇紧要事项，原则上当天办理完毕": same day ends at 23:59:59.

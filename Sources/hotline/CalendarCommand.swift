@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import HotlineDomain
+import HotlinePostgres
+import HotlineWorkers
+
+/// `hotline calendar show|replan`: a year's days for a person to check against the State
+/// Council's notice, and the recount of the clocks counted provisionally once it is added.
+struct CalendarCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calendar", abstract: "Show a year of the working-day calendar; recount provisional clocks.",
+        subcommands: [Show.self, Replan.self])
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a year's days off and worked weekend days (调休), with the basis of each.",
+            discussion: """
+            A year with a calendar file is official (its State Council notice); the years after the \
+            last file, up to HOTLINE_CALENDAR_PROVISIONAL_YEARS (default 1), are provisional: the \
+            statutory holidays of 全国年节及纪念日放假办法 (国务院令第795号) 第二条 and their substitute \
+            days (第六条), no adjusted working day guessed. Exit 2 for a malformed file or a year not covered.
+            """)
+
+        @Argument(help: "The year, e.g. 2027.")
+        var year: Int
+
+        @Option(help: "Calendar name (a policy's `calendar`).")
+        var name = "cn"
+
+        @Option(help: "Folder of calendars.")
+        var calendarDir = ProcessInfo.processInfo.environment["HOTLINE_CALENDAR_DIR"] ?? "Ops/calendars"
+
+        func run() async throws {
+            do {
+                let calendar = try CalendarLoader.load(name: name, directory: calendarDir, provisionalYears: try CalendarLoader.provisionalYears())
+                print("\(year) \(try calendar.basis(ofYear: year))")
+                let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+                for entry in try calendar.entries(ofYear: year) {
+                    let kind = entry.isWorkingDay ? "worked " : (entry.date.isWeekend ? "weekend" : "day off")
+                    print("\(entry.date) \(weekdays[entry.date.weekdayFromMonday])  \(kind)  \(entry.name)  [\(entry.basis)]")
+                }
+            } catch let error as CalendarError {
+                throw CommandSupport.fail("\(error)")
+            } catch let error as PolicyFileError {
+                throw CommandSupport.fail("\(error)")
+            } catch let error as ConfigurationError {
+                throw CommandSupport.fail("\(error)")
+            }
+        }
+    }
+
+    struct Replan: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Recount every open clock counted on provisional days against the calendar files as they are now.",
+            discussion: """
+            Run after adding a year's notice (Ops/calendars/cn-YEAR.yaml; RUNBOOK "Calendar"). Each \
+            moved clock gets a deadline.replanned event on hotline.cases.v1 and a history row; a warning \
+            or overdue already announced stands. Replanning twice changes nothing the second time. \
+            Uses the workers' environment (DATABASE_URL, HOTLINE_POLICY, HOTLINE_CLOCK, …).
+            """)
+
+        func run() async throws {
+            let logger = try CommandSupport.makeLogger("hotline.calendar", defaultLevel: "warning")
+            let configuration: HotlineConfiguration
+            let archive: PolicyArchive
+            do {
+                configuration = try HotlineConfiguration.fromEnvironment()
+                archive = try PolicyArchive(configuration: configuration)
+            } catch {
+                throw CommandSupport.fail("\(error)")
+            }
+            let summary = try await withPostgres(configuration.databaseURL.configuration, logger: logger) { client in
+                let now = try await makeClock(configuration.clock, client: client, logger: logger).now()
+                return try await CalendarReplan(archive: archive, logger: logger).run(client: client, now: now, batchSize: configuration.batchSize)
+            }
+            print(summary)
+            if summary.failed > 0 { throw ExitCode(1) }
+        }
+    }
+}
