@@ -53,7 +53,9 @@ class Bench:
                         HOTLINE_POLICY_DIR=os.path.join(args.root, "Ops/policies"),
                         HOTLINE_ROUTING_FILE=os.path.join(args.root, "Ops/routing/changsha.yaml"),
                         HOTLINE_CALENDAR_DIR=os.path.join(args.root, "Ops/calendars"),
-                        HOTLINE_CLOCK="system", HOTLINE_LOG_LEVEL="warning")
+                        HOTLINE_CLOCK="system", HOTLINE_LOG_LEVEL="warning",
+                        # The mock cluster holds an empty fetch for fetch.wait.max.ms (README "The dev broker").
+                        HOTLINE_KAFKA_FETCH_WAIT_MAX_MS="10")
 
     # PostgreSQL: a server of its own, with commit timestamps on (the end of the
     # end-to-end measure); otherwise the settings the workers run with.

@@ -310,7 +310,8 @@ public struct CaseLifecycle: Sendable {
             throw ActionRefusal(.unknownUnit, "Unit \(target.leadUnitID) is not in the unit network; see the routing file's units.")
         }
         var coUnits: [HandlingUnit] = []
-        for id in target.coUnitIDs where id != lead.id {
+        // A co-unit named twice is one co-unit (the schema allows the repeat; assignments do not).
+        for id in target.coUnitIDs where id != lead.id && !coUnits.contains(where: { $0.id == id }) {
             guard let unit = network.unit(id) else {
                 throw ActionRefusal(.unknownUnit, "Co-unit \(id) is not in the unit network; see the routing file's units.")
             }

@@ -60,6 +60,20 @@ public struct DeadLetter: Sendable, Encodable, Equatable {
     /// letter of a huge message still fits in a Kafka message (base64 grows it by a third).
     public var originalSize: Int
     public static let keptBytes = 256 * 1024
+    /// The key or the headers were cut to `MessageBounds` (a message refused for them).
+    let cut: Bool
+
+    /// The first headers, until their names and values reach `MessageBounds`.
+    private static func bounded(_ headers: [Header]) -> [Header] {
+        var kept: [Header] = []
+        var bytes = 0
+        for header in headers.prefix(MessageBounds.maximumHeaders) {
+            bytes += header.key.utf8.count + (header.valueBase64?.count ?? 0) * 3 / 4
+            if bytes > MessageBounds.maximumHeaderBytes { break }
+            kept.append(header)
+        }
+        return kept
+    }
 
     public init(
         eventID: UUID, worker: String, rejection: IntakeRejection, source: Source,
@@ -69,10 +83,11 @@ public struct DeadLetter: Sendable, Encodable, Equatable {
         self.worker = worker
         self.rejection = rejection
         self.source = source
-        self.originalKey = originalKey
+        self.originalKey = originalKey.map { Array($0.prefix(MessageBounds.maximumKeyBytes)) }
         self.originalSize = originalValue?.count ?? 0
         self.originalValue = Array((originalValue ?? []).prefix(Self.keptBytes))
-        self.originalHeaders = originalHeaders
+        self.originalHeaders = Self.bounded(originalHeaders)
+        self.cut = (originalKey?.count ?? 0) > MessageBounds.maximumKeyBytes || self.originalHeaders != originalHeaders
         self.deadLetteredAt = deadLetteredAt
     }
 
@@ -105,7 +120,7 @@ public struct DeadLetter: Sendable, Encodable, Equatable {
         try original.encode(Data(originalValue).base64EncodedString(), forKey: .valueBase64)
         try original.encode(originalHeaders, forKey: .headers)
         try original.encode(originalSize, forKey: .sizeBytes)
-        try original.encode(originalSize > originalValue.count, forKey: .truncated)
+        try original.encode(originalSize > originalValue.count || cut, forKey: .truncated)
         try container.encode(RFC3339.format(deadLetteredAt), forKey: .deadLetteredAt)
     }
 }

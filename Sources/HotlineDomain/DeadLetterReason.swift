@@ -7,6 +7,9 @@ public enum DeadLetterReason: String, Sendable, Codable, CaseIterable {
     case invalidJSON = "invalid_json"
     case unknownSchemaVersion = "unknown_schema_version"
     case schemaViolation = "schema_violation"
+    /// A text field holds U+0000: valid JSON, but never part of what a caller said, and no
+    /// PostgreSQL text column can store it.
+    case nulCharacter = "nul_character"
     /// An intake event's `answered_from` names an entry version that does not exist or was
     /// not approved when the appeal came in; fix the version and publish again.
     case unknownEntryVersion = "unknown_entry_version"

@@ -40,7 +40,37 @@ public struct JSONMessage: Sendable {
         guard case let .object(fields) = document else {
             throw IntakeRejection(.invalidJSON, "The message is a JSON \(document.typeName), not an object; send one JSON object per message.")
         }
+        // Only an escape can put U+0000 in JSON text (a raw one is invalid JSON): look only then.
+        if text.contains("u0000"), let pointer = nulPointer(in: document, at: "") {
+            throw IntakeRejection(
+                .nulCharacter, "The text at \(pointer.isEmpty ? "/" : pointer) holds the character U+0000, which is never part of an appeal and cannot be stored; remove it and publish again.",
+                field: pointer)
+        }
         return JSONMessage(fields: fields)
+    }
+
+    /// The JSON pointer of the first key or string holding U+0000, in key order.
+    private static func nulPointer(in value: JSONValue, at pointer: String) -> String? {
+        switch value {
+        case let .string(text):
+            return text.unicodeScalars.contains("\u{0}") ? pointer : nil
+        case let .array(items):
+            for (index, item) in items.enumerated() {
+                if let found = nulPointer(in: item, at: "\(pointer)/\(index)") { return found }
+            }
+            return nil
+        case let .object(fields):
+            for (key, item) in fields.sorted(by: { $0.key < $1.key }) {
+                // The pointer goes into the reason, which is stored as text: show U+0000 as its escape.
+                let escaped = key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+                    .replacingOccurrences(of: "\u{0}", with: "\\u0000")
+                if key.unicodeScalars.contains("\u{0}") { return "\(pointer)/\(escaped)" }
+                if let found = nulPointer(in: item, at: "\(pointer)/\(escaped)") { return found }
+            }
+            return nil
+        case .null, .bool, .integer, .number:
+            return nil
+        }
     }
 
     /// Whether arrays and objects nest deeper than `limit`, counting brackets outside strings:

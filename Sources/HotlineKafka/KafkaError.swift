@@ -42,3 +42,17 @@ public enum KafkaError: Error, CustomStringConvertible, Sendable {
         }
     }
 }
+
+extension KafkaError {
+    /// The message itself is what the broker or librdkafka refuses (too large, an invalid
+    /// record): sending it again fails the same way, so the relay parks it rather than
+    /// retrying it forever and stopping every topic behind it.
+    public var refusesTheMessage: Bool {
+        switch self {
+        case let .deliveryFailed(_, code, _), let .produceFailed(_, code, _):
+            [10, 18, 87].contains(code) // MSG_SIZE_TOO_LARGE, RECORD_LIST_TOO_LARGE, INVALID_RECORD
+        default:
+            false
+        }
+    }
+}

@@ -36,10 +36,17 @@ public final class KafkaProducer: Sendable {
     /// Publishes the messages in order and returns when all were delivered.
     /// Throws the first delivery failure after every report arrived.
     public func send(_ messages: [OutgoingMessage]) async throws {
-        if messages.isEmpty { return }
+        if let failure = await deliver(messages).lazy.compactMap({ $0 }).first { throw failure }
+    }
+
+    /// Publishes the messages in order and returns, once every report arrived, each
+    /// message's failure (nil: delivered), so a caller can set aside the one message the
+    /// broker refuses and keep the rest.
+    public func deliver(_ messages: [OutgoingMessage]) async -> [KafkaError?] {
+        if messages.isEmpty { return [] }
         let batch = DeliveryBatch(count: messages.count)
         for (index, message) in messages.enumerated() {
-            let opaque = Unmanaged.passRetained(DeliveryTicket(batch: batch, topic: message.topic)).toOpaque()
+            let opaque = Unmanaged.passRetained(DeliveryTicket(batch: batch, index: index, topic: message.topic)).toOpaque()
             var error = enqueue(message, opaque: opaque)
             while error == RD_KAFKA_RESP_ERR__QUEUE_FULL {
                 // librdkafka's local queue is full: let deliveries drain it.
@@ -48,13 +55,10 @@ public final class KafkaProducer: Sendable {
             }
             if error != RD_KAFKA_RESP_ERR_NO_ERROR {
                 Unmanaged<DeliveryTicket>.fromOpaque(opaque).release()
-                batch.fail(
-                    remaining: messages.count - index,
-                    error: .produceFailed(topic: message.topic, code: error.rawValue, message: kafkaErrorText(error)))
-                break
+                batch.report(index: index, error: .produceFailed(topic: message.topic, code: error.rawValue, message: kafkaErrorText(error)))
             }
         }
-        try await batch.wait()
+        return await batch.wait()
     }
 
     private func enqueue(_ message: OutgoingMessage, opaque: UnsafeMutableRawPointer) -> rd_kafka_resp_err_t {
@@ -139,71 +143,61 @@ public final class KafkaProducer: Sendable {
     }
 }
 
-/// Counts the delivery reports of one `send` call; `wait` returns once all arrived.
+/// Collects the delivery reports of one `deliver` call; `wait` returns once all arrived.
 private final class DeliveryBatch: Sendable {
     private struct State {
         var remaining: Int
-        var firstError: KafkaError?
-        var continuation: CheckedContinuation<Void, any Error>?
+        var errors: [KafkaError?]
+        var continuation: CheckedContinuation<[KafkaError?], Never>?
     }
     private let state: Mutex<State>
 
     init(count: Int) {
-        state = Mutex(State(remaining: count, firstError: nil, continuation: nil))
+        state = Mutex(State(remaining: count, errors: Array(repeating: nil, count: count), continuation: nil))
     }
 
-    func wait() async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let outcome: KafkaError?? = state.withLock { state in
+    func wait() async -> [KafkaError?] {
+        await withCheckedContinuation { (continuation: CheckedContinuation<[KafkaError?], Never>) in
+            let done: [KafkaError?]? = state.withLock { state in
                 guard state.remaining == 0 else {
                     state.continuation = continuation
                     return nil
                 }
-                return .some(state.firstError)
+                return state.errors
             }
-            if case let .some(failure) = outcome { Self.resume(continuation, failure) }
+            if let done { continuation.resume(returning: done) }
         }
     }
 
-    func report(error: KafkaError?) {
-        finish(count: 1, error: error)
-    }
-
-    func fail(remaining: Int, error: KafkaError) {
-        finish(count: remaining, error: error)
-    }
-
-    private func finish(count: Int, error: KafkaError?) {
-        let ready: (CheckedContinuation<Void, any Error>, KafkaError?)? = state.withLock { state in
-            state.remaining -= count
-            if state.firstError == nil { state.firstError = error }
+    func report(index: Int, error: KafkaError?) {
+        let ready: (CheckedContinuation<[KafkaError?], Never>, [KafkaError?])? = state.withLock { state in
+            state.remaining -= 1
+            state.errors[index] = error
             guard state.remaining == 0, let continuation = state.continuation else { return nil }
             state.continuation = nil
-            return (continuation, state.firstError)
+            return (continuation, state.errors)
         }
-        if let (continuation, failure) = ready { Self.resume(continuation, failure) }
-    }
-
-    private static func resume(_ continuation: CheckedContinuation<Void, any Error>, _ failure: KafkaError?) {
-        if let failure { continuation.resume(throwing: failure) } else { continuation.resume() }
+        if let (continuation, errors) = ready { continuation.resume(returning: errors) }
     }
 }
 
 /// The per-message opaque handed to librdkafka; released by the delivery report.
 private final class DeliveryTicket: Sendable {
     let batch: DeliveryBatch
+    let index: Int
     let topic: String
 
-    init(batch: DeliveryBatch, topic: String) {
+    init(batch: DeliveryBatch, index: Int, topic: String) {
         self.batch = batch
+        self.index = index
         self.topic = topic
     }
 
     func complete(error: rd_kafka_resp_err_t) {
         if error == RD_KAFKA_RESP_ERR_NO_ERROR {
-            batch.report(error: nil)
+            batch.report(index: index, error: nil)
         } else {
-            batch.report(error: .deliveryFailed(topic: topic, code: error.rawValue, message: kafkaErrorText(error)))
+            batch.report(index: index, error: .deliveryFailed(topic: topic, code: error.rawValue, message: kafkaErrorText(error)))
         }
     }
 }

@@ -30,16 +30,26 @@ public struct BatchPipeline: Sendable {
         self.logger = logger
     }
 
+    /// How often a conflict is retried before it is judged like any other failure: a race
+    /// with another instance clears on the next try, a unique violation the data itself
+    /// causes (a co-unit named twice) never does, and must not stall the partition.
+    static let conflictRetries = 10
+
     public func process(_ batch: [ConsumedMessage]) async throws {
         var poisonAttempts = 0
+        var conflictAttempts = 0
         var backoff = Duration.milliseconds(100)
         while true {
             do {
                 try await applyAll(batch)
                 return
             } catch {
-                let kind = FailureKind.of(error)
+                var kind = FailureKind.of(error)
                 WorkerMetrics.batchFailed(worker: handler.name, kind: kind)
+                if kind == .conflict {
+                    conflictAttempts += 1
+                    if conflictAttempts > Self.conflictRetries { kind = .poison }
+                }
                 try Self.checkShutdown()
                 switch kind {
                 case .infrastructure:
@@ -63,16 +73,16 @@ public struct BatchPipeline: Sendable {
                     return
                 case .poison:
                     poisonAttempts += 1
-                    logger.error("batch transaction failed", metadata: ["error": "\(error)", "attempt": "\(poisonAttempts)", "messages": "\(batch.count)"])
+                    logger.error("batch transaction failed", metadata: [
+                        "error": "\(String(reflecting: FailureKind.cause(of: error)))", "attempt": "\(poisonAttempts)", "messages": "\(batch.count)",
+                    ])
                     if poisonAttempts < 3 {
                         try await Task.sleep(for: .milliseconds(100 * poisonAttempts))
                     } else if batch.count > 1 {
                         for message in batch { try await process([message]) }
                         return
                     } else {
-                        try await deadLetter(batch[0], rejection: IntakeRejection(
-                            .processingError,
-                            "Applying the event kept failing (\(String(describing: error).prefix(300))); fix the cause, then replay it from the dead-letter topic."))
+                        try await deadLetter(batch[0], rejection: IntakeRejection(.processingError, FailureKind.sentence(for: error, worker: handler.name)))
                         return
                     }
                 }
@@ -86,8 +96,15 @@ public struct BatchPipeline: Sendable {
         try await BatchTally.counting(worker: handler.name, batch) {
             try await client.withWatchedTransaction("a batch transaction", logger: logger) { connection in
                 var outbox: [OutboxMessage] = []
+                let writer = DeadLetterWriter(worker: handler.name, logger: logger)
                 for message in batch {
-                    try await handler.apply(message, now: now, connection: connection, outbox: &outbox)
+                    // Decode bounds every topic shares: a key or headers past them are refused
+                    // before any handler sees the message, and the dead letter carries them cut.
+                    if let rejection = MessageBounds.rejection(key: message.key, headers: message.headers.map { ($0.key, $0.value) }) {
+                        try await writer.write(message, rejection: rejection, now: now, connection: connection, outbox: &outbox)
+                    } else {
+                        try await handler.apply(message, now: now, connection: connection, outbox: &outbox)
+                    }
                     StuckCallWatchdog.progressed()
                 }
                 try await OutboxStore.enqueue(outbox, on: connection, logger: logger)

@@ -36,7 +36,7 @@ struct DeadLetterWriter: Sendable {
             "reason_code": "\(rejection.reason.rawValue)", "field": "\(rejection.field ?? "-")",
         ])
         outbox.append(OutboxMessage(
-            topic: TopicName.deadLetters, key: message.key, payload: try EventJSON.encode(letter),
+            topic: TopicName.deadLetters, key: letter.originalKey, payload: try EventJSON.encode(letter),
             headers: EventHeaders.make(eventID: letter.eventID.uuidString.lowercased(), type: "dead_letter")))
     }
 }

@@ -36,6 +36,23 @@ enum FailureKind: Equatable {
         return .poison
     }
 
+    /// A dead letter's reason for the sender: what kind of failure it was, never the
+    /// internal error (that goes to the worker's log, under the message's offset).
+    static func sentence(for error: any Error, worker: String) -> String {
+        let what: String
+        if let psql = cause(of: error) as? PSQLError, let state = psql.serverInfo?[.sqlState] {
+            what = switch state {
+            case "23505": "it conflicts with data already recorded (a value that must be unique is repeated)"
+            case let code where code.hasPrefix("22"): "it holds a value the database cannot store (SQLSTATE \(code))"
+            case let code where code.hasPrefix("23"): "it breaks a rule of the stored data (SQLSTATE \(code))"
+            default: "the database refused it (SQLSTATE \(state))"
+            }
+        } else {
+            what = "the \(worker) worker could not apply it"
+        }
+        return "The event is well-formed but applying it kept failing: \(what). It is kept on hotline.intake.dlq.v1; the hotline team has the details in the \(worker) worker's log and can replay it once the cause is fixed."
+    }
+
     /// What a failed transaction comes down to: postgres-nio wraps the error its closure,
     /// `BEGIN` or `COMMIT` threw in a `PostgresTransactionError`.
     static func cause(of error: any Error) -> any Error {

@@ -96,6 +96,17 @@ public enum WorkerMetrics {
             .set(Double(count))
     }
 
+    static func parked(_ count: Int) {
+        registry.makeCounter(descriptor: name(
+            "hotline_outbox_parked_total",
+            "Outbox rows the relay parked because the broker refuses them as they are (too large, invalid); listed by `hotline outbox parked`."))
+            .increment(by: Int64(count))
+    }
+
+    static func parkedBacklog(_ count: Int) {
+        registry.makeGauge(descriptor: name("hotline_outbox_parked", "Rows in outbox_parked, waiting for an operator.")).set(Double(count))
+    }
+
     static func outbox(backlog: Int64, oldest: Date?) {
         registry.makeGauge(descriptor: name("hotline_outbox_backlog", "Outbox rows not yet published to Kafka.")).set(Double(backlog))
         registry.makeGauge(descriptor: name("hotline_outbox_oldest_age_seconds", "Age of the oldest unpublished outbox row; 0 when empty."))

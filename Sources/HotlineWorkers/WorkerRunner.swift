@@ -118,6 +118,9 @@ public enum WorkerRunner {
                     if let backlog = try? await client.withConnection({ try await OutboxStore.backlog(on: $0, logger: logger) }) {
                         WorkerMetrics.outbox(backlog: backlog.count, oldest: backlog.oldest)
                     }
+                    if let parked = try? await client.withConnection({ try await OutboxParkedStore.count(on: $0, logger: logger) }) {
+                        WorkerMetrics.parkedBacklog(parked)
+                    }
                 case .deadlines:
                     if let now = try? await clock.now(), let counts = try? await ClockStore.openByStage(now: now, client: client, logger: logger) {
                         WorkerMetrics.clocks(counts)
