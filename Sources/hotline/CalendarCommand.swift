@@ -31,7 +31,7 @@ struct CalendarCommand: AsyncParsableCommand {
         var calendarDir = ProcessInfo.processInfo.environment["HOTLINE_CALENDAR_DIR"] ?? "Ops/calendars"
 
         func run() async throws {
-            do {
+            try CommandSupport.reportingFileErrors {
                 let calendar = try CalendarLoader.load(name: name, directory: calendarDir, provisionalYears: try CalendarLoader.provisionalYears())
                 print("\(year) \(try calendar.basis(ofYear: year))")
                 let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -39,12 +39,6 @@ struct CalendarCommand: AsyncParsableCommand {
                     let kind = entry.isWorkingDay ? "worked " : (entry.date.isWeekend ? "weekend" : "day off")
                     print("\(entry.date) \(weekdays[entry.date.weekdayFromMonday])  \(kind)  \(entry.name)  [\(entry.basis)]")
                 }
-            } catch let error as CalendarError {
-                throw CommandSupport.fail("\(error)")
-            } catch let error as PolicyFileError {
-                throw CommandSupport.fail("\(error)")
-            } catch let error as ConfigurationError {
-                throw CommandSupport.fail("\(error)")
             }
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HotlineDomain
 import HotlinePostgres
 import HotlineWorkers
 import Logging
@@ -36,6 +37,20 @@ enum CommandSupport {
     static func fail(_ message: String) -> ExitCode {
         FileHandle.standardError.write(Data("hotline: \(message)\n".utf8))
         return ExitCode(2)
+    }
+
+    /// Runs `body`, turning what the policy and calendar loaders throw into a one-line
+    /// failure (exit 2) that names the file or setting and the problem.
+    static func reportingFileErrors<Result>(_ body: () throws -> Result) throws -> Result {
+        do {
+            return try body()
+        } catch let error as CalendarError {
+            throw fail("\(error)")
+        } catch let error as PolicyFileError {
+            throw fail("\(error)")
+        } catch let error as ConfigurationError {
+            throw fail("\(error)")
+        }
     }
 
     static func databaseURL() throws -> DatabaseURL {

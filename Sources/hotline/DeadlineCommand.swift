@@ -48,7 +48,7 @@ struct DeadlineCommand: AsyncParsableCommand {
         guard let obligation = Obligation(rawValue: obligation) else {
             throw CommandSupport.fail("unknown obligation '\(self.obligation)'; use one of \(Obligation.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        do {
+        try CommandSupport.reportingFileErrors {
             let loaded = try PolicyLoader.load(id: policy, directory: policyDir)
             var categoryCode: CategoryCode?
             if let category {
@@ -74,12 +74,6 @@ struct DeadlineCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data(
                     "provisional: counted on days of \(years), which has no State Council notice yet (\(basis)); it may move when Ops/calendars/\(loaded.calendar)-\(basis.provisionalYears[0]).yaml is added (hotline calendar replan)\n".utf8))
             }
-        } catch let error as CalendarError {
-            throw CommandSupport.fail("\(error)")
-        } catch let error as PolicyFileError {
-            throw CommandSupport.fail("\(error)")
-        } catch let error as ConfigurationError {
-            throw CommandSupport.fail("\(error)")
         }
     }
 }
