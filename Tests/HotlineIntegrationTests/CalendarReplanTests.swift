@@ -90,6 +90,20 @@ struct CalendarReplanTests {
         }
     }
 
+    /// DESIGN.md "no case ever runs without its clocks": with the clock at 2027-12-20, 长沙's
+    /// longest chain of limits reaches 2028, past the provisional 2027: the worker refuses to
+    /// start in one line naming the year and the file to add.
+    @Test func aWorkerRefusesToStartWhenTheCalendarFallsShort() async throws {
+        try await TestStack.with { stack in
+            try stack.setClock("2027-12-20T09:00:00+08:00")
+            try stack.startWorker("dispatch", extraEnvironment: ["HOTLINE_CLOCK": "simulated", "HOTLINE_POLICY": "changsha-2020"])
+            try await stack.waitUntil(timeout: .seconds(60), "the worker exits") { !stack.isRunning("dispatch") }
+            #expect(stack.exitedProcesses.contains("dispatch exited") && !stack.exitedProcesses.contains("dispatch exited 0"), "\(stack.exitedProcesses)")
+            let log = try String(contentsOf: stack.directory.appendingPathComponent("dispatch.log"), encoding: .utf8)
+            #expect(log.contains("HOTLINE_CALENDAR_DIR") && log.contains("2028") && log.contains("cn-2028.yaml"), "\(log.suffix(800))")
+        }
+    }
+
     struct Clock: Equatable {
         var due: String
         var provisional: Bool
