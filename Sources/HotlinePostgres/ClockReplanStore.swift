@@ -36,8 +36,8 @@ public enum ClockReplanStore {
         return 0
     }
 
-    /// Writes a batch of recounts: the clocks, the cases' handling deadlines that followed
-    /// the old instant, and one history row per case. Instants travel as epoch seconds,
+    /// Writes a batch of recounts: the clocks, the cases' handling deadlines and the open
+    /// callback tasks that followed the old instant, and one history row per case. Instants travel as epoch seconds,
     /// NaN for none, since the driver binds no arrays of optional values.
     public static func record(_ recounts: [ClockRecount], at now: Date, on connection: PostgresConnection, logger: Logger) async throws {
         if recounts.isEmpty { return }
@@ -62,6 +62,18 @@ public enum ClockReplanStore {
                             \(handling.map { seconds($0.clock.dueAt) })::float8[], \(handling.map { seconds($0.dueAt) })::float8[])
                      AS h(case_id, round, previous, due)
                 WHERE c.id = h.case_id AND c.round = h.round AND c.handling_due = to_timestamp(h.previous)
+                """, logger: logger)
+        }
+        // The open callback task keeps the due instant its clock has.
+        let callbacks = recounts.filter { $0.clock.obligation == .callback && $0.moved }
+        if !callbacks.isEmpty {
+            try await connection.query(
+                """
+                UPDATE callback_tasks t SET due_at = to_timestamp(k.due)
+                FROM unnest(\(callbacks.map(\.clock.caseID))::uuid[], \(callbacks.map { Int32($0.clock.round) })::integer[],
+                            \(callbacks.map { seconds($0.clock.dueAt) })::float8[], \(callbacks.map { seconds($0.dueAt) })::float8[])
+                     AS k(case_id, round, previous, due)
+                WHERE t.case_id = k.case_id AND t.round = k.round AND t.state = 'open' AND t.due_at = to_timestamp(k.previous)
                 """, logger: logger)
         }
         let byCase = Dictionary(grouping: recounts, by: \.clock.caseID).sorted { $0.key.uuidString < $1.key.uuidString }
