@@ -11,6 +11,8 @@ public struct CallbackTaskPlan: Sendable, Equatable {
     public var answerBy: Date?
     /// The limit `dueAt` was counted with, kept on the callback clock for a recount.
     public var limit: TimeLimit
+    /// `dueAt` was counted on days of a year without its State Council notice yet.
+    public var dueProvisional = false
 
     public init(attempt: Int, channel: CallbackChannel, performerUnitID: String?, dueAt: Date, answerBy: Date?, limit: TimeLimit) {
         self.attempt = attempt
@@ -76,9 +78,9 @@ public struct CallbackPlanner: Sendable {
         let answerBy = try rules.firstChannel.isAutomatic ? rules.answerWindow.map { limit throws(CalendarError) in
             try calendar.due(from: approvedAt, limit: limit)
         } : nil
-        return CallbackTaskPlan(
+        return counted(CallbackTaskPlan(
             attempt: 1, channel: rules.firstChannel, performerUnitID: performer,
-            dueAt: try calendar.due(from: approvedAt, limit: limit), answerBy: answerBy, limit: limit)
+            dueAt: try calendar.due(from: approvedAt, limit: limit), answerBy: answerBy, limit: limit), from: approvedAt)
     }
 
     /// A result on an open task.
@@ -100,8 +102,14 @@ public struct CallbackPlanner: Sendable {
 
     private func followUp(after task: OpenCallbackTask, now: Date) throws(CalendarError) -> CallbackTaskPlan {
         let limit = rules.followUpLimit ?? .workingDays(1)
-        return CallbackTaskPlan(
+        return counted(CallbackTaskPlan(
             attempt: task.attempt + 1, channel: .manual, performerUnitID: task.performerUnitID,
-            dueAt: try calendar.due(from: now, limit: limit), answerBy: nil, limit: limit)
+            dueAt: try calendar.due(from: now, limit: limit), answerBy: nil, limit: limit), from: now)
+    }
+
+    private func counted(_ plan: CallbackTaskPlan, from start: Date) -> CallbackTaskPlan {
+        var plan = plan
+        plan.dueProvisional = calendar.basis(from: start, to: plan.dueAt, limit: plan.limit).isProvisional
+        return plan
     }
 }

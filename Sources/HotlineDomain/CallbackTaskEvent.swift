@@ -39,6 +39,7 @@ public struct CallbackTaskEvent: Sendable, Encodable, Equatable {
         case caseID = "case_id"
         case caseNumber = "case_number"
         case dueAt = "due_at"
+        case dueProvisional = "due_provisional"
         case answerBy = "answer_by"
         case occurredAt = "occurred_at"
     }
@@ -66,6 +67,7 @@ public struct CallbackTaskEvent: Sendable, Encodable, Equatable {
         try container.encode(plan.channel, forKey: .channel)
         try container.encode(Performer(kind: plan.performerUnitID == nil ? "centre" : "unit", unitID: plan.performerUnitID), forKey: .performer)
         try container.encode(RFC3339.formatSeconds(plan.dueAt), forKey: .dueAt)
+        if plan.dueProvisional { try container.encode(true, forKey: .dueProvisional) }
         try container.encode(plan.answerBy.map(RFC3339.formatSeconds), forKey: .answerBy)
         try container.encode(contact, forKey: .contact)
         try container.encode(basis, forKey: .basis)

@@ -25,6 +25,8 @@ public struct EscalationEvent: Sendable, Encodable, Equatable {
     public var trigger: String
     public var basis: PolicyBasis
     public var deadline: Date?
+    /// The deadline falls in a year counted provisionally: it may still move with the year's notice.
+    public var deadlineProvisional = false
     public var closeReason: String?
     /// A unit's supervision: the figures that opened it, or on closure those that closed it.
     public var rates: UnitRateFigures?
@@ -59,6 +61,7 @@ public struct EscalationEvent: Sendable, Encodable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case type, unit, level, trigger, basis, deadline, rates, knowledge
+        case deadlineProvisional = "deadline_provisional"
         case schemaVersion = "schema_version"
         case eventID = "event_id"
         case supervisionID = "supervision_id"
@@ -84,6 +87,7 @@ public struct EscalationEvent: Sendable, Encodable, Equatable {
         try container.encode(trigger, forKey: .trigger)
         try container.encode(basis, forKey: .basis)
         try container.encode(kind == .closed ? nil : deadline.map(RFC3339.formatSeconds), forKey: .deadline)
+        if kind != .closed, deadline != nil, deadlineProvisional { try container.encode(true, forKey: .deadlineProvisional) }
         try container.encodeIfPresent(closeReason, forKey: .closeReason)
         try container.encodeIfPresent(rates, forKey: .rates)
         try container.encodeIfPresent(knowledge, forKey: .knowledge)

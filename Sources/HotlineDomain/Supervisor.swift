@@ -16,6 +16,8 @@ public struct Supervisor: Sendable {
         public var rank: Int
         public var level: EscalationLevel
         public var dueAt: Date?
+        /// The rung's deadline falls in a year counted provisionally (no State Council notice yet).
+        public var provisional: Bool
     }
 
     /// The trigger a lifecycle event stands for, if the policy supervises it; a rating
@@ -74,6 +76,7 @@ public struct Supervisor: Sendable {
     private func rung(_ rank: Int, from now: Date) throws(CalendarError) -> Rung {
         let ladder = policy.supervision.ladder
         let level = ladder[min(max(rank, 1), ladder.count) - 1]
-        return Rung(rank: rank, level: level, dueAt: try level.limit.map { limit throws(CalendarError) in try calendar.due(from: now, limit: limit) })
+        let due = try level.limit.map { limit throws(CalendarError) in try calendar.due(from: now, limit: limit) }
+        return Rung(rank: rank, level: level, dueAt: due, provisional: due.map(calendar.isProvisional) ?? false)
     }
 }

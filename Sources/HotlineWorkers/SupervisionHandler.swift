@@ -100,22 +100,23 @@ struct SupervisionHandler: BatchHandler {
             id: 0, publicID: publicID, caseID: caseID, caseNumber: head.caseNumber, policyID: head.policyID,
             policyVersion: head.policyVersion, trigger: rule.trigger.rawValue, article: rule.article,
             unitID: unit?.id ?? "", unitName: unit?.name ?? "", level: rung.rank, levelDueAt: rung.dueAt)
-        outbox.append(try Self.escalation(.opened, row, ladder: supervisor.policy.supervision.ladder, rank: rung.rank, deadline: rung.dueAt, closeReason: nil, now: now))
+        outbox.append(try Self.escalation(.opened, row, ladder: supervisor.policy.supervision.ladder, rank: rung.rank, deadline: rung.dueAt, provisional: rung.provisional, closeReason: nil, now: now))
         logger.info("opened a supervision", metadata: ["trigger": "\(rule.trigger.rawValue)", "level": "\(rung.level.code)"])
     }
 
     /// The event for a supervision's opening, climb or closure; a unit's carries its figures.
     static func escalation(
         _ kind: EscalationEvent.Kind, _ row: SupervisionRow, ladder: [EscalationLevel], rank: Int, deadline: Date?,
-        closeReason: String?, now: Date
+        provisional: Bool = false, closeReason: String?, now: Date
     ) throws -> OutboxMessage {
         let level = ladder[min(max(rank, 1), ladder.count) - 1]
-        let event = EscalationEvent(
+        var event = EscalationEvent(
             eventID: UUID(), kind: kind, supervisionID: row.publicID, caseID: row.caseID, caseNumber: row.caseNumber,
             unitID: row.unitID.isEmpty ? "centre" : row.unitID, unitName: row.unitName.isEmpty ? "热线中心" : row.unitName,
             rank: rank, levelCode: level.code, levelName: level.label, trigger: row.trigger,
             basis: PolicyBasis(policy: row.policyID, policyVersion: row.policyVersion, article: kind == .opened ? row.article : level.article),
             deadline: deadline, closeReason: closeReason, rates: row.rates, knowledge: row.knowledge, occurredAt: now)
+        event.deadlineProvisional = provisional
         return OutboxMessage(
             topic: TopicName.escalations, key: Array(event.key.utf8), payload: try EventJSON.encode(event),
             headers: EventHeaders.make(eventID: event.eventID.uuidString.lowercased(), type: kind.rawValue))
@@ -150,7 +151,7 @@ struct SupervisionHandler: BatchHandler {
                 id: row.id, level: next?.rank ?? row.level, levelCode: (next?.level ?? supervisor.policy.supervision.ladder[row.level - 1]).code,
                 levelDueAt: next?.dueAt, on: connection, logger: logger)
             guard let next else { continue }
-            outbox.append(try Self.escalation(.climbed, row, ladder: supervisor.policy.supervision.ladder, rank: next.rank, deadline: next.dueAt, closeReason: nil, now: now))
+            outbox.append(try Self.escalation(.climbed, row, ladder: supervisor.policy.supervision.ladder, rank: next.rank, deadline: next.dueAt, provisional: next.provisional, closeReason: nil, now: now))
             logger.info("supervision climbed", metadata: [
                 "case_id": "\(row.caseID?.uuidString.lowercased() ?? "")", "unit_id": "\(row.unitID)", "trigger": "\(row.trigger)",
                 "level": "\(next.level.code)",

@@ -145,7 +145,7 @@ struct UnitRateReviewer {
             unitName: verdict.unitName, level: rung.rank, levelDueAt: rung.dueAt)
         verdict.store(into: &row)
         outbox.append(try SupervisionHandler.escalation(
-            .opened, row, ladder: edition.policy.supervision.ladder, rank: rung.rank, deadline: rung.dueAt, closeReason: nil, now: now))
+            .opened, row, ladder: edition.policy.supervision.ladder, rank: rung.rank, deadline: rung.dueAt, provisional: rung.provisional, closeReason: nil, now: now))
         logger.info("unit supervision opened", metadata: [
             "unit_id": "\(verdict.unitID)", "trigger": "\(rule.trigger.rawValue)", "level": "\(rung.level.code)",
         ])

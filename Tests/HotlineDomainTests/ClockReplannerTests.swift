@@ -133,4 +133,22 @@ import Testing
         #expect(soon.daysLeft == 27)
         #expect(soon.warning?.contains("cn-2027.yaml") == true)
     }
+
+    /// Every event with a due instant says when it is provisional: a 督办 rung and a callback
+    /// task counted into 2027 from New Year's Eve.
+    @Test func supervisionRungsAndCallbackTasksSayWhenTheyAreProvisional() throws {
+        let newYearsEve = Self.at("2026-12-31T16:00:00+08:00")
+        let rung = try #require(try Supervisor(policy: policy, calendar: provisional).climb(from: 1, at: newYearsEve))
+        // 第三十四条's second rung (督办函) waits 3 working days: 2027-01-06, counted provisionally.
+        #expect(rung.dueAt == Self.at("2027-01-06T23:59:59+08:00") && rung.provisional)
+        let autumn = try #require(try Supervisor(policy: policy, calendar: provisional).climb(from: 1, at: Self.at("2026-10-12T16:00:00+08:00")))
+        #expect(!autumn.provisional)
+        let task = try CallbackPlanner(policy: policy, calendar: provisional).firstTask(approvedAt: newYearsEve, leadUnitID: "yuelu-wangyuehu", confidential: false)
+        #expect(task.dueProvisional, "长沙's 1-working-day callback from 12-31 is due in 2027")
+        let event = CallbackTaskEvent(
+            eventID: UUID(), taskID: UUID(), caseID: UUID(), caseNumber: "20261231-000001", round: 1, plan: task, contact: nil,
+            basis: PolicyBasis(policy: "changsha-2020", policyVersion: policy.version, article: "第二十五条"), occurredAt: newYearsEve)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(try EventJSON.encode(event))) as? [String: Any])
+        #expect(json["due_provisional"] as? Bool == true)
+    }
 }
