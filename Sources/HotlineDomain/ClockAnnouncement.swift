@@ -16,12 +16,14 @@ public struct ClockAnnouncement: Sendable, Equatable {
         warn = !overdue && overdueAt == nil && warnedAt == nil && warnAt.map { now >= $0 } == true
         self.warnedAt = warn ? now : warnedAt
         self.overdueAt = overdue ? now : overdueAt
-        if self.overdueAt != nil {
-            nextFireAt = nil
-        } else if let warnAt, self.warnedAt == nil {
-            nextFireAt = warnAt
-        } else {
-            nextFireAt = dueAt
-        }
+        nextFireAt = Self.nextFire(warnAt: warnAt, dueAt: dueAt, warnedAt: self.warnedAt, overdueAt: self.overdueAt)
+    }
+
+    /// When a clock with these instants and announcements has something to announce next:
+    /// its warning until it is announced, then its due instant; nil once it ran out.
+    public static func nextFire(warnAt: Date?, dueAt: Date, warnedAt: Date?, overdueAt: Date?) -> Date? {
+        if overdueAt != nil { return nil }
+        if let warnAt, warnedAt == nil { return warnAt }
+        return dueAt
     }
 }

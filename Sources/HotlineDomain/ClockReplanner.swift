@@ -91,12 +91,9 @@ public struct ClockReplanner: Sendable {
             for: clock.limit ?? .workingDays(1), due: dueAt, startedAt: clock.countedFrom, calendar: calendar)
         let basis = calendar.basis(from: clock.countedFrom, to: dueAt, limit: clock.limit)
         if dueAt == clock.dueAt, warnAt == clock.warnAt, basis.isProvisional { return nil }
-        let nextFireAt: Date? =
-            if clock.overdueAt != nil { nil }
-            else if clock.warnedAt == nil, let warnAt { warnAt }
-            else { dueAt }
         return ClockRecount(
-            clock: clock, dueAt: dueAt, warnAt: warnAt, nextFireAt: nextFireAt, basis: basis,
+            clock: clock, dueAt: dueAt, warnAt: warnAt,
+            nextFireAt: ClockAnnouncement.nextFire(warnAt: warnAt, dueAt: dueAt, warnedAt: clock.warnedAt, overdueAt: clock.overdueAt), basis: basis,
             article: policy.rule(for: clock.obligation)?.article ?? policy.lifecycle.warning.article)
     }
 }
