@@ -60,18 +60,20 @@ public enum IntakeDecision: Sendable, Equatable {
 /// accepted and dispatched as usual.
 public struct IntakeDecider: Sendable {
     public let policy: Policy
+    private let scope: ScopeMatcher
     private let classifier: CategoryClassifier
 
     public init(policy: Policy) {
         self.policy = policy
+        self.scope = ScopeMatcher(policy: policy)
         self.classifier = CategoryClassifier(policy: policy)
     }
 
     /// `answered` is the `answered_from` version as found in the knowledge base (nil: not there).
     public func decide(_ event: IntakeEvent, openCases: [OpenCaseCandidate], answered: KnowledgeAnswer.Found? = nil) -> IntakeDecision {
-        let text = event.text
-        if let rule = policy.scope.redirect.first(where: { $0.matches(text) }) { return .redirect(rule) }
-        if let rule = policy.scope.notAccepted.first(where: { $0.matches(text) }) { return .notAccept(rule) }
+        let text = NormalizedText(event.text)
+        if let found = scope.redirect(text) { return .redirect(found.rule) }
+        if let found = scope.notAccepted(text) { return .notAccept(found.rule) }
         let (category, source) = classifier.classify(given: event.category, text: text)
         if let answer = event.answeredFrom {
             if let refusal = answer.refusal(found: answered, receivedAt: event.receivedAt) { return .refuse(refusal) }
@@ -83,7 +85,7 @@ public struct IntakeDecider: Sendable {
         }
         var best: (candidate: OpenCaseCandidate, score: Double)?
         for candidate in openCases where candidate.category == category && candidate.areaCode == event.areaCode {
-            let score = TextSimilarity.overlap(text, candidate.text)
+            let score = TextSimilarity.overlap(text, NormalizedText(candidate.text))
             guard score >= policy.repeat.similarity else { continue }
             if let current = best, current.score > score || (current.score == score && current.candidate.caseNumber < candidate.caseNumber) {
                 continue

@@ -57,7 +57,4 @@ public struct KnowledgeEntry: Sendable, Equatable {
         self.publishedAt = publishedAt
         self.reviewBy = reviewBy
     }
-
-    /// The text search looks at, title first.
-    public var searchableText: String { ([title] + keywords + [body]).joined(separator: "\n") }
 }

@@ -27,6 +27,8 @@ public struct Policy: Sendable, Decodable, Equatable {
     public var ratingAppeals: RatingAppealRules?
     /// Nil where the regulation says nothing of the knowledge base (see `knowledgeRules`).
     public var knowledge: KnowledgeRules?
+    /// Words callers use for the same thing, for knowledge search (`Synonyms`); empty when the policy lists none.
+    public var synonyms: Synonyms
     public var serviceHours: ServiceHours
 
     /// How a case can reach a unit, as `by_source` limits name it: leader-assigned
@@ -36,7 +38,7 @@ public struct Policy: Sendable, Decodable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case format, policy, version, title, jurisdiction, seed, categories, scope, `repeat`, calendar, limits
-        case lifecycle, callbacks, notifications, supervision, reports, assessment, knowledge
+        case lifecycle, callbacks, notifications, supervision, reports, assessment, knowledge, synonyms
         case serviceHours = "service_hours"
         case ratingAppeals = "rating_appeals"
         case defaultCategory = "default_category"
@@ -73,6 +75,7 @@ public struct Policy: Sendable, Decodable, Equatable {
         assessment = try container.decode(AssessmentRules.self, forKey: .assessment)
         ratingAppeals = try container.decodeIfPresent(RatingAppealRules.self, forKey: .ratingAppeals)
         knowledge = try container.decodeIfPresent(KnowledgeRules.self, forKey: .knowledge)
+        synonyms = Synonyms(groups: try container.decodeIfPresent([[String]].self, forKey: .synonyms) ?? [])
         serviceHours = try container.decode(ServiceHours.self, forKey: .serviceHours)
     }
 
@@ -146,6 +149,7 @@ public struct Policy: Sendable, Decodable, Equatable {
             if rule.article.isEmpty { problems.append(.init(key: "\(key).article", problem: "must quote the article")) }
             if rule.reason.isEmpty { problems.append(.init(key: "\(key).reason", problem: "must say what the caller is told")) }
         }
+        problems += patternProblems()
         for rule in scope.redirect where (rule.to ?? "").isEmpty {
             problems.append(.init(key: "scope.redirect.\(rule.code).to", problem: "must name where the caller is sent"))
         }
@@ -191,7 +195,8 @@ extension Policy {
     }
 }
 
-/// One scope rule: a matter the hotline redirects or does not accept.
+/// One scope rule: a matter the hotline redirects or does not accept. Its keywords and
+/// exceptions are `TextPattern`s, matched by `ScopeMatcher`.
 public struct ScopeRule: Sendable, Decodable, Equatable {
     public var code: String
     /// Where the caller is sent (redirect rules only), e.g. "119".
@@ -199,18 +204,30 @@ public struct ScopeRule: Sendable, Decodable, Equatable {
     public var article: String
     public var reason: String
     public var keywords: [String]
+    /// Patterns that, in the clause of a keyword's match, keep the rule from applying to it.
+    public var except: [String]
 
-    public init(code: String, to: String? = nil, article: String, reason: String, keywords: [String] = []) {
+    public init(code: String, to: String? = nil, article: String, reason: String, keywords: [String] = [], except: [String] = []) {
         self.code = code
         self.to = to
         self.article = article
         self.reason = reason
         self.keywords = keywords
+        self.except = except
     }
 
-    /// True when a keyword occurs in the text.
-    public func matches(_ text: String) -> Bool {
-        keywords.contains { text.contains($0) }
+    enum CodingKeys: String, CodingKey {
+        case code, to, article, reason, keywords, except
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        code = try container.decode(String.self, forKey: .code)
+        to = try container.decodeIfPresent(String.self, forKey: .to)
+        article = try container.decode(String.self, forKey: .article)
+        reason = try container.decode(String.self, forKey: .reason)
+        keywords = try container.decode([String].self, forKey: .keywords)
+        except = try container.decodeIfPresent([String].self, forKey: .except) ?? []
     }
 }
 

@@ -3,18 +3,6 @@ import HotlineDomain
 import Logging
 import PostgresNIO
 
-/// An entry shown to operators: its latest approved version, with the search score.
-public struct KnowledgeHit: Sendable, Equatable {
-    public var entryID: String
-    public var version: Int
-    public var unitID: String
-    public var kind: String
-    public var title: String
-    public var body: String
-    public var reviewBy: CalendarDate
-    public var score: Double
-}
-
 /// An entry whose review-by date passed, to be flagged to its unit once.
 public struct OverdueKnowledgeEntry: Sendable, Equatable {
     public var entryID: String
@@ -69,16 +57,14 @@ public enum KnowledgeStore {
     public static func insert(
         _ entry: KnowledgeEntry, as publication: KnowledgePublication, at now: Date, on connection: PostgresConnection, logger: Logger
     ) async throws {
-        let terms = KnowledgeTerms.of(entry.searchableText)
-        let titleTerms = KnowledgeTerms.of(entry.title)
         try await connection.query(
             """
             INSERT INTO knowledge_entries (
-                entry_id, version, unit_id, kind, duty, title, body, keywords, terms, title_terms, published_at, published_by,
+                entry_id, version, unit_id, kind, duty, title, body, keywords, published_at, published_by,
                 event_id, review_by, late, recorded_at, state, decided_at, decided_by)
             VALUES (
                 \(entry.entryID), \(Int32(entry.version)), \(entry.unitID), \(entry.kind.rawValue), \(entry.duty), \(entry.title),
-                \(entry.body), \(entry.keywords), \(terms), \(titleTerms), \(entry.publishedAt), \(entry.staffID), \(entry.eventID),
+                \(entry.body), \(entry.keywords), \(entry.publishedAt), \(entry.staffID), \(entry.eventID),
                 \(entry.reviewBy.description)::date, \(publication.late), \(now), \(publication.state.rawValue),
                 \(publication.state == .pending ? nil : now), \(publication.state == .pending ? nil : entry.unitID))
             """, logger: logger)
@@ -93,32 +79,21 @@ public enum KnowledgeStore {
             """, logger: logger)
     }
 
-    /// The shown entries that share terms with the question, best first: each shared term
-    /// counts its inverse document frequency over the shown entries, twice when it is in
-    /// the title, so rare words (停水, 公积金) outweigh common ones (办理, 哪里).
-    public static func search(terms: [String], limit: Int, client: PostgresClient, logger: Logger) async throws -> [KnowledgeHit] {
+    /// The entries operators are shown: the latest approved version of each, in one query;
+    /// `KnowledgeSearch` ranks them in the domain.
+    public static func shown(client: PostgresClient, logger: Logger) async throws -> [KnowledgeCandidate] {
         let rows = try await client.query(
             """
-            WITH shown AS (
-                SELECT DISTINCT ON (entry_id) entry_id, version, unit_id, kind, title, body, review_by, terms, title_terms
-                FROM knowledge_entries WHERE state = 'approved' ORDER BY entry_id, version DESC),
-            total AS (SELECT count(*)::float8 AS n FROM shown),
-            df AS (
-                SELECT term, count(*)::float8 AS n FROM shown, unnest(shown.terms) AS term
-                WHERE term = ANY(\(terms)) GROUP BY term)
-            SELECT s.entry_id, s.version, s.unit_id, s.kind, s.title, s.body, to_char(s.review_by, 'YYYY-MM-DD'),
-                   sum(ln(1 + total.n / df.n) * CASE WHEN df.term = ANY(s.title_terms) THEN 2 ELSE 1 END) AS score
-            FROM shown s CROSS JOIN total JOIN df ON df.term = ANY(s.terms)
-            GROUP BY s.entry_id, s.version, s.unit_id, s.kind, s.title, s.body, s.review_by
-            ORDER BY score DESC, s.entry_id LIMIT \(Int32(limit))
+            SELECT DISTINCT ON (entry_id) entry_id, version, unit_id, kind, title, body, keywords, to_char(review_by, 'YYYY-MM-DD')
+            FROM knowledge_entries WHERE state = 'approved' ORDER BY entry_id, version DESC
             """, logger: logger)
-        var hits: [KnowledgeHit] = []
-        for try await row in rows.decode((String, Int32, String, String, String, String, String, Double).self) {
-            guard let reviewBy = CalendarDate(row.6) else { continue }
-            hits.append(KnowledgeHit(
-                entryID: row.0, version: Int(row.1), unitID: row.2, kind: row.3, title: row.4, body: row.5, reviewBy: reviewBy, score: row.7))
+        var entries: [KnowledgeCandidate] = []
+        for try await row in rows.decode((String, Int32, String, String, String, String, [String], String).self) {
+            guard let reviewBy = CalendarDate(row.7) else { continue }
+            entries.append(KnowledgeCandidate(
+                entryID: row.0, version: Int(row.1), unitID: row.2, kind: row.3, title: row.4, body: row.5, keywords: row.6, reviewBy: reviewBy))
         }
-        return hits
+        return entries
     }
 
     /// Every version of an entry with its state, newest first, for `hotline kb show`.

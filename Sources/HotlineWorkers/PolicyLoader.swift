@@ -6,7 +6,9 @@ import Yams
 /// at start-up and by `hotline policy check`, with the file, key and problem.
 public enum PolicyLoader {
     static let allowedKeys: AllowedKeys = {
-        let scopeRule = AllowedKeys.list(.map(["code": .anyValue, "to": .anyValue, "article": .anyValue, "reason": .anyValue, "keywords": .anyValue]))
+        let scopeRule = AllowedKeys.list(.map([
+            "code": .anyValue, "to": .anyValue, "article": .anyValue, "reason": .anyValue, "keywords": .anyValue, "except": .anyValue,
+        ]))
         return .map([
             "format": .anyValue, "policy": .anyValue, "version": .anyValue, "title": .anyValue,
             "jurisdiction": .anyValue, "seed": .anyValue, "default_category": .anyValue, "category_aliases": .anyValue,
@@ -58,6 +60,7 @@ public enum PolicyLoader {
                 "direct_answer_article": .anyValue, "direct_answer_callback_article": .anyValue,
             ]),
             "service_hours": .map(["article": .anyValue, "note": .anyValue, "all_day": .anyValue, "opens": .anyValue, "closes": .anyValue]),
+            "synonyms": .anyValue,
         ])
     }()
 

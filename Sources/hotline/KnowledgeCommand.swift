@@ -13,7 +13,7 @@ struct KnowledgeCommand: AsyncParsableCommand {
 
     struct Search: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The best approved entries for a question in plain Chinese, ranked, with the owning unit and version.")
+            abstract: "The best approved entries for a question in plain Chinese, ranked, with the terms each shares with it, and whether the first is a confident answer.")
 
         @Argument(help: "The caller's question, e.g. 小区明天停水吗.")
         var question: String
@@ -24,37 +24,51 @@ struct KnowledgeCommand: AsyncParsableCommand {
         @Option(help: "text or json.")
         var format: OutputFormat = .text
 
+        @Option(help: "Policy id whose synonyms the search reads (default: HOTLINE_POLICY, else changsha-2020).")
+        var policy = ProcessInfo.processInfo.environment["HOTLINE_POLICY"] ?? "changsha-2020"
+
+        @Option(help: "Directory of the policy files.")
+        var policyDir = ProcessInfo.processInfo.environment["HOTLINE_POLICY_DIR"] ?? "Ops/policies"
+
         func validate() throws {
             guard (1...50).contains(limit) else { throw ValidationError("--limit must be 1 to 50") }
             guard !KnowledgeTerms.of(question).isEmpty else {
-                throw ValidationError("the question has no Chinese characters, letters or digits to search for")
+                throw ValidationError("the question has no words to search for (only question words, punctuation or symbols); say what it is about, e.g. 停水")
             }
         }
 
         func run() async throws {
             let logger = try CommandSupport.makeLogger("hotline.kb")
+            let loaded = try PolicyLoader.load(id: policy, directory: policyDir)
             let url = try CommandSupport.databaseURL()
-            let terms = KnowledgeTerms.of(question)
-            let hits = try await withPostgres(url.configuration, logger: logger) { client in
-                try await KnowledgeStore.search(terms: terms, limit: limit, client: client, logger: logger)
+            let entries = try await withPostgres(url.configuration, logger: logger) { client in
+                try await KnowledgeStore.shown(client: client, logger: logger)
             }
+            let result = KnowledgeSearch(entries: entries, synonyms: loaded.synonyms).search(question, limit: limit)
             switch format {
             case .json:
-                let rows: [[String: JSONValue]] = hits.enumerated().map { index, hit in
+                let rows: [[String: JSONValue]] = result.hits.enumerated().map { index, hit in
                     [
-                        "rank": .integer(Int64(index + 1)), "entry_id": .string(hit.entryID), "version": .integer(Int64(hit.version)),
-                        "unit_id": .string(hit.unitID), "kind": .string(hit.kind), "title": .string(hit.title), "body": .string(hit.body),
-                        "review_by": .string(hit.reviewBy.description), "score": .number((hit.score * 1000).rounded() / 1000),
+                        "rank": .integer(Int64(index + 1)), "entry_id": .string(hit.entry.entryID), "version": .integer(Int64(hit.entry.version)),
+                        "unit_id": .string(hit.entry.unitID), "kind": .string(hit.entry.kind), "title": .string(hit.entry.title),
+                        "body": .string(hit.entry.body), "review_by": .string(hit.entry.reviewBy.description),
+                        "score": .number((hit.score * 1000).rounded() / 1000), "coverage": .number((hit.coverage * 1000).rounded() / 1000),
+                        "matched_terms": .array(hit.matchedTerms.map(JSONValue.string)),
+                        "confident": .bool(index == 0 && result.confident),
                     ]
                 }
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 print(String(decoding: try encoder.encode(JSONValue.array(rows.map(JSONValue.object))), as: UTF8.self))
             case .text:
-                if hits.isEmpty { print("no approved entry matches; answer within the policy's limit or dispatch the appeal") }
-                for (index, hit) in hits.enumerated() {
-                    print("\(index + 1). \(hit.title)  [\(hit.entryID) v\(hit.version), \(hit.unitID), \(hit.kind)]")
-                    print("   \(hit.body)")
+                if !result.confident {
+                    print("no confident answer: no approved entry holds \(Int(KnowledgeSearch.confidentCoverage * 100))% of the question; "
+                        + "reply within the policy's limit (knowledge_not_found) or dispatch the appeal, do not answer from these")
+                }
+                for (index, hit) in result.hits.enumerated() {
+                    print("\(index + 1). \(hit.entry.title)  [\(hit.entry.entryID) v\(hit.entry.version), \(hit.entry.unitID), \(hit.entry.kind)]")
+                    print("   matched: \(hit.matchedTerms.prefix(8).joined(separator: " ")) (covers \(Int((hit.coverage * 100).rounded()))% of the question)")
+                    print("   \(hit.entry.body)")
                 }
             }
         }

@@ -101,6 +101,8 @@ struct KnowledgeBaseTests {
                 let hits = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String: Any]])
                 let ids = hits.compactMap { $0["entry_id"] as? String }
                 #expect(hits.allSatisfy { $0["unit_id"] is String && $0["version"] as? Int == 1 })
+                #expect(hits.allSatisfy { ($0["matched_terms"] as? [String])?.isEmpty == false && $0["confident"] is Bool },
+                        "issue 18: operators see the shared terms and whether the first is a confident answer")
                 if ids.first == question.expected { first += 1 }
                 if ids.contains(question.expected) { topThree += 1 } else { misses.append("\(question.question) → \(ids)") }
             }
@@ -108,6 +110,9 @@ struct KnowledgeBaseTests {
             let hitAt3 = Double(topThree) / Double(questions.count)
             print("knowledge search over \(entries.count) entries, \(questions.count) questions: hit@1 \(String(format: "%.3f", hitAt1)), hit@3 \(String(format: "%.3f", hitAt3))")
             for miss in misses { print("  not in the top 3: \(miss)") }
+            let unanswerable = try stack.run(["kb", "search", "港澳通行证怎么续签", "--format", "json"]).stdout
+            let none = try #require(try JSONSerialization.jsonObject(with: Data(unanswerable.utf8)) as? [[String: Any]])
+            #expect(none.allSatisfy { $0["confident"] as? Bool == false }, "长沙 第十六条（一）: no entry answers it, so none is a confident answer")
             #expect(hitAt1 >= 0.75, "hit@1 floor 0.75")
             #expect(hitAt3 >= 0.9, "hit@3 floor 0.90")
         }

@@ -1,0 +1,170 @@
+import Foundation
+
+/// An entry operators may answer from: the latest approved version (长沙 第八条（二）).
+public struct KnowledgeCandidate: Sendable, Equatable {
+    public var entryID: String
+    public var version: Int
+    public var unitID: String
+    public var kind: String
+    public var title: String
+    public var body: String
+    public var keywords: [String]
+    public var reviewBy: CalendarDate
+
+    public init(entryID: String, version: Int, unitID: String, kind: String, title: String, body: String, keywords: [String], reviewBy: CalendarDate) {
+        self.entryID = entryID
+        self.version = version
+        self.unitID = unitID
+        self.kind = kind
+        self.title = title
+        self.body = body
+        self.keywords = keywords
+        self.reviewBy = reviewBy
+    }
+}
+
+/// One ranked entry, with the question's terms it shares, most telling first, so a person
+/// can tell a good match from a lucky word.
+public struct KnowledgeHit: Sendable, Equatable {
+    public var entry: KnowledgeCandidate
+    public var score: Double
+    /// The share of the question's content the entry holds, 0…1 (`KnowledgeSearch`).
+    public var coverage: Double
+    public var matchedTerms: [String]
+}
+
+/// The ranked entries for a question, and whether the first is a confident answer.
+public struct KnowledgeSearchResult: Sendable, Equatable {
+    public var hits: [KnowledgeHit]
+    /// False: "no confident answer": no entry holds enough of the question to answer at
+    /// once (即时办结, 长沙 第十六条（一）); the operator replies within the policy's limit
+    /// or the appeal is dispatched, never closed from a wrong entry.
+    public var confident: Bool
+}
+
+/// Knowledge search for operators (长沙 第八条（二）「为在线即时解答和查询提供支撑」; 鄂尔多斯
+/// 第十八条（二）「通过查询政务知识库，直接答复来电人」): BM25F over the entries' title, keywords and
+/// body as `KnowledgeTerms` (character pairs, single characters weighed low, question words
+/// left out), after the policy's `Synonyms`. A question is answered with confidence only
+/// when the best entry holds at least `confidentCoverage` of the question's content; a
+/// question about something the base does not hold shares a word or two by luck, never
+/// most of what it asks.
+public struct KnowledgeSearch: Sendable {
+    /// Calibrated on the tuning questions (Ops/fixtures/labelled/knowledge-tuning.json and
+    /// Ops/fixtures/knowledge/questions.json) by `KnowledgeLabelledSetTests`.
+    public static let confidentCoverage = 0.4
+
+    static let fieldWeights = (title: 2.0, keywords: 2.0, body: 1.0)
+    static let characterWeight = 0.25
+    static let k1 = 1.2
+    static let b = 0.75
+
+    private struct Document: Sendable {
+        var candidate: KnowledgeCandidate
+        var title: [String: Int]
+        var keywords: [String: Int]
+        var body: [String: Int]
+        var lengths: (title: Double, keywords: Double, body: Double)
+    }
+
+    private let documents: [Document]
+    private let documentFrequency: [String: Int]
+    private let averageLengths: (title: Double, keywords: Double, body: Double)
+    private let synonyms: Synonyms
+
+    public init(entries: [KnowledgeCandidate], synonyms: Synonyms) {
+        self.synonyms = synonyms
+        func terms(_ text: String) -> [String: Int] { KnowledgeTerms.counts(synonyms.canonical(NormalizedText(text))) }
+        documents = entries.map { entry in
+            let title = terms(entry.title)
+            let keywords = terms(entry.keywords.joined(separator: "，"))
+            let body = terms(entry.body)
+            let length = { (counts: [String: Int]) in Double(counts.values.reduce(0, +)) }
+            return Document(candidate: entry, title: title, keywords: keywords, body: body, lengths: (length(title), length(keywords), length(body)))
+        }
+        var frequency: [String: Int] = [:]
+        for document in documents {
+            for term in Set(document.title.keys).union(document.keywords.keys).union(document.body.keys) { frequency[term, default: 0] += 1 }
+        }
+        documentFrequency = frequency
+        let count = Double(max(documents.count, 1))
+        averageLengths = (
+            max(documents.map(\.lengths.title).reduce(0, +) / count, 1),
+            max(documents.map(\.lengths.keywords).reduce(0, +) / count, 1),
+            max(documents.map(\.lengths.body).reduce(0, +) / count, 1))
+    }
+
+    /// The best `limit` entries for the question, best first (ties by entry id).
+    public func search(_ question: String, limit: Int) -> KnowledgeSearchResult {
+        let text = synonyms.canonical(NormalizedText(question))
+        let query = KnowledgeTerms.counts(text)
+        let units = KnowledgeTerms.units(text)
+        guard !query.isEmpty, !units.isEmpty else { return KnowledgeSearchResult(hits: [], confident: false) }
+        var hits: [KnowledgeHit] = []
+        for document in documents {
+            var score = 0.0
+            var shared: [(term: String, contribution: Double)] = []
+            for term in query.keys {
+                let frequency = Self.fieldWeights.title * normalised(document.title[term], document.lengths.title, averageLengths.title)
+                    + Self.fieldWeights.keywords * normalised(document.keywords[term], document.lengths.keywords, averageLengths.keywords)
+                    + Self.fieldWeights.body * normalised(document.body[term], document.lengths.body, averageLengths.body)
+                guard frequency > 0 else { continue }
+                let contribution = weight(of: term) * frequency * (Self.k1 + 1) / (frequency + Self.k1)
+                score += contribution
+                shared.append((term, contribution))
+            }
+            guard score > 0 else { continue }
+            let terms = shared.sorted { ($0.contribution, $1.term) > ($1.contribution, $0.term) }.map(\.term)
+            let coverage = coverage(of: units, by: Set(terms))
+            hits.append(KnowledgeHit(entry: document.candidate, score: score, coverage: coverage, matchedTerms: Self.shown(terms)))
+        }
+        hits.sort { ($0.score, $1.entry.entryID) > ($1.score, $0.entry.entryID) }
+        let top = Array(hits.prefix(limit))
+        return KnowledgeSearchResult(hits: top, confident: (top.first?.coverage ?? 0) >= Self.confidentCoverage)
+    }
+
+    /// The share of the question's content an entry holds: each character or word weighs its
+    /// inverse document frequency (one no entry holds weighs most, so 护照 in a question the
+    /// base cannot answer keeps the share low); it counts whole when a shared pair or word
+    /// holds it, `characterWeight` when only the character itself is shared.
+    private func coverage(of units: [KnowledgeTerms.Unit], by shared: Set<String>) -> Double {
+        var total = 0.0
+        var held = 0.0
+        for (index, unit) in units.enumerated() {
+            let weight = inverseFrequency(unit.term)
+            total += weight
+            let paired = (index > 0 && units[index - 1].joinsNext && shared.contains(units[index - 1].term + unit.term))
+                || (unit.joinsNext && index + 1 < units.count && shared.contains(unit.term + units[index + 1].term))
+            if paired || (!KnowledgeTerms.isCharacter(unit.term) && shared.contains(unit.term)) {
+                held += weight
+            } else if shared.contains(unit.term) {
+                held += weight * Self.characterWeight
+            }
+        }
+        return total > 0 ? held / total : 0
+    }
+
+    private func inverseFrequency(_ term: String) -> Double {
+        let count = Double(documents.count)
+        let frequency = Double(documentFrequency[term] ?? 0)
+        return log(1 + (count - frequency + 0.5) / (frequency + 0.5))
+    }
+
+    /// A term's weight: its inverse document frequency (a term no entry holds weighs most),
+    /// a single character a quarter of it.
+    private func weight(of term: String) -> Double {
+        KnowledgeTerms.isCharacter(term) ? inverseFrequency(term) * Self.characterWeight : inverseFrequency(term)
+    }
+
+    private func normalised(_ count: Int?, _ length: Double, _ average: Double) -> Double {
+        guard let count, count > 0 else { return 0 }
+        return Double(count) / (1 - Self.b + Self.b * length / average)
+    }
+
+    /// Pairs and words, then single characters no shown pair holds.
+    private static func shown(_ terms: [String]) -> [String] {
+        let words = terms.filter { !KnowledgeTerms.isCharacter($0) }
+        let characters = terms.filter { term in KnowledgeTerms.isCharacter(term) && !words.contains { $0.contains(term) } }
+        return words + characters
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import HotlineDomain
+import HotlineWorkers
+import Testing
+
+/// Bad input gets: a policy whose patterns are malformed is refused (by the loader, so at
+/// start-up and by `hotline policy check`) with the rule and the problem.
+@Suite struct PolicyPatternProblemsTests {
+    func refusal(replacing original: String, with replacement: String) throws -> PolicyFileError? {
+        let text = try String(contentsOfFile: Fixtures.changshaPolicyFile, encoding: .utf8)
+        #expect(text.contains(original))
+        do {
+            _ = try PolicyLoader.parse(text.replacingOccurrences(of: original, with: replacement), origin: "changsha-2020.yaml")
+            return nil
+        } catch let error as PolicyFileError {
+            return error
+        }
+    }
+
+    @Test func aMalformedScopePatternNamesTheRuleAndTheProblem() throws {
+        let error = try #require(try refusal(replacing: "法官, 检察院", with: "\"(法官|\", 检察院"))
+        #expect(error.problems.contains { $0.key == "scope.not_accepted.courts_procuratorate.keywords[5]" && $0.problem.contains("unbalanced parentheses") },
+                "\(error)")
+    }
+
+    @Test func aMalformedExceptionAndCategoryPatternAreRefused() throws {
+        let except = try #require(try refusal(replacing: "\"(防止|预防|隐患)\"", with: "\"防止~\""))
+        #expect(except.problems.contains { $0.key == "scope.redirect.emergency_fire.except[1]" && $0.problem.contains("nothing on one side") }, "\(except)")
+        let category = try #require(try refusal(replacing: "keywords: [请问, 咨询", with: "keywords: [\"请问，咨询\", 咨询"))
+        #expect(category.problems.contains { $0.key == "categories[0].keywords[0]" && $0.problem.contains("clause punctuation") }, "\(category)")
+    }
+
+    @Test func aSynonymGroupOfOneWordOrAWordInTwoGroupsIsRefused() throws {
+        let single = try #require(try refusal(replacing: "  - [驾驶证, 驾照]", with: "  - [驾驶证]"))
+        #expect(single.problems.contains { $0.key.hasPrefix("synonyms[") && $0.problem.contains("at least one other") }, "\(single)")
+        let twice = try #require(try refusal(replacing: "  - [出租车, 打车]", with: "  - [出租车, 驾照]"))
+        #expect(twice.problems.contains { $0.problem.contains("belongs to one group") }, "\(twice)")
+    }
+}
