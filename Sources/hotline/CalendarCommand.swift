@@ -54,7 +54,7 @@ struct CalendarCommand: AsyncParsableCommand {
             """)
 
         func run() async throws {
-            let logger = try CommandSupport.makeLogger("hotline.calendar", defaultLevel: "warning")
+            let logger = try CommandSupport.makeLogger("hotline.calendar")
             let configuration: HotlineConfiguration
             let archive: PolicyArchive
             do {

@@ -43,13 +43,13 @@ struct StatusCommand: AsyncParsableCommand {
         var status: ClusterStatus
         do {
             status = try await withPostgres(database.configuration, logger: logger) { [stuckAfter] client in
-                var status = try await ClusterStatusReader(
-                    kafka: kafka, client: client, clock: makeClock(clockMode, client: client, logger: logger), logger: logger
-                ).read(stuckAfter: stuckAfter)
+                let clock = makeClock(clockMode, client: client, logger: logger)
+                var status = try await ClusterStatusReader(kafka: kafka, client: client, clock: clock, logger: logger).read(stuckAfter: stuckAfter)
                 switch calendar {
                 case let .success(calendar):
+                    // The workers' clock (simulated or not) is what their deadlines count from.
                     status.calendar = CalendarHorizon(
-                        calendar: calendar, now: status.checkedAt,
+                        calendar: calendar, now: try await clock.now(),
                         openProvisionalClocks: try await ClockReplanStore.openProvisionalCount(client: client, logger: logger))
                 case let .failure(error):
                     status.calendarProblem = "\(error)"
