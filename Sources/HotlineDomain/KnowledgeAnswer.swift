@@ -5,7 +5,7 @@ import Foundation
 /// 「根据热线知识库能即时答复的，即时答复诉求人」; 鄂尔多斯 第十九条（一）「受理员采用直接答复方式即时办结」;
 /// 宜宾 第十一条（二）1 直办. The case keeps the id and version, so what the caller was told
 /// can be read back even after the entry changed.
-public struct KnowledgeAnswer: Sendable, Equatable, Codable {
+public struct KnowledgeAnswer: Sendable, Hashable, Codable {
     public var entryID: String
     public var version: Int
 

@@ -2,16 +2,47 @@ import Foundation
 import Logging
 import PostgresNIO
 
+/// One row of a case's history.
+public struct HistoryEntry: Sendable, Equatable {
+    public var caseID: UUID
+    public var at: Date
+    public var actor: String
+    public var action: String
+    public var detailJSON: String
+    public var eventID: String?
+
+    public init(caseID: UUID, at: Date, actor: String, action: String, detailJSON: String, eventID: String?) {
+        self.caseID = caseID
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.detailJSON = detailJSON
+        self.eventID = eventID
+    }
+}
+
 /// The append-only case history (a trigger refuses updates and deletes).
 public enum CaseHistoryStore {
     public static func append(
         caseID: UUID, at: Date, actor: String, action: String, detailJSON: String, eventID: String?,
         on connection: PostgresConnection, logger: Logger
     ) async throws {
+        try await appendAll(
+            [HistoryEntry(caseID: caseID, at: at, actor: actor, action: action, detailJSON: detailJSON, eventID: eventID)],
+            on: connection, logger: logger)
+    }
+
+    /// A batch's history rows in one statement, in the order given.
+    public static func appendAll(_ entries: [HistoryEntry], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !entries.isEmpty else { return }
         try await connection.query(
             """
             INSERT INTO case_history (case_id, at, actor, action, detail, event_id)
-            VALUES (\(caseID), \(at), \(actor), \(action), \(detailJSON)::jsonb, \(eventID))
+            SELECT case_id, at, actor, action, detail::jsonb, event_id
+            FROM unnest(\(entries.map(\.caseID))::uuid[], \(entries.map(\.at))::timestamptz[], \(entries.map(\.actor))::text[],
+                        \(entries.map(\.action))::text[], \(entries.map(\.detailJSON))::text[], \(NullableArray(entries.map(\.eventID)))::text[])
+                 WITH ORDINALITY AS h(case_id, at, actor, action, detail, event_id, position)
+            ORDER BY position
             """, logger: logger)
     }
 }

@@ -100,6 +100,23 @@ public enum ClockStore {
         }
     }
 
+    /// The first clocks of new cases, in one statement (no clock of theirs exists yet).
+    public static func startAll(_ starts: [(caseID: UUID, plan: ClockPlan)], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !starts.isEmpty else { return }
+        let plans = starts.map(\.plan)
+        try await connection.query(
+            """
+            INSERT INTO case_clocks (case_id, round, obligation, unit_id, started_at, due_at, warn_at, next_fire_at,
+                                     counted_from, due_limit, calendar_basis, provisional)
+            SELECT case_id, 0, obligation, unit_id, started_at, due_at, warn_at, next_fire_at, started_at, due_limit, calendar_basis, provisional
+            FROM unnest(\(starts.map(\.caseID))::uuid[], \(plans.map(\.obligation.rawValue))::text[], \(NullableArray(plans.map(\.unitID)))::text[],
+                        \(plans.map(\.startedAt))::timestamptz[], \(plans.map(\.dueAt))::timestamptz[], \(NullableArray(plans.map(\.warnAt)))::timestamptz[],
+                        \(plans.map { $0.warnAt ?? $0.dueAt })::timestamptz[], \(plans.map(\.limit.storageText))::text[],
+                        \(plans.map(\.basis.description))::text[], \(plans.map(\.basis.isProvisional))::bool[])
+                 AS c(case_id, obligation, unit_id, started_at, due_at, warn_at, next_fire_at, due_limit, calendar_basis, provisional)
+            """, logger: logger)
+    }
+
     /// Claims up to `limit` clocks with something to announce at `now`; rows another
     /// instance holds are skipped, so two sweepers never announce the same clock.
     public static func claimDue(now: Date, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [DueClock] {

@@ -47,85 +47,181 @@ public struct NewCase: Sendable {
 }
 
 /// The record of an intake request (channel, external id) and the receipt it got.
-public struct IntakeRequestRecord: Sendable {
+public struct IntakeRequestRecord: Sendable, Equatable {
     public var outcome: String
     public var receiptJSON: String
+
+    public init(outcome: String, receiptJSON: String) {
+        self.outcome = outcome
+        self.receiptJSON = receiptJSON
+    }
 }
 
-/// Named queries of the intake worker.
+/// The idempotency key of an appeal: its channel and the channel's own id for it.
+public struct IntakeRequestKey: Sendable, Hashable {
+    public var channel: HotlineDomain.Channel
+    public var externalID: String
+
+    public init(channel: HotlineDomain.Channel, externalID: String) {
+        self.channel = channel
+        self.externalID = externalID
+    }
+}
+
+/// An appeal's record as intake writes it, with the receipt it was answered with.
+public struct NewIntakeRequest: Sendable {
+    public var event: IntakeEvent
+    public var receipt: IntakeReceipt
+    public var receiptJSON: String
+    public var recordedAt: Date
+    /// Redirected and not accepted appeals keep what was asked, for the record.
+    public var keepContent: Bool
+
+    public init(event: IntakeEvent, receipt: IntakeReceipt, receiptJSON: String, recordedAt: Date, keepContent: Bool) {
+        self.event = event
+        self.receipt = receipt
+        self.receiptJSON = receiptJSON
+        self.recordedAt = recordedAt
+        self.keepContent = keepContent
+    }
+}
+
+/// A repeat appeal linked to its open case as an urge (催办).
+public struct NewUrge: Sendable, Equatable {
+    public var caseID: UUID
+    public var key: IntakeRequestKey
+    public var at: Date
+
+    public init(caseID: UUID, key: IntakeRequestKey, at: Date) {
+        self.caseID = caseID
+        self.key = key
+        self.at = at
+    }
+}
+
+/// An open case as the intake worker loads it: the candidate the decider judges, whose
+/// caller it belongs to, and how often it was urged so far.
+public struct StoredOpenCase: Sendable, Equatable {
+    public var candidate: OpenCaseCandidate
+    public var callerPhoneIndex: [UInt8]?
+    public var urgeCount: Int
+
+    public init(candidate: OpenCaseCandidate, callerPhoneIndex: [UInt8]?, urgeCount: Int) {
+        self.candidate = candidate
+        self.callerPhoneIndex = callerPhoneIndex
+        self.urgeCount = urgeCount
+    }
+}
+
+/// Named queries of the intake worker, one statement per table and batch.
 public enum IntakeStore {
-    public static func request(
-        channel: HotlineDomain.Channel, externalID: String, on connection: PostgresConnection, logger: Logger
-    ) async throws -> IntakeRequestRecord? {
+    /// The records of the appeals already received under these keys.
+    public static func requests(
+        _ keys: [IntakeRequestKey], on connection: PostgresConnection, logger: Logger
+    ) async throws -> [IntakeRequestKey: IntakeRequestRecord] {
+        guard !keys.isEmpty else { return [:] }
         let rows = try await connection.query(
             """
-            SELECT outcome, receipt::text FROM intake_requests
-            WHERE channel = \(channel.rawValue) AND external_id = \(externalID)
+            SELECT r.channel, r.external_id, r.outcome, r.receipt::text
+            FROM intake_requests r
+            JOIN unnest(\(keys.map(\.channel.rawValue))::text[], \(keys.map(\.externalID))::text[]) AS k(channel, external_id)
+              ON r.channel = k.channel AND r.external_id = k.external_id
             """, logger: logger)
-        for try await (outcome, receipt) in rows.decode((String, String).self) {
-            return IntakeRequestRecord(outcome: outcome, receiptJSON: receipt)
-        }
-        return nil
-    }
-
-    public static func countRepublished(
-        channel: HotlineDomain.Channel, externalID: String, on connection: PostgresConnection, logger: Logger
-    ) async throws {
-        try await connection.query(
-            """
-            UPDATE intake_requests SET times_received = times_received + 1
-            WHERE channel = \(channel.rawValue) AND external_id = \(externalID)
-            """, logger: logger)
-    }
-
-    /// Serialises intake of one caller's appeals across workers for the rest of the
-    /// transaction, so two appeals of the same caller never both open a case.
-    public static func lockCaller(phoneIndex: [UInt8], on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query(
-            "SELECT pg_advisory_xact_lock(hashtextextended(encode(\(Data(phoneIndex)), 'hex'), 0))", logger: logger)
-    }
-
-    /// Open cases of the caller (by phone index) or the open case the caller named, and
-    /// those closed as an excessive demand (兰溪 四.5), whose repeats are not accepted.
-    public static func openCases(
-        phoneIndex: [UInt8]?, caseNumber: String?, on connection: PostgresConnection, logger: Logger
-    ) async throws -> [OpenCaseCandidate] {
-        if phoneIndex == nil && caseNumber == nil { return [] }
-        let rows = try await connection.query(
-            """
-            SELECT id, case_number, category, area_code, coalesce(subject || E'\\n', '') || content, repeat_blocked
-            FROM cases
-            WHERE status NOT IN ('closed', 'archived')
-              AND (caller_phone_index = \(phoneIndex.map { Data($0) }) OR case_number = \(caseNumber))
-            UNION ALL
-            SELECT id, case_number, category, area_code, coalesce(subject || E'\\n', '') || content, repeat_blocked
-            FROM cases
-            WHERE repeat_blocked AND status IN ('closed', 'archived')
-              AND (caller_phone_index = \(phoneIndex.map { Data($0) }) OR case_number = \(caseNumber))
-            ORDER BY 2
-            """, logger: logger)
-        var result: [OpenCaseCandidate] = []
-        for try await (id, number, category, area, text, blocked) in rows.decode((UUID, String, String, String?, String, Bool).self) {
-            guard let code = CategoryCode(rawValue: category) else { continue }
-            result.append(OpenCaseCandidate(caseID: id, caseNumber: number, category: code, areaCode: area, text: text, repeatBlocked: blocked))
+        var result: [IntakeRequestKey: IntakeRequestRecord] = [:]
+        for try await (channel, externalID, outcome, receipt) in rows.decode((String, String, String, String).self) {
+            guard let channel = HotlineDomain.Channel(rawValue: channel) else { continue }
+            result[IntakeRequestKey(channel: channel, externalID: externalID)] = IntakeRequestRecord(outcome: outcome, receiptJSON: receipt)
         }
         return result
     }
 
-    /// The next number of the day's case-number sequence.
-    public static func nextCaseSequence(day: String, on connection: PostgresConnection, logger: Logger) async throws -> Int {
-        let rows = try await connection.query(
+    /// Counts appeals published again, by how many times each came again in the batch.
+    public static func countRepublished(
+        _ counts: [IntakeRequestKey: Int], on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        guard !counts.isEmpty else { return }
+        let keys = Array(counts.keys)
+        try await connection.query(
             """
-            INSERT INTO case_number_days (day, last_used) VALUES (\(day), 1)
-            ON CONFLICT (day) DO UPDATE SET last_used = case_number_days.last_used + 1
-            RETURNING last_used
+            UPDATE intake_requests r SET times_received = r.times_received + k.times
+            FROM unnest(\(keys.map(\.channel.rawValue))::text[], \(keys.map(\.externalID))::text[],
+                        \(keys.map { Int32(counts[$0]!) })::int4[]) AS k(channel, external_id, times)
+            WHERE r.channel = k.channel AND r.external_id = k.external_id
             """, logger: logger)
-        for try await value in rows.decode(Int32.self) { return Int(value) }
-        throw PostgresStoreError.noRowReturned("case_number_days")
     }
 
-    public static func insertCase(_ newCase: NewCase, on connection: PostgresConnection, logger: Logger) async throws {
-        let event = newCase.event
+    /// Serialises intake of these callers' appeals across workers for the rest of the
+    /// transaction, so two appeals of the same caller never both open a case. The locks
+    /// are taken in one order (the indexes sorted), so two batches never deadlock.
+    public static func lockCallers(phoneIndexes: [[UInt8]], on connection: PostgresConnection, logger: Logger) async throws {
+        let sorted = Set(phoneIndexes).sorted { $0.lexicographicallyPrecedes($1) }
+        guard !sorted.isEmpty else { return }
+        try await connection.query(
+            """
+            SELECT pg_advisory_xact_lock(hashtextextended(encode(p, 'hex'), 0))
+            FROM unnest(\(sorted.byteaArray)::bytea[]) WITH ORDINALITY AS l(p, position) ORDER BY position
+            """, logger: logger)
+    }
+
+    /// Open cases of these callers (by phone index) or named by these case numbers, and
+    /// those closed as an excessive demand (兰溪 四.5), whose repeats are not accepted.
+    public static func openCases(
+        phoneIndexes: [[UInt8]], caseNumbers: [String], on connection: PostgresConnection, logger: Logger
+    ) async throws -> [StoredOpenCase] {
+        if phoneIndexes.isEmpty && caseNumbers.isEmpty { return [] }
+        let indexes = phoneIndexes.byteaArray
+        let rows = try await connection.query(
+            """
+            SELECT id, case_number, category, area_code, coalesce(subject || E'\\n', '') || content, repeat_blocked,
+                   caller_phone_index, urge_count
+            FROM cases
+            WHERE (status NOT IN ('closed', 'archived') OR repeat_blocked)
+              AND (caller_phone_index = ANY(\(indexes)::bytea[]) OR case_number = ANY(\(caseNumbers)::text[]))
+            ORDER BY case_number
+            """, logger: logger)
+        var result: [StoredOpenCase] = []
+        for try await (id, number, category, area, text, blocked, index, urges) in rows.decode(
+            (UUID, String, String, String?, String, Bool, Data?, Int32).self)
+        {
+            guard let code = CategoryCode(rawValue: category) else { continue }
+            result.append(StoredOpenCase(
+                candidate: OpenCaseCandidate(caseID: id, caseNumber: number, category: code, areaCode: area, text: text, repeatBlocked: blocked),
+                callerPhoneIndex: index.map { Array($0) }, urgeCount: Int(urges)))
+        }
+        return result
+    }
+
+    /// The last number used on each of these days, with each day's row locked until the
+    /// transaction ends so two intake instances never hand out one number.
+    public static func lockCaseNumberDays(_ days: [String], on connection: PostgresConnection, logger: Logger) async throws -> [String: Int] {
+        let sorted = Set(days).sorted()
+        guard !sorted.isEmpty else { return [:] }
+        let rows = try await connection.query(
+            """
+            INSERT INTO case_number_days (day, last_used) SELECT day, 0 FROM unnest(\(sorted)::text[]) AS d(day) ORDER BY day
+            ON CONFLICT (day) DO UPDATE SET last_used = case_number_days.last_used
+            RETURNING day, last_used
+            """, logger: logger)
+        var result: [String: Int] = [:]
+        for try await (day, lastUsed) in rows.decode((String, Int32).self) { result[day] = Int(lastUsed) }
+        return result
+    }
+
+    /// Stores the last number the batch used on each day.
+    public static func setCaseNumberDays(_ lastUsed: [String: Int], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !lastUsed.isEmpty else { return }
+        let days = Array(lastUsed.keys)
+        try await connection.query(
+            """
+            UPDATE case_number_days c SET last_used = d.last_used
+            FROM unnest(\(days)::text[], \(days.map { Int32(lastUsed[$0]!) })::int4[]) AS d(day, last_used)
+            WHERE c.day = d.day
+            """, logger: logger)
+    }
+
+    public static func insertCases(_ cases: [NewCase], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !cases.isEmpty else { return }
+        let events = cases.map(\.event)
         try await connection.query(
             """
             INSERT INTO cases (
@@ -133,47 +229,63 @@ public enum IntakeStore {
                 area_code, subject, content, urgent, confidential, status, received_at, accepted_at,
                 caller_sealed, caller_key_id, caller_phone_index, intake_event_id, closed_at, answered_entry_id, answered_entry_version,
                 callback_owed)
-            VALUES (
-                \(newCase.id), \(newCase.caseNumber), \(newCase.policyID), \(newCase.policyVersion),
-                \(event.channel.rawValue), \(event.externalID), \(newCase.category.rawValue), \(newCase.categorySource.rawValue),
-                \(event.areaCode), \(event.subject), \(event.content), \(event.urgent), \(event.caller.confidential),
-                \(newCase.status.rawValue), \(event.receivedAt), \(newCase.acceptedAt),
-                \(Data(newCase.callerSealed)), \(newCase.callerKeyID), \(newCase.callerPhoneIndex.map { Data($0) }), \(event.eventID),
-                \(newCase.status == .closed ? newCase.acceptedAt : nil), \(newCase.answeredFrom?.entryID),
-                \(newCase.answeredFrom.map { Int32($0.version) }), \(newCase.callbackOwed))
+            SELECT * FROM unnest(
+                \(cases.map(\.id))::uuid[], \(cases.map(\.caseNumber))::text[], \(cases.map(\.policyID))::text[],
+                \(cases.map(\.policyVersion))::text[], \(events.map(\.channel.rawValue))::text[], \(events.map(\.externalID))::text[],
+                \(cases.map(\.category.rawValue))::text[], \(cases.map(\.categorySource.rawValue))::text[],
+                \(NullableArray(events.map(\.areaCode)))::text[], \(NullableArray(events.map(\.subject)))::text[],
+                \(events.map(\.content))::text[], \(events.map(\.urgent))::bool[], \(events.map(\.caller.confidential))::bool[],
+                \(cases.map(\.status.rawValue))::text[], \(events.map(\.receivedAt))::timestamptz[], \(cases.map(\.acceptedAt))::timestamptz[],
+                \(cases.map(\.callerSealed).byteaArray)::bytea[], \(cases.map(\.callerKeyID))::text[],
+                \(NullableArray(bytes: cases.map(\.callerPhoneIndex)))::bytea[], \(events.map(\.eventID))::text[],
+                \(NullableArray(cases.map { $0.status == .closed ? $0.acceptedAt : nil }))::timestamptz[],
+                \(NullableArray(cases.map(\.answeredFrom?.entryID)))::text[],
+                \(NullableArray(cases.map { $0.answeredFrom.map { Int32($0.version) } }))::int4[],
+                \(cases.map(\.callbackOwed))::bool[])
             """, logger: logger)
     }
 
-    public static func insertRequest(
-        event: IntakeEvent, receipt: IntakeReceipt, receiptJSON: String, recordedAt: Date, keepContent: Bool,
-        on connection: PostgresConnection, logger: Logger
-    ) async throws {
-        let caseID = receipt.caseID.flatMap(UUID.init(uuidString:))
+    public static func insertRequests(_ requests: [NewIntakeRequest], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !requests.isEmpty else { return }
+        let events = requests.map(\.event)
+        let receipts = requests.map(\.receipt)
         try await connection.query(
             """
             INSERT INTO intake_requests (
                 channel, external_id, first_event_id, outcome, reason_code, case_id, category, receipt,
                 received_at, recorded_at, content)
-            VALUES (
-                \(event.channel.rawValue), \(event.externalID), \(event.eventID), \(receipt.outcome.rawValue),
-                \(receipt.reasonCode), \(caseID), \(receipt.category?.rawValue), \(receiptJSON)::jsonb,
-                \(event.receivedAt), \(recordedAt), \(keepContent ? event.text : nil))
+            SELECT channel, external_id, first_event_id, outcome, reason_code, case_id, category, receipt::jsonb,
+                   received_at, recorded_at, content
+            FROM unnest(
+                \(events.map(\.channel.rawValue))::text[], \(events.map(\.externalID))::text[], \(events.map(\.eventID))::text[],
+                \(receipts.map(\.outcome.rawValue))::text[], \(NullableArray(receipts.map(\.reasonCode)))::text[],
+                \(NullableArray(receipts.map { $0.caseID.flatMap(UUID.init(uuidString:)) }))::uuid[],
+                \(NullableArray(receipts.map(\.category?.rawValue)))::text[], \(requests.map(\.receiptJSON))::text[],
+                \(events.map(\.receivedAt))::timestamptz[], \(requests.map(\.recordedAt))::timestamptz[],
+                \(NullableArray(requests.map { $0.keepContent ? $0.event.text : nil }))::text[])
+                AS r(channel, external_id, first_event_id, outcome, reason_code, case_id, category, receipt,
+                     received_at, recorded_at, content)
             """, logger: logger)
     }
 
-    /// Links a repeat appeal to its open case as an urge (催办); returns the case's urge count.
-    public static func recordUrge(
-        caseID: UUID, event: IntakeEvent, at: Date, on connection: PostgresConnection, logger: Logger
-    ) async throws -> Int {
+    /// Links repeat appeals to their open cases as urges (催办) and adds them to each
+    /// case's urge count.
+    public static func recordUrges(_ urges: [NewUrge], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !urges.isEmpty else { return }
         try await connection.query(
             """
             INSERT INTO case_urges (case_id, channel, external_id, urged_at)
-            VALUES (\(caseID), \(event.channel.rawValue), \(event.externalID), \(at))
+            SELECT * FROM unnest(\(urges.map(\.caseID))::uuid[], \(urges.map(\.key.channel.rawValue))::text[],
+                                 \(urges.map(\.key.externalID))::text[], \(urges.map(\.at))::timestamptz[])
             """, logger: logger)
-        let rows = try await connection.query(
-            "UPDATE cases SET urge_count = urge_count + 1 WHERE id = \(caseID) RETURNING urge_count", logger: logger)
-        for try await count in rows.decode(Int32.self) { return Int(count) }
-        throw PostgresStoreError.noRowReturned("cases")
+        let counts = Dictionary(urges.map { ($0.caseID, 1) }, uniquingKeysWith: +)
+        let ids = Array(counts.keys)
+        try await connection.query(
+            """
+            UPDATE cases c SET urge_count = c.urge_count + u.times
+            FROM unnest(\(ids)::uuid[], \(ids.map { Int32(counts[$0]!) })::int4[]) AS u(id, times)
+            WHERE c.id = u.id
+            """, logger: logger)
     }
 }
 

@@ -42,16 +42,24 @@ public enum KnowledgeStore {
     }
 
     /// One version's state and decision time, for intake's check of `answered_from`; nil when there is no such version.
-    public static func found(_ answer: KnowledgeAnswer, on connection: PostgresConnection, logger: Logger) async throws -> KnowledgeAnswer.Found? {
+    /// The state of each entry version appeals claim to have been answered from, for those that exist.
+    public static func found(
+        _ answers: [KnowledgeAnswer], on connection: PostgresConnection, logger: Logger
+    ) async throws -> [KnowledgeAnswer: KnowledgeAnswer.Found] {
+        guard !answers.isEmpty else { return [:] }
         let rows = try await connection.query(
             """
-            SELECT state, decided_at FROM knowledge_entries WHERE entry_id = \(answer.entryID) AND version = \(Int32(answer.version))
+            SELECT e.entry_id, e.version, e.state, e.decided_at
+            FROM knowledge_entries e
+            JOIN unnest(\(answers.map(\.entryID))::text[], \(answers.map { Int32($0.version) })::int4[]) AS a(entry_id, version)
+              ON e.entry_id = a.entry_id AND e.version = a.version
             """, logger: logger)
-        for try await (state, decidedAt) in rows.decode((String, Date?).self) {
-            guard let state = KnowledgeState(rawValue: state) else { return nil }
-            return KnowledgeAnswer.Found(state: state, decidedAt: decidedAt)
+        var result: [KnowledgeAnswer: KnowledgeAnswer.Found] = [:]
+        for try await (entryID, version, state, decidedAt) in rows.decode((String, Int32, String, Date?).self) {
+            guard let state = KnowledgeState(rawValue: state) else { continue }
+            result[KnowledgeAnswer(entryID: entryID, version: Int(version))] = KnowledgeAnswer.Found(state: state, decidedAt: decidedAt)
         }
-        return nil
+        return result
     }
 
     public static func insert(

@@ -26,15 +26,22 @@ public struct OutboxRow: Sendable {
 
 /// Named queries over the `outbox` table.
 public enum OutboxStore {
+    /// Writes a batch's events in one statement, in the order given: the ids the relay
+    /// publishes by follow the array, so each key's events keep their order.
     public static func enqueue(_ messages: [OutboxMessage], on connection: PostgresConnection, logger: Logger) async throws {
-        for message in messages {
-            let headers = String(decoding: try JSONEncoder().encode(message.headers), as: UTF8.self)
-            try await connection.query(
-                """
-                INSERT INTO outbox (topic, message_key, payload, headers)
-                VALUES (\(message.topic), \(message.key.map { Data($0) }), \(Data(message.payload)), \(headers)::jsonb)
-                """, logger: logger)
-        }
+        guard !messages.isEmpty else { return }
+        let topics = messages.map(\.topic)
+        let keys = NullableArray(bytes: messages.map(\.key))
+        let payloads = messages.map(\.payload).byteaArray
+        let headers = try messages.map { String(decoding: try JSONEncoder().encode($0.headers), as: UTF8.self) }
+        try await connection.query(
+            """
+            INSERT INTO outbox (topic, message_key, payload, headers)
+            SELECT topic, message_key, payload, headers::jsonb
+            FROM unnest(\(topics)::text[], \(keys)::bytea[], \(payloads)::bytea[], \(headers)::text[])
+                 WITH ORDINALITY AS m(topic, message_key, payload, headers, position)
+            ORDER BY position
+            """, logger: logger)
     }
 
     /// The oldest unpublished rows, in the order they were written.

@@ -97,16 +97,18 @@ public struct BatchPipeline: Sendable {
             try await client.withWatchedTransaction("a batch transaction", logger: logger) { connection in
                 var outbox: [OutboxMessage] = []
                 let writer = DeadLetterWriter(worker: handler.name, logger: logger)
+                var accepted: [ConsumedMessage] = []
                 for message in batch {
                     // Decode bounds every topic shares: a key or headers past them are refused
                     // before any handler sees the message, and the dead letter carries them cut.
                     if let rejection = MessageBounds.rejection(key: message.key, headers: message.headers.map { ($0.key, $0.value) }) {
                         try await writer.write(message, rejection: rejection, now: now, connection: connection, outbox: &outbox)
                     } else {
-                        try await handler.apply(message, now: now, connection: connection, outbox: &outbox)
+                        accepted.append(message)
                     }
-                    StuckCallWatchdog.progressed()
                 }
+                try await handler.applyBatch(accepted, now: now, connection: connection, outbox: &outbox)
+                StuckCallWatchdog.progressed()
                 try await OutboxStore.enqueue(outbox, on: connection, logger: logger)
             }
         }

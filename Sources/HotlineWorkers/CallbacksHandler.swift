@@ -16,7 +16,7 @@ import PostgresNIO
 /// task meets it when issued, a manual one when the citizen's rating arrives. It also
 /// tells the caller, on `hotline.notifications.v1`, that the case was accepted, extended
 /// (where the policy says so) and resolved, and that a callback is coming.
-struct CallbacksHandler: BatchHandler {
+struct CallbacksHandler: MessageHandler {
     let name = "callbacks"
     let archive: PolicyArchive
     let vault: PersonalDataVault

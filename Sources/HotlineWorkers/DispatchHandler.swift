@@ -13,7 +13,7 @@ import PostgresNIO
 /// applies the units' and the centre's actions on the orders it sends
 /// (`ActionHandler`), so one worker owns who holds a case, and the units' knowledge-base
 /// entries with the centre's approvals (`KnowledgeHandler`).
-public struct DispatchHandler: BatchHandler {
+public struct DispatchHandler: MessageHandler {
     public let name = "dispatch"
     let router: Router
     /// Each case is routed and timed under the policy version it was accepted under.

@@ -12,7 +12,7 @@ import PostgresNIO
 /// appeal that reaches N; the case moving on or being resolved closes them. Each
 /// opening and closure is published on `hotline.escalations.v1`. Triggers and the
 /// ladder are those of the policy version the case was accepted under.
-struct SupervisionHandler: BatchHandler {
+struct SupervisionHandler: MessageHandler {
     let name = "supervision"
     let archive: PolicyArchive
     let logger: Logger

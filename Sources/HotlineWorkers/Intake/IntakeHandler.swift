@@ -1,0 +1,279 @@
+import Foundation
+import HotlineDomain
+import HotlineKafka
+import HotlinePostgres
+import Logging
+import PostgresNIO
+
+/// The intake worker's rules applied to a batch of `hotline.intake.v1` messages, set-based:
+/// decode every message, load what the batch needs in one query per table, decide every
+/// message in order over that in-memory view, then write each table once.
+///
+/// Per message: bad input → one dead letter; a redelivered message → nothing; a
+/// re-published appeal (same channel and external id) → the same receipt again, never a
+/// second case; otherwise the decision of `IntakeDecider` with its case, urge or record,
+/// history row, receipt and lifecycle event. An `answered_from` naming a version that was
+/// not shown to operators is dead-lettered (`unknown_entry_version`) and changes nothing.
+/// Two appeals of one caller in one batch are decided in order: the second sees the
+/// case the first opened and is merged into it as an urge.
+public struct IntakeHandler: BatchHandler {
+    public let name = "intake"
+    let decoder: IntakeEventDecoder
+    let decider: IntakeDecider
+    let replies: ReplyObligation
+    let vault: PersonalDataVault
+    let logger: Logger
+
+    public init(policy: Policy, calendar: WorkingDayCalendar, vault: PersonalDataVault, maximumEventBytes: Int, logger: Logger) {
+        self.decoder = IntakeEventDecoder(maximumBytes: maximumEventBytes)
+        self.decider = IntakeDecider(policy: policy)
+        self.replies = ReplyObligation(policy: policy, calendar: calendar)
+        self.vault = vault
+        self.logger = logger
+    }
+
+    private var policy: Policy { decider.policy }
+
+    public func applyBatch(
+        _ messages: [ConsumedMessage], now: Date, connection: PostgresConnection, outbox: inout [OutboxMessage]
+    ) async throws {
+        let decoded = messages.map { DecodedAppeal(message: $0, decoded: decoder.decode($0.value)) }
+        let view = try await load(decoded.compactMap(\.event), connection: connection)
+        let effects = try decide(decoded, view: view, now: now)
+        try await flush(effects, now: now, connection: connection, outbox: &outbox)
+    }
+
+    // MARK: load
+
+    /// One query per table. The callers' locks come first so the open cases read after
+    /// them are those no other intake instance is about to change.
+    func load(_ events: [IntakeEvent], connection: PostgresConnection) async throws -> IntakeView {
+        var view = IntakeView()
+        guard !events.isEmpty else { return view }
+        view.firstDeliveries = try await ProcessedEventStore.firstDeliveries(
+            consumer: name, eventIDs: events.map(\.eventID), on: connection, logger: logger)
+        let phoneIndexes = events.compactMap { vault.phoneIndex($0.caller) }
+        try await IntakeStore.lockCallers(phoneIndexes: phoneIndexes, on: connection, logger: logger)
+        view.requests = try await IntakeStore.requests(events.map(\.requestKey), on: connection, logger: logger)
+        view.openCases = try await IntakeStore.openCases(
+            phoneIndexes: phoneIndexes, caseNumbers: events.compactMap(\.refersToCase), on: connection, logger: logger)
+        view.knowledge = try await KnowledgeStore.found(events.compactMap(\.answeredFrom), on: connection, logger: logger)
+        view.lastCaseNumbers = try await IntakeStore.lockCaseNumberDays(
+            events.map { CaseNumber.day(of: $0.receivedAt) }, on: connection, logger: logger)
+        return view
+    }
+
+    // MARK: decide
+
+    /// Every message's decision, in the batch's order, over `view`; no I/O.
+    func decide(_ batch: [DecodedAppeal], view: IntakeView, now: Date) throws -> IntakeEffects {
+        var view = view
+        var effects = IntakeEffects()
+        for appeal in batch {
+            let message = appeal.message
+            let event: IntakeEvent
+            switch appeal.decoded {
+            case let .failure(rejection):
+                effects.rejections.append((message, rejection))
+                effects.outcomes.append(.rejected(rejection.reason))
+                continue
+            case let .success(decoded):
+                event = decoded
+            }
+            let log = logger.forEvent(event.eventID, in: message)
+            let delivery = FirstDelivery(topic: message.topic, partition: message.partition, offset: message.offset)
+            if let first = view.firstDeliveries[event.eventID] {
+                BatchTally.duplicate(topic: message.topic)
+                if first == delivery {
+                    log.debug("skipped a redelivered event")
+                    effects.outcomes.append(.redelivered)
+                    continue
+                }
+            } else {
+                view.firstDeliveries[event.eventID] = delivery
+                effects.processed.append(ProcessedEvent(eventID: event.eventID, delivery: delivery))
+            }
+            let receiptKey = message.key ?? Array("\(event.channel.rawValue):\(event.externalID)".utf8)
+
+            if let existing = view.requests[event.requestKey] {
+                // The same appeal published again: answer it the same way (idempotency key
+                // is channel + external id), and open nothing.
+                effects.republished[event.requestKey, default: 0] += 1
+                let stored = try JSONDecoder().decode(IntakeReceipt.self, from: Data(existing.receiptJSON.utf8))
+                let receipt = stored.reissued(eventID: UUID(), replyingTo: event, issuedAt: now)
+                effects.outbox.append(try receiptMessage(receipt, key: receiptKey))
+                effects.outcomes.append(.republished)
+                log.info("answered a re-published appeal", metadata: ["outcome": "\(existing.outcome)"])
+                continue
+            }
+
+            let phoneIndex = vault.phoneIndex(event.caller)
+            let candidates = view.candidates(phoneIndex: phoneIndex, refersTo: event.refersToCase)
+            let answered = event.answeredFrom.flatMap { view.knowledge[$0] }
+            let decision = decider.decide(event, openCases: candidates, answered: answered)
+            var caseEvents: [CaseEvent] = []
+            let receipt = try apply(
+                decision, of: event, phoneIndex: phoneIndex, now: now, view: &view, effects: &effects, caseEvents: &caseEvents, logger: log)
+            guard let receipt else {
+                if case let .refuse(rejection) = decision {
+                    effects.rejections.append((message, rejection))
+                    effects.outcomes.append(.rejected(rejection.reason))
+                }
+                continue
+            }
+            let json = String(decoding: try EventJSON.encode(receipt), as: UTF8.self)
+            let keepContent = receipt.outcome == .notAccepted || receipt.outcome == .redirected
+            effects.requests.append(NewIntakeRequest(event: event, receipt: receipt, receiptJSON: json, recordedAt: now, keepContent: keepContent))
+            view.requests[event.requestKey] = IntakeRequestRecord(outcome: receipt.outcome.rawValue, receiptJSON: json)
+            effects.outbox.append(try receiptMessage(receipt, key: receiptKey))
+            effects.outbox.append(contentsOf: try caseEvents.map(caseMessage))
+            effects.outcomes.append(.decided(receipt.outcome, caseNumber: receipt.caseNumber))
+        }
+        return effects
+    }
+
+    /// One valid appeal's decision applied to the view and the effects, with the lifecycle
+    /// events it publishes after its receipt; the receipt the caller gets, or nil when the
+    /// appeal is refused.
+    private func apply(
+        _ decision: IntakeDecision, of event: IntakeEvent, phoneIndex: [UInt8]?, now: Date,
+        view: inout IntakeView, effects: inout IntakeEffects, caseEvents: inout [CaseEvent], logger log: Logger
+    ) throws -> IntakeReceipt? {
+        switch decision {
+        case .refuse:
+            return nil
+
+        case let .accept(category, source):
+            let opened = try open(event, category: category, source: source, status: .accepted, phoneIndex: phoneIndex, now: now,
+                                  view: &view, effects: &effects, logger: log)
+            caseEvents.append(opened.accepted())
+            return opened.receipt(replyingTo: event)
+
+        case let .answerDirectly(category, source, answer):
+            // 即时办结: created closed, never dispatched; no sign or handling clock runs. The
+            // callbacks worker calls it back where the policy's knowledge.direct_answer_callback_article says so.
+            let opened = try open(
+                event, category: category, source: source, status: .closed, answeredFrom: answer,
+                callbackOwed: policy.knowledgeRules.directAnswerCallbackArticle != nil, phoneIndex: phoneIndex, now: now,
+                view: &view, effects: &effects, logger: log)
+            let article = policy.knowledgeRules.directAnswerArticle
+            effects.history.append(HistoryEntry(
+                caseID: opened.id, at: now, actor: "intake", action: "answered_directly",
+                detailJSON: try jsonText(["entry_id": answer.entryID, "version": "\(answer.version)", "article": article ?? "-"]),
+                eventID: event.eventID))
+            caseEvents.append(opened.accepted(answeredFrom: answer))
+            caseEvents.append(opened.event(.lifecycle(LifecycleNotice(
+                step: .closed, round: 0, unitID: nil, status: .closed, article: article, answeredFrom: answer))))
+            log.info("closed a case answered from the knowledge base", metadata: ["entry_id": "\(answer.entryID)", "version": "\(answer.version)"])
+            return opened.receipt(replyingTo: event)
+
+        case let .awaitReply(category, source):
+            // No case runs without its clock: a due instant the calendar cannot count fails the
+            // batch, and the pipeline sets this appeal alone aside as `calendar_not_covered`.
+            let clock = try replies.clock(category: category, urgent: event.urgent, acceptedAt: now)
+            let opened = try open(event, category: category, source: source, status: .awaitingReply, phoneIndex: phoneIndex, now: now,
+                                  view: &view, effects: &effects, logger: log)
+            if let clock { effects.clocks.append((opened.id, clock)) }
+            let replyDue = clock?.dueAt
+            effects.history.append(HistoryEntry(
+                caseID: opened.id, at: now, actor: "intake", action: "awaiting_reply",
+                detailJSON: try jsonText(["knowledge_not_found": "true", "reply_due": replyDue.map(RFC3339.formatSeconds) ?? "-",
+                                          "article": policy.rule(for: .reply)?.article ?? "-"]),
+                eventID: event.eventID))
+            caseEvents.append(opened.accepted(replyDue: replyDue, replyDueProvisional: clock?.basis.isProvisional ?? false))
+            log.info("case awaits the centre's reply", metadata: ["case_id": "\(opened.id.uuidString.lowercased())"])
+            return opened.receipt(replyingTo: event)
+
+        case let .merge(open, category):
+            // 鄂尔多斯 第十八条（四）: a repeat call about a case still being handled is
+            // explained and the unit urged (催办); no second case.
+            guard let index = view.openCases.firstIndex(where: { $0.candidate.caseID == open.caseID }) else { return nil }
+            view.openCases[index].urgeCount += 1
+            let urgeCount = view.openCases[index].urgeCount
+            effects.urges.append(NewUrge(caseID: open.caseID, key: event.requestKey, at: now))
+            let basis = PolicyBasis(policy: policy.policy, policyVersion: policy.version, article: policy.repeat.article)
+            effects.history.append(HistoryEntry(
+                caseID: open.caseID, at: now, actor: "intake", action: "urged",
+                detailJSON: try jsonText(["channel": event.channel.rawValue, "external_id": event.externalID,
+                                          "urge_count": "\(urgeCount)", "article": policy.repeat.article]),
+                eventID: event.eventID))
+            caseEvents.append(CaseEvent(
+                eventID: UUID(), caseID: open.caseID, caseNumber: open.caseNumber, occurredAt: now,
+                policy: .init(id: policy.policy, version: policy.version),
+                body: .urged(urgeCount: urgeCount, channel: event.channel, basis: basis)))
+            log.info("linked a repeat appeal", metadata: ["case_id": "\(open.caseID.uuidString.lowercased())", "category": "\(category.rawValue)", "urge_count": "\(urgeCount)"])
+            return IntakeReceipt(
+                eventID: UUID(), replyingTo: event, outcome: .merged, caseID: open.caseID, caseNumber: open.caseNumber,
+                category: open.category, reasonCode: "repeat_of_open_case", reason: policy.repeat.reason, basis: basis,
+                issuedAt: now)
+
+        case let .redirect(rule), let .notAccept(rule):
+            let redirected = rule.to != nil && policy.scope.redirect.contains(rule)
+            log.info("appeal not opened as a case", metadata: ["outcome": "\(redirected ? "redirected" : "not_accepted")", "reason_code": "\(rule.code)"])
+            return IntakeReceipt(
+                eventID: UUID(), replyingTo: event, outcome: redirected ? .redirected : .notAccepted,
+                reasonCode: rule.code, reason: rule.reason, redirectTo: redirected ? rule.to : nil,
+                basis: PolicyBasis(policy: policy.policy, policyVersion: policy.version, article: rule.article),
+                issuedAt: now)
+        }
+    }
+
+    /// A new case with the day's next number and its `accepted` history row; an open one
+    /// joins the view, so the caller's next appeal in the batch is judged a repeat of it.
+    private func open(
+        _ event: IntakeEvent, category: CategoryCode, source: CategorySource, status: CaseStatus, answeredFrom: KnowledgeAnswer? = nil,
+        callbackOwed: Bool = false, phoneIndex: [UInt8]?, now: Date, view: inout IntakeView, effects: inout IntakeEffects, logger: Logger
+    ) throws -> OpenedCase {
+        let caseID = UUID()
+        let day = CaseNumber.day(of: event.receivedAt)
+        let sequence = (view.lastCaseNumbers[day] ?? 0) + 1
+        view.lastCaseNumbers[day] = sequence
+        effects.lastCaseNumbers[day] = sequence
+        let caseNumber = CaseNumber.make(acceptedAt: event.receivedAt, sequence: sequence)
+        effects.cases.append(NewCase(
+            id: caseID, caseNumber: caseNumber, policyID: policy.policy, policyVersion: policy.version,
+            event: event, category: category, categorySource: source, acceptedAt: now,
+            callerSealed: try vault.seal(event.caller, caseID: caseID), callerKeyID: vault.activeKeyID,
+            callerPhoneIndex: phoneIndex, status: status, answeredFrom: answeredFrom, callbackOwed: callbackOwed))
+        effects.history.append(HistoryEntry(
+            caseID: caseID, at: now, actor: "intake", action: "accepted",
+            detailJSON: try jsonText(["category": category.rawValue, "category_source": source.rawValue,
+                                      "channel": event.channel.rawValue, "external_id": event.externalID,
+                                      "policy": policy.policy, "policy_version": policy.version]),
+            eventID: event.eventID))
+        if status != .closed {
+            view.openCases.append(StoredOpenCase(
+                candidate: OpenCaseCandidate(caseID: caseID, caseNumber: caseNumber, category: category, areaCode: event.areaCode, text: event.text),
+                callerPhoneIndex: phoneIndex, urgeCount: 0))
+        }
+        logger.info("accepted a case", metadata: ["case_id": "\(caseID.uuidString.lowercased())", "case_number": "\(caseNumber)", "category": "\(category.rawValue)"])
+        return OpenedCase(
+            id: caseID, number: caseNumber, category: category, event: event, policy: .init(id: policy.policy, version: policy.version), at: now)
+    }
+
+    // MARK: flush
+
+    /// Each table written once, parents before children; the day rows locked at load
+    /// take the last numbers used.
+    func flush(_ effects: IntakeEffects, now: Date, connection: PostgresConnection, outbox: inout [OutboxMessage]) async throws {
+        try await IntakeStore.insertCases(effects.cases, on: connection, logger: logger)
+        try await IntakeStore.setCaseNumberDays(effects.lastCaseNumbers, on: connection, logger: logger)
+        try await IntakeStore.insertRequests(effects.requests, on: connection, logger: logger)
+        try await IntakeStore.countRepublished(effects.republished, on: connection, logger: logger)
+        try await IntakeStore.recordUrges(effects.urges, on: connection, logger: logger)
+        try await ClockStore.startAll(effects.clocks, on: connection, logger: logger)
+        try await CaseHistoryStore.appendAll(effects.history, on: connection, logger: logger)
+        try await ProcessedEventStore.recordAll(consumer: name, effects.processed, on: connection, logger: logger)
+        outbox.append(contentsOf: effects.outbox)
+        let writer = DeadLetterWriter(worker: name, logger: logger)
+        for (message, rejection) in effects.rejections {
+            try await writer.write(message, rejection: rejection, now: now, connection: connection, outbox: &outbox)
+        }
+    }
+
+    private func receiptMessage(_ receipt: IntakeReceipt, key: [UInt8]) throws -> OutboxMessage {
+        OutboxMessage(
+            topic: TopicName.receipts, key: key, payload: try EventJSON.encode(receipt),
+            headers: EventHeaders.make(eventID: receipt.eventID, type: "receipt.\(receipt.outcome.rawValue)"))
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import HotlineDomain
+import HotlineKafka
+import HotlinePostgres
+import Logging
+import Testing
+@testable import HotlineWorkers
+
+/// Intake decides a whole batch over the state loaded for it, with no PostgreSQL: the
+/// second appeal of a batch sees what the first did, exactly as if each had its own batch.
+@Suite struct IntakeBatchTests {
+    let policy: Policy
+    let handler: IntakeHandler
+    let vault: PersonalDataVault
+    static let complaint = "望月湖小区东门外的道路施工每天晚上十一点以后还在用破碎机作业，噪音很大，家里老人和小孩都没法休息。"
+    static let day = CaseNumber.day(of: Fixtures.receivedAt)
+
+    init() throws {
+        policy = try Fixtures.changsha()
+        vault = try PersonalDataVaultTests.vault()
+        handler = IntakeHandler(
+            policy: policy, calendar: try CalendarLoader.load(name: policy.calendar, directory: Repository.path("Ops/calendars")),
+            vault: vault, maximumEventBytes: 65_536, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+    }
+
+    func message(_ offset: Int64, _ event: IntakeEvent) -> DecodedAppeal {
+        DecodedAppeal(
+            message: ConsumedMessage(topic: "hotline.intake.v1", partition: 0, offset: offset, timestampMilliseconds: nil, key: nil, value: [], headers: []),
+            decoded: .success(event))
+    }
+
+    func appeal(_ externalID: String, content: String = complaint, phone: String = "13874812345", eventID: String? = nil) -> IntakeEvent {
+        var event = Fixtures.event(content: content, category: .complaint, areaCode: "430104007", externalID: externalID, phone: phone)
+        if let eventID { event.eventID = eventID }
+        return event
+    }
+
+    func decide(_ batch: [DecodedAppeal], view: IntakeView = IntakeView(lastCaseNumbers: [day: 0])) throws -> IntakeEffects {
+        try handler.decide(batch, view: view, now: Fixtures.receivedAt)
+    }
+
+    /// 长沙 第十三条（六）, 鄂尔多斯 第十八条（四）: the caller's second call in the same batch is
+    /// a repeat of the case the first call opened, an urge on it, not a second case.
+    @Test func aCallersSecondAppealInTheBatchIsMergedIntoTheCaseTheFirstOpened() throws {
+        let effects = try decide([message(1, appeal("CALL-1")), message(2, appeal("CALL-2", content: "再次反映：" + Self.complaint))])
+        #expect(effects.outcomes == [.decided(.accepted, caseNumber: "\(Self.day)-000001"), .decided(.merged, caseNumber: "\(Self.day)-000001")])
+        #expect(effects.cases.count == 1)
+        #expect(effects.urges.map(\.caseID) == effects.cases.map(\.id))
+        #expect(effects.requests.count == 2)
+        #expect(effects.history.map(\.action) == ["accepted", "urged"])
+        let urged = try #require(effects.outbox.last { $0.topic == TopicName.cases })
+        #expect(urged.headers["hotline-event-type"] == "case.urged")
+        #expect(String(decoding: urged.payload, as: UTF8.self).contains("\"urge_count\":1"))
+    }
+
+    /// An adapter publishing the same appeal twice in one batch gets the same receipt twice
+    /// (idempotency key channel + external id) and one case.
+    @Test func anAppealPublishedTwiceInTheBatchGetsTheSameReceiptAndOneCase() throws {
+        let effects = try decide([message(1, appeal("CALL-1", eventID: "evt-a")), message(2, appeal("CALL-1", eventID: "evt-b"))])
+        #expect(effects.outcomes == [.decided(.accepted, caseNumber: "\(Self.day)-000001"), .republished])
+        #expect(effects.cases.count == 1 && effects.requests.count == 1)
+        #expect(effects.republished == [IntakeRequestKey(channel: .phone, externalID: "CALL-1"): 1])
+        let receipts = try effects.outbox.filter { $0.topic == TopicName.receipts }.map { try JSONDecoder().decode(IntakeReceipt.self, from: Data($0.payload)) }
+        #expect(receipts.count == 2)
+        #expect(receipts[0].caseNumber == receipts[1].caseNumber && receipts[0].outcome == receipts[1].outcome)
+        #expect(receipts[0].eventID != receipts[1].eventID)
+        #expect(effects.processed.map(\.eventID) == ["evt-a", "evt-b"])
+    }
+
+    /// A message delivered again after a crash (same topic, partition and offset) changes nothing.
+    @Test func aRedeliveredMessageChangesNothing() throws {
+        var view = IntakeView(lastCaseNumbers: [Self.day: 7])
+        view.firstDeliveries["evt-a"] = FirstDelivery(topic: "hotline.intake.v1", partition: 0, offset: 1)
+        let effects = try decide([message(1, appeal("CALL-1", eventID: "evt-a"))], view: view)
+        #expect(effects.outcomes == [.redelivered])
+        #expect(effects.cases.isEmpty && effects.requests.isEmpty && effects.outbox.isEmpty && effects.processed.isEmpty)
+        #expect(effects.lastCaseNumbers.isEmpty)
+    }
+
+    /// Numbers continue the day's sequence loaded for the batch, one per accepted case;
+    /// an appeal not accepted takes none.
+    @Test func caseNumbersContinueTheDaysSequenceWithoutGaps() throws {
+        let effects = try decide([
+            message(1, appeal("CALL-1", phone: "13800000001")),
+            message(2, appeal("CALL-2", content: "株洲市某小区门口的路灯坏了", phone: "13800000002")),
+            message(3, appeal("CALL-3", phone: "13800000003")),
+        ], view: IntakeView(lastCaseNumbers: [Self.day: 41]))
+        #expect(effects.cases.map(\.caseNumber) == ["\(Self.day)-000042", "\(Self.day)-000043"])
+        #expect(effects.lastCaseNumbers == [Self.day: 43])
+        #expect(effects.outcomes[1] == .decided(.notAccepted, caseNumber: nil))
+        #expect(effects.requests.map(\.keepContent) == [false, true, false])
+    }
+
+    /// A bad message in the middle is set aside; the messages around it are decided as usual.
+    @Test func aBadMessageIsSetAsideAndTheRestOfTheBatchGoesOn() throws {
+        let bad = DecodedAppeal(
+            message: ConsumedMessage(topic: "hotline.intake.v1", partition: 0, offset: 2, timestampMilliseconds: nil, key: nil, value: [0x7b], headers: []),
+            decoded: .failure(IntakeRejection(.invalidJSON, "not JSON")))
+        let effects = try decide([message(1, appeal("CALL-1", phone: "13800000001")), bad, message(3, appeal("CALL-3", phone: "13800000003"))])
+        #expect(effects.outcomes[1] == .rejected(.invalidJSON))
+        #expect(effects.outcomes.filter { if case .decided(.accepted, _) = $0 { true } else { false } }.count == 2)
+        #expect(effects.rejections.map(\.message.offset) == [2])
+        #expect(effects.cases.count == 2)
+    }
+
+    /// A repeat of a case opened in an earlier batch counts on from the urges it already has.
+    @Test func anUrgeCountsOnFromTheStoredCount() throws {
+        let stored = StoredOpenCase(
+            candidate: OpenCaseCandidate(caseID: UUID(), caseNumber: "20261008-000003", category: .complaint, areaCode: "430104007", text: Self.complaint),
+            callerPhoneIndex: vault.phoneIndex(Caller(phone: "13874812345")), urgeCount: 2)
+        let effects = try decide(
+            [message(1, appeal("CALL-9", content: "再次反映：" + Self.complaint))],
+            view: IntakeView(openCases: [stored], lastCaseNumbers: [Self.day: 0]))
+        #expect(effects.outcomes == [.decided(.merged, caseNumber: "20261008-000003")])
+        #expect(effects.urges.map(\.caseID) == [stored.candidate.caseID])
+        let detail = try #require(effects.history.first).detailJSON
+        #expect(detail.contains("\"urge_count\":\"3\""))
+    }
+}
