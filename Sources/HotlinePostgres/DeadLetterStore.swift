@@ -56,21 +56,54 @@ public enum DeadLetterStore {
             "UPDATE dead_letters SET replayed_at = \(now), replay_count = replay_count + 1 WHERE id = ANY(\(ids))", logger: logger)
     }
 
-    /// Records a dead letter; false when this message (same topic, partition, offset
-    /// and bytes) was already dead-lettered, so a redelivery adds nothing.
-    public static func record(
-        eventID: UUID, worker: String, topic: String, partition: Int32, offset: Int64, valueDigest: [UInt8],
-        reasonCode: String, reason: String, field: String?, at: Date,
-        on connection: PostgresConnection, logger: Logger
-    ) async throws -> Bool {
+    /// Records a batch's dead letters in one statement and returns the event ids of those
+    /// recorded now: a message (same topic, partition, offset and bytes) already
+    /// dead-lettered is left out, so a redelivery adds nothing.
+    public static func recordAll(_ letters: [NewDeadLetter], on connection: PostgresConnection, logger: Logger) async throws -> Set<UUID> {
+        guard !letters.isEmpty else { return [] }
         let rows = try await connection.query(
             """
             INSERT INTO dead_letters (event_id, worker, topic, partition, "offset", value_digest, reason_code, reason, field, dead_lettered_at)
-            VALUES (\(eventID), \(worker), \(topic), \(partition), \(offset), \(Data(valueDigest)), \(reasonCode), \(reason), \(field), \(at))
+            SELECT * FROM unnest(
+                \(letters.map(\.eventID))::uuid[], \(letters.map(\.worker))::text[], \(letters.map(\.topic))::text[],
+                \(letters.map(\.partition))::int4[], \(letters.map(\.offset))::int8[], \(letters.map(\.valueDigest).byteaArray)::bytea[],
+                \(letters.map(\.reasonCode))::text[], \(letters.map(\.reason))::text[], \(NullableArray(letters.map(\.field)))::text[],
+                \(letters.map(\.at))::timestamptz[])
             ON CONFLICT (topic, partition, "offset", value_digest) DO NOTHING
-            RETURNING 1
+            RETURNING event_id
             """, logger: logger)
-        for try await _ in rows { return true }
-        return false
+        var recorded: Set<UUID> = []
+        for try await id in rows.decode(UUID.self) { recorded.insert(id) }
+        return recorded
+    }
+}
+
+/// A dead letter as a worker records it.
+public struct NewDeadLetter: Sendable {
+    public var eventID: UUID
+    public var worker: String
+    public var topic: String
+    public var partition: Int32
+    public var offset: Int64
+    public var valueDigest: [UInt8]
+    public var reasonCode: String
+    public var reason: String
+    public var field: String?
+    public var at: Date
+
+    public init(
+        eventID: UUID, worker: String, topic: String, partition: Int32, offset: Int64, valueDigest: [UInt8],
+        reasonCode: String, reason: String, field: String?, at: Date
+    ) {
+        self.eventID = eventID
+        self.worker = worker
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+        self.valueDigest = valueDigest
+        self.reasonCode = reasonCode
+        self.reason = reason
+        self.field = field
+        self.at = at
     }
 }

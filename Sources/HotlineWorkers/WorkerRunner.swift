@@ -161,15 +161,30 @@ public enum WorkerRunner {
         }
     }
 
-    private static func consumerWorker(
-        _ name: WorkerName, handler: any BatchHandler, client: PostgresClient, clock: any HotlineClock,
+    private static func consumerWorker<Handler: BatchHandler>(
+        _ name: WorkerName, handler: Handler, client: PostgresClient, clock: any HotlineClock,
         configuration: HotlineConfiguration, logger: Logger
+    ) throws -> ConsumerWorker {
+        try consumerWorker(
+            name, pipeline: BatchPipeline(client: client, clock: clock, handler: handler, logger: logger),
+            configuration: configuration, logger: logger)
+    }
+
+    private static func consumerWorker(
+        _ name: WorkerName, handler: any MessageHandler, client: PostgresClient, clock: any HotlineClock,
+        configuration: HotlineConfiguration, logger: Logger
+    ) throws -> ConsumerWorker {
+        try consumerWorker(
+            name, pipeline: MessagePipeline(client: client, clock: clock, handler: handler, logger: logger),
+            configuration: configuration, logger: logger)
+    }
+
+    private static func consumerWorker(
+        _ name: WorkerName, pipeline: any BatchProcessor, configuration: HotlineConfiguration, logger: Logger
     ) throws -> ConsumerWorker {
         guard let subscription = name.subscription else { preconditionFailure("\(name) consumes no topic") }
         let consumer = try KafkaConsumer(
             configuration: configuration.kafka, groupID: subscription.group, topics: subscription.topics, logger: logger)
-        return ConsumerWorker(
-            consumer: consumer, pipeline: BatchPipeline(client: client, clock: clock, handler: handler, logger: logger),
-            batchSize: configuration.batchSize, logger: logger)
+        return ConsumerWorker(consumer: consumer, pipeline: pipeline, batchSize: configuration.batchSize, logger: logger)
     }
 }

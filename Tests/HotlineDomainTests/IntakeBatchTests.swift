@@ -23,10 +23,10 @@ import Testing
             vault: vault, maximumEventBytes: 65_536, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
-    func message(_ offset: Int64, _ event: IntakeEvent) -> DecodedAppeal {
-        DecodedAppeal(
+    func message(_ offset: Int64, _ event: IntakeEvent, republishedFrom: FirstDelivery? = nil) -> Delivery<IntakeEvent> {
+        Delivery(
             message: ConsumedMessage(topic: "hotline.intake.v1", partition: 0, offset: offset, timestampMilliseconds: nil, key: nil, value: [], headers: []),
-            decoded: .success(event))
+            event: event, eventID: event.eventID, republishedFrom: republishedFrom)
     }
 
     func appeal(_ externalID: String, content: String = complaint, phone: String = "13874812345", eventID: String? = nil) -> IntakeEvent {
@@ -35,7 +35,7 @@ import Testing
         return event
     }
 
-    func decide(_ batch: [DecodedAppeal], view: IntakeView = IntakeView(lastCaseNumbers: [day: 0])) throws -> IntakeEffects {
+    func decide(_ batch: [Delivery<IntakeEvent>], view: IntakeView = IntakeView(lastCaseNumbers: [day: 0])) throws -> IntakeEffects {
         try handler.decide(batch, view: view, now: Fixtures.receivedAt)
     }
 
@@ -64,17 +64,16 @@ import Testing
         #expect(receipts.count == 2)
         #expect(receipts[0].caseNumber == receipts[1].caseNumber && receipts[0].outcome == receipts[1].outcome)
         #expect(receipts[0].eventID != receipts[1].eventID)
-        #expect(effects.processed.map(\.eventID) == ["evt-a", "evt-b"])
     }
 
-    /// A message delivered again after a crash (same topic, partition and offset) changes nothing.
-    @Test func aRedeliveredMessageChangesNothing() throws {
-        var view = IntakeView(lastCaseNumbers: [Self.day: 7])
-        view.firstDeliveries["evt-a"] = FirstDelivery(topic: "hotline.intake.v1", partition: 0, offset: 1)
-        let effects = try decide([message(1, appeal("CALL-1", eventID: "evt-a"))], view: view)
-        #expect(effects.outcomes == [.redelivered])
-        #expect(effects.cases.isEmpty && effects.requests.isEmpty && effects.outbox.isEmpty && effects.processed.isEmpty)
-        #expect(effects.lastCaseNumbers.isEmpty)
+    /// The same event published again (its event id applied before at another offset) is
+    /// answered with the receipt it got the first time.
+    @Test func anEventPublishedAgainIsAnsweredWithItsReceipt() throws {
+        let first = appeal("CALL-1", eventID: "evt-a")
+        let earlier = FirstDelivery(topic: "hotline.intake.v1", partition: 0, offset: 1)
+        let effects = try decide([message(1, first), message(9, first, republishedFrom: earlier)])
+        #expect(effects.outcomes == [.decided(.accepted, caseNumber: "\(Self.day)-000001"), .republished])
+        #expect(effects.cases.count == 1)
     }
 
     /// Numbers continue the day's sequence loaded for the batch, one per accepted case;
@@ -89,18 +88,6 @@ import Testing
         #expect(effects.lastCaseNumbers == [Self.day: 43])
         #expect(effects.outcomes[1] == .decided(.notAccepted, caseNumber: nil))
         #expect(effects.requests.map(\.keepContent) == [false, true, false])
-    }
-
-    /// A bad message in the middle is set aside; the messages around it are decided as usual.
-    @Test func aBadMessageIsSetAsideAndTheRestOfTheBatchGoesOn() throws {
-        let bad = DecodedAppeal(
-            message: ConsumedMessage(topic: "hotline.intake.v1", partition: 0, offset: 2, timestampMilliseconds: nil, key: nil, value: [0x7b], headers: []),
-            decoded: .failure(IntakeRejection(.invalidJSON, "not JSON")))
-        let effects = try decide([message(1, appeal("CALL-1", phone: "13800000001")), bad, message(3, appeal("CALL-3", phone: "13800000003"))])
-        #expect(effects.outcomes[1] == .rejected(.invalidJSON))
-        #expect(effects.outcomes.filter { if case .decided(.accepted, _) = $0 { true } else { false } }.count == 2)
-        #expect(effects.rejections.map(\.message.offset) == [2])
-        #expect(effects.cases.count == 2)
     }
 
     /// A repeat of a case opened in an earlier batch counts on from the urges it already has.

@@ -63,7 +63,7 @@ import Testing
         #expect(missing.isEmpty && extra.isEmpty && split.count == whole.count, "\(cut): missing \(missing), extra \(extra)")
     }
 
-    /// Applies each batch in its own transaction, as `BatchPipeline` does, on a fresh
+    /// Applies each batch through the pipeline's four steps in its own transaction, on a fresh
     /// database, and returns every table intake writes as comparable lines.
     func applied(_ batches: [[ConsumedMessage]]) async throws -> [String] {
         try await TestStack.with { stack in
@@ -73,10 +73,10 @@ import Testing
                 policy: policy, calendar: try PolicyFileReader.calendar(policy.calendar, root: root),
                 vault: PersonalDataVault(keys: try HotlineConfiguration.fromEnvironment(stack.environment).keys),
                 maximumEventBytes: 65_536, logger: stack.logger)
+            let pipeline = BatchPipeline(client: stack.client, clock: SystemClock(), handler: handler, logger: stack.logger)
             for batch in batches {
                 try await stack.client.withTransaction(logger: stack.logger) { connection in
-                    var outbox: [OutboxMessage] = []
-                    try await handler.applyBatch(batch, now: Self.now, connection: connection, outbox: &outbox)
+                    let outbox = try await pipeline.apply(batch, now: Self.now, connection: connection)
                     try await OutboxStore.enqueue(outbox, on: connection, logger: stack.logger)
                 }
             }

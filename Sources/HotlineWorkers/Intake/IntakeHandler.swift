@@ -34,24 +34,26 @@ public struct IntakeHandler: BatchHandler {
 
     private var policy: Policy { decider.policy }
 
-    public func applyBatch(
-        _ messages: [ConsumedMessage], now: Date, connection: PostgresConnection, outbox: inout [OutboxMessage]
-    ) async throws {
-        let decoded = messages.map { DecodedAppeal(message: $0, decoded: decoder.decode($0.value)) }
-        let view = try await load(decoded.compactMap(\.event), connection: connection)
-        let effects = try decide(decoded, view: view, now: now)
-        try await flush(effects, now: now, connection: connection, outbox: &outbox)
+    /// An adapter publishing an appeal again gets its receipt again.
+    public var decidesRepublishedEvents: Bool { true }
+
+    // MARK: decode
+
+    public func decode(_ message: ConsumedMessage) -> Decoded<IntakeEvent> {
+        switch decoder.decode(message.value) {
+        case let .success(event): .event(event, id: event.eventID)
+        case let .failure(rejection): .refused(DecodeRefusal(rejection))
+        }
     }
 
     // MARK: load
 
     /// One query per table. The callers' locks come first so the open cases read after
     /// them are those no other intake instance is about to change.
-    func load(_ events: [IntakeEvent], connection: PostgresConnection) async throws -> IntakeView {
+    public func load(_ batch: [Delivery<IntakeEvent>], connection: PostgresConnection) async throws -> IntakeView {
         var view = IntakeView()
+        let events = batch.map(\.event)
         guard !events.isEmpty else { return view }
-        view.firstDeliveries = try await ProcessedEventStore.firstDeliveries(
-            consumer: name, eventIDs: events.map(\.eventID), on: connection, logger: logger)
         let phoneIndexes = events.compactMap { vault.phoneIndex($0.caller) }
         try await IntakeStore.lockCallers(phoneIndexes: phoneIndexes, on: connection, logger: logger)
         view.requests = try await IntakeStore.requests(events.map(\.requestKey), on: connection, logger: logger)
@@ -66,33 +68,13 @@ public struct IntakeHandler: BatchHandler {
     // MARK: decide
 
     /// Every message's decision, in the batch's order, over `view`; no I/O.
-    func decide(_ batch: [DecodedAppeal], view: IntakeView, now: Date) throws -> IntakeEffects {
+    public func decide(_ batch: [Delivery<IntakeEvent>], view: IntakeView, now: Date) throws -> IntakeEffects {
         var view = view
         var effects = IntakeEffects()
-        for appeal in batch {
-            let message = appeal.message
-            let event: IntakeEvent
-            switch appeal.decoded {
-            case let .failure(rejection):
-                effects.rejections.append((message, rejection))
-                effects.outcomes.append(.rejected(rejection.reason))
-                continue
-            case let .success(decoded):
-                event = decoded
-            }
+        for delivery in batch {
+            let message = delivery.message
+            let event = delivery.event
             let log = logger.forEvent(event.eventID, in: message)
-            let delivery = FirstDelivery(topic: message.topic, partition: message.partition, offset: message.offset)
-            if let first = view.firstDeliveries[event.eventID] {
-                BatchTally.duplicate(topic: message.topic)
-                if first == delivery {
-                    log.debug("skipped a redelivered event")
-                    effects.outcomes.append(.redelivered)
-                    continue
-                }
-            } else {
-                view.firstDeliveries[event.eventID] = delivery
-                effects.processed.append(ProcessedEvent(eventID: event.eventID, delivery: delivery))
-            }
             let receiptKey = message.key ?? Array("\(event.channel.rawValue):\(event.externalID)".utf8)
 
             if let existing = view.requests[event.requestKey] {
@@ -116,7 +98,7 @@ public struct IntakeHandler: BatchHandler {
                 decision, of: event, phoneIndex: phoneIndex, now: now, view: &view, effects: &effects, caseEvents: &caseEvents, logger: log)
             guard let receipt else {
                 if case let .refuse(rejection) = decision {
-                    effects.rejections.append((message, rejection))
+                    effects.rejections.append(Rejection(message, rejection))
                     effects.outcomes.append(.rejected(rejection.reason))
                 }
                 continue
@@ -253,9 +235,8 @@ public struct IntakeHandler: BatchHandler {
 
     // MARK: flush
 
-    /// Each table written once, parents before children; the day rows locked at load
-    /// take the last numbers used.
-    func flush(_ effects: IntakeEffects, now: Date, connection: PostgresConnection, outbox: inout [OutboxMessage]) async throws {
+    /// Each table written once, parents before children.
+    public func flush(_ effects: IntakeEffects, now: Date, connection: PostgresConnection) async throws {
         try await IntakeStore.insertCases(effects.cases, on: connection, logger: logger)
         try await IntakeStore.setCaseNumberDays(effects.lastCaseNumbers, on: connection, logger: logger)
         try await IntakeStore.insertRequests(effects.requests, on: connection, logger: logger)
@@ -263,12 +244,6 @@ public struct IntakeHandler: BatchHandler {
         try await IntakeStore.recordUrges(effects.urges, on: connection, logger: logger)
         try await ClockStore.startAll(effects.clocks, on: connection, logger: logger)
         try await CaseHistoryStore.appendAll(effects.history, on: connection, logger: logger)
-        try await ProcessedEventStore.recordAll(consumer: name, effects.processed, on: connection, logger: logger)
-        outbox.append(contentsOf: effects.outbox)
-        let writer = DeadLetterWriter(worker: name, logger: logger)
-        for (message, rejection) in effects.rejections {
-            try await writer.write(message, rejection: rejection, now: now, connection: connection, outbox: &outbox)
-        }
     }
 
     private func receiptMessage(_ receipt: IntakeReceipt, key: [UInt8]) throws -> OutboxMessage {

@@ -5,9 +5,7 @@ import HotlinePostgres
 /// What intake's load step read for one batch, one query per table: the state every
 /// message of the batch is decided against. Deciding a message updates it, so a later
 /// message of the same batch sees the cases, records and urges an earlier one made.
-struct IntakeView: Sendable, Equatable {
-    /// Where each event of the batch was first applied, for those already applied.
-    var firstDeliveries: [String: FirstDelivery] = [:]
+public struct IntakeView: Sendable, Equatable {
     /// The appeals already received under the batch's (channel, external id) keys.
     var requests: [IntakeRequestKey: IntakeRequestRecord] = [:]
     /// The open (and repeat-blocked) cases of the batch's callers and named cases.
@@ -24,4 +22,9 @@ struct IntakeView: Sendable, Equatable {
             .map(\.candidate)
             .sorted { $0.caseNumber < $1.caseNumber }
     }
+}
+
+extension IntakeEvent {
+    /// The appeal's idempotency key.
+    var requestKey: IntakeRequestKey { IntakeRequestKey(channel: channel, externalID: externalID) }
 }

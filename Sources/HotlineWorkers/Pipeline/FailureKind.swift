@@ -21,6 +21,11 @@ enum FailureKind: Equatable {
     /// once the calendar file is added.
     static let calendarRetryDelay: TimeInterval = 60 * 60
 
+    /// How often a conflict is retried before it is judged like any other failure: a race
+    /// with another instance clears on the next try, a unique violation the data itself
+    /// causes (a co-unit named twice) never does, and must not stall the partition.
+    static let conflictRetries = 10
+
     static func of(_ error: any Error) -> FailureKind {
         let cause = cause(of: error)
         // Still wrapped: nothing failed but the rollback, so the connection is suspect.

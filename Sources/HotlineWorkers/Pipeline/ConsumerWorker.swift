@@ -8,11 +8,11 @@ import ServiceLifecycle
 /// the group.
 public struct ConsumerWorker: Service {
     let consumer: KafkaConsumer
-    let pipeline: BatchPipeline
+    let pipeline: any BatchProcessor
     let batchSize: Int
     let logger: Logger
 
-    public init(consumer: KafkaConsumer, pipeline: BatchPipeline, batchSize: Int, logger: Logger) {
+    public init(consumer: KafkaConsumer, pipeline: any BatchProcessor, batchSize: Int, logger: Logger) {
         self.consumer = consumer
         self.pipeline = pipeline
         self.batchSize = batchSize

@@ -6,10 +6,10 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 
-/// Applies a consumed batch in one PostgreSQL transaction: every message's effects,
-/// the records that the messages were processed, and the events to publish (the
-/// outbox) commit together or not at all. Only after `process` returns does the
-/// worker store the batch's offsets.
+/// Runs a consumed batch through a handler's four steps (decode, load, decide, flush) in
+/// one PostgreSQL transaction: every message's effects, the records that the messages were
+/// processed, the dead letters and the events to publish (the outbox) commit together or
+/// not at all. Only after `process` returns does the worker store the batch's offsets.
 ///
 /// Failures: PostgreSQL unreachable → wait and retry until it is back; a conflict
 /// with another transaction → retry; a deterministic failure (a deadline in a year the
@@ -17,23 +17,18 @@ import ServiceLifecycle
 /// once and dead-letter (`calendar_not_covered`) the one that fails; anything else →
 /// retry twice, then apply the messages one by one and dead-letter (`processing_error`)
 /// the one that still fails, so one bad message never stalls the partition.
-public struct BatchPipeline: Sendable {
+public struct BatchPipeline<Handler: BatchHandler>: BatchProcessor {
     let client: PostgresClient
     let clock: any HotlineClock
-    let handler: any BatchHandler
+    let handler: Handler
     let logger: Logger
 
-    public init(client: PostgresClient, clock: any HotlineClock, handler: any BatchHandler, logger: Logger) {
+    public init(client: PostgresClient, clock: any HotlineClock, handler: Handler, logger: Logger) {
         self.client = client
         self.clock = clock
         self.handler = handler
         self.logger = logger
     }
-
-    /// How often a conflict is retried before it is judged like any other failure: a race
-    /// with another instance clears on the next try, a unique violation the data itself
-    /// causes (a co-unit named twice) never does, and must not stall the partition.
-    static let conflictRetries = 10
 
     public func process(_ batch: [ConsumedMessage]) async throws {
         var poisonAttempts = 0
@@ -48,7 +43,7 @@ public struct BatchPipeline: Sendable {
                 WorkerMetrics.batchFailed(worker: handler.name, kind: kind)
                 if kind == .conflict {
                     conflictAttempts += 1
-                    if conflictAttempts > Self.conflictRetries { kind = .poison }
+                    if conflictAttempts > FailureKind.conflictRetries { kind = .poison }
                 }
                 try Self.checkShutdown()
                 switch kind {
@@ -95,20 +90,7 @@ public struct BatchPipeline: Sendable {
         let started = ContinuousClock.now
         try await BatchTally.counting(worker: handler.name, batch) {
             try await client.withWatchedTransaction("a batch transaction", logger: logger) { connection in
-                var outbox: [OutboxMessage] = []
-                let writer = DeadLetterWriter(worker: handler.name, logger: logger)
-                var accepted: [ConsumedMessage] = []
-                for message in batch {
-                    // Decode bounds every topic shares: a key or headers past them are refused
-                    // before any handler sees the message, and the dead letter carries them cut.
-                    if let rejection = MessageBounds.rejection(key: message.key, headers: message.headers.map { ($0.key, $0.value) }) {
-                        try await writer.write(message, rejection: rejection, now: now, connection: connection, outbox: &outbox)
-                    } else {
-                        accepted.append(message)
-                    }
-                }
-                try await handler.applyBatch(accepted, now: now, connection: connection, outbox: &outbox)
-                StuckCallWatchdog.progressed()
+                let outbox = try await apply(batch, now: now, connection: connection)
                 try await OutboxStore.enqueue(outbox, on: connection, logger: logger)
             }
         }
@@ -116,6 +98,29 @@ public struct BatchPipeline: Sendable {
         logger.debug("batch committed", metadata: [
             "messages": "\(batch.count)", "duration": "\(ContinuousClock.now - started)",
         ])
+    }
+
+    /// The four steps on a connection inside the batch's transaction; the events to publish.
+    /// Each step's statements cover the whole batch: one to claim its event ids, the
+    /// handler's loads and flushes, one for its dead letters.
+    public func apply(_ batch: [ConsumedMessage], now: Date, connection: PostgresConnection) async throws -> [OutboxMessage] {
+        let decoded = DecodedBatch(batch, decode: handler.decode)
+        let earlier = try await ProcessedEventStore.claim(consumer: handler.name, decoded.claims, on: connection, logger: logger)
+        let applicable = decoded.toApply(earlier: earlier, decidesRepublished: handler.decidesRepublishedEvents)
+        for message in applicable.duplicates {
+            BatchTally.duplicate(topic: message.topic)
+            logger.debug("skipped an event already applied", metadata: [
+                "topic": "\(message.topic)", "partition": "\(message.partition)", "offset": "\(message.offset)",
+            ])
+        }
+        let view = try await handler.load(applicable.deliveries, connection: connection)
+        StuckCallWatchdog.progressed()
+        let effects = try handler.decide(applicable.deliveries, view: view, now: now)
+        try await handler.flush(effects, now: now, connection: connection)
+        StuckCallWatchdog.progressed()
+        let letters = try await DeadLetterWriter(worker: handler.name, logger: logger)
+            .write(decoded.rejected + effects.rejections, now: now, connection: connection)
+        return applicable.answers + letters + effects.outbox
     }
 
     /// Dead-letters a message whose deadline the working-day calendar cannot count
@@ -129,22 +134,11 @@ public struct BatchPipeline: Sendable {
         log[metadataKey: "topic"] = "\(message.topic)"
         log[metadataKey: "partition"] = "\(message.partition)"
         log[metadataKey: "offset"] = "\(message.offset)"
-        if let caseID = Self.caseID(of: message) { log[metadataKey: "case_id"] = "\(caseID.uuidString.lowercased())" }
+        if let caseID = message.caseID { log[metadataKey: "case_id"] = "\(caseID.uuidString.lowercased())" }
         log.error("set a message aside: the working-day calendar does not cover a year its deadlines need", metadata: [
             "error": "\(cause)", "reason_code": "\(DeadLetterReason.calendarNotCovered.rawValue)",
         ])
         WorkerMetrics.calendarSetAside(worker: handler.name, kind: "message")
-    }
-
-    /// The top-level `case_id` of a message's value, when it has one: lifecycle and
-    /// action events do; an intake event has no case yet.
-    private static func caseID(of message: ConsumedMessage) -> UUID? {
-        struct Probe: Decodable {
-            var caseID: UUID?
-            enum CodingKeys: String, CodingKey { case caseID = "case_id" }
-        }
-        guard let value = message.value else { return nil }
-        return (try? JSONDecoder().decode(Probe.self, from: Data(value)))?.caseID
     }
 
     private func deadLetter(_ message: ConsumedMessage, rejection: IntakeRejection) async throws {
@@ -152,8 +146,7 @@ public struct BatchPipeline: Sendable {
         let writer = DeadLetterWriter(worker: handler.name, logger: logger)
         try await BatchTally.counting(worker: handler.name, [message]) {
             try await client.withWatchedTransaction("a dead-letter transaction", logger: logger) { connection in
-                var outbox: [OutboxMessage] = []
-                try await writer.write(message, rejection: rejection, now: now, connection: connection, outbox: &outbox)
+                let outbox = try await writer.write([Rejection(message, rejection)], now: now, connection: connection)
                 try await OutboxStore.enqueue(outbox, on: connection, logger: logger)
             }
         }
@@ -162,4 +155,23 @@ public struct BatchPipeline: Sendable {
     private static func checkShutdown() throws {
         if Task.isShuttingDownGracefully || Task.isCancelled { throw CancellationError() }
     }
+}
+
+/// What a consumer worker runs each batch through.
+public protocol BatchProcessor: Sendable {
+    func process(_ batch: [ConsumedMessage]) async throws
+}
+
+extension ConsumedMessage {
+    /// The top-level `case_id` of the value, when it has one: lifecycle and action events
+    /// do; an intake event has no case yet.
+    var caseID: UUID? {
+        guard let value else { return nil }
+        return (try? JSONDecoder().decode(CaseIDProbe.self, from: Data(value)))?.caseID
+    }
+}
+
+private struct CaseIDProbe: Decodable {
+    var caseID: UUID?
+    enum CodingKeys: String, CodingKey { case caseID = "case_id" }
 }

@@ -1,0 +1,115 @@
+import Foundation
+import HotlineDomain
+import HotlineKafka
+import HotlinePostgres
+import PostgresNIO
+
+/// A consumer worker's rules, in the four steps `BatchPipeline` runs for every batch:
+/// **decode** each message (the pipeline sets aside what is past the shared bounds, skips
+/// what was applied before and dead-letters what decoding refuses), **load** the state the
+/// whole batch needs with one query per table, **decide** every message in offset order
+/// over that in-memory view with no I/O, then **flush** each table once.
+public protocol BatchHandler: Sendable {
+    associatedtype Event: Sendable
+    associatedtype View: Sendable
+    associatedtype Effects: BatchEffects
+
+    /// The name processed-event records and dead letters carry (`intake`, `dispatch`).
+    var name: String { get }
+
+    /// An event id applied before at another offset (an adapter publishing the same event
+    /// again) is decided again only where this is true: intake answers it with a receipt.
+    /// A redelivery of the same offset is always skipped.
+    var decidesRepublishedEvents: Bool { get }
+
+    /// The message's event, `.ignored` when it is not for this worker (judged from the
+    /// `hotline-event-type` header before the value is parsed), or why it is refused.
+    func decode(_ message: ConsumedMessage) -> Decoded<Event>
+
+    /// The state the batch's events are decided against, one query per table; rows the
+    /// batch will change are locked until the transaction ends.
+    func load(_ batch: [Delivery<Event>], connection: PostgresConnection) async throws -> View
+
+    /// Every event's effects, in the batch's order, each seeing what the earlier ones did.
+    func decide(_ batch: [Delivery<Event>], view: View, now: Date) throws -> Effects
+
+    /// Writes the effects, each table once, in the batch's transaction.
+    func flush(_ effects: Effects, now: Date, connection: PostgresConnection) async throws
+}
+
+extension BatchHandler {
+    public var decidesRepublishedEvents: Bool { false }
+}
+
+/// What a handler's decode step made of one message.
+public enum Decoded<Event: Sendable>: Sendable {
+    /// The message's event and its `event_id`.
+    case event(Event, id: String)
+    /// Not for this worker: another worker reads this event type.
+    case ignored
+    /// Refused as it is: dead-lettered with its original bytes.
+    case refused(DecodeRefusal)
+}
+
+/// Why a message cannot be decoded, and the answer its sender gets besides the dead letter.
+public struct DecodeRefusal: Sendable {
+    public var rejection: IntakeRejection
+    /// The event id the message carried, if any could be read: the answer is sent once per id.
+    public var eventID: String?
+    /// An answer on the sender's outcome topic (an action's `malformed` outcome).
+    public var answer: OutboxMessage?
+
+    public init(_ rejection: IntakeRejection, eventID: String? = nil, answer: OutboxMessage? = nil) {
+        self.rejection = rejection
+        self.eventID = eventID
+        self.answer = answer
+    }
+}
+
+/// A decoded event of the batch with the message it came in.
+public struct Delivery<Event: Sendable>: Sendable {
+    public var message: ConsumedMessage
+    public var event: Event
+    public var eventID: String
+    /// Where the same event id was applied first, when this is an adapter publishing it
+    /// again (only for handlers that decide republished events).
+    public var republishedFrom: FirstDelivery?
+
+    public init(message: ConsumedMessage, event: Event, eventID: String, republishedFrom: FirstDelivery? = nil) {
+        self.message = message
+        self.event = event
+        self.eventID = eventID
+        self.republishedFrom = republishedFrom
+    }
+
+    /// Where this message was read.
+    public var delivery: FirstDelivery {
+        FirstDelivery(topic: message.topic, partition: message.partition, offset: message.offset)
+    }
+}
+
+/// What deciding a batch produced that the pipeline writes for every handler.
+public protocol BatchEffects: Sendable {
+    /// The events to publish, in order (each key's events keep it).
+    var outbox: [OutboxMessage] { get }
+    /// Messages refused as a whole while deciding, dead-lettered with their reason.
+    var rejections: [Rejection] { get }
+}
+
+/// A message set aside with its reason.
+public struct Rejection: Sendable {
+    public var message: ConsumedMessage
+    public var rejection: IntakeRejection
+
+    public init(_ message: ConsumedMessage, _ rejection: IntakeRejection) {
+        self.message = message
+        self.rejection = rejection
+    }
+}
+
+extension ConsumedMessage {
+    /// The `hotline-event-type` header every event the project publishes carries.
+    public var eventType: String? {
+        headers.last { $0.key == "hotline-event-type" }?.value.map { String(decoding: $0, as: UTF8.self) }
+    }
+}

@@ -1,0 +1,59 @@
+import Crypto
+import Foundation
+import HotlineDomain
+import HotlineKafka
+import HotlinePostgres
+import Logging
+import PostgresNIO
+
+/// Records dead letters and queues them for `hotline.intake.dlq.v1`, once per source
+/// message: a redelivered bad message is not dead-lettered twice.
+struct DeadLetterWriter: Sendable {
+    let worker: String
+    let logger: Logger
+
+    /// Records the batch's dead letters in one statement; the events to publish for those recorded now.
+    func write(_ rejected: [Rejection], now: Date, connection: PostgresConnection) async throws -> [OutboxMessage] {
+        guard !rejected.isEmpty else { return [] }
+        let letters = rejected.map { item in
+            let message = item.message
+            return DeadLetter(
+                eventID: UUID(), worker: worker, rejection: item.rejection,
+                source: .init(
+                    topic: message.topic, partition: message.partition, offset: message.offset,
+                    timestamp: message.timestampMilliseconds.map { Date(timeIntervalSince1970: Double($0) / 1000) }),
+                originalKey: message.key, originalValue: message.value,
+                originalHeaders: message.headers.map { DeadLetter.Header(key: $0.key, value: $0.value) },
+                deadLetteredAt: now)
+        }
+        let recorded = try await DeadLetterStore.recordAll(
+            zip(rejected, letters).map { item, letter in
+                NewDeadLetter(
+                    eventID: letter.eventID, worker: worker, topic: item.message.topic, partition: item.message.partition,
+                    offset: item.message.offset, valueDigest: Array(SHA256.hash(data: item.message.value ?? [])),
+                    reasonCode: item.rejection.reason.rawValue, reason: item.rejection.message, field: item.rejection.field, at: now)
+            },
+            on: connection, logger: logger)
+        var outbox: [OutboxMessage] = []
+        for (item, letter) in zip(rejected, letters) where recorded.contains(letter.eventID) {
+            let message = item.message
+            BatchTally.deadLettered(topic: message.topic, reason: item.rejection.reason.rawValue)
+            logger.warning("dead-lettered a message", metadata: [
+                "topic": "\(message.topic)", "partition": "\(message.partition)", "offset": "\(message.offset)",
+                "reason_code": "\(item.rejection.reason.rawValue)", "field": "\(item.rejection.field ?? "-")",
+            ])
+            outbox.append(OutboxMessage(
+                topic: TopicName.deadLetters, key: letter.originalKey, payload: try EventJSON.encode(letter),
+                headers: EventHeaders.make(eventID: letter.eventID.uuidString.lowercased(), type: "dead_letter")))
+        }
+        return outbox
+    }
+}
+
+/// The headers every published event carries, so consumers can route and dedupe
+/// without parsing the value.
+enum EventHeaders {
+    static func make(eventID: String, type: String) -> [String: String] {
+        ["hotline-event-id": eventID, "hotline-event-type": type, "hotline-schema-version": "1", "content-type": "application/json"]
+    }
+}

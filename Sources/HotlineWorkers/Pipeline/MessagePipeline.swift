@@ -1,0 +1,193 @@
+import Foundation
+import HotlineDomain
+import HotlineKafka
+import HotlinePostgres
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// Transitional: the pipeline of the handlers that still apply one message at a time,
+/// removed once every handler runs the four steps. Applies a consumed batch in one PostgreSQL transaction: every message's effects,
+/// the records that the messages were processed, and the events to publish (the
+/// outbox) commit together or not at all. Only after `process` returns does the
+/// worker store the batch's offsets.
+///
+/// Failures: PostgreSQL unreachable → wait and retry until it is back; a conflict
+/// with another transaction → retry; a deterministic failure (a deadline in a year the
+/// working-day calendar does not cover) → no retry: apply the messages one by one at
+/// once and dead-letter (`calendar_not_covered`) the one that fails; anything else →
+/// retry twice, then apply the messages one by one and dead-letter (`processing_error`)
+/// the one that still fails, so one bad message never stalls the partition.
+struct MessagePipeline: BatchProcessor {
+    let client: PostgresClient
+    let clock: any HotlineClock
+    let handler: any MessageHandler
+    let logger: Logger
+
+    init(client: PostgresClient, clock: any HotlineClock, handler: any MessageHandler, logger: Logger) {
+        self.client = client
+        self.clock = clock
+        self.handler = handler
+        self.logger = logger
+    }
+
+    /// How often a conflict is retried before it is judged like any other failure: a race
+    /// with another instance clears on the next try, a unique violation the data itself
+    /// causes (a co-unit named twice) never does, and must not stall the partition.
+
+
+    func process(_ batch: [ConsumedMessage]) async throws {
+        var poisonAttempts = 0
+        var conflictAttempts = 0
+        var backoff = Duration.milliseconds(100)
+        while true {
+            do {
+                try await applyAll(batch)
+                return
+            } catch {
+                var kind = FailureKind.of(error)
+                WorkerMetrics.batchFailed(worker: handler.name, kind: kind)
+                if kind == .conflict {
+                    conflictAttempts += 1
+                    if conflictAttempts > FailureKind.conflictRetries { kind = .poison }
+                }
+                try Self.checkShutdown()
+                switch kind {
+                case .infrastructure:
+                    logger.error("batch transaction failed; PostgreSQL unreachable, retrying", metadata: ["error": "\(error)", "retry_in": "\(backoff)"])
+                    try await Task.sleep(for: backoff)
+                    backoff = min(backoff * 2, .seconds(5))
+                case .conflict:
+                    logger.info("batch transaction conflicted with another; retrying", metadata: ["error": "\(error)"])
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 10...100)))
+                case .deterministic:
+                    // DESIGN.md: a deterministic failure never stalls a partition. Every retry
+                    // would fail the same way and hold up the messages behind this one.
+                    if batch.count > 1 {
+                        logger.warning("a message of the batch needs a year the working-day calendar does not cover; applying the messages one by one", metadata: [
+                            "error": "\(FailureKind.cause(of: error))", "messages": "\(batch.count)",
+                        ])
+                        for message in batch { try await process([message]) }
+                    } else {
+                        try await setAside(batch[0], because: FailureKind.cause(of: error))
+                    }
+                    return
+                case .poison:
+                    poisonAttempts += 1
+                    logger.error("batch transaction failed", metadata: [
+                        "error": "\(String(reflecting: FailureKind.cause(of: error)))", "attempt": "\(poisonAttempts)", "messages": "\(batch.count)",
+                    ])
+                    if poisonAttempts < 3 {
+                        try await Task.sleep(for: .milliseconds(100 * poisonAttempts))
+                    } else if batch.count > 1 {
+                        for message in batch { try await process([message]) }
+                        return
+                    } else {
+                        try await deadLetter(batch[0], rejection: IntakeRejection(.processingError, FailureKind.sentence(for: error, worker: handler.name)))
+                        return
+                    }
+                }
+            }
+        }
+    }
+
+    private func applyAll(_ batch: [ConsumedMessage]) async throws {
+        let now = try await clock.now()
+        let started = ContinuousClock.now
+        try await BatchTally.counting(worker: handler.name, batch) {
+            try await client.withWatchedTransaction("a batch transaction", logger: logger) { connection in
+                var outbox: [OutboxMessage] = []
+                let writer = DeadLetterWriter(worker: handler.name, logger: logger)
+                var accepted: [ConsumedMessage] = []
+                for message in batch {
+                    // Decode bounds every topic shares: a key or headers past them are refused
+                    // before any handler sees the message, and the dead letter carries them cut.
+                    if let rejection = MessageBounds.rejection(key: message.key, headers: message.headers.map { ($0.key, $0.value) }) {
+                        try await writer.writeOne(message, rejection: rejection, now: now, connection: connection, outbox: &outbox)
+                    } else {
+                        accepted.append(message)
+                    }
+                }
+                for message in accepted {
+                    try await handler.apply(message, now: now, connection: connection, outbox: &outbox)
+                    StuckCallWatchdog.progressed()
+                }
+                StuckCallWatchdog.progressed()
+                try await OutboxStore.enqueue(outbox, on: connection, logger: logger)
+            }
+        }
+        WorkerMetrics.batch(worker: handler.name, size: batch.count, took: ContinuousClock.now - started)
+        logger.debug("batch committed", metadata: [
+            "messages": "\(batch.count)", "duration": "\(ContinuousClock.now - started)",
+        ])
+    }
+
+    /// Dead-letters a message whose deadline the working-day calendar cannot count
+    /// (`calendar_not_covered`; the calendar's is the only deterministic failure, see
+    /// `FailureKind`), with the calendar's own sentence naming the year and the file to add.
+    private func setAside(_ message: ConsumedMessage, because cause: any Error) async throws {
+        try await deadLetter(message, rejection: IntakeRejection(
+            .calendarNotCovered,
+            "\(cause). The event is kept on hotline.intake.dlq.v1; replay it with `hotline dlq replay` once the calendar file is added."))
+        var log = logger
+        log[metadataKey: "topic"] = "\(message.topic)"
+        log[metadataKey: "partition"] = "\(message.partition)"
+        log[metadataKey: "offset"] = "\(message.offset)"
+        if let caseID = message.caseID { log[metadataKey: "case_id"] = "\(caseID.uuidString.lowercased())" }
+        log.error("set a message aside: the working-day calendar does not cover a year its deadlines need", metadata: [
+            "error": "\(cause)", "reason_code": "\(DeadLetterReason.calendarNotCovered.rawValue)",
+        ])
+        WorkerMetrics.calendarSetAside(worker: handler.name, kind: "message")
+    }
+
+    private func deadLetter(_ message: ConsumedMessage, rejection: IntakeRejection) async throws {
+        let now = try await clock.now()
+        let writer = DeadLetterWriter(worker: handler.name, logger: logger)
+        try await BatchTally.counting(worker: handler.name, [message]) {
+            try await client.withWatchedTransaction("a dead-letter transaction", logger: logger) { connection in
+                var outbox: [OutboxMessage] = []
+                try await writer.writeOne(message, rejection: rejection, now: now, connection: connection, outbox: &outbox)
+                try await OutboxStore.enqueue(outbox, on: connection, logger: logger)
+            }
+        }
+    }
+
+    private static func checkShutdown() throws {
+        if Task.isShuttingDownGracefully || Task.isCancelled { throw CancellationError() }
+    }
+}
+
+/// Transitional: a handler that still applies one message at a time on the batch's connection.
+protocol MessageHandler: Sendable {
+    var name: String { get }
+    func apply(_ message: ConsumedMessage, now: Date, connection: PostgresConnection, outbox: inout [OutboxMessage]) async throws
+}
+
+/// Transitional: records one event as processed (see `MessageHandler`).
+enum ProcessedEvents {
+    static func record(
+        consumer: String, eventID: String, of message: ConsumedMessage, on connection: PostgresConnection, logger: Logger
+    ) async throws -> FirstDelivery? {
+        let earlier = try await ProcessedEventStore.claim(
+            consumer: consumer,
+            [ProcessedEvent(eventID: eventID, delivery: FirstDelivery(topic: message.topic, partition: message.partition, offset: message.offset))],
+            on: connection, logger: logger)
+        if earlier[eventID] != nil { BatchTally.duplicate(topic: message.topic) }
+        return earlier[eventID]
+    }
+}
+
+extension DeadLetterWriter {
+    /// Transitional (see `MessageHandler`).
+    func writeOne(
+        _ message: ConsumedMessage, rejection: IntakeRejection, now: Date, connection: PostgresConnection, outbox: inout [OutboxMessage]
+    ) async throws {
+        outbox += try await write([Rejection(message, rejection)], now: now, connection: connection)
+    }
+
+    func write(
+        _ message: ConsumedMessage, rejection: IntakeRejection, now: Date, connection: PostgresConnection, outbox: inout [OutboxMessage]
+    ) async throws {
+        try await writeOne(message, rejection: rejection, now: now, connection: connection, outbox: &outbox)
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import HotlineDomain
+import HotlineKafka
+import HotlinePostgres
+import Testing
+@testable import HotlineWorkers
+
+/// The pipeline's decode step, without PostgreSQL: what reaches a handler's load and
+/// decide steps, what is dead-lettered, and what counts as already applied.
+@Suite struct DecodedBatchTests {
+    static func message(_ offset: Int64, _ text: String, key: [UInt8]? = nil) -> ConsumedMessage {
+        ConsumedMessage(topic: "t", partition: 0, offset: offset, timestampMilliseconds: nil, key: key, value: Array(text.utf8), headers: [])
+    }
+
+    /// Decodes "id" as an event with that id, "bad" as refused, "bad:id" as refused with an
+    /// answer to event id `id`, anything else as another worker's.
+    static func decode(_ message: ConsumedMessage) -> Decoded<String> {
+        let text = String(decoding: message.value ?? [], as: UTF8.self)
+        if text == "other" { return .ignored }
+        if text.hasPrefix("bad") {
+            let id = text.split(separator: ":").dropFirst().first.map(String.init)
+            let answer = id.map { OutboxMessage(topic: "answers", key: nil, payload: Array($0.utf8), headers: [:]) }
+            return .refused(DecodeRefusal(IntakeRejection(.invalidJSON, "not an event"), eventID: id, answer: answer))
+        }
+        return .event(text, id: text)
+    }
+
+    let batch = [message(1, "a"), message(2, "bad"), message(3, "other"), message(4, "b"), message(5, "a"), message(6, "bad:x")]
+
+    @Test func refusedMessagesAreSetAsideAndTheOthersKeepTheirOrder() {
+        let decoded = DecodedBatch(batch, decode: Self.decode)
+        #expect(decoded.deliveries.map(\.message.offset) == [1, 4, 5])
+        #expect(decoded.rejected.map(\.message.offset) == [2, 6])
+        #expect(decoded.ignored == 1)
+        #expect(decoded.claims.map(\.eventID) == ["a", "b", "x"], "each event id claimed once")
+    }
+
+    /// Past the bounds every topic shares, a message is refused before its handler decodes it.
+    @Test func aKeyPastTheBoundsIsRefusedBeforeDecoding() {
+        let decoded = DecodedBatch([Self.message(1, "a", key: Array(repeating: 0x61, count: MessageBounds.maximumKeyBytes + 1))], decode: Self.decode)
+        #expect(decoded.deliveries.isEmpty)
+        #expect(decoded.rejected.map(\.rejection.reason) == [.tooLarge])
+    }
+
+    /// A redelivered message (the offset it was first applied at) and an event id seen again
+    /// are skipped; the answer to a refused event goes out once.
+    @Test func eventsAppliedBeforeAreSkipped() {
+        let decoded = DecodedBatch(batch, decode: Self.decode)
+        let applicable = decoded.toApply(
+            earlier: ["b": FirstDelivery(topic: "t", partition: 0, offset: 4), "x": FirstDelivery(topic: "t", partition: 0, offset: 6)],
+            decidesRepublished: false)
+        #expect(applicable.deliveries.map(\.message.offset) == [1])
+        #expect(applicable.duplicates.map(\.offset) == [4, 5])
+        #expect(applicable.answers.isEmpty)
+    }
+
+    /// Intake decides an event published again, with where it was applied first; a
+    /// redelivery of that same message is still skipped.
+    @Test func aHandlerThatDecidesRepublishedEventsSeesWhereTheFirstWas() {
+        let decoded = DecodedBatch(batch, decode: Self.decode)
+        let applicable = decoded.toApply(earlier: ["b": FirstDelivery(topic: "t", partition: 0, offset: 4)], decidesRepublished: true)
+        #expect(applicable.deliveries.map(\.message.offset) == [1, 5])
+        #expect(applicable.deliveries.last?.republishedFrom == FirstDelivery(topic: "t", partition: 0, offset: 1))
+        #expect(applicable.answers.map { String(decoding: $0.payload, as: UTF8.self) } == ["x"])
+    }
+}
