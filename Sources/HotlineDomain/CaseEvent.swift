@@ -3,7 +3,7 @@ import Foundation
 /// A case lifecycle event on `hotline.cases.v1`, keyed by case id. It carries ids,
 /// codes and units, never the caller's personal data.
 public struct CaseEvent: Sendable, Encodable, Equatable {
-    public struct PolicyRef: Sendable, Codable, Equatable {
+    public struct PolicyRef: Sendable, Codable, Hashable {
         public var id: String
         public var version: String
 

@@ -22,10 +22,18 @@ public struct CaseLifecycle: Sendable {
         public var notice: LifecycleNotice?
         /// A new round of assignments (re-dispatch), with the units resolved.
         public var dispatch: Dispatch?
-        /// The case waits for a dispatcher (return approved with no new unit named).
-        public var queueForManualDispatch: Bool
+        /// The case waits for a dispatcher: no routing rule matched, or a return was approved
+        /// with no new unit named.
+        public var manualDispatch: ManualDispatch?
         public var history: String
         public var historyDetail: [String: String]
+    }
+
+    /// Why a case waits in the manual-dispatch queue.
+    public struct ManualDispatch: Sendable, Equatable {
+        public var reason: String
+        /// Announced as `case.dispatch_pending` (the first routing; a return has its own notice).
+        public var announced: Bool
     }
 
     public struct Dispatch: Sendable, Equatable {
@@ -42,6 +50,37 @@ public struct CaseLifecycle: Sendable {
             clocks.append(.start(try plan(.handling, unit: lead, for: lifecycleCase, from: now)))
         }
         return clocks
+    }
+
+    /// The first dispatch of an accepted case (长沙 第十六条（二）; 巴林左旗 第十二条 「根据职责、属地或行业管理规定
+    /// 以派单的形式即时转派至承办单位办理」): round 1 to the units a routing rule or a centre precedent
+    /// chose, with its sign clock and, where the policy counts it from dispatch, its handling
+    /// clock; or, when no rule matched, the manual-dispatch queue, never dropped. Nil when the
+    /// case is no longer waiting for it (already dispatched, answered at once, or awaiting
+    /// the centre's own reply).
+    public func route(_ current: LifecycleCase, _ decision: DispatchDecision, now: Date) throws(CalendarError) -> Change? {
+        guard current.status == .accepted else { return nil }
+        var after = current
+        switch decision {
+        case let .dispatch(lead, coUnits, ruleID):
+            after.status = .dispatched
+            after.round = 1
+            after.leadUnitID = lead.id
+            after.coUnitIDs = coUnits.map(\.id)
+            after.dispatchedAt = now
+            let clocks = try clocksForDispatch(of: after, lead: lead.id, at: now)
+            for case let .start(plan) in clocks where plan.obligation == .handling { after.handlingDue = plan.dueAt }
+            return Change(
+                after: after, clocks: clocks, notice: nil,
+                dispatch: Dispatch(lead: lead, coUnits: coUnits, ruleID: ruleID, asPrecedent: false), manualDispatch: nil,
+                history: "dispatched",
+                historyDetail: ["lead_unit": lead.id, "co_units": coUnits.map(\.id).joined(separator: ","), "rule_id": ruleID, "round": "1"])
+        case let .manual(reason):
+            after.status = .awaitingManualDispatch
+            return Change(
+                after: after, clocks: [], notice: nil, dispatch: nil, manualDispatch: ManualDispatch(reason: reason, announced: true),
+                history: "queued_for_manual_dispatch", historyDetail: ["reason_code": "no_rule_matched"])
+        }
     }
 
     /// Decides on an action. Throws `ActionRefusal` when it is not allowed; state is then untouched.
@@ -73,7 +112,7 @@ public struct CaseLifecycle: Sendable {
             var fullDetail = detail
             if let reason { fullDetail["reason"] = reason }
             return Change(
-                after: after, clocks: clocks, notice: notice, dispatch: nil, queueForManualDispatch: false,
+                after: after, clocks: clocks, notice: notice, dispatch: nil, manualDispatch: nil,
                 history: action.type, historyDetail: fullDetail)
         }
 
@@ -276,7 +315,7 @@ public struct CaseLifecycle: Sendable {
         return Change(
             after: after, clocks: [],
             notice: LifecycleNotice(step: .closed, round: current.round, unitID: current.leadUnitID, status: .closed, article: policy.callbacks.article),
-            dispatch: nil, queueForManualDispatch: false, history: "closed", historyDetail: ["rating": rating.rawValue])
+            dispatch: nil, manualDispatch: nil, history: "closed", historyDetail: ["rating": rating.rawValue])
     }
 
     // MARK: - Steps shared by several actions
@@ -298,7 +337,8 @@ public struct CaseLifecycle: Sendable {
             step: .returned, round: current.round, unitID: current.leadUnitID, status: after.status,
             article: policy.lifecycle.returns.article)
         return Change(
-            after: after, clocks: [.cancelAll], notice: notice, dispatch: nil, queueForManualDispatch: true,
+            after: after, clocks: [.cancelAll], notice: notice, dispatch: nil,
+            manualDispatch: ManualDispatch(reason: "returned by unit \(current.leadUnitID ?? "-")", announced: false),
             history: action.type, historyDetail: ["reason": reason, "unit_id": current.leadUnitID ?? "", "returned_by": current.leadUnitID ?? ""])
     }
 
@@ -331,7 +371,7 @@ public struct CaseLifecycle: Sendable {
         return Change(
             after: after, clocks: clocks, notice: nil,
             dispatch: Dispatch(lead: lead, coUnits: coUnits, ruleID: ruleID, asPrecedent: target.asPrecedent),
-            queueForManualDispatch: false, history: action.type,
+            manualDispatch: nil, history: action.type,
             historyDetail: ["reason": reason, "lead_unit": lead.id, "co_units": coUnits.map(\.id).joined(separator: ","), "round": "\(nextRound)"]
                 .merging(action.isReturn ? ["returned_by": current.leadUnitID ?? ""] : [:]) { $1 })
     }
@@ -351,7 +391,7 @@ public struct CaseLifecycle: Sendable {
             after: after,
             clocks: [.move(.handling, dueAt: due, warnAt: warnAt, countedFrom: countedFrom, basis: calendar.basis(from: countedFrom, to: due, limit: nil))],
             notice: notice, dispatch: nil,
-            queueForManualDispatch: false, history: "extended",
+            manualDispatch: nil, history: "extended",
             historyDetail: [
                 "reason": reason, "handling_due": RFC3339.formatSeconds(due), "extension": "\(after.extensionsThisRound)",
                 "unit_id": current.leadUnitID ?? "",

@@ -100,6 +100,55 @@ public enum ClockStore {
         }
     }
 
+    /// The open and met clocks of these cases, locked for the rest of the transaction
+    /// (the deadline sweep skips them meanwhile).
+    public static func lockLive(caseIDs: [UUID], on connection: PostgresConnection, logger: Logger) async throws -> [ClockRecord] {
+        guard !caseIDs.isEmpty else { return [] }
+        let rows = try await connection.query(
+            """
+            SELECT case_id, round, obligation, unit_id, started_at, due_at, warn_at, state, met_at, warned_at, overdue_at,
+                   next_fire_at, counted_from, due_limit, calendar_basis, provisional
+            FROM case_clocks WHERE case_id = ANY(\(caseIDs)) AND state IN ('open', 'met')
+            ORDER BY id
+            FOR UPDATE
+            """, logger: logger)
+        var records: [ClockRecord] = []
+        for try await row in rows.decode(
+            (UUID, Int32, String, String?, Date, Date, Date?, String, Date?, Date?, Date?, Date?, Date?, String?, String, Bool).self)
+        {
+            guard let obligation = Obligation(rawValue: row.2), let state = ClockRecord.State(rawValue: row.7) else { continue }
+            records.append(ClockRecord(
+                caseID: row.0, round: Int(row.1), obligation: obligation, unitID: row.3, startedAt: row.4, dueAt: row.5, warnAt: row.6,
+                state: state, metAt: row.8, warnedAt: row.9, overdueAt: row.10, nextFireAt: row.11, countedFrom: row.12,
+                limit: row.13.flatMap(TimeLimit.init(storageText:)), basis: row.14, provisional: row.15))
+        }
+        return records
+    }
+
+    /// Writes the clocks a batch changed, each once, in one statement: a clock of a case,
+    /// round and obligation is inserted or, when it exists, replaced as it now stands.
+    public static func write(_ records: [ClockRecord], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !records.isEmpty else { return }
+        try await connection.query(
+            """
+            INSERT INTO case_clocks (case_id, round, obligation, unit_id, started_at, due_at, warn_at, state, met_at, warned_at,
+                                     overdue_at, next_fire_at, counted_from, due_limit, calendar_basis, provisional)
+            SELECT * FROM unnest(
+                \(records.map(\.caseID))::uuid[], \(records.map { Int32($0.round) })::int4[], \(records.map(\.obligation.rawValue))::text[],
+                \(NullableArray(records.map(\.unitID)))::text[], \(records.map(\.startedAt))::timestamptz[], \(records.map(\.dueAt))::timestamptz[],
+                \(NullableArray(records.map(\.warnAt)))::timestamptz[], \(records.map(\.state.rawValue))::text[],
+                \(NullableArray(records.map(\.metAt)))::timestamptz[], \(NullableArray(records.map(\.warnedAt)))::timestamptz[],
+                \(NullableArray(records.map(\.overdueAt)))::timestamptz[], \(NullableArray(records.map(\.nextFireAt)))::timestamptz[],
+                \(NullableArray(records.map(\.countedFrom)))::timestamptz[], \(NullableArray(records.map(\.limit?.storageText)))::text[],
+                \(records.map(\.basis))::text[], \(records.map(\.provisional))::bool[])
+            ON CONFLICT (case_id, round, obligation) DO UPDATE SET unit_id = EXCLUDED.unit_id, started_at = EXCLUDED.started_at,
+                due_at = EXCLUDED.due_at, warn_at = EXCLUDED.warn_at, state = EXCLUDED.state, met_at = EXCLUDED.met_at,
+                warned_at = EXCLUDED.warned_at, overdue_at = EXCLUDED.overdue_at, next_fire_at = EXCLUDED.next_fire_at,
+                counted_from = EXCLUDED.counted_from, due_limit = EXCLUDED.due_limit, calendar_basis = EXCLUDED.calendar_basis,
+                provisional = EXCLUDED.provisional
+            """, logger: logger)
+    }
+
     /// The first clocks of new cases, in one statement (no clock of theirs exists yet).
     public static func startAll(_ starts: [(caseID: UUID, plan: ClockPlan)], on connection: PostgresConnection, logger: Logger) async throws {
         guard !starts.isEmpty else { return }

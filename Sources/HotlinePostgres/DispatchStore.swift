@@ -3,68 +3,199 @@ import HotlineDomain
 import Logging
 import PostgresNIO
 
-/// What the dispatch worker reads of a case to route it.
-public struct RoutableCase: Sendable {
-    public var id: UUID
-    public var caseNumber: String
-    public var category: CategoryCode
+/// A case as the dispatch worker decides on it: its lifecycle state with the current
+/// assignments, and what routing reads (category, area, the appeal's words, the channel).
+public struct DispatchCase: Sendable, Equatable {
+    public var lifecycle: LifecycleCase
     public var areaCode: String?
     public var text: String
-    public var status: String
-    public var policyID: String
-    public var policyVersion: String
+    public var channel: HotlineDomain.Channel
+
+    public init(lifecycle: LifecycleCase, areaCode: String?, text: String, channel: HotlineDomain.Channel) {
+        self.lifecycle = lifecycle
+        self.areaCode = areaCode
+        self.text = text
+        self.channel = channel
+    }
 }
 
-/// Named queries of the dispatch worker.
+/// A centre decision kept as the route of similar cases (长沙 第二十三条): same category and area.
+public struct RoutingPrecedent: Sendable, Equatable {
+    public struct Key: Sendable, Hashable {
+        public var category: CategoryCode
+        /// "" when the case named no area.
+        public var areaCode: String
+
+        public init(category: CategoryCode, areaCode: String?) {
+            self.category = category
+            self.areaCode = areaCode ?? ""
+        }
+    }
+
+    public var key: Key
+    public var lead: String
+    public var coUnits: [String]
+    public var basisCase: UUID
+    public var decidedAt: Date
+
+    public init(key: Key, lead: String, coUnits: [String], basisCase: UUID, decidedAt: Date) {
+        self.key = key
+        self.lead = lead
+        self.coUnits = coUnits
+        self.basisCase = basisCase
+        self.decidedAt = decidedAt
+    }
+}
+
+/// One unit's assignment to a round of a case.
+public struct NewAssignment: Sendable, Equatable {
+    public var caseID: UUID
+    public var round: Int
+    public var unit: HandlingUnit
+    public var role: String
+    public var ruleID: String
+    public var at: Date
+    /// False for a round the same batch already replaced.
+    public var current: Bool
+
+    public init(caseID: UUID, round: Int, unit: HandlingUnit, role: String, ruleID: String, at: Date, current: Bool) {
+        self.caseID = caseID
+        self.round = round
+        self.unit = unit
+        self.role = role
+        self.ruleID = ruleID
+        self.at = at
+        self.current = current
+    }
+}
+
+/// Where a case stands in the manual-dispatch queue after a batch.
+public enum ManualQueueChange: Sendable, Equatable {
+    case queued(reason: String, at: Date)
+    case resolved(at: Date)
+}
+
+/// Named queries of the dispatch worker, one statement per table and batch.
 public enum DispatchStore {
-    public static func routableCase(_ caseID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> RoutableCase? {
+    /// The cases with their current assignments, locked for the rest of the transaction in
+    /// one order (by id), so two batches lock shared cases without deadlocking.
+    public static func lockCases(_ ids: [UUID], on connection: PostgresConnection, logger: Logger) async throws -> [UUID: DispatchCase] {
+        guard !ids.isEmpty else { return [:] }
         let rows = try await connection.query(
             """
-            SELECT id, case_number, category, area_code, coalesce(subject || E'\\n', '') || content,
-                   status, policy_id, policy_version
-            FROM cases WHERE id = \(caseID) FOR UPDATE
+            SELECT c.id, c.case_number, c.policy_id, c.policy_version, c.status, c.category, c.urgent, c.round, c.dispatched_at,
+                   c.signed_at, c.handling_due, c.extensions_this_round, c.requested_due, c.leader_assigned, c.media_exposed,
+                   (SELECT t.rating FROM callback_tasks t WHERE t.case_id = c.id AND t.round = c.round AND t.state = 'rated'),
+                   c.repeat_blocked, c.area_code, coalesce(c.subject || E'\\n', '') || c.content, c.channel,
+                   (SELECT a.unit_id FROM assignments a WHERE a.case_id = c.id AND a.current AND a.role = 'lead'),
+                   coalesce((SELECT array_agg(a.unit_id ORDER BY a.id) FROM assignments a WHERE a.case_id = c.id AND a.current AND a.role = 'co'),
+                            '{}')
+            FROM cases c WHERE c.id = ANY(\(ids)) ORDER BY c.id
+            FOR UPDATE OF c
             """, logger: logger)
-        for try await (id, number, category, area, text, status, policyID, version) in rows.decode(
-            (UUID, String, String, String?, String, String, String, String).self)
+        var cases: [UUID: DispatchCase] = [:]
+        for try await row in rows.decode(
+            (UUID, String, String, String, String, String, Bool, Int32, Date?, Date?, Date?, Int32, Date?, Bool, Bool, String?, Bool,
+             String?, String, String, String?, [String]).self)
         {
-            guard let code = CategoryCode(rawValue: category) else { return nil }
-            return RoutableCase(
-                id: id, caseNumber: number, category: code, areaCode: area, text: text, status: status,
-                policyID: policyID, policyVersion: version)
+            guard let status = CaseStatus(rawValue: row.4), let category = CategoryCode(rawValue: row.5),
+                  let channel = HotlineDomain.Channel(rawValue: row.19) else { continue }
+            var lifecycle = LifecycleCase(
+                id: row.0, caseNumber: row.1, policy: .init(id: row.2, version: row.3), status: status, category: category,
+                urgent: row.6, source: CaseSource.of(channel: channel, leaderAssigned: row.13, mediaExposed: row.14),
+                round: Int(row.7), leadUnitID: row.20, coUnitIDs: row.21, dispatchedAt: row.8, signedAt: row.9, handlingDue: row.10,
+                extensionsThisRound: Int(row.11), requestedDue: row.12, leaderAssigned: row.13, mediaExposed: row.14,
+                rating: row.15.flatMap(CallbackRating.init))
+            lifecycle.repeatBlocked = row.16
+            cases[row.0] = DispatchCase(lifecycle: lifecycle, areaCode: row.17, text: row.18, channel: channel)
         }
-        return nil
+        return cases
     }
 
-    /// Writes the round's lead and co-unit assignments and marks the case dispatched.
-    public static func assign(
-        caseID: UUID, round: Int, lead: HandlingUnit, coUnits: [HandlingUnit], ruleID: String, at: Date,
-        on connection: PostgresConnection, logger: Logger
+    /// The centre's precedents for these categories and areas.
+    public static func precedents(
+        _ keys: [RoutingPrecedent.Key], on connection: PostgresConnection, logger: Logger
+    ) async throws -> [RoutingPrecedent.Key: RoutingPrecedent] {
+        let unique = Array(Set(keys))
+        guard !unique.isEmpty else { return [:] }
+        let rows = try await connection.query(
+            """
+            SELECT p.category, p.area_code, p.lead_unit_id, p.co_unit_ids, p.basis_case, p.decided_at
+            FROM routing_precedents p
+            JOIN unnest(\(unique.map(\.category.rawValue))::text[], \(unique.map(\.areaCode))::text[]) AS k(category, area_code)
+              ON p.category = k.category AND p.area_code = k.area_code
+            """, logger: logger)
+        var result: [RoutingPrecedent.Key: RoutingPrecedent] = [:]
+        for try await (category, area, lead, coUnits, basis, decidedAt) in rows.decode((String, String, String, [String], UUID, Date).self) {
+            guard let category = CategoryCode(rawValue: category) else { continue }
+            let key = RoutingPrecedent.Key(category: category, areaCode: area)
+            result[key] = RoutingPrecedent(key: key, lead: lead, coUnits: coUnits, basisCase: basis, decidedAt: decidedAt)
+        }
+        return result
+    }
+
+    /// Ends the current assignments of `ended` cases, then writes the batch's new ones.
+    public static func writeAssignments(
+        ending ended: [UUID], _ assignments: [NewAssignment], on connection: PostgresConnection, logger: Logger
     ) async throws {
-        try await connection.query(
-            "UPDATE assignments SET current = false WHERE case_id = \(caseID) AND current", logger: logger)
-        for (unit, role) in [(lead, "lead")] + coUnits.map({ ($0, "co") }) {
+        if !ended.isEmpty {
             try await connection.query(
-                """
-                INSERT INTO assignments (case_id, round, unit_id, unit_name, role, rule_id, assigned_at)
-                VALUES (\(caseID), \(Int32(round)), \(unit.id), \(unit.name), \(role), \(ruleID), \(at))
-                """, logger: logger)
+                "UPDATE assignments SET current = false WHERE case_id = ANY(\(ended)) AND current", logger: logger)
         }
-        try await connection.query("UPDATE cases SET status = 'dispatched' WHERE id = \(caseID)", logger: logger)
-        try await connection.query(
-            "UPDATE manual_dispatch_queue SET resolved_at = \(at) WHERE case_id = \(caseID) AND resolved_at IS NULL",
-            logger: logger)
-    }
-
-    public static func queueForManualDispatch(
-        caseID: UUID, reason: String, at: Date, on connection: PostgresConnection, logger: Logger
-    ) async throws {
+        guard !assignments.isEmpty else { return }
         try await connection.query(
             """
-            INSERT INTO manual_dispatch_queue (case_id, reason, queued_at) VALUES (\(caseID), \(reason), \(at))
-            ON CONFLICT (case_id) DO NOTHING
+            INSERT INTO assignments (case_id, round, unit_id, unit_name, role, rule_id, assigned_at, current)
+            SELECT * FROM unnest(
+                \(assignments.map(\.caseID))::uuid[], \(assignments.map { Int32($0.round) })::int4[], \(assignments.map(\.unit.id))::text[],
+                \(assignments.map(\.unit.name))::text[], \(assignments.map(\.role))::text[], \(assignments.map(\.ruleID))::text[],
+                \(assignments.map(\.at))::timestamptz[], \(assignments.map(\.current))::bool[])
             """, logger: logger)
+    }
+
+    /// The manual-dispatch queue after the batch: cases queued (again) and cases dispatched.
+    public static func writeQueue(_ changes: [UUID: ManualQueueChange], on connection: PostgresConnection, logger: Logger) async throws {
+        var queued: [(UUID, String, Date)] = []
+        var resolved: [(UUID, Date)] = []
+        for (caseID, change) in changes {
+            switch change {
+            case let .queued(reason, at): queued.append((caseID, reason, at))
+            case let .resolved(at): resolved.append((caseID, at))
+            }
+        }
+        if !queued.isEmpty {
+            try await connection.query(
+                """
+                INSERT INTO manual_dispatch_queue (case_id, reason, queued_at)
+                SELECT * FROM unnest(\(queued.map(\.0))::uuid[], \(queued.map(\.1))::text[], \(queued.map(\.2))::timestamptz[])
+                ON CONFLICT (case_id) DO UPDATE SET reason = EXCLUDED.reason, queued_at = EXCLUDED.queued_at, resolved_at = NULL
+                """, logger: logger)
+        }
+        if !resolved.isEmpty {
+            try await connection.query(
+                """
+                UPDATE manual_dispatch_queue q SET resolved_at = r.at
+                FROM unnest(\(resolved.map(\.0))::uuid[], \(resolved.map(\.1))::timestamptz[]) AS r(case_id, at)
+                WHERE q.case_id = r.case_id AND q.resolved_at IS NULL
+                """, logger: logger)
+        }
+    }
+
+    /// Records centre decisions as the route for similar cases (same category and area).
+    public static func recordPrecedents(_ precedents: [RoutingPrecedent], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !precedents.isEmpty else { return }
+        // Postgres arrays of arrays must be rectangular: the co-units travel as one text each.
         try await connection.query(
-            "UPDATE cases SET status = 'awaiting_manual_dispatch' WHERE id = \(caseID)", logger: logger)
+            """
+            INSERT INTO routing_precedents (category, area_code, lead_unit_id, co_unit_ids, basis_case, decided_at)
+            SELECT category, area_code, lead, CASE WHEN co = '' THEN '{}'::text[] ELSE string_to_array(co, ',') END, basis, at
+            FROM unnest(\(precedents.map(\.key.category.rawValue))::text[], \(precedents.map(\.key.areaCode))::text[],
+                        \(precedents.map(\.lead))::text[], \(precedents.map { $0.coUnits.joined(separator: ",") })::text[],
+                        \(precedents.map(\.basisCase))::uuid[], \(precedents.map(\.decidedAt))::timestamptz[])
+                 AS p(category, area_code, lead, co, basis, at)
+            ON CONFLICT (category, area_code) DO UPDATE SET lead_unit_id = EXCLUDED.lead_unit_id,
+                co_unit_ids = EXCLUDED.co_unit_ids, basis_case = EXCLUDED.basis_case, decided_at = EXCLUDED.decided_at
+            """, logger: logger)
     }
 }
 

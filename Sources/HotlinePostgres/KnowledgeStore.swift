@@ -26,17 +26,21 @@ public struct KnowledgeUpkeep: Sendable, Equatable {
 
 /// Named queries over `knowledge_entries`.
 public enum KnowledgeStore {
-    /// The entry's versions, newest first, locked so two publications of one entry queue up.
-    public static func lockedVersions(of entryID: String, on connection: PostgresConnection, logger: Logger) async throws -> [PublishedKnowledgeVersion] {
+    /// Each entry's versions, newest first, locked so two publications of one entry queue up.
+    public static func lockedVersions(
+        of entryIDs: [String], on connection: PostgresConnection, logger: Logger
+    ) async throws -> [String: [PublishedKnowledgeVersion]] {
+        let unique = Array(Set(entryIDs)).sorted()
+        guard !unique.isEmpty else { return [:] }
         let rows = try await connection.query(
             """
-            SELECT version, unit_id, state, to_char(review_by, 'YYYY-MM-DD') FROM knowledge_entries
-            WHERE entry_id = \(entryID) ORDER BY version DESC FOR UPDATE
+            SELECT entry_id, version, unit_id, state, to_char(review_by, 'YYYY-MM-DD') FROM knowledge_entries
+            WHERE entry_id = ANY(\(unique)) ORDER BY entry_id, version DESC FOR UPDATE
             """, logger: logger)
-        var versions: [PublishedKnowledgeVersion] = []
-        for try await (version, unit, state, reviewBy) in rows.decode((Int32, String, String, String).self) {
+        var versions: [String: [PublishedKnowledgeVersion]] = [:]
+        for try await (entryID, version, unit, state, reviewBy) in rows.decode((String, Int32, String, String, String).self) {
             guard let date = CalendarDate(reviewBy), let state = KnowledgeState(rawValue: state) else { continue }
-            versions.append(PublishedKnowledgeVersion(version: Int(version), unitID: unit, state: state, reviewBy: date))
+            versions[entryID, default: []].append(PublishedKnowledgeVersion(version: Int(version), unitID: unit, state: state, reviewBy: date))
         }
         return versions
     }
@@ -62,28 +66,44 @@ public enum KnowledgeStore {
         return result
     }
 
-    public static func insert(
-        _ entry: KnowledgeEntry, as publication: KnowledgePublication, at now: Date, on connection: PostgresConnection, logger: Logger
+    /// New versions the batch published, in one statement.
+    public static func insertAll(
+        _ published: [(entry: KnowledgeEntry, publication: KnowledgePublication)], at now: Date, on connection: PostgresConnection, logger: Logger
     ) async throws {
+        guard !published.isEmpty else { return }
+        let entries = published.map(\.entry)
+        let states = published.map(\.publication.state)
         try await connection.query(
             """
             INSERT INTO knowledge_entries (
                 entry_id, version, unit_id, kind, duty, title, body, keywords, published_at, published_by,
                 event_id, review_by, late, recorded_at, state, decided_at, decided_by)
-            VALUES (
-                \(entry.entryID), \(Int32(entry.version)), \(entry.unitID), \(entry.kind.rawValue), \(entry.duty), \(entry.title),
-                \(entry.body), \(entry.keywords), \(entry.publishedAt), \(entry.staffID), \(entry.eventID),
-                \(entry.reviewBy.description)::date, \(publication.late), \(now), \(publication.state.rawValue),
-                \(publication.state == .pending ? nil : now), \(publication.state == .pending ? nil : entry.unitID))
+            SELECT entry_id, version, unit_id, kind, duty, title, body,
+                   CASE WHEN keywords = '' THEN '{}'::text[] ELSE string_to_array(keywords, E'\\x1f') END,
+                   published_at, published_by, event_id, review_by::date, late, \(now), state,
+                   CASE WHEN state = 'pending' THEN NULL ELSE \(now)::timestamptz END, CASE WHEN state = 'pending' THEN NULL ELSE unit_id END
+            FROM unnest(
+                \(entries.map(\.entryID))::text[], \(entries.map { Int32($0.version) })::int4[], \(entries.map(\.unitID))::text[],
+                \(entries.map(\.kind.rawValue))::text[], \(NullableArray(entries.map(\.duty)))::text[], \(entries.map(\.title))::text[],
+                \(entries.map(\.body))::text[], \(entries.map { $0.keywords.joined(separator: "\u{1F}") })::text[],
+                \(entries.map(\.publishedAt))::timestamptz[], \(entries.map(\.staffID))::text[], \(entries.map(\.eventID))::text[],
+                \(entries.map(\.reviewBy.description))::text[], \(published.map(\.publication.late))::bool[],
+                \(states.map(\.rawValue))::text[])
+                AS e(entry_id, version, unit_id, kind, duty, title, body, keywords, published_at, published_by, event_id, review_by, late, state)
             """, logger: logger)
     }
 
-    public static func decide(_ review: KnowledgeReview, at now: Date, on connection: PostgresConnection, logger: Logger) async throws {
+    /// The centre's decisions on pending versions, in one statement.
+    public static func decideAll(_ reviews: [KnowledgeReview], at now: Date, on connection: PostgresConnection, logger: Logger) async throws {
+        guard !reviews.isEmpty else { return }
         try await connection.query(
             """
-            UPDATE knowledge_entries SET state = \(review.approved ? "approved" : "rejected"), decided_at = \(now),
-                   decided_by = \(review.staffID), decision_reason = \(review.reason)
-            WHERE entry_id = \(review.entryID) AND version = \(Int32(review.version)) AND state = 'pending'
+            UPDATE knowledge_entries k SET state = r.state, decided_at = \(now), decided_by = r.staff_id, decision_reason = r.reason
+            FROM unnest(\(reviews.map(\.entryID))::text[], \(reviews.map { Int32($0.version) })::int4[],
+                        \(reviews.map { $0.approved ? "approved" : "rejected" })::text[], \(reviews.map(\.staffID))::text[],
+                        \(NullableArray(reviews.map(\.reason)))::text[])
+                 AS r(entry_id, version, state, staff_id, reason)
+            WHERE k.entry_id = r.entry_id AND k.version = r.version AND k.state = 'pending'
             """, logger: logger)
     }
 

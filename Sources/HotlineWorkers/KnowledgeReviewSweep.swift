@@ -20,7 +20,7 @@ struct KnowledgeReviewSweep {
         let article = archive.running.policy.knowledgeRules.article
         for entry in overdue {
             try await KnowledgeStore.markFlagged(entry, at: now, on: connection, logger: logger)
-            outbox.append(try KnowledgeHandler.message(KnowledgeOutcome(
+            outbox.append(try KnowledgeOutcomes.message(KnowledgeOutcome(
                 eventID: UUID(), knowledgeEventID: nil, knowledgeEventType: nil, entryID: entry.entryID, version: entry.version,
                 unitID: entry.unitID, occurredAt: now, body: .reviewOverdue(reviewBy: entry.reviewBy, article: article))))
             logger.info("knowledge entry flagged for review", metadata: [

@@ -26,12 +26,18 @@ public final class PolicyArchive: Sendable {
     private let editions: Mutex<[String: Edition]>
 
     /// Loads the configured policy (`HOTLINE_POLICY` from `HOTLINE_POLICY_DIR`) and its calendar.
-    public init(configuration: HotlineConfiguration) throws {
-        let file = "\(configuration.policyDirectory)/\(configuration.policyID).yaml"
+    public convenience init(configuration: HotlineConfiguration) throws {
+        try self.init(
+            policyFile: "\(configuration.policyDirectory)/\(configuration.policyID).yaml", policyID: configuration.policyID,
+            calendarDirectory: configuration.calendarDirectory, provisionalYears: configuration.calendarProvisionalYears)
+    }
+
+    /// Runs the policy in `policyFile` with its calendar from `calendarDirectory`.
+    public init(policyFile file: String, policyID: String, calendarDirectory: String, provisionalYears: Int = CalendarLoader.defaultProvisionalYears) throws {
         runningText = try PolicyLoader.text(of: file)
-        let policy = try PolicyLoader.parse(runningText, origin: file, expectedID: configuration.policyID)
-        calendarDirectory = configuration.calendarDirectory
-        provisionalYears = configuration.calendarProvisionalYears
+        let policy = try PolicyLoader.parse(runningText, origin: file, expectedID: policyID)
+        self.calendarDirectory = calendarDirectory
+        self.provisionalYears = provisionalYears
         running = Edition(
             policy: policy,
             calendar: try CalendarLoader.load(name: policy.calendar, directory: calendarDirectory, provisionalYears: provisionalYears))

@@ -19,7 +19,7 @@ import Testing
         if text == "other" { return .ignored }
         if text.hasPrefix("bad") {
             let id = text.split(separator: ":").dropFirst().first.map(String.init)
-            let answer = id.map { OutboxMessage(topic: "answers", key: nil, payload: Array($0.utf8), headers: [:]) }
+            let answer = id.map { id in { @Sendable (_: Date) in OutboxMessage(topic: "answers", key: nil, payload: Array(id.utf8), headers: [:]) } }
             return .refused(DecodeRefusal(IntakeRejection(.invalidJSON, "not an event"), eventID: id, answer: answer))
         }
         return .event(text, id: text)
@@ -44,11 +44,11 @@ import Testing
 
     /// A redelivered message (the offset it was first applied at) and an event id seen again
     /// are skipped; the answer to a refused event goes out once.
-    @Test func eventsAppliedBeforeAreSkipped() {
+    @Test func eventsAppliedBeforeAreSkipped() throws {
         let decoded = DecodedBatch(batch, decode: Self.decode)
-        let applicable = decoded.toApply(
+        let applicable = try decoded.toApply(
             earlier: ["b": FirstDelivery(topic: "t", partition: 0, offset: 4), "x": FirstDelivery(topic: "t", partition: 0, offset: 6)],
-            decidesRepublished: false)
+            decidesRepublished: false, now: Date())
         #expect(applicable.deliveries.map(\.message.offset) == [1])
         #expect(applicable.duplicates.map(\.offset) == [4, 5])
         #expect(applicable.answers.isEmpty)
@@ -56,9 +56,9 @@ import Testing
 
     /// Intake decides an event published again, with where it was applied first; a
     /// redelivery of that same message is still skipped.
-    @Test func aHandlerThatDecidesRepublishedEventsSeesWhereTheFirstWas() {
+    @Test func aHandlerThatDecidesRepublishedEventsSeesWhereTheFirstWas() throws {
         let decoded = DecodedBatch(batch, decode: Self.decode)
-        let applicable = decoded.toApply(earlier: ["b": FirstDelivery(topic: "t", partition: 0, offset: 4)], decidesRepublished: true)
+        let applicable = try decoded.toApply(earlier: ["b": FirstDelivery(topic: "t", partition: 0, offset: 4)], decidesRepublished: true, now: Date())
         #expect(applicable.deliveries.map(\.message.offset) == [1, 5])
         #expect(applicable.deliveries.last?.republishedFrom == FirstDelivery(topic: "t", partition: 0, offset: 1))
         #expect(applicable.answers.map { String(decoding: $0.payload, as: UTF8.self) } == ["x"])

@@ -56,10 +56,11 @@ public struct DecodeRefusal: Sendable {
     public var rejection: IntakeRejection
     /// The event id the message carried, if any could be read: the answer is sent once per id.
     public var eventID: String?
-    /// An answer on the sender's outcome topic (an action's `malformed` outcome).
-    public var answer: OutboxMessage?
+    /// An answer on the sender's outcome topic (an action's `malformed` outcome), made at
+    /// the batch's time.
+    public var answer: (@Sendable (_ now: Date) throws -> OutboxMessage)?
 
-    public init(_ rejection: IntakeRejection, eventID: String? = nil, answer: OutboxMessage? = nil) {
+    public init(_ rejection: IntakeRejection, eventID: String? = nil, answer: (@Sendable (_ now: Date) throws -> OutboxMessage)? = nil) {
         self.rejection = rejection
         self.eventID = eventID
         self.answer = answer

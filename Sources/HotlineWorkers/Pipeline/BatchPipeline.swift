@@ -106,7 +106,7 @@ public struct BatchPipeline<Handler: BatchHandler>: BatchProcessor {
     public func apply(_ batch: [ConsumedMessage], now: Date, connection: PostgresConnection) async throws -> [OutboxMessage] {
         let decoded = DecodedBatch(batch, decode: handler.decode)
         let earlier = try await ProcessedEventStore.claim(consumer: handler.name, decoded.claims, on: connection, logger: logger)
-        let applicable = decoded.toApply(earlier: earlier, decidesRepublished: handler.decidesRepublishedEvents)
+        let applicable = try decoded.toApply(earlier: earlier, decidesRepublished: handler.decidesRepublishedEvents, now: now)
         for message in applicable.duplicates {
             BatchTally.duplicate(topic: message.topic)
             logger.debug("skipped an event already applied", metadata: [

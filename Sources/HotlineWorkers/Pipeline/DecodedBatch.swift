@@ -1,3 +1,4 @@
+import Foundation
 import HotlineDomain
 import HotlineKafka
 import HotlinePostgres
@@ -53,7 +54,7 @@ struct DecodedBatch<Event: Sendable>: Sendable {
     /// before was first applied: a redelivery of that same message is dropped, and so is
     /// an event id met again at another offset (or twice in the batch) unless the handler
     /// decides republished events; an answer goes out only for an id met the first time.
-    func toApply(earlier: [String: FirstDelivery], decidesRepublished: Bool) -> Applicable {
+    func toApply(earlier: [String: FirstDelivery], decidesRepublished: Bool, now: Date) throws -> Applicable {
         var first = earlier
         var result = Applicable()
         for var delivery in deliveries {
@@ -68,7 +69,7 @@ struct DecodedBatch<Event: Sendable>: Sendable {
         }
         var answered: Set<String> = []
         for answer in answers where earlier[answer.eventID] == nil && answered.insert(answer.eventID).inserted {
-            result.answers.append(answer.message)
+            result.answers.append(try answer.message(now))
         }
         return result
     }
@@ -77,7 +78,7 @@ struct DecodedBatch<Event: Sendable>: Sendable {
     struct Answer: Sendable {
         var eventID: String
         var source: ConsumedMessage
-        var message: OutboxMessage
+        var message: @Sendable (_ now: Date) throws -> OutboxMessage
     }
 
     struct Applicable: Sendable {

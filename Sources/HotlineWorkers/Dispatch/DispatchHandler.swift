@@ -1,0 +1,145 @@
+import Foundation
+import HotlineDomain
+import HotlineKafka
+import HotlinePostgres
+import Logging
+import PostgresNIO
+
+/// The dispatch worker: it owns who holds a case. A `case.accepted` event routes the case
+/// to its lead unit and co-units (长沙 第十六条（二）; 巴林左旗 第十二条 「根据职责、属地或行业管理规定以派单的形式
+/// 即时转派至承办单位办理」), or, when no rule matches, to the manual-dispatch queue, never
+/// dropping it; the units' and the centre's actions move the case through `CaseLifecycle`;
+/// a rated round closes it; the units' knowledge-base entries and the centre's approvals
+/// are kept (`KnowledgeDecider`). Every action and knowledge event is answered; a refused
+/// one changes nothing; a malformed one is also dead-lettered with its original bytes.
+///
+/// Set-based: the batch's cases (with their current units), precedents, clocks, rated
+/// rounds and knowledge versions are loaded in one query per table, every event is decided
+/// in order over that view, and each table is written once.
+public struct DispatchHandler: BatchHandler {
+    public let name = "dispatch"
+    let router: Router
+    /// Each case is routed and timed under the policy version it was accepted under.
+    let archive: PolicyArchive
+    let logger: Logger
+
+    public init(router: Router, archive: PolicyArchive, logger: Logger) {
+        self.router = router
+        self.archive = archive
+        self.logger = logger
+    }
+
+    /// The topics the dispatch worker consumes.
+    public static let topics = [TopicName.cases, TopicName.unitActions, TopicName.centreActions, TopicName.knowledge]
+
+    // MARK: decode
+
+    public func decode(_ message: ConsumedMessage) -> Decoded<DispatchEvent> {
+        switch message.topic {
+        case TopicName.unitActions: decodeAction(message, source: .units)
+        case TopicName.centreActions: decodeAction(message, source: .centre)
+        case TopicName.knowledge: decodeKnowledge(message)
+        default: decodeCaseEvent(message)
+        }
+    }
+
+    private func decodeCaseEvent(_ message: ConsumedMessage) -> Decoded<DispatchEvent> {
+        if let type = message.eventType, !DispatchEvent.caseEventTypes.contains(type) { return .ignored }
+        guard let value = message.value, let event = try? JSONDecoder().decode(DispatchCaseEvent.self, from: Data(value)) else {
+            return .refused(DecodeRefusal(IntakeRejection(
+                .schemaViolation, "The lifecycle event lacks type, event_id or case_id; see Topics/hotline.cases.v1/schema.json.")))
+        }
+        switch event.type {
+        case "case.accepted":
+            return .event(.accepted(caseID: event.caseID), id: event.eventID)
+        case "case.rated":
+            guard let round = event.round, let rating = event.rating else {
+                return .refused(DecodeRefusal(IntakeRejection(
+                    .schemaViolation, "case.rated lacks round or rating; see Topics/hotline.cases.v1/schema.json.")))
+            }
+            return .event(.rated(caseID: event.caseID, round: round, rating: rating), id: event.eventID)
+        default:
+            return .ignored
+        }
+    }
+
+    private func decodeAction(_ message: ConsumedMessage, source: CaseActionDecoder.Source) -> Decoded<DispatchEvent> {
+        switch CaseActionDecoder(source).decode(message.value) {
+        case let .success(action):
+            return .event(.action(action), id: action.eventID)
+        case let .failure(failure):
+            // The sender learns of it on its outcome topic too, once, where it named its event and case.
+            guard let eventID = failure.eventID, failure.caseID != nil else { return .refused(DecodeRefusal(failure.rejection)) }
+            return .refused(DecodeRefusal(failure.rejection, eventID: eventID) { now in
+                try ActionOutcomes.message(ActionOutcome(
+                    eventID: UUID(), actionEventID: eventID, actionType: failure.type, actor: failure.actor,
+                    caseID: failure.caseID, caseNumber: nil, occurredAt: now, status: nil,
+                    refusal: ActionRefusal(.malformed, failure.rejection.message)))
+            })
+        }
+    }
+
+    private func decodeKnowledge(_ message: ConsumedMessage) -> Decoded<DispatchEvent> {
+        switch KnowledgeEventDecoder().decode(message.value) {
+        case let .success(event):
+            return .event(.knowledge(event), id: event.eventID)
+        case let .failure(failure):
+            guard let eventID = failure.eventID else { return .refused(DecodeRefusal(failure.rejection)) }
+            return .refused(DecodeRefusal(failure.rejection, eventID: eventID) { now in
+                try KnowledgeOutcomes.message(KnowledgeOutcome(
+                    eventID: UUID(), knowledgeEventID: eventID, knowledgeEventType: failure.type, entryID: failure.entryID, version: nil,
+                    unitID: nil, occurredAt: now, body: .refused(KnowledgeRefusal(.malformed, failure.rejection.message))))
+            })
+        }
+    }
+
+    // MARK: load
+
+    /// One query per table, the cases first so every row read after them belongs to cases
+    /// this transaction holds.
+    public func load(_ batch: [Delivery<DispatchEvent>], connection: PostgresConnection) async throws -> DispatchView {
+        var view = DispatchView()
+        let caseIDs = Array(Set(batch.compactMap(\.event.caseID)))
+        view.cases = try await DispatchStore.lockCases(caseIDs, on: connection, logger: logger)
+        let toRoute = batch.compactMap { delivery -> RoutingPrecedent.Key? in
+            guard case let .accepted(caseID) = delivery.event, let routed = view.cases[caseID] else { return nil }
+            return RoutingPrecedent.Key(category: routed.lifecycle.category, areaCode: routed.areaCode)
+        }
+        view.precedents = try await DispatchStore.precedents(toRoute, on: connection, logger: logger)
+        view.clocks = ClockBook(try await ClockStore.lockLive(caseIDs: Array(view.cases.keys), on: connection, logger: logger))
+        let appealed = batch.compactMap { delivery -> UUID? in
+            guard case let .action(action) = delivery.event, case .ratingAppeal = action.kind else { return nil }
+            return action.caseID
+        }
+        if !appealed.isEmpty {
+            view.ratedRounds = try await RatingAppealStore.ratedRounds(of: appealed, on: connection, logger: logger)
+            view.ratingAppeals = try await RatingAppealStore.lockedAppeals(
+                onTasks: view.ratedRounds.values.flatMap { $0.map(\.taskID) }, on: connection, logger: logger)
+        }
+        let entries = batch.compactMap { delivery -> String? in
+            guard case let .knowledge(event) = delivery.event else { return nil }
+            return event.entryID
+        }
+        view.knowledgeVersions = try await KnowledgeStore.lockedVersions(of: entries, on: connection, logger: logger)
+        for policy in Set(view.cases.values.map(\.lifecycle.policy)) {
+            view.editions[policy] = try await archive.edition(policyID: policy.id, version: policy.version, connection: connection, logger: logger)
+        }
+        return view
+    }
+
+    // MARK: flush
+
+    /// Each table written once, cases before the rows that name them.
+    public func flush(_ effects: DispatchEffects, now: Date, connection: PostgresConnection) async throws {
+        try await LifecycleStore.saveAll(effects.cases, on: connection, logger: logger)
+        try await DispatchStore.writeAssignments(ending: effects.endedAssignments, effects.assignments, on: connection, logger: logger)
+        try await DispatchStore.writeQueue(effects.queue, on: connection, logger: logger)
+        try await ClockStore.write(effects.clocks, on: connection, logger: logger)
+        try await DispatchStore.recordPrecedents(effects.precedents, on: connection, logger: logger)
+        try await KnowledgeStore.insertAll(effects.knowledgePublished, at: now, on: connection, logger: logger)
+        try await KnowledgeStore.decideAll(effects.knowledgeReviewed, at: now, on: connection, logger: logger)
+        try await RatingAppealStore.fileAll(effects.appealsFiled, on: connection, logger: logger)
+        try await RatingAppealStore.decideAll(effects.appealsDecided, on: connection, logger: logger)
+        try await CaseHistoryStore.appendAll(effects.history, on: connection, logger: logger)
+    }
+}
