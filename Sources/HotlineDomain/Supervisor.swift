@@ -20,6 +20,17 @@ public struct Supervisor: Sendable {
         public var provisional: Bool
     }
 
+    /// Every lifecycle event type that can open or close a supervision under some policy
+    /// (`trigger`, `closes`, and `case.accepted` for hot spots); the supervision worker passes
+    /// over the others from their `hotline-event-type` header.
+    public static let eventTypes: Set<String> = [
+        "case.accepted", "case.dispatched", "case.rated", "deadline.overdue",
+        LifecycleNotice.Step.returnDenied.rawValue, LifecycleNotice.Step.resultRejected.rawValue,
+        LifecycleNotice.Step.leaderAssigned.rawValue, LifecycleNotice.Step.mediaExposed.rawValue,
+        LifecycleNotice.Step.resolved.rawValue, LifecycleNotice.Step.closed.rawValue, LifecycleNotice.Step.signed.rawValue,
+        LifecycleNotice.Step.resultSubmitted.rawValue, LifecycleNotice.Step.returned.rawValue,
+    ]
+
     /// The trigger a lifecycle event stands for, if the policy supervises it; a rating
     /// counts when a case sent back after a 不满意 (发回重办) is rated 不满意 again.
     public func trigger(forEventType type: String, obligation: String?, rating: String? = nil, reopened: Bool? = nil) -> SupervisionTriggerRule? {

@@ -28,52 +28,157 @@ public struct CallbackTaskRow: Sendable {
     public var task: OpenCallbackTask
 }
 
+/// A callback task as a batch issues it.
+public struct NewCallbackTask: Sendable, Equatable {
+    public var id: UUID
+    public var caseID: UUID
+    public var round: Int
+    public var unitID: String?
+    public var plan: CallbackTaskPlan
+    public var issuedAt: Date
+
+    public init(id: UUID, caseID: UUID, round: Int, unitID: String?, plan: CallbackTaskPlan, issuedAt: Date) {
+        self.id = id
+        self.caseID = caseID
+        self.round = round
+        self.unitID = unitID
+        self.plan = plan
+        self.issuedAt = issuedAt
+    }
+}
+
+/// What a batch changed of an open task: a call nobody answered, or its end (`rated`, or
+/// `followed_up` by a manual callback), and the unit's window to appeal its rating.
+public struct CallbackTaskChange: Sendable, Equatable {
+    public var id: UUID
+    public var unansweredCalls = 0
+    public var state: String?
+    public var rating: CallbackRating?
+    public var resolved: Bool?
+    public var source: RatingSource?
+    public var calledBy: String?
+    public var calledAt: Date?
+    public var comment: [UInt8]?
+    public var commentKeyID: String?
+    public var closedAt: Date?
+    public var appealBy: Date?
+
+    public init(id: UUID) {
+        self.id = id
+    }
+}
+
+/// One attempt of one round of a case: a task is issued once per slot.
+public struct CallbackSlot: Sendable, Hashable {
+    public var caseID: UUID
+    public var round: Int
+    public var attempt: Int
+
+    public init(caseID: UUID, round: Int, attempt: Int) {
+        self.caseID = caseID
+        self.round = round
+        self.attempt = attempt
+    }
+}
+
 /// Named queries over `callback_tasks`.
 public enum CallbackStore {
-    public static func subject(of caseID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> CallbackSubject? {
+    /// What calling back needs of these cases: number, policy version, round, lead unit, caller.
+    public static func subjects(of caseIDs: [UUID], on connection: PostgresConnection, logger: Logger) async throws -> [UUID: CallbackSubject] {
+        guard !caseIDs.isEmpty else { return [:] }
         let rows = try await connection.query(
             """
-            SELECT c.case_number, c.policy_id, c.policy_version, c.round,
+            SELECT c.id, c.case_number, c.policy_id, c.policy_version, c.round,
                    (SELECT a.unit_id FROM assignments a WHERE a.case_id = c.id AND a.current AND a.role = 'lead'),
                    c.confidential, c.caller_sealed, c.caller_key_id
-            FROM cases c WHERE c.id = \(caseID)
+            FROM cases c WHERE c.id = ANY(\(caseIDs))
             """, logger: logger)
-        for try await row in rows.decode((String, String, String, Int32, String?, Bool, ByteBuffer, String).self) {
-            return CallbackSubject(
-                caseNumber: row.0, policyID: row.1, policyVersion: row.2, round: Int(row.3), leadUnitID: row.4,
-                confidential: row.5, callerSealed: Array(row.6.readableBytesView), callerKeyID: row.7)
+        var subjects: [UUID: CallbackSubject] = [:]
+        for try await row in rows.decode((UUID, String, String, String, Int32, String?, Bool, ByteBuffer, String).self) {
+            subjects[row.0] = CallbackSubject(
+                caseNumber: row.1, policyID: row.2, policyVersion: row.3, round: Int(row.4), leadUnitID: row.5,
+                confidential: row.6, callerSealed: Array(row.7.readableBytesView), callerKeyID: row.8)
         }
-        return nil
+        return subjects
     }
 
-    /// Records a task; false when the attempt of that round was already issued.
-    public static func issue(
-        id: UUID, caseID: UUID, round: Int, unitID: String?, plan: CallbackTaskPlan, at now: Date, on connection: PostgresConnection,
-        logger: Logger
-    ) async throws -> Bool {
+    /// The tasks already issued for these cases (a redelivered resolution issues none again).
+    public static func slots(of caseIDs: [UUID], on connection: PostgresConnection, logger: Logger) async throws -> Set<CallbackSlot> {
+        guard !caseIDs.isEmpty else { return [] }
         let rows = try await connection.query(
-            """
-            INSERT INTO callback_tasks (id, case_id, round, unit_id, attempt, channel, performer_unit_id, issued_at, due_at, answer_by)
-            VALUES (\(id), \(caseID), \(Int32(round)), \(unitID), \(Int32(plan.attempt)), \(plan.channel.rawValue), \(plan.performerUnitID),
-                    \(now), \(plan.dueAt), \(plan.answerBy))
-            ON CONFLICT (case_id, round, attempt) DO NOTHING
-            RETURNING true
-            """, logger: logger)
-        for try await _ in rows.decode(Bool.self) { return true }
-        return false
+            "SELECT case_id, round, attempt FROM callback_tasks WHERE case_id = ANY(\(caseIDs))", logger: logger)
+        var slots: Set<CallbackSlot> = []
+        for try await (caseID, round, attempt) in rows.decode((UUID, Int32, Int32).self) {
+            slots.insert(CallbackSlot(caseID: caseID, round: Int(round), attempt: Int(attempt)))
+        }
+        return slots
     }
 
-    /// A task by id, locked; nil when there is none.
-    public static func locked(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> CallbackTaskRow? {
-        try await tasks(
+    /// The tasks with these ids, locked for the results being applied to them.
+    public static func lock(_ ids: [UUID], on connection: PostgresConnection, logger: Logger) async throws -> [UUID: CallbackTaskRow] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await tasks(
             """
             SELECT t.id, t.case_id, c.case_number, c.policy_id, c.policy_version, t.round, t.unit_id, t.state, t.attempt, t.channel,
                    t.performer_unit_id
             FROM callback_tasks t JOIN cases c ON c.id = t.case_id
-            WHERE t.id = \(id)
+            WHERE t.id = ANY(\(ids))
+            ORDER BY t.id
             FOR UPDATE OF t
-            """, on: connection, logger: logger).first
+            """, on: connection, logger: logger)
+        return Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
+
+    /// Which of these cases the centre has sent back after a 不满意 (发回重办) before.
+    public static func reopened(_ caseIDs: [UUID], on connection: PostgresConnection, logger: Logger) async throws -> Set<UUID> {
+        guard !caseIDs.isEmpty else { return [] }
+        let rows = try await connection.query(
+            "SELECT DISTINCT case_id FROM case_history WHERE case_id = ANY(\(caseIDs)) AND action = 'reopen'", logger: logger)
+        var reopened: Set<UUID> = []
+        for try await id in rows.decode(UUID.self) { reopened.insert(id) }
+        return reopened
+    }
+
+    /// Records a batch's new tasks in one statement.
+    public static func issueAll(_ tasks: [NewCallbackTask], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !tasks.isEmpty else { return }
+        let plans = tasks.map(\.plan)
+        try await connection.query(
+            """
+            INSERT INTO callback_tasks (id, case_id, round, unit_id, attempt, channel, performer_unit_id, issued_at, due_at, answer_by)
+            SELECT * FROM unnest(
+                \(tasks.map(\.id))::uuid[], \(tasks.map(\.caseID))::uuid[], \(tasks.map { Int32($0.round) })::int4[],
+                \(NullableArray(tasks.map(\.unitID)))::text[], \(plans.map { Int32($0.attempt) })::int4[], \(plans.map(\.channel.rawValue))::text[],
+                \(NullableArray(plans.map(\.performerUnitID)))::text[], \(tasks.map(\.issuedAt))::timestamptz[],
+                \(plans.map(\.dueAt))::timestamptz[], \(NullableArray(plans.map(\.answerBy)))::timestamptz[])
+            """, logger: logger)
+    }
+
+    /// Writes what a batch changed of its tasks, in one statement.
+    public static func changeAll(_ changes: [CallbackTaskChange], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !changes.isEmpty else { return }
+        try await connection.query(
+            """
+            UPDATE callback_tasks t
+            SET unanswered_calls = t.unanswered_calls + c.unanswered, state = coalesce(c.state, t.state),
+                rating = coalesce(c.rating, t.rating), resolved = coalesce(c.resolved, t.resolved),
+                rating_source = coalesce(c.source, t.rating_source), called_by = coalesce(c.called_by, t.called_by),
+                called_at = coalesce(c.called_at, t.called_at), comment_sealed = coalesce(c.comment, t.comment_sealed),
+                comment_key_id = coalesce(c.comment_key_id, t.comment_key_id), closed_at = coalesce(c.closed_at, t.closed_at),
+                appeal_by = coalesce(c.appeal_by, t.appeal_by)
+            FROM unnest(
+                \(changes.map(\.id))::uuid[], \(changes.map { Int32($0.unansweredCalls) })::int4[], \(NullableArray(changes.map(\.state)))::text[],
+                \(NullableArray(changes.map(\.rating?.rawValue)))::text[], \(NullableArray(changes.map(\.resolved)))::bool[],
+                \(NullableArray(changes.map(\.source?.rawValue)))::text[], \(NullableArray(changes.map(\.calledBy)))::text[],
+                \(NullableArray(changes.map(\.calledAt)))::timestamptz[], \(NullableArray(bytes: changes.map(\.comment)))::bytea[],
+                \(NullableArray(changes.map(\.commentKeyID)))::text[], \(NullableArray(changes.map(\.closedAt)))::timestamptz[],
+                \(NullableArray(changes.map(\.appealBy)))::timestamptz[])
+                AS c(id, unanswered, state, rating, resolved, source, called_by, called_at, comment, comment_key_id, closed_at, appeal_by)
+            WHERE t.id = c.id
+            """, logger: logger)
+    }
+
+
 
     /// Open automatic tasks whose answer window has passed, claimed so two instances never expire the same one;
     /// one set aside until later (`setAsideForCalendar`) is left out until then.
@@ -91,41 +196,16 @@ public enum CallbackStore {
             """, on: connection, logger: logger)
     }
 
-    /// Leaves a task out of the expiry sweep until `retryAt`: the working-day calendar
-    /// cannot count its follow-up yet (migration 0017).
-    public static func setAsideForCalendar(_ id: UUID, until retryAt: Date, on connection: PostgresConnection, logger: Logger) async throws {
+    /// Leaves tasks out of the expiry sweep until `retryAt`: the working-day calendar
+    /// cannot count their follow-up yet (migration 0017).
+    public static func setAsideForCalendar(_ ids: [UUID], until retryAt: Date, on connection: PostgresConnection, logger: Logger) async throws {
+        guard !ids.isEmpty else { return }
         try await connection.query(
-            "UPDATE callback_tasks SET calendar_retry_at = \(retryAt) WHERE id = \(id)", logger: logger)
+            "UPDATE callback_tasks SET calendar_retry_at = \(retryAt) WHERE id = ANY(\(ids))", logger: logger)
     }
 
-    /// True when the centre has sent the case back after a 不满意 (发回重办) before.
-    public static func wasReopened(_ caseID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        let rows = try await connection.query(
-            "SELECT EXISTS (SELECT 1 FROM case_history WHERE case_id = \(caseID) AND action = 'reopen')", logger: logger)
-        for try await reopened in rows.decode(Bool.self) { return reopened }
-        return false
-    }
 
-    /// Counts a call nobody answered; the task stays open.
-    public static func recordUnanswered(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query(
-            "UPDATE callback_tasks SET unanswered_calls = unanswered_calls + 1 WHERE id = \(id)", logger: logger)
-    }
 
-    /// Ends a task: `rated` (the round's final rating) or `followed_up` (a manual callback follows).
-    public static func close(
-        _ id: UUID, state: String, rating: CallbackRating?, resolved: Bool?, source: RatingSource?, calledBy: String?,
-        calledAt: Date?, comment: (sealed: [UInt8], keyID: String)?, at now: Date, on connection: PostgresConnection, logger: Logger
-    ) async throws {
-        try await connection.query(
-            """
-            UPDATE callback_tasks
-            SET state = \(state), rating = \(rating?.rawValue), resolved = \(resolved), rating_source = \(source?.rawValue),
-                called_by = \(calledBy), called_at = \(calledAt), comment_sealed = \(comment.map { ByteBuffer(bytes: $0.sealed) }),
-                comment_key_id = \(comment?.keyID), closed_at = \(now)
-            WHERE id = \(id)
-            """, logger: logger)
-    }
 
     private static func tasks(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> [CallbackTaskRow] {
         var result: [CallbackTaskRow] = []

@@ -42,73 +42,19 @@ public enum ClockStore {
         return result
     }
 
-    /// Applies clock changes for a case's round in the caller's transaction.
-    public static func apply(
-        _ changes: [ClockChange], caseID: UUID, round: Int, on connection: PostgresConnection, logger: Logger
-    ) async throws {
-        let round = Int32(round)
-        for change in changes {
-            switch change {
-            case let .start(plan):
-                try await connection.query(
-                    """
-                    INSERT INTO case_clocks (case_id, round, obligation, unit_id, started_at, due_at, warn_at, next_fire_at,
-                                             counted_from, due_limit, calendar_basis, provisional)
-                    VALUES (\(caseID), \(round), \(plan.obligation.rawValue), \(plan.unitID), \(plan.startedAt), \(plan.dueAt),
-                            \(plan.warnAt), \(plan.warnAt ?? plan.dueAt), \(plan.startedAt), \(plan.limit.storageText),
-                            \(plan.basis.description), \(plan.basis.isProvisional))
-                    ON CONFLICT (case_id, round, obligation) DO UPDATE SET unit_id = EXCLUDED.unit_id,
-                        started_at = EXCLUDED.started_at, due_at = EXCLUDED.due_at, warn_at = EXCLUDED.warn_at,
-                        state = 'open', met_at = NULL, warned_at = NULL, overdue_at = NULL, next_fire_at = EXCLUDED.next_fire_at,
-                        counted_from = EXCLUDED.counted_from, due_limit = EXCLUDED.due_limit,
-                        calendar_basis = EXCLUDED.calendar_basis, provisional = EXCLUDED.provisional
-                    """, logger: logger)
-            case let .meet(obligation, at):
-                try await connection.query(
-                    """
-                    UPDATE case_clocks SET state = 'met', met_at = \(at), next_fire_at = NULL
-                    WHERE case_id = \(caseID) AND round = \(round) AND obligation = \(obligation.rawValue) AND state = 'open'
-                    """, logger: logger)
-            case let .cancel(obligation):
-                try await connection.query(
-                    """
-                    UPDATE case_clocks SET state = 'cancelled', next_fire_at = NULL
-                    WHERE case_id = \(caseID) AND round = \(round) AND obligation = \(obligation.rawValue) AND state = 'open'
-                    """, logger: logger)
-            case let .resume(obligation):
-                try await connection.query(
-                    """
-                    UPDATE case_clocks SET state = 'open', met_at = NULL,
-                        next_fire_at = CASE WHEN overdue_at IS NOT NULL THEN NULL
-                                            WHEN warned_at IS NULL AND warn_at IS NOT NULL THEN warn_at
-                                            ELSE due_at END
-                    WHERE case_id = \(caseID) AND round = \(round) AND obligation = \(obligation.rawValue) AND state = 'met'
-                    """, logger: logger)
-            case let .move(obligation, dueAt, warnAt, countedFrom, basis):
-                try await connection.query(
-                    """
-                    UPDATE case_clocks SET due_at = \(dueAt), warn_at = \(warnAt), warned_at = NULL, overdue_at = NULL,
-                        next_fire_at = \(warnAt ?? dueAt), counted_from = \(countedFrom), due_limit = NULL,
-                        calendar_basis = \(basis.description), provisional = \(basis.isProvisional)
-                    WHERE case_id = \(caseID) AND round = \(round) AND obligation = \(obligation.rawValue) AND state = 'open'
-                    """, logger: logger)
-            case .cancelAll:
-                try await connection.query(
-                    "UPDATE case_clocks SET state = 'cancelled', next_fire_at = NULL WHERE case_id = \(caseID) AND state = 'open'",
-                    logger: logger)
-            }
-        }
-    }
 
     /// The open and met clocks of these cases, locked for the rest of the transaction
     /// (the deadline sweep skips them meanwhile).
-    public static func lockLive(caseIDs: [UUID], on connection: PostgresConnection, logger: Logger) async throws -> [ClockRecord] {
+    public static func lockLive(
+        caseIDs: [UUID], obligations: [Obligation] = Obligation.allCases, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [ClockRecord] {
         guard !caseIDs.isEmpty else { return [] }
         let rows = try await connection.query(
             """
             SELECT case_id, round, obligation, unit_id, started_at, due_at, warn_at, state, met_at, warned_at, overdue_at,
                    next_fire_at, counted_from, due_limit, calendar_basis, provisional
-            FROM case_clocks WHERE case_id = ANY(\(caseIDs)) AND state IN ('open', 'met')
+            FROM case_clocks
+            WHERE case_id = ANY(\(caseIDs)) AND state IN ('open', 'met') AND obligation = ANY(\(obligations.map(\.rawValue)))
             ORDER BY id
             FOR UPDATE
             """, logger: logger)
@@ -149,22 +95,6 @@ public enum ClockStore {
             """, logger: logger)
     }
 
-    /// The first clocks of new cases, in one statement (no clock of theirs exists yet).
-    public static func startAll(_ starts: [(caseID: UUID, plan: ClockPlan)], on connection: PostgresConnection, logger: Logger) async throws {
-        guard !starts.isEmpty else { return }
-        let plans = starts.map(\.plan)
-        try await connection.query(
-            """
-            INSERT INTO case_clocks (case_id, round, obligation, unit_id, started_at, due_at, warn_at, next_fire_at,
-                                     counted_from, due_limit, calendar_basis, provisional)
-            SELECT case_id, 0, obligation, unit_id, started_at, due_at, warn_at, next_fire_at, started_at, due_limit, calendar_basis, provisional
-            FROM unnest(\(starts.map(\.caseID))::uuid[], \(plans.map(\.obligation.rawValue))::text[], \(NullableArray(plans.map(\.unitID)))::text[],
-                        \(plans.map(\.startedAt))::timestamptz[], \(plans.map(\.dueAt))::timestamptz[], \(NullableArray(plans.map(\.warnAt)))::timestamptz[],
-                        \(plans.map { $0.warnAt ?? $0.dueAt })::timestamptz[], \(plans.map(\.limit.storageText))::text[],
-                        \(plans.map(\.basis.description))::text[], \(plans.map(\.basis.isProvisional))::bool[])
-                 AS c(case_id, obligation, unit_id, started_at, due_at, warn_at, next_fire_at, due_limit, calendar_basis, provisional)
-            """, logger: logger)
-    }
 
     /// Claims up to `limit` clocks with something to announce at `now`; rows another
     /// instance holds are skipped, so two sweepers never announce the same clock.

@@ -12,21 +12,22 @@ public struct ApprovedResult: Sendable {
 
 /// Named queries behind the citizen notifications.
 public enum NotificationStore {
-    /// The latest result the current lead unit submitted; nil when the case has none.
-    public static func approvedResult(of caseID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> ApprovedResult? {
+    /// The latest result the current lead unit submitted, for each of these cases that has one.
+    public static func approvedResults(of caseIDs: [UUID], on connection: PostgresConnection, logger: Logger) async throws -> [UUID: ApprovedResult] {
+        guard !caseIDs.isEmpty else { return [:] }
         let rows = try await connection.query(
             """
-            SELECT h.detail->>'outcome', h.detail->>'reason', a.unit_id, a.unit_name
+            SELECT DISTINCT ON (h.case_id) h.case_id, h.detail->>'outcome', h.detail->>'reason', a.unit_id, a.unit_name
             FROM case_history h
             JOIN assignments a ON a.case_id = h.case_id AND a.current AND a.role = 'lead'
-            WHERE h.case_id = \(caseID) AND h.action = 'submit_result'
-            ORDER BY h.id DESC
-            LIMIT 1
+            WHERE h.case_id = ANY(\(caseIDs)) AND h.action = 'submit_result'
+            ORDER BY h.case_id, h.id DESC
             """, logger: logger)
-        for try await row in rows.decode((String?, String?, String, String).self) {
-            guard let outcome = row.0.flatMap(ResultReport.Outcome.init) else { return nil }
-            return ApprovedResult(result: HandlingResult(outcome: outcome, unitID: row.2, unitName: row.3), reply: row.1)
+        var results: [UUID: ApprovedResult] = [:]
+        for try await row in rows.decode((UUID, String?, String?, String, String).self) {
+            guard let outcome = row.1.flatMap(ResultReport.Outcome.init) else { continue }
+            results[row.0] = ApprovedResult(result: HandlingResult(outcome: outcome, unitID: row.3, unitName: row.4), reply: row.2)
         }
-        return nil
+        return results
     }
 }

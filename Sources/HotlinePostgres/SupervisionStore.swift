@@ -55,23 +55,6 @@ public enum SupervisionStore {
         return result
     }
 
-    /// Opens a supervision unless one for the same case and trigger is open; returns
-    /// the new public id, or nil when one was already open.
-    public static func open(
-        caseID: UUID, trigger: String, article: String, unitID: String?, level: Int, levelCode: String,
-        levelDueAt: Date?, at now: Date, on connection: PostgresConnection, logger: Logger
-    ) async throws -> UUID? {
-        let publicID = UUID()
-        let rows = try await connection.query(
-            """
-            INSERT INTO supervisions (public_id, case_id, trigger, article, unit_id, level, level_code, opened_at, level_due_at)
-            VALUES (\(publicID), \(caseID), \(trigger), \(article), \(unitID), \(Int32(level)), \(levelCode), \(now), \(levelDueAt))
-            ON CONFLICT (case_id, trigger) WHERE closed_at IS NULL DO NOTHING
-            RETURNING public_id
-            """, logger: logger)
-        for try await id in rows.decode(UUID.self) { return id }
-        return nil
-    }
 
     /// Open supervisions whose rung has passed, claimed so two instances never climb the same one;
     /// one set aside until later (`setAsideForCalendar`) is left out until then.
@@ -109,29 +92,7 @@ public enum SupervisionStore {
             """, logger: logger)
     }
 
-    /// Closes a case's open supervisions of the given triggers; returns those closed.
-    public static func close(
-        caseID: UUID, triggers: [String], reason: String, at now: Date, on connection: PostgresConnection, logger: Logger
-    ) async throws -> [SupervisionRow] {
-        try await rows(
-            """
-            UPDATE supervisions s SET closed_at = \(now), close_reason = \(reason), level_due_at = NULL
-            FROM cases c
-            WHERE c.id = s.case_id AND s.case_id = \(caseID) AND s.closed_at IS NULL AND s.trigger = ANY(\(triggers))
-            RETURNING s.id, s.public_id, s.case_id, c.case_number, c.policy_id, c.policy_version, s.trigger, s.article,
-                      coalesce(s.unit_id, ''),
-                      coalesce((SELECT unit_name FROM assignments a WHERE a.case_id = s.case_id AND a.unit_id = s.unit_id ORDER BY a.id DESC LIMIT 1), ''),
-                      s.level, s.level_due_at, s.rates::text
-            """, on: connection, logger: logger)
-    }
 
-    /// The current lead unit of a case (id and name), if any.
-    public static func leadUnit(of caseID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> (id: String, name: String)? {
-        let rows = try await connection.query(
-            "SELECT unit_id, unit_name FROM assignments WHERE case_id = \(caseID) AND current AND role = 'lead'", logger: logger)
-        for try await (id, name) in rows.decode((String, String).self) { return (id, name) }
-        return nil
-    }
 
     static func rows(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> [SupervisionRow] {
         let rows = try await connection.query(query, logger: logger)
@@ -153,28 +114,162 @@ public enum SupervisionStore {
     }
 }
 
+/// A case as the supervision worker opens supervisions on it: what every escalation says
+/// of it and the unit that holds it now.
+public struct SupervisedCase: Sendable, Equatable {
+    public var caseNumber: String
+    public var policyID: String
+    public var policyVersion: String
+    /// The current lead unit; nil while no unit holds the case.
+    public var leadUnitID: String?
+    public var leadUnitName: String?
+
+    public init(caseNumber: String, policyID: String, policyVersion: String, leadUnitID: String?, leadUnitName: String?) {
+        self.caseNumber = caseNumber
+        self.policyID = policyID
+        self.policyVersion = policyVersion
+        self.leadUnitID = leadUnitID
+        self.leadUnitName = leadUnitName
+    }
+}
+
+/// One category and area, as hot spots are counted.
+public struct HotSpotKey: Sendable, Hashable {
+    public var category: String
+    public var areaCode: String
+
+    public init(category: String, areaCode: String) {
+        self.category = category
+        self.areaCode = areaCode
+    }
+}
+
+/// A supervision a batch opens.
+public struct NewSupervision: Sendable {
+    public var publicID: UUID
+    public var caseID: UUID
+    public var trigger: String
+    public var article: String
+    public var unitID: String?
+    public var level: Int
+    public var levelCode: String
+    public var levelDueAt: Date?
+    public var openedAt: Date
+    /// Closed again by a later event of the same batch.
+    public var closed: (at: Date, reason: String)?
+
+    public init(
+        publicID: UUID, caseID: UUID, trigger: String, article: String, unitID: String?, level: Int, levelCode: String, levelDueAt: Date?,
+        openedAt: Date
+    ) {
+        self.publicID = publicID
+        self.caseID = caseID
+        self.trigger = trigger
+        self.article = article
+        self.unitID = unitID
+        self.level = level
+        self.levelCode = levelCode
+        self.levelDueAt = levelDueAt
+        self.openedAt = openedAt
+    }
+}
+
+/// The batch queries of the supervision worker, one statement per table.
 extension SupervisionStore {
-    /// Accepted appeals of a category about an area since an instant (hot spots).
-    public static func appealsInArea(
-        category: String, areaCode: String, since: Date, on connection: PostgresConnection, logger: Logger
-    ) async throws -> Int {
+    /// These cases' numbers, policy versions and current lead units.
+    public static func cases(_ ids: [UUID], on connection: PostgresConnection, logger: Logger) async throws -> [UUID: SupervisedCase] {
+        guard !ids.isEmpty else { return [:] }
         let rows = try await connection.query(
             """
-            SELECT count(*) FROM cases WHERE category = \(category) AND area_code = \(areaCode) AND accepted_at > \(since)
+            SELECT c.id, c.case_number, c.policy_id, c.policy_version, a.unit_id, a.unit_name
+            FROM cases c LEFT JOIN assignments a ON a.case_id = c.id AND a.current AND a.role = 'lead'
+            WHERE c.id = ANY(\(ids))
             """, logger: logger)
-        for try await count in rows.decode(Int64.self) { return Int(count) }
-        return 0
+        var cases: [UUID: SupervisedCase] = [:]
+        for try await (id, number, policy, version, unit, name) in rows.decode((UUID, String, String, String, String?, String?).self) {
+            cases[id] = SupervisedCase(caseNumber: number, policyID: policy, policyVersion: version, leadUnitID: unit, leadUnitName: name)
+        }
+        return cases
     }
 
-    /// True when a hot-spot supervision about this category and area is open.
-    public static func hotSpotOpen(category: String, areaCode: String, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+    /// The open supervisions of these cases, locked for the rest of the transaction.
+    public static func lockOpen(caseIDs: [UUID], on connection: PostgresConnection, logger: Logger) async throws -> [SupervisionRow] {
+        guard !caseIDs.isEmpty else { return [] }
+        return try await rows(
+            """
+            SELECT s.id, s.public_id, s.case_id, c.case_number, c.policy_id, c.policy_version, s.trigger, s.article,
+                   coalesce(s.unit_id, ''),
+                   coalesce((SELECT unit_name FROM assignments a WHERE a.case_id = s.case_id AND a.unit_id = s.unit_id ORDER BY a.id DESC LIMIT 1), ''),
+                   s.level, s.level_due_at, s.rates::text
+            FROM supervisions s JOIN cases c ON c.id = s.case_id
+            WHERE s.case_id = ANY(\(caseIDs)) AND s.closed_at IS NULL
+            ORDER BY s.id
+            FOR UPDATE OF s
+            """, on: connection, logger: logger)
+    }
+
+    /// Cases accepted since `since`, per category and area, for these categories and areas.
+    public static func appealCounts(_ keys: [HotSpotKey], since: Date, on connection: PostgresConnection, logger: Logger) async throws -> [HotSpotKey: Int] {
+        let unique = Array(Set(keys))
+        guard !unique.isEmpty else { return [:] }
         let rows = try await connection.query(
             """
-            SELECT EXISTS (SELECT 1 FROM supervisions s JOIN cases c ON c.id = s.case_id
-                           WHERE s.trigger = 'hot_spot' AND s.closed_at IS NULL
-                             AND c.category = \(category) AND c.area_code = \(areaCode))
+            SELECT c.category, c.area_code, count(*)
+            FROM cases c JOIN unnest(\(unique.map(\.category))::text[], \(unique.map(\.areaCode))::text[]) AS k(category, area_code)
+              ON c.category = k.category AND c.area_code = k.area_code
+            WHERE c.accepted_at > \(since)
+            GROUP BY c.category, c.area_code
             """, logger: logger)
-        for try await open in rows.decode(Bool.self) { return open }
-        return false
+        var counts: [HotSpotKey: Int] = [:]
+        for try await (category, area, count) in rows.decode((String, String, Int64).self) {
+            counts[HotSpotKey(category: category, areaCode: area)] = Int(count)
+        }
+        return counts
+    }
+
+    /// The open hot-spot supervisions of these categories and areas, by public id.
+    public static func openHotSpots(_ keys: [HotSpotKey], on connection: PostgresConnection, logger: Logger) async throws -> [UUID: HotSpotKey] {
+        let unique = Array(Set(keys))
+        guard !unique.isEmpty else { return [:] }
+        let rows = try await connection.query(
+            """
+            SELECT s.public_id, c.category, c.area_code
+            FROM supervisions s JOIN cases c ON c.id = s.case_id
+            JOIN unnest(\(unique.map(\.category))::text[], \(unique.map(\.areaCode))::text[]) AS k(category, area_code)
+              ON c.category = k.category AND c.area_code = k.area_code
+            WHERE s.trigger = \(SupervisionTrigger.hotSpot.rawValue) AND s.closed_at IS NULL
+            """, logger: logger)
+        var open: [UUID: HotSpotKey] = [:]
+        for try await (id, category, area) in rows.decode((UUID, String, String).self) { open[id] = HotSpotKey(category: category, areaCode: area) }
+        return open
+    }
+
+    /// Opens a batch's supervisions. The view they were decided on held every open one of
+    /// their cases, so a conflict here means another transaction opened one meanwhile: the
+    /// batch fails and is retried on fresh state.
+    public static func openAll(_ opened: [NewSupervision], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !opened.isEmpty else { return }
+        try await connection.query(
+            """
+            INSERT INTO supervisions (public_id, case_id, trigger, article, unit_id, level, level_code, opened_at, level_due_at,
+                                      closed_at, close_reason)
+            SELECT * FROM unnest(
+                \(opened.map(\.publicID))::uuid[], \(opened.map(\.caseID))::uuid[], \(opened.map(\.trigger))::text[],
+                \(opened.map(\.article))::text[], \(NullableArray(opened.map(\.unitID)))::text[], \(opened.map { Int32($0.level) })::int4[],
+                \(opened.map(\.levelCode))::text[], \(opened.map(\.openedAt))::timestamptz[],
+                \(NullableArray(opened.map { $0.closed == nil ? $0.levelDueAt : nil }))::timestamptz[],
+                \(NullableArray(opened.map(\.closed?.at)))::timestamptz[], \(NullableArray(opened.map(\.closed?.reason)))::text[])
+            """, logger: logger)
+    }
+
+    /// Closes supervisions with their reasons, in one statement.
+    public static func closeAll(_ closed: [(id: Int64, reason: String)], at now: Date, on connection: PostgresConnection, logger: Logger) async throws {
+        guard !closed.isEmpty else { return }
+        try await connection.query(
+            """
+            UPDATE supervisions s SET closed_at = \(now), close_reason = c.reason, level_due_at = NULL
+            FROM unnest(\(closed.map(\.id))::int8[], \(closed.map(\.reason))::text[]) AS c(id, reason)
+            WHERE s.id = c.id AND s.closed_at IS NULL
+            """, logger: logger)
     }
 }

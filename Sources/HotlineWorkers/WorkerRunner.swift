@@ -45,7 +45,7 @@ public enum WorkerRunner {
             worker = try consumerWorker(name, handler: handler, client: client, clock: clock, configuration: configuration, logger: logger)
             companions.append(PeriodicSweep(
                 name: "supervision ladder", client: client, clock: clock, batchSize: configuration.batchSize,
-                interval: configuration.sweepInterval, logger: logger, sweep: handler.climb))
+                interval: configuration.sweepInterval, logger: logger, sweep: SupervisionLadder(archive: archive, logger: logger).climb))
             companions.append(PeriodicSweep(
                 name: "unit review", client: client, clock: clock, batchSize: configuration.batchSize,
                 interval: configuration.sweepInterval, logger: logger,
@@ -60,13 +60,13 @@ public enum WorkerRunner {
                 sweep: KnowledgeReviewSweep(archive: archive, logger: logger).sweep))
         case .callbacks:
             let archive = try await recordedArchive(configuration, logger: logger)
-            let handler = CallbacksHandler(
-                archive: archive, vault: PersonalDataVault(keys: configuration.keys),
-                sealer: try ContactSealer(configuration: configuration.keys), logger: logger)
+            let desk = CallbackDesk(
+                vault: PersonalDataVault(keys: configuration.keys), sealer: try ContactSealer(configuration: configuration.keys), logger: logger)
+            let handler = CallbacksHandler(archive: archive, desk: desk, logger: logger)
             worker = try consumerWorker(name, handler: handler, client: client, clock: clock, configuration: configuration, logger: logger)
             companions.append(PeriodicSweep(
                 name: "callback expiry", client: client, clock: clock, batchSize: configuration.batchSize,
-                interval: configuration.sweepInterval, logger: logger, sweep: handler.expire))
+                interval: configuration.sweepInterval, logger: logger, sweep: CallbackExpiry(archive: archive, desk: desk, logger: logger).sweep))
             companions.append(PeriodicSweep(
                 name: "archive", client: client, clock: clock, batchSize: configuration.batchSize,
                 interval: configuration.sweepInterval, logger: logger, sweep: CaseArchiver(logger: logger).sweep))
@@ -167,15 +167,6 @@ public enum WorkerRunner {
     ) throws -> ConsumerWorker {
         try consumerWorker(
             name, pipeline: BatchPipeline(client: client, clock: clock, handler: handler, logger: logger),
-            configuration: configuration, logger: logger)
-    }
-
-    private static func consumerWorker(
-        _ name: WorkerName, handler: any MessageHandler, client: PostgresClient, clock: any HotlineClock,
-        configuration: HotlineConfiguration, logger: Logger
-    ) throws -> ConsumerWorker {
-        try consumerWorker(
-            name, pipeline: MessagePipeline(client: client, clock: clock, handler: handler, logger: logger),
             configuration: configuration, logger: logger)
     }
 

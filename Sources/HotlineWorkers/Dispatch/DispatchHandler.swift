@@ -97,7 +97,7 @@ public struct DispatchHandler: BatchHandler {
 
     /// One query per table, the cases first so every row read after them belongs to cases
     /// this transaction holds.
-    public func load(_ batch: [Delivery<DispatchEvent>], connection: PostgresConnection) async throws -> DispatchView {
+    public func load(_ batch: [Delivery<DispatchEvent>], now: Date, connection: PostgresConnection) async throws -> DispatchView {
         var view = DispatchView()
         let caseIDs = Array(Set(batch.compactMap(\.event.caseID)))
         view.cases = try await DispatchStore.lockCases(caseIDs, on: connection, logger: logger)

@@ -12,7 +12,7 @@ public struct IntakeEffects: BatchEffects {
     /// Appeals published again, and how often in this batch.
     var republished: [IntakeRequestKey: Int] = [:]
     var urges: [NewUrge] = []
-    var clocks: [(caseID: UUID, plan: ClockPlan)] = []
+    var clocks: [ClockRecord] = []
     /// Messages refused, dead-lettered by the pipeline.
     public var rejections: [Rejection] = []
     /// The last case number the batch used on each day it opened cases.

@@ -50,7 +50,7 @@ public struct IntakeHandler: BatchHandler {
 
     /// One query per table. The callers' locks come first so the open cases read after
     /// them are those no other intake instance is about to change.
-    public func load(_ batch: [Delivery<IntakeEvent>], connection: PostgresConnection) async throws -> IntakeView {
+    public func load(_ batch: [Delivery<IntakeEvent>], now: Date, connection: PostgresConnection) async throws -> IntakeView {
         var view = IntakeView()
         let events = batch.map(\.event)
         guard !events.isEmpty else { return view }
@@ -155,7 +155,7 @@ public struct IntakeHandler: BatchHandler {
             let clock = try replies.clock(category: category, urgent: event.urgent, acceptedAt: now)
             let opened = try open(event, category: category, source: source, status: .awaitingReply, phoneIndex: phoneIndex, now: now,
                                   view: &view, effects: &effects, logger: log)
-            if let clock { effects.clocks.append((opened.id, clock)) }
+            if let clock { effects.clocks.append(ClockRecord(caseID: opened.id, round: 0, plan: clock)) }
             let replyDue = clock?.dueAt
             effects.history.append(HistoryEntry(
                 caseID: opened.id, at: now, actor: "intake", action: "awaiting_reply",
@@ -242,7 +242,7 @@ public struct IntakeHandler: BatchHandler {
         try await IntakeStore.insertRequests(effects.requests, on: connection, logger: logger)
         try await IntakeStore.countRepublished(effects.republished, on: connection, logger: logger)
         try await IntakeStore.recordUrges(effects.urges, on: connection, logger: logger)
-        try await ClockStore.startAll(effects.clocks, on: connection, logger: logger)
+        try await ClockStore.write(effects.clocks, on: connection, logger: logger)
         try await CaseHistoryStore.appendAll(effects.history, on: connection, logger: logger)
     }
 

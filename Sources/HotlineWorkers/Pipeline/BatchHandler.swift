@@ -26,9 +26,9 @@ public protocol BatchHandler: Sendable {
     /// `hotline-event-type` header before the value is parsed), or why it is refused.
     func decode(_ message: ConsumedMessage) -> Decoded<Event>
 
-    /// The state the batch's events are decided against, one query per table; rows the
-    /// batch will change are locked until the transaction ends.
-    func load(_ batch: [Delivery<Event>], connection: PostgresConnection) async throws -> View
+    /// The state the batch's events are decided against at `now`, one query per table; rows
+    /// the batch will change are locked until the transaction ends.
+    func load(_ batch: [Delivery<Event>], now: Date, connection: PostgresConnection) async throws -> View
 
     /// Every event's effects, in the batch's order, each seeing what the earlier ones did.
     func decide(_ batch: [Delivery<Event>], view: View, now: Date) throws -> Effects

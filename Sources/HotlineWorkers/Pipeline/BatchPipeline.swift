@@ -113,7 +113,7 @@ public struct BatchPipeline<Handler: BatchHandler>: BatchProcessor {
                 "topic": "\(message.topic)", "partition": "\(message.partition)", "offset": "\(message.offset)",
             ])
         }
-        let view = try await handler.load(applicable.deliveries, connection: connection)
+        let view = try await handler.load(applicable.deliveries, now: now, connection: connection)
         StuckCallWatchdog.progressed()
         let effects = try handler.decide(applicable.deliveries, view: view, now: now)
         try await handler.flush(effects, now: now, connection: connection)

@@ -120,7 +120,7 @@ struct UnitRateReviewer {
             verdict.store(into: &closed)
             let ladder = try await archive.edition(policyID: row.policyID, version: row.policyVersion, connection: connection, logger: logger)
                 .policy.supervision.ladder
-            outbox.append(try SupervisionHandler.escalation(
+            outbox.append(try Escalations.message(
                 .closed, closed, ladder: ladder, rank: row.level, deadline: nil, closeReason: verdict.recoveredReason, now: now))
             logger.info("unit supervision closed", metadata: ["unit_id": "\(row.unitID)", "trigger": "\(row.trigger)"])
         case (false, nil):
@@ -144,7 +144,7 @@ struct UnitRateReviewer {
             policyVersion: edition.policy.version, trigger: rule.trigger.rawValue, article: rule.article, unitID: verdict.unitID,
             unitName: verdict.unitName, level: rung.rank, levelDueAt: rung.dueAt)
         verdict.store(into: &row)
-        outbox.append(try SupervisionHandler.escalation(
+        outbox.append(try Escalations.message(
             .opened, row, ladder: edition.policy.supervision.ladder, rank: rung.rank, deadline: rung.dueAt, provisional: rung.provisional, closeReason: nil, now: now))
         logger.info("unit supervision opened", metadata: [
             "unit_id": "\(verdict.unitID)", "trigger": "\(rule.trigger.rawValue)", "level": "\(rung.level.code)",
