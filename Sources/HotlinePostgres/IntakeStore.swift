@@ -46,17 +46,6 @@ public struct NewCase: Sendable {
     }
 }
 
-/// The record of an intake request (channel, external id) and the receipt it got.
-public struct IntakeRequestRecord: Sendable, Equatable {
-    public var outcome: String
-    public var receiptJSON: String
-
-    public init(outcome: String, receiptJSON: String) {
-        self.outcome = outcome
-        self.receiptJSON = receiptJSON
-    }
-}
-
 /// The idempotency key of an appeal: its channel and the channel's own id for it.
 public struct IntakeRequestKey: Sendable, Hashable {
     public var channel: HotlineDomain.Channel
@@ -72,15 +61,13 @@ public struct IntakeRequestKey: Sendable, Hashable {
 public struct NewIntakeRequest: Sendable {
     public var event: IntakeEvent
     public var receipt: IntakeReceipt
-    public var receiptJSON: String
     public var recordedAt: Date
     /// Redirected and not accepted appeals keep what was asked, for the record.
     public var keepContent: Bool
 
-    public init(event: IntakeEvent, receipt: IntakeReceipt, receiptJSON: String, recordedAt: Date, keepContent: Bool) {
+    public init(event: IntakeEvent, receipt: IntakeReceipt, recordedAt: Date, keepContent: Bool) {
         self.event = event
         self.receipt = receipt
-        self.receiptJSON = receiptJSON
         self.recordedAt = recordedAt
         self.keepContent = keepContent
     }
@@ -115,22 +102,22 @@ public struct StoredOpenCase: Sendable, Equatable {
 
 /// Named queries of the intake worker, one statement per table and batch.
 public enum IntakeStore {
-    /// The records of the appeals already received under these keys.
+    /// The receipts of the appeals already received under these keys.
     public static func requests(
         _ keys: [IntakeRequestKey], on connection: PostgresConnection, logger: Logger
-    ) async throws -> [IntakeRequestKey: IntakeRequestRecord] {
+    ) async throws -> [IntakeRequestKey: IntakeReceipt] {
         guard !keys.isEmpty else { return [:] }
         let rows = try await connection.query(
             """
-            SELECT r.channel, r.external_id, r.outcome, r.receipt::text
+            SELECT r.channel, r.external_id, r.receipt::text
             FROM intake_requests r
             JOIN unnest(\(keys.map(\.channel.rawValue))::text[], \(keys.map(\.externalID))::text[]) AS k(channel, external_id)
               ON r.channel = k.channel AND r.external_id = k.external_id
             """, logger: logger)
-        var result: [IntakeRequestKey: IntakeRequestRecord] = [:]
-        for try await (channel, externalID, outcome, receipt) in rows.decode((String, String, String, String).self) {
+        var result: [IntakeRequestKey: IntakeReceipt] = [:]
+        for try await (channel, externalID, receipt) in rows.decode((String, String, String).self) {
             guard let channel = HotlineDomain.Channel(rawValue: channel) else { continue }
-            result[IntakeRequestKey(channel: channel, externalID: externalID)] = IntakeRequestRecord(outcome: outcome, receiptJSON: receipt)
+            result[IntakeRequestKey(channel: channel, externalID: externalID)] = try JSONDecoder().decode(IntakeReceipt.self, from: Data(receipt.utf8))
         }
         return result
     }
@@ -191,32 +178,24 @@ public enum IntakeStore {
         return result
     }
 
-    /// The last number used on each of these days, with each day's row locked until the
-    /// transaction ends so two intake instances never hand out one number.
-    public static func lockCaseNumberDays(_ days: [String], on connection: PostgresConnection, logger: Logger) async throws -> [String: Int] {
-        let sorted = Set(days).sorted()
-        guard !sorted.isEmpty else { return [:] }
+    /// Reserves `counts[day]` case numbers on each day in one statement and returns the
+    /// last number used before the reservation: the batch numbers its cases after it. Run in
+    /// a transaction of its own, it holds a day's row only for that statement, so intake
+    /// instances never wait on each other for a whole batch; a batch that then fails leaves
+    /// its numbers unused.
+    public static func reserveCaseNumbers(_ counts: [String: Int], on connection: PostgresConnection, logger: Logger) async throws -> [String: Int] {
+        let days = counts.keys.sorted()
+        guard !days.isEmpty else { return [:] }
         let rows = try await connection.query(
             """
-            INSERT INTO case_number_days (day, last_used) SELECT day, 0 FROM unnest(\(sorted)::text[]) AS d(day) ORDER BY day
-            ON CONFLICT (day) DO UPDATE SET last_used = case_number_days.last_used
+            INSERT INTO case_number_days (day, last_used)
+            SELECT day, count FROM unnest(\(days)::text[], \(days.map { Int32(counts[$0]!) })::int4[]) AS d(day, count) ORDER BY day
+            ON CONFLICT (day) DO UPDATE SET last_used = case_number_days.last_used + EXCLUDED.last_used
             RETURNING day, last_used
             """, logger: logger)
-        var result: [String: Int] = [:]
-        for try await (day, lastUsed) in rows.decode((String, Int32).self) { result[day] = Int(lastUsed) }
-        return result
-    }
-
-    /// Stores the last number the batch used on each day.
-    public static func setCaseNumberDays(_ lastUsed: [String: Int], on connection: PostgresConnection, logger: Logger) async throws {
-        guard !lastUsed.isEmpty else { return }
-        let days = Array(lastUsed.keys)
-        try await connection.query(
-            """
-            UPDATE case_number_days c SET last_used = d.last_used
-            FROM unnest(\(days)::text[], \(days.map { Int32(lastUsed[$0]!) })::int4[]) AS d(day, last_used)
-            WHERE c.day = d.day
-            """, logger: logger)
+        var before: [String: Int] = [:]
+        for try await (day, lastUsed) in rows.decode((String, Int32).self) { before[day] = Int(lastUsed) - counts[day, default: 0] }
+        return before
     }
 
     public static func insertCases(_ cases: [NewCase], on connection: PostgresConnection, logger: Logger) async throws {
@@ -249,6 +228,7 @@ public enum IntakeStore {
         guard !requests.isEmpty else { return }
         let events = requests.map(\.event)
         let receipts = requests.map(\.receipt)
+        let receiptJSON = try receipts.map { String(decoding: try EventJSON.encode($0), as: UTF8.self) }
         try await connection.query(
             """
             INSERT INTO intake_requests (
@@ -260,7 +240,7 @@ public enum IntakeStore {
                 \(events.map(\.channel.rawValue))::text[], \(events.map(\.externalID))::text[], \(events.map(\.eventID))::text[],
                 \(receipts.map(\.outcome.rawValue))::text[], \(NullableArray(receipts.map(\.reasonCode)))::text[],
                 \(NullableArray(receipts.map { $0.caseID.flatMap(UUID.init(uuidString:)) }))::uuid[],
-                \(NullableArray(receipts.map(\.category?.rawValue)))::text[], \(requests.map(\.receiptJSON))::text[],
+                \(NullableArray(receipts.map(\.category?.rawValue)))::text[], \(receiptJSON)::text[],
                 \(events.map(\.receivedAt))::timestamptz[], \(requests.map(\.recordedAt))::timestamptz[],
                 \(NullableArray(requests.map { $0.keepContent ? $0.event.text : nil }))::text[])
                 AS r(channel, external_id, first_event_id, outcome, reason_code, case_id, category, receipt,

@@ -20,7 +20,7 @@ import Testing
         vault = try PersonalDataVaultTests.vault()
         handler = IntakeHandler(
             policy: policy, calendar: try CalendarLoader.load(name: policy.calendar, directory: Repository.path("Ops/calendars")),
-            vault: vault, maximumEventBytes: 65_536, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            vault: vault, caseNumbers: UnusedCaseNumbers(), maximumEventBytes: 65_536, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
     func message(_ offset: Int64, _ event: IntakeEvent, republishedFrom: FirstDelivery? = nil) -> Delivery<IntakeEvent> {
@@ -35,7 +35,7 @@ import Testing
         return event
     }
 
-    func decide(_ batch: [Delivery<IntakeEvent>], view: IntakeView = IntakeView(lastCaseNumbers: [day: 0])) throws -> IntakeEffects {
+    func decide(_ batch: [Delivery<IntakeEvent>], view: IntakeView = IntakeView()) throws -> IntakeEffects {
         try handler.decide(batch, view: view, now: Fixtures.receivedAt)
     }
 
@@ -48,7 +48,7 @@ import Testing
         #expect(effects.urges.map(\.caseID) == effects.cases.map(\.id))
         #expect(effects.requests.count == 2)
         #expect(effects.history.map(\.action) == ["accepted", "urged"])
-        let urged = try #require(effects.outbox.last { $0.topic == TopicName.cases })
+        let urged = try #require(try effects.outbox().last { $0.topic == TopicName.cases })
         #expect(urged.headers["hotline-event-type"] == "case.urged")
         #expect(String(decoding: urged.payload, as: UTF8.self).contains("\"urge_count\":1"))
     }
@@ -60,7 +60,7 @@ import Testing
         #expect(effects.outcomes == [.decided(.accepted, caseNumber: "\(Self.day)-000001"), .republished])
         #expect(effects.cases.count == 1 && effects.requests.count == 1)
         #expect(effects.republished == [IntakeRequestKey(channel: .phone, externalID: "CALL-1"): 1])
-        let receipts = try effects.outbox.filter { $0.topic == TopicName.receipts }.map { try JSONDecoder().decode(IntakeReceipt.self, from: Data($0.payload)) }
+        let receipts = try effects.outbox().filter { $0.topic == TopicName.receipts }.map { try JSONDecoder().decode(IntakeReceipt.self, from: Data($0.payload)) }
         #expect(receipts.count == 2)
         #expect(receipts[0].caseNumber == receipts[1].caseNumber && receipts[0].outcome == receipts[1].outcome)
         #expect(receipts[0].eventID != receipts[1].eventID)
@@ -83,11 +83,25 @@ import Testing
             message(1, appeal("CALL-1", phone: "13800000001")),
             message(2, appeal("CALL-2", content: "株洲市某小区门口的路灯坏了", phone: "13800000002")),
             message(3, appeal("CALL-3", phone: "13800000003")),
-        ], view: IntakeView(lastCaseNumbers: [Self.day: 41]))
-        #expect(effects.cases.map(\.caseNumber) == ["\(Self.day)-000042", "\(Self.day)-000043"])
-        #expect(effects.lastCaseNumbers == [Self.day: 43])
+        ])
+        #expect(effects.caseNumbersNeeded == [Self.day: 2])
+        let numbered = effects.numbered(after: [Self.day: 41])
+        #expect(numbered.cases.map(\.caseNumber) == ["\(Self.day)-000042", "\(Self.day)-000043"])
         #expect(effects.outcomes[1] == .decided(.notAccepted, caseNumber: nil))
         #expect(effects.requests.map(\.keepContent) == [false, true, false])
+    }
+
+    /// A case's final number reaches everything that names it: its receipt, its event, and
+    /// the receipt of a repeat merged into it in the same batch.
+    @Test func theFinalNumberReachesEveryReceiptAndEventOfTheCase() throws {
+        let effects = try decide([message(1, appeal("CALL-1")), message(2, appeal("CALL-2", content: "再次反映：" + Self.complaint))])
+            .numbered(after: [Self.day: 99])
+        let number = "\(Self.day)-000100"
+        #expect(effects.cases.map(\.caseNumber) == [number])
+        #expect(effects.requests.map(\.receipt.caseNumber) == [number, number])
+        let outbox = try effects.outbox()
+        #expect(outbox.count == 4)
+        #expect(outbox.allSatisfy { String(decoding: $0.payload, as: UTF8.self).contains("\"case_number\":\"\(number)\"") })
     }
 
     /// A repeat of a case opened in an earlier batch counts on from the urges it already has.
@@ -97,10 +111,18 @@ import Testing
             callerPhoneIndex: vault.phoneIndex(Caller(phone: "13874812345")), urgeCount: 2)
         let effects = try decide(
             [message(1, appeal("CALL-9", content: "再次反映：" + Self.complaint))],
-            view: IntakeView(openCases: [stored], lastCaseNumbers: [Self.day: 0]))
+            view: IntakeView(openCases: [stored]))
         #expect(effects.outcomes == [.decided(.merged, caseNumber: "20261008-000003")])
         #expect(effects.urges.map(\.caseID) == [stored.candidate.caseID])
         let detail = try #require(effects.history.first).detailJSON
         #expect(detail.contains("\"urge_count\":\"3\""))
+    }
+}
+
+/// Deciding never reserves numbers; only a flush does.
+struct UnusedCaseNumbers: CaseNumberReservation {
+    func reserve(_ counts: [String: Int]) async throws -> [String: Int] {
+        Issue.record("decide reserved case numbers")
+        return [:]
     }
 }

@@ -72,7 +72,7 @@ import Testing
             let handler = IntakeHandler(
                 policy: policy, calendar: try PolicyFileReader.calendar(policy.calendar, root: root),
                 vault: PersonalDataVault(keys: try HotlineConfiguration.fromEnvironment(stack.environment).keys),
-                maximumEventBytes: 65_536, logger: stack.logger)
+                caseNumbers: PostgresCaseNumbers(client: stack.client, logger: stack.logger), maximumEventBytes: 65_536, logger: stack.logger)
             let pipeline = BatchPipeline(client: stack.client, clock: SystemClock(), handler: handler, logger: stack.logger)
             for batch in batches {
                 try await stack.client.withTransaction(logger: stack.logger) { connection in

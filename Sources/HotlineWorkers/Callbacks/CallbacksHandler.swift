@@ -174,7 +174,8 @@ struct CallbacksHandler: BatchHandler {
 
     // MARK: flush
 
-    func flush(_ effects: CallbacksEffects, now: Date, connection: PostgresConnection) async throws {
+    func flush(_ effects: CallbacksEffects, now: Date, connection: PostgresConnection) async throws -> [OutboxMessage] {
         try await CallbackDesk.flush(effects, connection: connection, logger: logger)
+        return effects.outbox
     }
 }

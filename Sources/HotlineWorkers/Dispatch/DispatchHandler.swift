@@ -130,7 +130,7 @@ public struct DispatchHandler: BatchHandler {
     // MARK: flush
 
     /// Each table written once, cases before the rows that name them.
-    public func flush(_ effects: DispatchEffects, now: Date, connection: PostgresConnection) async throws {
+    public func flush(_ effects: DispatchEffects, now: Date, connection: PostgresConnection) async throws -> [OutboxMessage] {
         try await LifecycleStore.saveAll(effects.cases, on: connection, logger: logger)
         try await DispatchStore.writeAssignments(ending: effects.endedAssignments, effects.assignments, on: connection, logger: logger)
         try await DispatchStore.writeQueue(effects.queue, on: connection, logger: logger)
@@ -141,5 +141,6 @@ public struct DispatchHandler: BatchHandler {
         try await RatingAppealStore.fileAll(effects.appealsFiled, on: connection, logger: logger)
         try await RatingAppealStore.decideAll(effects.appealsDecided, on: connection, logger: logger)
         try await CaseHistoryStore.appendAll(effects.history, on: connection, logger: logger)
+        return effects.outbox
     }
 }

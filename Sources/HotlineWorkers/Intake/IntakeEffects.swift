@@ -4,7 +4,9 @@ import HotlineKafka
 import HotlinePostgres
 
 /// Everything a batch of appeals writes, gathered while deciding and written once per
-/// table at the end of the batch's transaction.
+/// table at the end of the batch's transaction. The cases the batch opens carry numbers of
+/// the batch's own (`…-000001` on, per day) until `numbered(after:)` moves them past the
+/// numbers reserved before them.
 public struct IntakeEffects: BatchEffects {
     var cases: [NewCase] = []
     var history: [HistoryEntry] = []
@@ -15,11 +17,66 @@ public struct IntakeEffects: BatchEffects {
     var clocks: [ClockRecord] = []
     /// Messages refused, dead-lettered by the pipeline.
     public var rejections: [Rejection] = []
-    /// The last case number the batch used on each day it opened cases.
-    var lastCaseNumbers: [String: Int] = [:]
-    public var outbox: [OutboxMessage] = []
-    /// What each message came to, in the batch's order, for tests and logs.
+    /// Receipts and lifecycle events to publish, in order.
+    var outgoing: [IntakeOutgoing] = []
+    /// What each message came to, in the batch's order, for tests and logs (with the
+    /// batch's own case numbers).
     var outcomes: [IntakeMessageOutcome] = []
+
+    /// How many case numbers the batch needs on each day.
+    var caseNumbersNeeded: [String: Int] {
+        Dictionary(cases.map { (CaseNumber.day(of: $0.event.receivedAt), 1) }, uniquingKeysWith: +)
+    }
+
+    /// The effects with each new case numbered after the last number used on its day
+    /// before the batch: the case row, its receipts (a repeat merged into it included) and
+    /// its events all carry the final number.
+    func numbered(after lastUsed: [String: Int]) -> IntakeEffects {
+        var numbers: [UUID: String] = [:]
+        var copy = self
+        for index in copy.cases.indices {
+            let event = copy.cases[index].event
+            let local = Int(copy.cases[index].caseNumber.suffix(6)) ?? 0
+            let final = CaseNumber.make(acceptedAt: event.receivedAt, sequence: lastUsed[CaseNumber.day(of: event.receivedAt), default: 0] + local)
+            numbers[copy.cases[index].id] = final
+            copy.cases[index].caseNumber = final
+        }
+        func renumber(_ receipt: inout IntakeReceipt) {
+            if let caseID = receipt.caseID.flatMap(UUID.init(uuidString:)), let final = numbers[caseID] { receipt.caseNumber = final }
+        }
+        for index in copy.requests.indices { renumber(&copy.requests[index].receipt) }
+        copy.outgoing = copy.outgoing.map { outgoing in
+            switch outgoing {
+            case var .receipt(receipt, key):
+                renumber(&receipt)
+                return .receipt(receipt, key: key)
+            case var .caseEvent(event):
+                if let final = numbers[event.caseID] { event.caseNumber = final }
+                return .caseEvent(event)
+            }
+        }
+        return copy
+    }
+
+    /// The receipts and events as outbox messages.
+    func outbox() throws -> [OutboxMessage] {
+        try outgoing.map { outgoing in
+            switch outgoing {
+            case let .receipt(receipt, key):
+                OutboxMessage(
+                    topic: TopicName.receipts, key: key, payload: try EventJSON.encode(receipt),
+                    headers: EventHeaders.make(eventID: receipt.eventID, type: "receipt.\(receipt.outcome.rawValue)"))
+            case let .caseEvent(event):
+                try caseMessage(event)
+            }
+        }
+    }
+}
+
+/// A receipt for the adapter or a lifecycle event of a case, before it is encoded.
+enum IntakeOutgoing: Sendable {
+    case receipt(IntakeReceipt, key: [UInt8])
+    case caseEvent(CaseEvent)
 }
 
 /// What one message of a batch came to.

@@ -22,9 +22,14 @@ public struct IntakeHandler: BatchHandler {
     let decider: IntakeDecider
     let replies: ReplyObligation
     let vault: PersonalDataVault
+    let caseNumbers: any CaseNumberReservation
     let logger: Logger
 
-    public init(policy: Policy, calendar: WorkingDayCalendar, vault: PersonalDataVault, maximumEventBytes: Int, logger: Logger) {
+    public init(
+        policy: Policy, calendar: WorkingDayCalendar, vault: PersonalDataVault, caseNumbers: any CaseNumberReservation,
+        maximumEventBytes: Int, logger: Logger
+    ) {
+        self.caseNumbers = caseNumbers
         self.decoder = IntakeEventDecoder(maximumBytes: maximumEventBytes)
         self.decider = IntakeDecider(policy: policy)
         self.replies = ReplyObligation(policy: policy, calendar: calendar)
@@ -60,8 +65,6 @@ public struct IntakeHandler: BatchHandler {
         view.openCases = try await IntakeStore.openCases(
             phoneIndexes: phoneIndexes, caseNumbers: events.compactMap(\.refersToCase), on: connection, logger: logger)
         view.knowledge = try await KnowledgeStore.found(events.compactMap(\.answeredFrom), on: connection, logger: logger)
-        view.lastCaseNumbers = try await IntakeStore.lockCaseNumberDays(
-            events.map { CaseNumber.day(of: $0.receivedAt) }, on: connection, logger: logger)
         return view
     }
 
@@ -81,11 +84,9 @@ public struct IntakeHandler: BatchHandler {
                 // The same appeal published again: answer it the same way (idempotency key
                 // is channel + external id), and open nothing.
                 effects.republished[event.requestKey, default: 0] += 1
-                let stored = try JSONDecoder().decode(IntakeReceipt.self, from: Data(existing.receiptJSON.utf8))
-                let receipt = stored.reissued(eventID: UUID(), replyingTo: event, issuedAt: now)
-                effects.outbox.append(try receiptMessage(receipt, key: receiptKey))
+                effects.outgoing.append(.receipt(existing.reissued(eventID: UUID(), replyingTo: event, issuedAt: now), key: receiptKey))
                 effects.outcomes.append(.republished)
-                log.info("answered a re-published appeal", metadata: ["outcome": "\(existing.outcome)"])
+                log.info("answered a re-published appeal", metadata: ["outcome": "\(existing.outcome.rawValue)"])
                 continue
             }
 
@@ -103,12 +104,11 @@ public struct IntakeHandler: BatchHandler {
                 }
                 continue
             }
-            let json = String(decoding: try EventJSON.encode(receipt), as: UTF8.self)
             let keepContent = receipt.outcome == .notAccepted || receipt.outcome == .redirected
-            effects.requests.append(NewIntakeRequest(event: event, receipt: receipt, receiptJSON: json, recordedAt: now, keepContent: keepContent))
-            view.requests[event.requestKey] = IntakeRequestRecord(outcome: receipt.outcome.rawValue, receiptJSON: json)
-            effects.outbox.append(try receiptMessage(receipt, key: receiptKey))
-            effects.outbox.append(contentsOf: try caseEvents.map(caseMessage))
+            effects.requests.append(NewIntakeRequest(event: event, receipt: receipt, recordedAt: now, keepContent: keepContent))
+            view.requests[event.requestKey] = receipt
+            effects.outgoing.append(.receipt(receipt, key: receiptKey))
+            effects.outgoing.append(contentsOf: caseEvents.map(IntakeOutgoing.caseEvent))
             effects.outcomes.append(.decided(receipt.outcome, caseNumber: receipt.caseNumber))
         }
         return effects
@@ -207,11 +207,9 @@ public struct IntakeHandler: BatchHandler {
         callbackOwed: Bool = false, phoneIndex: [UInt8]?, now: Date, view: inout IntakeView, effects: inout IntakeEffects, logger: Logger
     ) throws -> OpenedCase {
         let caseID = UUID()
-        let day = CaseNumber.day(of: event.receivedAt)
-        let sequence = (view.lastCaseNumbers[day] ?? 0) + 1
-        view.lastCaseNumbers[day] = sequence
-        effects.lastCaseNumbers[day] = sequence
-        let caseNumber = CaseNumber.make(acceptedAt: event.receivedAt, sequence: sequence)
+        // The batch's own number; `IntakeEffects.numbered(after:)` moves it past the numbers
+        // reserved before the batch.
+        let caseNumber = CaseNumber.make(acceptedAt: event.receivedAt, sequence: effects.caseNumbersNeeded[CaseNumber.day(of: event.receivedAt), default: 0] + 1)
         effects.cases.append(NewCase(
             id: caseID, caseNumber: caseNumber, policyID: policy.policy, policyVersion: policy.version,
             event: event, category: category, categorySource: source, acceptedAt: now,
@@ -235,20 +233,16 @@ public struct IntakeHandler: BatchHandler {
 
     // MARK: flush
 
-    /// Each table written once, parents before children.
-    public func flush(_ effects: IntakeEffects, now: Date, connection: PostgresConnection) async throws {
+    /// Each table written once, parents before children, once the batch's cases have their
+    /// numbers: reserved in one statement of their own, after those used before the batch.
+    public func flush(_ effects: IntakeEffects, now: Date, connection: PostgresConnection) async throws -> [OutboxMessage] {
+        let effects = effects.numbered(after: try await caseNumbers.reserve(effects.caseNumbersNeeded))
         try await IntakeStore.insertCases(effects.cases, on: connection, logger: logger)
-        try await IntakeStore.setCaseNumberDays(effects.lastCaseNumbers, on: connection, logger: logger)
         try await IntakeStore.insertRequests(effects.requests, on: connection, logger: logger)
         try await IntakeStore.countRepublished(effects.republished, on: connection, logger: logger)
         try await IntakeStore.recordUrges(effects.urges, on: connection, logger: logger)
         try await ClockStore.write(effects.clocks, on: connection, logger: logger)
         try await CaseHistoryStore.appendAll(effects.history, on: connection, logger: logger)
-    }
-
-    private func receiptMessage(_ receipt: IntakeReceipt, key: [UInt8]) throws -> OutboxMessage {
-        OutboxMessage(
-            topic: TopicName.receipts, key: key, payload: try EventJSON.encode(receipt),
-            headers: EventHeaders.make(eventID: receipt.eventID, type: "receipt.\(receipt.outcome.rawValue)"))
+        return try effects.outbox()
     }
 }

@@ -6,21 +6,19 @@ import HotlinePostgres
 /// message of the batch is decided against. Deciding a message updates it, so a later
 /// message of the same batch sees the cases, records and urges an earlier one made.
 public struct IntakeView: Sendable, Equatable {
-    /// The appeals already received under the batch's (channel, external id) keys.
-    var requests: [IntakeRequestKey: IntakeRequestRecord] = [:]
+    /// The receipts of the appeals already received under the batch's (channel, external id) keys.
+    var requests: [IntakeRequestKey: IntakeReceipt] = [:]
     /// The open (and repeat-blocked) cases of the batch's callers and named cases.
     var openCases: [StoredOpenCase] = []
     /// The knowledge entry versions the batch's appeals were answered from.
     var knowledge: [KnowledgeAnswer: KnowledgeAnswer.Found] = [:]
-    /// The last case number used on each day the batch's appeals were received.
-    var lastCaseNumbers: [String: Int] = [:]
 
-    /// The caller's open cases and the case the appeal names, oldest number first.
+    /// The caller's open cases and the case the appeal names, oldest first: those loaded
+    /// (by number), then those the batch opened, in order.
     func candidates(phoneIndex: [UInt8]?, refersTo caseNumber: String?) -> [OpenCaseCandidate] {
         openCases
             .filter { (phoneIndex != nil && $0.callerPhoneIndex == phoneIndex) || (caseNumber != nil && $0.candidate.caseNumber == caseNumber) }
             .map(\.candidate)
-            .sorted { $0.caseNumber < $1.caseNumber }
     }
 }
 

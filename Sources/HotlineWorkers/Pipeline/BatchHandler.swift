@@ -33,8 +33,8 @@ public protocol BatchHandler: Sendable {
     /// Every event's effects, in the batch's order, each seeing what the earlier ones did.
     func decide(_ batch: [Delivery<Event>], view: View, now: Date) throws -> Effects
 
-    /// Writes the effects, each table once, in the batch's transaction.
-    func flush(_ effects: Effects, now: Date, connection: PostgresConnection) async throws
+    /// Writes the effects, each table once, in the batch's transaction; the events to publish.
+    func flush(_ effects: Effects, now: Date, connection: PostgresConnection) async throws -> [OutboxMessage]
 }
 
 extension BatchHandler {
@@ -91,8 +91,6 @@ public struct Delivery<Event: Sendable>: Sendable {
 
 /// What deciding a batch produced that the pipeline writes for every handler.
 public protocol BatchEffects: Sendable {
-    /// The events to publish, in order (each key's events keep it).
-    var outbox: [OutboxMessage] { get }
     /// Messages refused as a whole while deciding, dead-lettered with their reason.
     var rejections: [Rejection] { get }
 }

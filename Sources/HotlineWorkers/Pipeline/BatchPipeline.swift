@@ -116,11 +116,11 @@ public struct BatchPipeline<Handler: BatchHandler>: BatchProcessor {
         let view = try await handler.load(applicable.deliveries, now: now, connection: connection)
         StuckCallWatchdog.progressed()
         let effects = try handler.decide(applicable.deliveries, view: view, now: now)
-        try await handler.flush(effects, now: now, connection: connection)
+        let published = try await handler.flush(effects, now: now, connection: connection)
         StuckCallWatchdog.progressed()
         let letters = try await DeadLetterWriter(worker: handler.name, logger: logger)
             .write(decoded.rejected + effects.rejections, now: now, connection: connection)
-        return applicable.answers + letters + effects.outbox
+        return applicable.answers + letters + published
     }
 
     /// Dead-letters a message whose deadline the working-day calendar cannot count

@@ -166,8 +166,9 @@ struct SupervisionHandler: BatchHandler {
 
     // MARK: flush
 
-    func flush(_ effects: Effects, now: Date, connection: PostgresConnection) async throws {
+    func flush(_ effects: Effects, now: Date, connection: PostgresConnection) async throws -> [OutboxMessage] {
         try await SupervisionStore.closeAll(effects.closed, at: now, on: connection, logger: logger)
         try await SupervisionStore.openAll(effects.opened, on: connection, logger: logger)
+        return effects.outbox
     }
 }
