@@ -3,9 +3,11 @@ import Foundation
 import Logging
 import Synchronization
 
-/// An idempotent producer (`enable.idempotence=true`, `acks=all`). `send` enqueues a
-/// batch and suspends until librdkafka reported delivery of every message; a
-/// dedicated thread serves the delivery reports, never the cooperative pool.
+/// An idempotent producer (`enable.idempotence=true`, `acks=all`). `deliver` enqueues a
+/// batch and suspends until librdkafka reported delivery of every message; `send` hands
+/// over one message and returns at once, its report arriving later, so a caller keeps many
+/// deliveries in flight. A dedicated thread serves the delivery reports, never the
+/// cooperative pool.
 public final class KafkaProducer: Sendable {
     private let handle: KafkaHandle
     private let pollThread: PollThread
@@ -46,19 +48,26 @@ public final class KafkaProducer: Sendable {
         if messages.isEmpty { return [] }
         let batch = DeliveryBatch(count: messages.count)
         for (index, message) in messages.enumerated() {
-            let opaque = Unmanaged.passRetained(DeliveryTicket(batch: batch, index: index, topic: message.topic)).toOpaque()
-            var error = enqueue(message, opaque: opaque)
-            while error == RD_KAFKA_RESP_ERR__QUEUE_FULL {
-                // librdkafka's local queue is full: let deliveries drain it.
-                try? await Task.sleep(for: .milliseconds(5))
-                error = enqueue(message, opaque: opaque)
-            }
-            if error != RD_KAFKA_RESP_ERR_NO_ERROR {
-                Unmanaged<DeliveryTicket>.fromOpaque(opaque).release()
-                batch.report(index: index, error: .produceFailed(topic: message.topic, code: error.rawValue, message: kafkaErrorText(error)))
-            }
+            await send(message) { batch.report(index: index, error: $0) }
         }
         return await batch.wait()
+    }
+
+    /// Hands one message to librdkafka, in order after those handed before, and returns;
+    /// `delivered` gets its report (nil: delivered) on the poll thread, or at once when
+    /// librdkafka refuses to take it.
+    public func send(_ message: OutgoingMessage, delivered: @escaping @Sendable (KafkaError?) -> Void) async {
+        let opaque = Unmanaged.passRetained(DeliveryTicket(topic: message.topic, report: delivered)).toOpaque()
+        var error = enqueue(message, opaque: opaque)
+        while error == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+            // librdkafka's local queue is full: let deliveries drain it.
+            try? await Task.sleep(for: .milliseconds(5))
+            error = enqueue(message, opaque: opaque)
+        }
+        if error != RD_KAFKA_RESP_ERR_NO_ERROR {
+            Unmanaged<DeliveryTicket>.fromOpaque(opaque).release()
+            delivered(.produceFailed(topic: message.topic, code: error.rawValue, message: kafkaErrorText(error)))
+        }
     }
 
     private func enqueue(_ message: OutgoingMessage, opaque: UnsafeMutableRawPointer) -> rd_kafka_resp_err_t {
@@ -183,21 +192,19 @@ private final class DeliveryBatch: Sendable {
 
 /// The per-message opaque handed to librdkafka; released by the delivery report.
 private final class DeliveryTicket: Sendable {
-    let batch: DeliveryBatch
-    let index: Int
     let topic: String
+    let report: @Sendable (KafkaError?) -> Void
 
-    init(batch: DeliveryBatch, index: Int, topic: String) {
-        self.batch = batch
-        self.index = index
+    init(topic: String, report: @escaping @Sendable (KafkaError?) -> Void) {
         self.topic = topic
+        self.report = report
     }
 
     func complete(error: rd_kafka_resp_err_t) {
         if error == RD_KAFKA_RESP_ERR_NO_ERROR {
-            batch.report(index: index, error: nil)
+            report(nil)
         } else {
-            batch.report(index: index, error: .deliveryFailed(topic: topic, code: error.rawValue, message: kafkaErrorText(error)))
+            report(.deliveryFailed(topic: topic, code: error.rawValue, message: kafkaErrorText(error)))
         }
     }
 }

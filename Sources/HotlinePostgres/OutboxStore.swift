@@ -20,8 +20,27 @@ public struct OutboxMessage: Sendable, Equatable {
 /// A claimed outbox row.
 public struct OutboxRow: Sendable {
     public var id: Int64
+    public var shard: Int
     public var message: OutboxMessage
     public var createdAt: Date
+}
+
+/// The outbox's shards: one key's events always fall in one shard, so one relay instance
+/// publishes them, in the order they were written.
+public enum OutboxShards {
+    /// The number of shards (migration 0020 seeds one lease row each).
+    public static let count = 16
+
+    /// The shard of a message: its key's, or for a message without a key (whose order no
+    /// consumer relies on) its payload's.
+    public static func shard(of message: OutboxMessage) -> Int {
+        // FNV-1a: stable across processes and versions, unlike Swift's seeded Hasher.
+        var hash: UInt32 = 2_166_136_261
+        for byte in message.key ?? message.payload {
+            hash = (hash ^ UInt32(byte)) &* 16_777_619
+        }
+        return Int(hash % UInt32(count))
+    }
 }
 
 /// Named queries over the `outbox` table.
@@ -34,28 +53,34 @@ public enum OutboxStore {
         let keys = NullableArray(bytes: messages.map(\.key))
         let payloads = messages.map(\.payload).byteaArray
         let headers = try messages.map { String(decoding: try JSONEncoder().encode($0.headers), as: UTF8.self) }
+        let shards = messages.map { Int16(OutboxShards.shard(of: $0)) }
         try await connection.query(
             """
-            INSERT INTO outbox (topic, message_key, payload, headers)
-            SELECT topic, message_key, payload, headers::jsonb
-            FROM unnest(\(topics)::text[], \(keys)::bytea[], \(payloads)::bytea[], \(headers)::text[])
-                 WITH ORDINALITY AS m(topic, message_key, payload, headers, position)
+            INSERT INTO outbox (topic, message_key, payload, headers, shard)
+            SELECT topic, message_key, payload, headers::jsonb, shard
+            FROM unnest(\(topics)::text[], \(keys)::bytea[], \(payloads)::bytea[], \(headers)::text[], \(shards)::int2[])
+                 WITH ORDINALITY AS m(topic, message_key, payload, headers, shard, position)
             ORDER BY position
             """, logger: logger)
     }
 
-    /// The oldest unpublished rows, in the order they were written.
-    public static func oldest(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [OutboxRow] {
+    /// The oldest unpublished rows of these shards, in the order they were written, leaving
+    /// out those already in flight.
+    public static func oldest(
+        shards: [Int], excluding inFlight: [Int64], limit: Int, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [OutboxRow] {
+        guard !shards.isEmpty, limit > 0 else { return [] }
         let rows = try await connection.query(
             """
-            SELECT id, topic, message_key, payload, headers::text, created_at
-            FROM outbox ORDER BY id LIMIT \(limit)
+            SELECT id, shard, topic, message_key, payload, headers::text, created_at
+            FROM outbox WHERE shard = ANY(\(shards.map(Int16.init))::int2[]) AND id <> ALL(\(inFlight)::int8[])
+            ORDER BY id LIMIT \(limit)
             """, logger: logger)
         var result: [OutboxRow] = []
-        for try await (id, topic, key, payload, headers, createdAt) in rows.decode((Int64, String, Data?, Data, String, Date).self) {
+        for try await (id, shard, topic, key, payload, headers, createdAt) in rows.decode((Int64, Int16, String, Data?, Data, String, Date).self) {
             let decoded = (try? JSONDecoder().decode([String: String].self, from: Data(headers.utf8))) ?? [:]
             result.append(OutboxRow(
-                id: id,
+                id: id, shard: Int(shard),
                 message: OutboxMessage(topic: topic, key: key.map { Array($0) }, payload: Array(payload), headers: decoded),
                 createdAt: createdAt))
         }
@@ -63,6 +88,7 @@ public enum OutboxStore {
     }
 
     public static func delete(ids: [Int64], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !ids.isEmpty else { return }
         try await connection.query("DELETE FROM outbox WHERE id = ANY(\(ids))", logger: logger)
     }
 

@@ -113,10 +113,14 @@ public enum WorkerMetrics {
             .set(oldest.map { max(0, Date().timeIntervalSince($0)) } ?? 0)
     }
 
+    static func relayShards(_ count: Int) {
+        registry.makeGauge(descriptor: name("hotline_relay_shards", "Outbox shards this relay instance holds a lease on and publishes.")).set(Double(count))
+    }
+
     static func published(_ count: Int, oldestCreatedAt: Date) {
         registry.makeCounter(descriptor: name("hotline_outbox_published_total", "Outbox rows the relay published.")).increment(by: Int64(count))
         registry.makeDurationHistogram(
-            descriptor: name("hotline_relay_latency_seconds", "Time from an outbox row's commit to its publication, oldest row of each relayed batch."),
+            descriptor: name("hotline_relay_latency_seconds", "Time from an outbox row's commit to its delivery report, oldest row of each set of reports the relay settles."),
             buckets: durationBuckets
         ).record(.seconds(max(0, Date().timeIntervalSince(oldestCreatedAt))))
     }

@@ -1,0 +1,74 @@
+import Foundation
+import HotlineKafka
+import Synchronization
+
+/// Where the relay's delivery reports (from librdkafka's poll thread) and wake-ups (a
+/// PostgreSQL notification that outbox rows were written) meet its publishing loop.
+final class RelayInbox: Sendable {
+    private struct Reports {
+        var delivered: [Int64] = []
+        var failed: [(id: Int64, error: KafkaError)] = []
+    }
+
+    /// A wake-up that came while nobody waited, or the loop waiting for one.
+    private struct Waiter {
+        var pending = false
+        var continuation: CheckedContinuation<Void, Never>?
+    }
+
+    private let reports = Mutex(Reports())
+    private let waiter = Mutex(Waiter())
+
+    /// A delivery report for outbox row `id`; nil: delivered.
+    func report(_ id: Int64, _ error: KafkaError?) {
+        reports.withLock { reports in
+            if let error { reports.failed.append((id, error)) } else { reports.delivered.append(id) }
+        }
+        wake()
+    }
+
+    /// Something may be waiting to be published.
+    func wake() {
+        let waiting = waiter.withLock { waiter -> CheckedContinuation<Void, Never>? in
+            guard let continuation = waiter.continuation else {
+                waiter.pending = true
+                return nil
+            }
+            waiter.continuation = nil
+            return continuation
+        }
+        waiting?.resume()
+    }
+
+    /// The reports that arrived since the last call.
+    func take() -> (delivered: [Int64], failed: [(id: Int64, error: KafkaError)]) {
+        reports.withLock { reports in
+            defer { reports = Reports() }
+            return (reports.delivered, reports.failed)
+        }
+    }
+
+    /// Waits for a report or a wake-up, at most `timeout` (or until the task is cancelled).
+    func wait(atMost timeout: Duration) async {
+        let timer = Task { [weak self] in
+            guard (try? await Task.sleep(for: timeout)) != nil else { return }
+            self?.wake()
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let now = waiter.withLock { waiter -> Bool in
+                    if waiter.pending {
+                        waiter.pending = false
+                        return true
+                    }
+                    waiter.continuation = continuation
+                    return false
+                }
+                if now { continuation.resume() }
+            }
+        } onCancel: {
+            wake()
+        }
+        timer.cancel()
+    }
+}
