@@ -26,4 +26,9 @@ public enum CaseStatus: String, Sendable, Codable, CaseIterable {
 
     /// Still open: supervision and urges apply.
     public var isOpen: Bool { ![.resolved, .closed, .archived].contains(self) }
+
+    /// A repeat appeal about a case in this status is linked to it as an urge (催办) rather
+    /// than opening a new case (鄂尔多斯 第十八条（四）「对正在办理中的事项…向承办单位催办」): every status
+    /// until the case is closed, a resolved case awaiting its callback included.
+    public var takesUrges: Bool { self != .closed && self != .archived }
 }

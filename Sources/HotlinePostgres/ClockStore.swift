@@ -144,22 +144,33 @@ public enum ClockStore {
         }
     }
 
-    /// Records a sweep's announcements in one statement (one round trip for the whole
-    /// batch, not one per clock: Ops/dev bench measured the per-clock updates as what
-    /// bounded a burst of clocks falling due). Instants travel as epoch seconds, NaN for
-    /// none, since the driver binds no arrays of optional values.
-    public static func recordAnnounced(_ announced: [Announced], on connection: PostgresConnection, logger: Logger) async throws {
+    /// Records a sweep's announcements and writes their events to the outbox, in one
+    /// statement (one round trip for the whole sweep: Ops/dev bench measured per-clock
+    /// statements as what bounded a burst of clocks falling due). Instants travel as epoch
+    /// seconds, NaN for none.
+    public static func announce(
+        _ announced: [Announced], publishing events: [OutboxMessage], on connection: PostgresConnection, logger: Logger
+    ) async throws {
         if announced.isEmpty { return }
         func seconds(_ date: Date?) -> Double { date?.timeIntervalSince1970 ?? .nan }
+        let outbox = try OutboxStore.Columns(events)
         try await connection.query(
             """
-            UPDATE case_clocks k
-            SET warned_at = to_timestamp(nullif(a.warned, 'NaN')), overdue_at = to_timestamp(nullif(a.overdue, 'NaN')),
-                next_fire_at = to_timestamp(nullif(a.next, 'NaN'))
-            FROM unnest(\(announced.map(\.clockID))::bigint[], \(announced.map { seconds($0.warnedAt) })::float8[],
-                        \(announced.map { seconds($0.overdueAt) })::float8[], \(announced.map { seconds($0.nextFireAt) })::float8[])
-                 AS a(id, warned, overdue, next)
-            WHERE k.id = a.id
+            WITH announced AS (
+                UPDATE case_clocks k
+                SET warned_at = to_timestamp(nullif(a.warned, 'NaN')), overdue_at = to_timestamp(nullif(a.overdue, 'NaN')),
+                    next_fire_at = to_timestamp(nullif(a.next, 'NaN'))
+                FROM unnest(\(announced.map(\.clockID))::bigint[], \(announced.map { seconds($0.warnedAt) })::float8[],
+                            \(announced.map { seconds($0.overdueAt) })::float8[], \(announced.map { seconds($0.nextFireAt) })::float8[])
+                     AS a(id, warned, overdue, next)
+                WHERE k.id = a.id
+            )
+            INSERT INTO outbox (topic, message_key, payload, headers, shard)
+            SELECT topic, message_key, payload, headers::jsonb, shard
+            FROM unnest(\(outbox.topics)::text[], \(outbox.keys)::bytea[], \(outbox.payloads)::bytea[], \(outbox.headers)::text[],
+                        \(outbox.shards)::int2[])
+                 WITH ORDINALITY AS m(topic, message_key, payload, headers, shard, position)
+            ORDER BY position
             """, logger: logger)
     }
 }

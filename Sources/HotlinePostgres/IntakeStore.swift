@@ -150,8 +150,9 @@ public enum IntakeStore {
             """, logger: logger)
     }
 
-    /// Open cases of these callers (by phone index) or named by these case numbers, and
-    /// those closed as an excessive demand (兰溪 四.5), whose repeats are not accepted.
+    /// Cases of these callers (by phone index) or named by these case numbers that take a
+    /// repeat as an urge (`CaseStatus.takesUrges`), and those closed as an excessive demand
+    /// (兰溪 四.5), whose repeats are not accepted.
     public static func openCases(
         phoneIndexes: [[UInt8]], caseNumbers: [String], on connection: PostgresConnection, logger: Logger
     ) async throws -> [StoredOpenCase] {
@@ -162,7 +163,7 @@ public enum IntakeStore {
             SELECT id, case_number, category, area_code, coalesce(subject || E'\\n', '') || content, repeat_blocked,
                    caller_phone_index, urge_count
             FROM cases
-            WHERE (status NOT IN ('closed', 'archived') OR repeat_blocked)
+            WHERE (status = ANY(\(CaseStatus.allCases.filter(\.takesUrges).map(\.rawValue))) OR repeat_blocked)
               AND (caller_phone_index = ANY(\(indexes)::bytea[]) OR case_number = ANY(\(caseNumbers)::text[]))
             ORDER BY case_number
             """, logger: logger)

@@ -49,19 +49,33 @@ public enum OutboxStore {
     /// publishes by follow the array, so each key's events keep their order.
     public static func enqueue(_ messages: [OutboxMessage], on connection: PostgresConnection, logger: Logger) async throws {
         guard !messages.isEmpty else { return }
-        let topics = messages.map(\.topic)
-        let keys = NullableArray(bytes: messages.map(\.key))
-        let payloads = messages.map(\.payload).byteaArray
-        let headers = try messages.map { String(decoding: try JSONEncoder().encode($0.headers), as: UTF8.self) }
-        let shards = messages.map { Int16(OutboxShards.shard(of: $0)) }
+        let rows = try Columns(messages)
         try await connection.query(
             """
             INSERT INTO outbox (topic, message_key, payload, headers, shard)
             SELECT topic, message_key, payload, headers::jsonb, shard
-            FROM unnest(\(topics)::text[], \(keys)::bytea[], \(payloads)::bytea[], \(headers)::text[], \(shards)::int2[])
+            FROM unnest(\(rows.topics)::text[], \(rows.keys)::bytea[], \(rows.payloads)::bytea[], \(rows.headers)::text[], \(rows.shards)::int2[])
                  WITH ORDINALITY AS m(topic, message_key, payload, headers, shard, position)
             ORDER BY position
             """, logger: logger)
+    }
+
+    /// Outbox rows as the arrays an `unnest` of them binds, for statements that write them
+    /// with other rows (the deadline sweep's announcements).
+    public struct Columns: Sendable {
+        public var topics: [String]
+        public var keys: NullableArray<ByteBuffer>
+        public var payloads: [ByteBuffer]
+        public var headers: [String]
+        public var shards: [Int16]
+
+        public init(_ messages: [OutboxMessage]) throws {
+            topics = messages.map(\.topic)
+            keys = NullableArray(bytes: messages.map(\.key))
+            payloads = messages.map(\.payload).byteaArray
+            headers = try messages.map { String(decoding: try JSONEncoder().encode($0.headers), as: UTF8.self) }
+            shards = messages.map { Int16(OutboxShards.shard(of: $0)) }
+        }
     }
 
     /// The oldest unpublished rows of these shards, in the order they were written, leaving

@@ -75,24 +75,25 @@ public enum SupervisionStore {
             """, on: connection, logger: logger)
     }
 
-    /// Leaves a supervision out of the climbing sweep until `retryAt`: the working-day
-    /// calendar cannot count its next rung yet (migration 0017).
-    public static func setAsideForCalendar(id: Int64, until retryAt: Date, on connection: PostgresConnection, logger: Logger) async throws {
+    /// Leaves supervisions out of the climbing sweep until `retryAt`: the working-day
+    /// calendar cannot count their next rung yet (migration 0017).
+    public static func setAsideForCalendar(ids: [Int64], until retryAt: Date, on connection: PostgresConnection, logger: Logger) async throws {
+        guard !ids.isEmpty else { return }
         try await connection.query(
-            "UPDATE supervisions SET calendar_retry_at = \(retryAt) WHERE id = \(id)", logger: logger)
+            "UPDATE supervisions SET calendar_retry_at = \(retryAt) WHERE id = ANY(\(ids))", logger: logger)
     }
 
-    public static func climb(
-        id: Int64, level: Int, levelCode: String, levelDueAt: Date?, on connection: PostgresConnection, logger: Logger
-    ) async throws {
+    /// A sweep's climbs, in one statement.
+    public static func climbAll(_ climbs: [SupervisionClimb], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !climbs.isEmpty else { return }
         try await connection.query(
             """
-            UPDATE supervisions SET level = \(Int32(level)), level_code = \(levelCode), level_due_at = \(levelDueAt)
-            WHERE id = \(id)
+            UPDATE supervisions s SET level = c.level, level_code = c.code, level_due_at = c.due
+            FROM unnest(\(climbs.map(\.id))::int8[], \(climbs.map { Int32($0.level) })::int4[], \(climbs.map(\.levelCode))::text[],
+                        \(NullableArray(climbs.map(\.levelDueAt)))::timestamptz[]) AS c(id, level, code, due)
+            WHERE s.id = c.id
             """, logger: logger)
     }
-
-
 
     static func rows(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> [SupervisionRow] {
         let rows = try await connection.query(query, logger: logger)
@@ -141,6 +142,21 @@ public struct HotSpotKey: Sendable, Hashable {
     public init(category: String, areaCode: String) {
         self.category = category
         self.areaCode = areaCode
+    }
+}
+
+/// A supervision's next rung, as the climbing sweep writes it.
+public struct SupervisionClimb: Sendable, Equatable {
+    public var id: Int64
+    public var level: Int
+    public var levelCode: String
+    public var levelDueAt: Date?
+
+    public init(id: Int64, level: Int, levelCode: String, levelDueAt: Date?) {
+        self.id = id
+        self.level = level
+        self.levelCode = levelCode
+        self.levelDueAt = levelDueAt
     }
 }
 

@@ -13,9 +13,11 @@ struct DeadlineWatcher: Sendable {
     let archive: PolicyArchive
     let logger: Logger
 
+    /// Writes its events with the announcements, in one statement; `outbox` stays empty.
     func sweep(now: Date, limit: Int, connection: PostgresConnection, outbox: inout [OutboxMessage]) async throws -> Int {
         let clocks = try await ClockStore.claimDue(now: now, limit: limit, on: connection, logger: logger)
         var announced: [ClockStore.Announced] = []
+        var events: [OutboxMessage] = []
         for clock in clocks {
             let announcement = ClockAnnouncement(
                 warnAt: clock.warnAt, dueAt: clock.dueAt, warnedAt: clock.warnedAt, overdueAt: clock.overdueAt, now: now)
@@ -29,7 +31,7 @@ struct DeadlineWatcher: Sendable {
                 let notice = DeadlineNotice(
                     kind: kind, clockID: clock.id, obligation: clock.obligation, round: clock.round, unitID: clock.unitID,
                     dueAt: clock.dueAt, article: policy.rule(for: clock.obligation)?.article ?? "-", provisional: clock.provisional)
-                outbox.append(try caseMessage(CaseEvent(
+                events.append(try caseMessage(CaseEvent(
                     eventID: UUID(), caseID: clock.caseID, caseNumber: clock.caseNumber, occurredAt: now,
                     policy: .init(id: clock.policyID, version: clock.policyVersion), body: .deadline(notice))))
                 logger.info("announced a deadline", metadata: [
@@ -38,7 +40,7 @@ struct DeadlineWatcher: Sendable {
                 ])
             }
         }
-        try await ClockStore.recordAnnounced(announced, on: connection, logger: logger)
+        try await ClockStore.announce(announced, publishing: events, on: connection, logger: logger)
         return clocks.count
     }
 }

@@ -5,7 +5,9 @@ import PostgresNIO
 import ServiceLifecycle
 
 /// Runs a sweep in its own PostgreSQL transaction again and again: at once while
-/// sweeps find a full batch, otherwise after `interval`. Rows are claimed with
+/// sweeps find a full batch, each time taking twice as many items (up to
+/// `maximumGrowth` times `batchSize`, so a burst falling due is worked off in fewer,
+/// larger transactions), otherwise after `interval`, back at `batchSize`. Rows are claimed with
 /// `FOR UPDATE SKIP LOCKED`, so any number of instances can sweep together; an
 /// instance killed mid-sweep rolls back and another takes its rows.
 struct PeriodicSweep: Service {
@@ -22,13 +24,21 @@ struct PeriodicSweep: Service {
     /// `interval`, which still bounds how soon it sees items added meanwhile.
     var nextDue: (@Sendable (_ client: PostgresClient, _ logger: Logger) async throws -> Date?)? = nil
 
+    static var maximumGrowth: Int { 8 }
+
     func run() async throws {
         await cancelWhenGracefulShutdown {
+            var limit = batchSize
             while !Task.isCancelled {
                 do {
                     let sweptAt = try await clock.now()
-                    let handled = try await sweepOnce(now: sweptAt)
-                    if handled < batchSize { try await Task.sleep(for: try await pause(after: handled, sweptAt: sweptAt)) }
+                    let handled = try await sweepOnce(now: sweptAt, limit: limit)
+                    if handled < limit {
+                        limit = batchSize
+                        try await Task.sleep(for: try await pause(after: handled, sweptAt: sweptAt))
+                    } else {
+                        limit = min(limit * 2, batchSize * Self.maximumGrowth)
+                    }
                 } catch is CancellationError {
                     break
                 } catch {
@@ -52,10 +62,10 @@ struct PeriodicSweep: Service {
         return min(interval, max(.milliseconds(5), .milliseconds(Int64((gap * 1000).rounded(.up)))))
     }
 
-    private func sweepOnce(now: Date) async throws -> Int {
+    private func sweepOnce(now: Date, limit: Int) async throws -> Int {
         try await client.withWatchedTransaction("the \(name) sweep", logger: logger) { connection in
             var outbox: [OutboxMessage] = []
-            let handled = try await sweep(now, batchSize, connection, &outbox)
+            let handled = try await sweep(now, limit, connection, &outbox)
             try await OutboxStore.enqueue(outbox, on: connection, logger: logger)
             if handled > 0 { logger.info("\(name) sweep", metadata: ["handled": "\(handled)"]) }
             WorkerMetrics.swept(name, handled: handled)

@@ -19,25 +19,26 @@ struct SupervisionLadder: Sendable {
     /// claimed and dealt with, and the next claims skip it.
     func climb(now: Date, limit: Int, connection: PostgresConnection, outbox: inout [OutboxMessage]) async throws -> Int {
         let rows = try await SupervisionStore.claimClimbable(now: now, limit: limit, on: connection, logger: logger)
+        var climbs: [SupervisionClimb] = []
+        var setAside: [Int64] = []
         for row in rows {
             let supervisor = try await supervisor(for: row.policyID, row.policyVersion, connection: connection)
             let next: Supervisor.Rung?
             do throws(CalendarError) {
                 next = try supervisor.climb(from: row.level, at: now)
             } catch {
-                let retryAt = now.addingTimeInterval(FailureKind.calendarRetryDelay)
-                try await SupervisionStore.setAsideForCalendar(id: row.id, until: retryAt, on: connection, logger: logger)
+                setAside.append(row.id)
                 WorkerMetrics.calendarSetAside(worker: "supervision", kind: "sweep")
                 logger.error("supervision set aside: the working-day calendar cannot count its next rung", metadata: [
                     "case_id": "\(row.caseID?.uuidString.lowercased() ?? "")", "supervision_id": "\(row.publicID.uuidString.lowercased())",
                     "unit_id": "\(row.unitID)", "trigger": "\(row.trigger)", "level": "\(row.level)",
-                    "retry_at": "\(RFC3339.formatSeconds(retryAt))", "error": "\(error)",
+                    "retry_at": "\(RFC3339.formatSeconds(now.addingTimeInterval(FailureKind.calendarRetryDelay)))", "error": "\(error)",
                 ])
                 continue
             }
-            try await SupervisionStore.climb(
+            climbs.append(SupervisionClimb(
                 id: row.id, level: next?.rank ?? row.level, levelCode: (next?.level ?? supervisor.policy.supervision.ladder[row.level - 1]).code,
-                levelDueAt: next?.dueAt, on: connection, logger: logger)
+                levelDueAt: next?.dueAt))
             guard let next else { continue }
             outbox.append(try Escalations.message(.climbed, row, ladder: supervisor.policy.supervision.ladder, rank: next.rank, deadline: next.dueAt, provisional: next.provisional, closeReason: nil, now: now))
             logger.info("supervision climbed", metadata: [
@@ -45,6 +46,8 @@ struct SupervisionLadder: Sendable {
                 "level": "\(next.level.code)",
             ])
         }
+        try await SupervisionStore.setAsideForCalendar(ids: setAside, until: now.addingTimeInterval(FailureKind.calendarRetryDelay), on: connection, logger: logger)
+        try await SupervisionStore.climbAll(climbs, on: connection, logger: logger)
         return rows.count
     }
 
