@@ -17,7 +17,7 @@ WORKERS = [
     ("deadlines", 2, "sweeps claim due clocks with FOR UPDATE SKIP LOCKED: any number can run"),
     ("supervision", 2, "consumer group hotline-supervision plus the ladder, unit-review and report sweeps"),
     ("callbacks", 2, "consumer group hotline-callbacks plus the expiry and archive sweeps"),
-    ("relay", 2, "one active publisher (a PostgreSQL advisory lock), the other a hot standby"),
+    ("relay", 2, "two instances share the 16 outbox shards by lease; either takes all of them over if the other dies"),
 ]
 
 TEMPLATE = """---
