@@ -3,13 +3,17 @@
 and a peer, in one run on one machine (issue "Measure it").
 
 1. Ceilings, with the workers' settings: PostgreSQL (the rows a dispatched case needs,
-   batched inserts, one transaction per batch) and Kafka (intake-sized messages through
-   the project's own client on the dev broker).
+   batched inserts, one transaction per batch; three runs, the median is the ceiling) and
+   Kafka (intake-sized messages through the project's own producer on the dev broker, and
+   plain librdkafka, `kcat -P` with the same settings, on the same broker).
 2. The six real worker processes with a load generator acting as channel adapters
    (`hotline bench load`): throughput at full speed, then latency (intake event handed
    to Kafka -> commit of the dispatching transaction) at half that rate, with 10k, 100k
    and 1M cases already in the database; each worker's peak RSS.
-3. The deadline watcher with 1M open clocks: a steady stream falling due (lateness due ->
+   Also: the receipt latency a channel adapter publishing 5 appeals/s sees, and CPU
+   microseconds per case in each worker.
+3. The relay alone: outbox rows published per second by one instance, then by two.
+4. The deadline watcher with 1M open clocks: a steady stream falling due (lateness due ->
    overdue event on Kafka, p50/p99; CPU per sweep) and a burst (overdue events per
    second); pgqueuer (PyPI) on the same PostgreSQL server with the same numbers of
    items as the peer.
@@ -176,18 +180,59 @@ class Bench:
 
 
 def ceilings(bench, args, results):
-    say("ceiling: PostgreSQL, batched inserts of a dispatched case's rows")
-    bench.database("bench_ceiling")
-    pg = bench.figures("postgres-ceiling", "--cases", str(args.ceiling_cases), "--batch", "500")
-    results["ceiling_postgres_cases_per_s"] = round(pg["cases_per_second"], 1)
+    say("ceiling: PostgreSQL, batched inserts of a dispatched case's rows (three runs)")
+    runs = []
+    for _ in range(3):
+        bench.database("bench_ceiling")
+        pg = bench.figures("postgres-ceiling", "--cases", str(args.ceiling_cases), "--batch", "500")
+        runs.append(round(pg["cases_per_second"], 1))
+        psql(bench.admin_url, "DROP DATABASE bench_ceiling WITH (FORCE)")
+    runs.sort()
+    results["ceiling_postgres_cases_per_s"] = runs[1]
+    results["ceiling_postgres_runs"] = ", ".join(str(run) for run in runs)
+    results["ceiling_postgres_spread"] = round((runs[2] - runs[0]) / runs[1], 3)
     results["ceiling_postgres_rows_per_case"] = pg["rows_per_case"]
-    say("ceiling: Kafka, intake-sized messages through the project's client on the dev broker")
+    say("ceiling: Kafka, intake-sized messages through the project's producer on the dev broker")
     bench.start_broker()
     kafka = bench.figures("kafka-ceiling", "--messages", str(args.ceiling_messages))
     results["ceiling_kafka_produce_per_s"] = round(kafka["produce_per_second"], 1)
     results["ceiling_kafka_consume_per_s"] = round(kafka["consume_per_second"], 1)
     results["ceiling_kafka_message_bytes"] = kafka["message_bytes"]
-    psql(bench.admin_url, "DROP DATABASE bench_ceiling WITH (FORCE)")
+    say("ceiling: plain librdkafka (kcat -P, idempotent, acks=all, linger 5 ms) on the same broker")
+    results["ceiling_kcat_produce_per_s"] = round(kcat_produce(bench, args.ceiling_messages, kafka["message_bytes"]), 1)
+    results["producer_vs_kcat_ratio"] = round(results["ceiling_kafka_produce_per_s"] / results["ceiling_kcat_produce_per_s"], 3)
+
+
+def kcat_produce(bench, messages, size):
+    """Messages per second `kcat -P` pushes into the dev broker with the relay's settings."""
+    value = "x" * size
+    lines = "".join(f"bench:{number % 5000}\t{value}\n" for number in range(messages)).encode()
+    started = time.monotonic()
+    subprocess.run(["kcat", "-P", "-b", bench.env["KAFKA_BROKERS"], "-t", "hotline.intake.receipts.v1", "-K", "\t",
+                    "-X", "enable.idempotence=true", "-X", "acks=all", "-X", "linger.ms=5"],
+                   input=lines, check=True, capture_output=True, timeout=600)
+    return messages / (time.monotonic() - started)
+
+
+def relay(bench, args, results):
+    """Outbox rows per second published by one relay instance, then by two, with nothing
+    else running (Kafka is the dev broker; the relay's own ceiling)."""
+    bench.stop_all()
+    bench.start_broker()
+    bench.database("bench_relay")
+    for instances in [1, 2]:
+        say(f"relay: {args.relay_rows} outbox rows, {instances} instance(s)")
+        bench.figures("outbox-fill", "--rows", str(args.relay_rows))
+        started = time.monotonic()
+        for number in range(instances):
+            bench.launch(f"relay-{number}", ["worker", "relay"])
+        wait_until(lambda: int(psql(bench.env["DATABASE_URL"], "SELECT count(*) FROM outbox")) == 0, 600,
+                   f"{instances} relay(s) publish the outbox")
+        results[f"relay_{instances}_rows_per_s"] = round(args.relay_rows / (time.monotonic() - started), 1)
+        for number in range(instances):
+            bench.stop(f"relay-{number}")
+    results["relay_2_vs_1_ratio"] = round(results["relay_2_rows_per_s"] / results["relay_1_rows_per_s"], 2)
+    psql(bench.admin_url, "DROP DATABASE bench_relay WITH (FORCE)")
 
 
 def end_to_end(bench, args, results, where):
@@ -209,6 +254,7 @@ def end_to_end(bench, args, results, where):
         full = bench.figures("load", "--count", str(args.events), "--label", f"full-{key}")
         for worker in WORKERS:
             results[f"e2e_{key}_cpu_s_{worker}"] = round(bench.cpu_seconds(worker) - cpu[worker], 1)
+            results[f"e2e_{key}_cpu_us_per_case_{worker}"] = round((bench.cpu_seconds(worker) - cpu[worker]) * 1e6 / max(1, full["dispatched"]))
         for worker, before in batches.items():
             count, size, seconds = (a - b for a, b in zip(bench.batch_totals(worker), before))
             results[f"e2e_{key}_{worker}_batches"] = int(count)
@@ -216,8 +262,15 @@ def end_to_end(bench, args, results, where):
             results[f"e2e_{key}_{worker}_transaction_s"] = round(seconds, 1)
         results[f"e2e_{key}_seconds"] = round(full["seconds"], 1)
         where[key] = bench.top_statements()
-        statements = int(psql(bench.env["DATABASE_URL"], "SELECT sum(calls) FROM pg_stat_statements"))
-        results[f"e2e_{key}_statements_per_case"] = round(statements / max(1, full["dispatched"]), 1)
+        # The workers' statements only: the load generator's own progress polls (BenchStore)
+        # and this script's queries are left out.
+        statements = int(psql(bench.env["DATABASE_URL"], """
+            SELECT coalesce(sum(calls), 0) FROM pg_stat_statements
+            WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AND query NOT LIKE '%consumer = $1 AND event_id >= $2%' AND query NOT LIKE '%(SELECT count(*) FROM outbox) +%'
+              AND query NOT LIKE '%pg_xact_commit_timestamp%' AND query NOT LIKE '%pg_stat_statements%'
+              AND query NOT LIKE 'SELECT count(*) FROM cases%'"""))
+        results[f"e2e_{key}_statements_per_case"] = round(statements / max(1, full["dispatched"]), 3)
         maximum = full["dispatched_per_second"]
         half = max(1.0, round(maximum / 2, 1))
         count = max(200, int(half * args.fixed_seconds))
@@ -233,6 +286,11 @@ def end_to_end(bench, args, results, where):
             results[f"e2e_{key}_latency_{name}_ms"] = round(fixed[f"latency_{name}_ms"], 1)
         for worker, peak in bench.peak_rss_mb().items():
             results[f"rss_peak_mb_{worker}_at_{key}"] = peak
+        if level == args.levels[0]:
+            say(f"{key}: receipts for an adapter publishing 5 appeals/s")
+            receipts = bench.figures("receipts", "--count", str(args.receipt_events), "--rate", "5", "--label", f"receipts-{key}")
+            for name in ["p50", "p99", "max"]:
+                results[f"receipt_latency_{name}_ms"] = round(receipts[f"receipt_latency_{name}_ms"], 1)
     results["rss_peak_mb_max"] = max(v for k, v in results.items() if k.startswith("rss_peak_mb_") and k != "rss_peak_mb_max")
 
 
@@ -294,7 +352,11 @@ def peer(bench, args, results):
 
 TARGETS = [
     ("end-to-end throughput >= 50 % of the PostgreSQL batched-insert ceiling", "e2e_{last}_ratio_to_postgres_ceiling", lambda v: v >= 0.5),
+    ("SQL statements per case <= 0.2 across all workers", "e2e_{last}_statements_per_case", lambda v: v <= 0.2),
+    ("the project's producer >= 50 % of plain librdkafka", "producer_vs_kcat_ratio", lambda v: v >= 0.5),
+    ("receipt latency p99 <= 50 ms at 5 appeals/s", "receipt_latency_p99_ms", lambda v: v <= 50),
     ("p99 <= 100 ms at half the maximum rate", "e2e_{last}_latency_p99_ms", lambda v: v <= 100),
+    ("relay with 2 instances >= 1.6 x one", "relay_2_vs_1_ratio", lambda v: v >= 1.6),
     ("deadline lateness p99 <= 1 s with 1M open clocks", "deadline_stream_lateness_p99_ms", lambda v: v <= 1000),
     ("ahead of the peer on items fired per second", "deadline_vs_peer_fired_per_s_ratio", lambda v: v > 1),
     ("every worker under 100 MB RSS", "rss_peak_mb_max", lambda v: v < 100),
@@ -331,6 +393,8 @@ def main():
     args.ceiling_messages = 10_000 if args.quick else 50_000
     args.stream_per_second, args.stream_seconds = (100, 10) if args.quick else (200, 60)
     args.burst = 5_000 if args.quick else 20_000
+    args.receipt_events = 50 if args.quick else 150
+    args.relay_rows = 50_000 if args.quick else 200_000
 
     bench = Bench(args)
     where = {}
@@ -342,6 +406,7 @@ def main():
         ceilings(bench, args, results)
         end_to_end(bench, args, results, where)
         deadlines(bench, args, results)
+        relay(bench, args, results)
         bench.stop_all()
         if not args.skip_peer:
             peer(bench, args, results)

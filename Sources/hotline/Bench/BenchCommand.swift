@@ -10,7 +10,8 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Benchmark parts run by Ops/dev bench (ceilings, load generator, preload, deadline stream).",
         subcommands: [
             BenchPostgresCeilingCommand.self, BenchKafkaCeilingCommand.self, BenchLoadCommand.self,
-            BenchPreloadCommand.self, BenchDueClocksCommand.self, BenchLatenessCommand.self,
+            BenchPreloadCommand.self, BenchDueClocksCommand.self, BenchLatenessCommand.self, BenchReceiptsCommand.self,
+            BenchOutboxFillCommand.self,
         ])
 }
 

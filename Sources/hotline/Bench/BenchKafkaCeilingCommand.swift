@@ -6,8 +6,9 @@ import HotlineWorkers
 import Logging
 
 /// Kafka's ceiling through the project's own client: intake-sized appeals produced
-/// with the workers' producer settings (idempotent, acks=all) and consumed with the
-/// workers' consumer settings, on the broker named by KAFKA_BROKERS.
+/// with the relay's producer settings (idempotent, acks=all, linger 5 ms), every message
+/// handed over without waiting for earlier reports as the relay does, and consumed with
+/// the workers' consumer settings, on the broker named by KAFKA_BROKERS.
 struct BenchKafkaCeilingCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kafka-ceiling", abstract: "Messages per second produced and consumed through the project's Kafka client.")
@@ -33,9 +34,7 @@ struct BenchKafkaCeilingCommand: AsyncParsableCommand {
         }
         let producer = try KafkaProducer(configuration: kafka.forProducer(), logger: logger)
         let produceStarted = ContinuousClock.now
-        for first in stride(from: 0, to: outgoing.count, by: 1_000) {
-            try await producer.send(Array(outgoing[first..<min(first + 1_000, outgoing.count)]))
-        }
+        try await producer.send(outgoing)
         let produced = ContinuousClock.now - produceStarted
         producer.close()
 
