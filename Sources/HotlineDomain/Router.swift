@@ -33,7 +33,8 @@ public struct Router: Sendable {
     }
 
     public func route(category: CategoryCode, areaCode: String?, text: String) -> DispatchDecision {
-        for rule in rules where rule.matches(category: category, areaCode: areaCode, text: text) {
+        let bytes = Array(text.utf8)
+        for rule in rules where rule.matches(category: category, areaCode: areaCode, text: bytes) {
             let lead: HandlingUnit?
             switch rule.lead {
             case let .unit(id): lead = network.unit(id)

@@ -29,14 +29,34 @@ public struct RoutingRule: Sendable, Decodable, Equatable {
         article = try container.decodeIfPresent(String.self, forKey: .article)
     }
 
-    /// True when the case's category, area and text all satisfy the rule's conditions.
+    /// True when the case's category, area and text all satisfy the rule's conditions: a
+    /// keyword matches where its characters appear, in order, in the text.
     public func matches(category: CategoryCode, areaCode: String?, text: String) -> Bool {
+        matches(category: category, areaCode: areaCode, text: Array(text.utf8))
+    }
+
+    /// `matches` over the text's UTF-8 bytes, found once for every rule the router tries:
+    /// a byte search finds exactly the keywords a character search finds (UTF-8 never
+    /// matches across a character boundary), without Foundation's locale-aware search, which
+    /// took half the dispatch worker's time.
+    func matches(category: CategoryCode, areaCode: String?, text: [UInt8]) -> Bool {
         if !categories.isEmpty && !categories.contains(category) { return false }
         if !areaPrefixes.isEmpty {
             guard let areaCode, areaPrefixes.contains(where: { areaCode.hasPrefix($0) }) else { return false }
         }
-        if !keywords.isEmpty && !keywords.contains(where: { text.contains($0) }) { return false }
+        if !keywords.isEmpty && !keywords.contains(where: { Self.bytes(text, contain: Array($0.utf8)) }) { return false }
         return true
+    }
+
+    static func bytes(_ text: [UInt8], contain keyword: [UInt8]) -> Bool {
+        guard let first = keyword.first, keyword.count <= text.count else { return keyword.isEmpty }
+        var start = 0
+        let last = text.count - keyword.count
+        while start <= last {
+            if text[start] == first, text[start..<(start + keyword.count)].elementsEqual(keyword) { return true }
+            start += 1
+        }
+        return false
     }
 }
 

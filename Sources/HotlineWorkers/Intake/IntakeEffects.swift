@@ -23,9 +23,14 @@ public struct IntakeEffects: BatchEffects {
     /// batch's own case numbers).
     var outcomes: [IntakeMessageOutcome] = []
 
-    /// How many case numbers the batch needs on each day.
-    var caseNumbersNeeded: [String: Int] {
-        Dictionary(cases.map { (CaseNumber.day(of: $0.event.receivedAt), 1) }, uniquingKeysWith: +)
+    /// How many case numbers the batch needs on each day: the cases it opened so far.
+    private(set) var caseNumbersNeeded: [String: Int] = [:]
+
+    /// The batch's own number for the next case opened on the day an appeal was received.
+    mutating func nextCaseNumber(receivedAt: Date) -> String {
+        let day = CaseNumber.day(of: receivedAt)
+        caseNumbersNeeded[day, default: 0] += 1
+        return CaseNumber.make(acceptedAt: receivedAt, sequence: caseNumbersNeeded[day]!)
     }
 
     /// The effects with each new case numbered after the last number used on its day

@@ -209,7 +209,7 @@ public struct IntakeHandler: BatchHandler {
         let caseID = UUID()
         // The batch's own number; `IntakeEffects.numbered(after:)` moves it past the numbers
         // reserved before the batch.
-        let caseNumber = CaseNumber.make(acceptedAt: event.receivedAt, sequence: effects.caseNumbersNeeded[CaseNumber.day(of: event.receivedAt), default: 0] + 1)
+        let caseNumber = effects.nextCaseNumber(receivedAt: event.receivedAt)
         effects.cases.append(NewCase(
             id: caseID, caseNumber: caseNumber, policyID: policy.policy, policyVersion: policy.version,
             event: event, category: category, categorySource: source, acceptedAt: now,
