@@ -41,7 +41,7 @@ public struct JSONMessage: Sendable {
             throw IntakeRejection(.invalidJSON, "The message is a JSON \(document.typeName), not an object; send one JSON object per message.")
         }
         // Only an escape can put U+0000 in JSON text (a raw one is invalid JSON): look only then.
-        if text.contains("u0000"), let pointer = nulPointer(in: document, at: "") {
+        if RoutingRule.bytes(value, contain: Array("u0000".utf8)), let pointer = nulPointer(in: document, at: "") {
             throw IntakeRejection(
                 .nulCharacter, "The text at \(pointer.isEmpty ? "/" : pointer) holds the character U+0000, which is never part of an appeal and cannot be stored; remove it and publish again.",
                 field: pointer)

@@ -4,12 +4,15 @@ public struct RoutingRule: Sendable, Decodable, Equatable {
     public var priority: Int
     public var categories: [CategoryCode]
     public var areaPrefixes: [String]
-    public var keywords: [String]
+    public let keywords: [String]
     public var lead: LeadSelector
     /// Co-handling units (长沙 第十六条（二）"涉及2个及以上责任单位职责的事项，明确1个责任单位
     /// 牵头办理，其他单位会同办理"; 巴林左旗 第十二条 "由热线办公室明确牵头办理单位").
     public var coUnits: [String]
     public var article: String?
+    /// The keywords' UTF-8 bytes, found once: routing searches every rule's keywords in
+    /// every case's text.
+    private var keywordBytes: [[UInt8]] = []
 
     enum CodingKeys: String, CodingKey {
         case id, priority, categories, keywords, lead, article
@@ -27,6 +30,7 @@ public struct RoutingRule: Sendable, Decodable, Equatable {
         lead = try container.decode(LeadSelector.self, forKey: .lead)
         coUnits = try container.decodeIfPresent([String].self, forKey: .coUnits) ?? []
         article = try container.decodeIfPresent(String.self, forKey: .article)
+        keywordBytes = keywords.map { Array($0.utf8) }
     }
 
     /// True when the case's category, area and text all satisfy the rule's conditions: a
@@ -44,10 +48,11 @@ public struct RoutingRule: Sendable, Decodable, Equatable {
         if !areaPrefixes.isEmpty {
             guard let areaCode, areaPrefixes.contains(where: { areaCode.hasPrefix($0) }) else { return false }
         }
-        if !keywords.isEmpty && !keywords.contains(where: { Self.bytes(text, contain: Array($0.utf8)) }) { return false }
+        if !keywordBytes.isEmpty && !keywordBytes.contains(where: { Self.bytes(text, contain: $0) }) { return false }
         return true
     }
 
+    /// True when `keyword`'s bytes appear, in order, in `text`.
     static func bytes(_ text: [UInt8], contain keyword: [UInt8]) -> Bool {
         guard let first = keyword.first, keyword.count <= text.count else { return keyword.isEmpty }
         var start = 0
