@@ -52,7 +52,7 @@ public struct IntakeEffects: BatchEffects {
         for index in copy.requests.indices { renumber(&copy.requests[index].receipt) }
         copy.outgoing = copy.outgoing.map { outgoing in
             switch outgoing {
-            case var .receipt(receipt, key):
+            case .receipt(var receipt, let key):
                 renumber(&receipt)
                 return .receipt(receipt, key: key)
             case var .caseEvent(event):
