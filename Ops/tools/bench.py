@@ -156,6 +156,21 @@ class Bench:
             fields = stat.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
+    @staticmethod
+    def postgres_cpu_seconds():
+        """CPU seconds of every PostgreSQL server process alive now (the server and its backends)."""
+        total = 0.0
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open(f"/proc/{pid}/stat") as stat:
+                    text = stat.read()
+            except OSError:
+                continue
+            if "(postgres)" in text:
+                fields = text.rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        return total
+
     def top_statements(self, limit=6):
         """The statements that took the most server time since the last reset."""
         rows = psql(self.env["DATABASE_URL"], f"""
@@ -170,6 +185,20 @@ class Bench:
         labels = {"worker": worker}
         return (self.metric(worker, "hotline_batch_size_count", labels), self.metric(worker, "hotline_batch_size_sum", labels),
                 self.metric(worker, "hotline_batch_transaction_seconds_sum", labels))
+
+    def settle(self, timeout=120):
+        """Waits until every consumer group has caught up and the outbox is empty, so a
+        latency measure starts on an idle pipeline, not behind the previous phase's backlog."""
+        def idle():
+            result = subprocess.run([self.args.bin, "status", "--format", "json"], env=self.env, cwd=self.args.root,
+                                    capture_output=True, text=True, timeout=60)
+            try:
+                status = json.loads(result.stdout)
+            except ValueError:
+                return False
+            lag = sum(partition.get("lag", 0) for group in status.get("groups", []) for partition in group.get("partitions", []))
+            return lag == 0 and int(psql(self.env["DATABASE_URL"], "SELECT count(*) FROM outbox")) == 0
+        wait_until(idle, timeout, "the workers caught up")
 
     def metric(self, worker, name, labels):
         with urllib.request.urlopen(f"http://127.0.0.1:{self.ports[worker]}/metrics", timeout=5) as answer:
@@ -223,12 +252,18 @@ def relay(bench, args, results):
     for instances in [1, 2]:
         say(f"relay: {args.relay_rows} outbox rows, {instances} instance(s)")
         bench.figures("outbox-fill", "--rows", str(args.relay_rows))
+        broker, postgres = bench.cpu_seconds("broker"), bench.postgres_cpu_seconds()
         started = time.monotonic()
         for number in range(instances):
             bench.launch(f"relay-{number}", ["worker", "relay"])
         wait_until(lambda: int(psql(bench.env["DATABASE_URL"], "SELECT count(*) FROM outbox")) == 0, 600,
                    f"{instances} relay(s) publish the outbox")
-        results[f"relay_{instances}_rows_per_s"] = round(args.relay_rows / (time.monotonic() - started), 1)
+        seconds = time.monotonic() - started
+        results[f"relay_{instances}_rows_per_s"] = round(args.relay_rows / seconds, 1)
+        # Where the two cores went while the relays published: the relays, the broker, PostgreSQL.
+        results[f"relay_{instances}_cpu_share_relays"] = round(sum(bench.cpu_seconds(f"relay-{n}") for n in range(instances)) / seconds, 2)
+        results[f"relay_{instances}_cpu_share_broker"] = round((bench.cpu_seconds("broker") - broker) / seconds, 2)
+        results[f"relay_{instances}_cpu_share_postgres"] = round((bench.postgres_cpu_seconds() - postgres) / seconds, 2)
         for number in range(instances):
             bench.stop(f"relay-{number}")
     results["relay_2_vs_1_ratio"] = round(results["relay_2_rows_per_s"] / results["relay_1_rows_per_s"], 2)
@@ -274,6 +309,7 @@ def end_to_end(bench, args, results, where):
         maximum = full["dispatched_per_second"]
         half = max(1.0, round(maximum / 2, 1))
         count = max(200, int(half * args.fixed_seconds))
+        bench.settle()
         say(f"{key}: {half}/s (half of {maximum:.0f}/s) for {args.fixed_seconds} s")
         fixed = bench.figures("load", "--count", str(count), "--rate", str(half), "--label", f"half-{key}")
         results[f"e2e_{key}_max_per_s"] = round(maximum, 1)
@@ -287,6 +323,7 @@ def end_to_end(bench, args, results, where):
         for worker, peak in bench.peak_rss_mb().items():
             results[f"rss_peak_mb_{worker}_at_{key}"] = peak
         if level == args.levels[0]:
+            bench.settle()
             say(f"{key}: receipts for an adapter publishing 5 appeals/s")
             receipts = bench.figures("receipts", "--count", str(args.receipt_events), "--rate", "5", "--label", f"receipts-{key}")
             for name in ["p50", "p99", "max"]:
