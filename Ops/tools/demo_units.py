@@ -41,8 +41,6 @@ import sys
 import time
 from collections import Counter, defaultdict
 
-import yaml
-
 # Scenario shares, out of 100 (by a hash of the case number).
 SCENARIOS = [
     (55, "prompt"),        # signs on the day, reports in 2 working days, result approved
@@ -92,40 +90,12 @@ def callback_answers_of(case_number):
     return share_of(case_number, CALLBACK_ANSWERS, salt="callback:")[1:]
 
 
-class WorkingDays:
-    """Working days from Ops/calendars (weekends, holidays, 调休), as the workers count them."""
-
-    def __init__(self, directory):
-        self.holidays, self.workdays = set(), set()
-        for name in sorted(os.listdir(directory)):
-            if not name.endswith(".yaml"):
-                continue
-            data = yaml.safe_load(open(os.path.join(directory, name), encoding="utf-8"))
-            for holiday in data.get("holidays", []):
-                day = holiday["from"]
-                while day <= holiday["to"]:
-                    self.holidays.add(day)
-                    day += datetime.timedelta(days=1)
-            self.workdays.update(entry["date"] for entry in data.get("workdays", []))
-
-    def is_working(self, day):
-        if day in self.workdays:
-            return True
-        return day.weekday() < 5 and day not in self.holidays
-
-    def series(self, start, count):
-        days, day = [], start
-        while len(days) < count:
-            if self.is_working(day):
-                days.append(day)
-            day += datetime.timedelta(days=1)
-        return days
-
-
 class Demo:
     def __init__(self, args):
         self.args = args
-        self.days = WorkingDays(args.calendars).series(datetime.date.fromisoformat(args.start), args.days + 25)
+        # The working days as the workers count them (weekends, holidays, 调休, provisional years).
+        self.days = [datetime.date.fromisoformat(day) for day in self.hotline(
+            "calendar", "working-days", args.start, "--count", str(args.days + 25), "--calendar-dir", args.calendars).split()]
         self.published = 0
         self.expected = Counter()  # (action type, "accepted" | reason code) -> count
         self.plan = defaultdict(list)  # (day, "units" | "centre") -> [(key, value)]

@@ -39,4 +39,17 @@ extension WorkingDayCalendar {
                 basis: day.kind == .holiday ? "第二条 (provisional)" : "第六条 (provisional)")
         }
     }
+
+    /// The first `count` working days on or after `date`, in order: the days someone who
+    /// acts only on working days (the demo's units and centre) has before them. Throws
+    /// for a year the calendar does not cover, like every count.
+    public func workingDays(from date: CalendarDate, count: Int) throws(CalendarError) -> [CalendarDate] {
+        var days: [CalendarDate] = []
+        var day = date
+        while days.count < count {
+            if try isWorkingDay(day) { days.append(day) }
+            day = day.adding(days: 1)
+        }
+        return days
+    }
 }

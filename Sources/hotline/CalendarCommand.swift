@@ -4,12 +4,13 @@ import HotlineDomain
 import HotlinePostgres
 import HotlineWorkers
 
-/// `hotline calendar show|replan`: a year's days for a person to check against the State
-/// Council's notice, and the recount of the clocks counted provisionally once it is added.
+/// `hotline calendar show|working-days|replan`: a year's days for a person to check against
+/// the State Council's notice, the working days from a date for a program that plans by them
+/// (the demo's units), and the recount of the clocks counted provisionally once a notice is added.
 struct CalendarCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "calendar", abstract: "Show a year of the working-day calendar; recount provisional clocks.",
-        subcommands: [Show.self, Replan.self])
+        commandName: "calendar", abstract: "Show a year of the working-day calendar, list working days; recount provisional clocks.",
+        subcommands: [Show.self, WorkingDays.self, Replan.self])
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -38,6 +39,45 @@ struct CalendarCommand: AsyncParsableCommand {
                 for entry in try calendar.entries(ofYear: year) {
                     let kind = entry.isWorkingDay ? "worked " : (entry.date.isWeekend ? "weekend" : "day off")
                     print("\(entry.date) \(weekdays[entry.date.weekdayFromMonday])  \(kind)  \(entry.name)  [\(entry.basis)]")
+                }
+            }
+        }
+    }
+
+    struct WorkingDays: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "working-days",
+            abstract: "Print the first COUNT working days on or after a date, one YYYY-MM-DD per line.",
+            discussion: """
+            Counted as the workers count deadlines: weekends and the notice's days off are not \
+            working days, its adjusted weekend days (调休) are. Days in a provisional year (after the \
+            last calendar file, up to HOTLINE_CALENDAR_PROVISIONAL_YEARS, default 1) are printed all \
+            the same, and a line on standard error names the year; a year past that is an error (exit 2).
+            """)
+
+        @Argument(help: "The first day to consider, e.g. 2026-10-19.")
+        var from: String
+
+        @Option(help: "How many working days.")
+        var count: Int
+
+        @Option(help: "Calendar name (a policy's `calendar`).")
+        var name = "cn"
+
+        @Option(help: "Folder of calendars.")
+        var calendarDir = ProcessInfo.processInfo.environment["HOTLINE_CALENDAR_DIR"] ?? "Ops/calendars"
+
+        func run() async throws {
+            guard let start = CalendarDate(from) else { throw CommandSupport.fail("FROM must be a date YYYY-MM-DD, found '\(from)'") }
+            guard count >= 1 else { throw CommandSupport.fail("--count must be 1 or more, found \(count)") }
+            try CommandSupport.reportingFileErrors {
+                let calendar = try CalendarLoader.load(name: name, directory: calendarDir, provisionalYears: try CalendarLoader.provisionalYears())
+                let days = try calendar.workingDays(from: start, count: count)
+                print(days.map(\.description).joined(separator: "\n"))
+                let provisional = Set(days.map(\.year)).intersection(calendar.provisionalYears).sorted()
+                if let year = provisional.first {
+                    FileHandle.standardError.write(Data(
+                        "provisional: days of \(provisional.map(String.init).joined(separator: ", ")) are counted from the statutory holidays alone (no State Council notice yet, no 调休 guessed); they may change when Ops/calendars/\(name)-\(year).yaml is added\n".utf8))
                 }
             }
         }

@@ -67,6 +67,15 @@ import Testing
         #expect(error.description.contains("\(last + 1)") && error.description.contains("cn-\(last + 1).yaml"))
     }
 
+    /// The demo's units act on the working days from a date on: the date itself when it is
+    /// one, the National Day break skipped, its adjusted Saturday 10-10 included.
+    @Test func workingDaysFromADateIncludeItAndSkipTheBreak() throws {
+        let days = try calendar.workingDays(from: try #require(CalendarDate("2026-09-30")), count: 4).map(\.description)
+        #expect(days == ["2026-09-30", "2026-10-08", "2026-10-09", "2026-10-10"])
+        let fromHoliday = try calendar.workingDays(from: try #require(CalendarDate("2026-10-03")), count: 1).map(\.description)
+        #expect(fromHoliday == ["2026-10-08"])
+    }
+
     /// 巴林左旗 第十三条 "如遇紧要事项，原则上当天办理完毕": same day ends at 23:59:59.
     @Test func sameDayAndHourLimits() throws {
         #expect(try due("2026-10-10T08:30:00+08:00", .sameDay) == "2026-10-10T23:59:59+08:00")

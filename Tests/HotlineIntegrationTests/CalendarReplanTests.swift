@@ -169,6 +169,27 @@ struct CalendarReplanTests {
         #expect(result.output.contains("cn-2027.yaml") && result.output.contains("2027-09-15") && result.output.contains("中秋节"), "\(result.output)")
     }
 
+    /// The demo's units plan by these days: the National Day break skipped, its adjusted
+    /// Saturday 10-10 worked, the first day included when it is a working day.
+    @Test func workingDaysSkipTheBreakAndCountTheAdjustedSaturday() throws {
+        let result = try hotline(["calendar", "working-days", "2026-09-30", "--count", "4"])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.stdout == "2026-09-30\n2026-10-08\n2026-10-09\n2026-10-10\n")
+        #expect(result.stderr.isEmpty)
+    }
+
+    /// Into 2027, which has no notice yet: 元旦 (第二条) is off, no 调休 guessed, and standard
+    /// error says the days are provisional; past the horizon is an error naming the year.
+    @Test func workingDaysIntoAProvisionalYearSaySoAndStopAtTheHorizon() throws {
+        let provisional = try hotline(["calendar", "working-days", "2026-12-31", "--count", "3"])
+        #expect(provisional.status == 0, "\(provisional.output)")
+        #expect(provisional.stdout == "2026-12-31\n2027-01-04\n2027-01-05\n")
+        #expect(provisional.stderr.contains("provisional") && provisional.stderr.contains("cn-2027.yaml"), "\(provisional.stderr)")
+        let beyond = try hotline(["calendar", "working-days", "2027-12-20", "--count", "30"])
+        #expect(beyond.status == 2)
+        #expect(beyond.output.contains("2028") && beyond.output.contains("cn-2028.yaml"), "\(beyond.output)")
+    }
+
     /// Staff type the policy's Chinese label; `--help` lists every obligation.
     @Test func deadlineTakesTheCategoryLabelAndListsEveryObligation() throws {
         let label = try hotline(["deadline", "--policy", "changsha-2020", "--obligation", "handling", "--category", "咨询", "--from", "2026-10-09T15:00:00+08:00"])
