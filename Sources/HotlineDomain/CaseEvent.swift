@@ -127,7 +127,7 @@ public struct CaseEvent: Sendable, Encodable, Equatable {
         case let .urged(urgeCount, channel, basis):
             try container.encode(urgeCount, forKey: .urgeCount)
             try container.encode(channel, forKey: .channel)
-            try container.encode("repeat_of_open_case", forKey: .reasonCode)
+            try container.encode(IntakeDecision.repeatOfOpenCase, forKey: .reasonCode)
             try container.encode(basis, forKey: .basis)
         case let .dispatched(round, lead, coUnits, ruleID):
             try container.encode(round, forKey: .round)

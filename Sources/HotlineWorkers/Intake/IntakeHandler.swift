@@ -186,11 +186,11 @@ public struct IntakeHandler: BatchHandler {
             log.info("linked a repeat appeal", metadata: ["case_id": "\(open.caseID.uuidString.lowercased())", "category": "\(category.rawValue)", "urge_count": "\(urgeCount)"])
             return IntakeReceipt(
                 eventID: UUID(), replyingTo: event, outcome: .merged, caseID: open.caseID, caseNumber: open.caseNumber,
-                category: open.category, reasonCode: "repeat_of_open_case", reason: policy.repeat.reason, basis: basis,
+                category: open.category, reasonCode: IntakeDecision.repeatOfOpenCase, reason: policy.repeat.reason, basis: basis,
                 issuedAt: now)
 
         case let .redirect(rule), let .notAccept(rule):
-            let redirected = rule.to != nil && policy.scope.redirect.contains(rule)
+            let redirected = decision.receiptOutcome(under: policy) == .redirected
             log.info("appeal not opened as a case", metadata: ["outcome": "\(redirected ? "redirected" : "not_accepted")", "reason_code": "\(rule.code)"])
             return IntakeReceipt(
                 eventID: UUID(), replyingTo: event, outcome: redirected ? .redirected : .notAccepted,
