@@ -167,3 +167,16 @@ import Testing
         #expect(index?.setting == "HOTLINE_INDEX_KEY")
     }
 }
+
+/// ServiceLifecycle logs the services a worker starts with `String(describing:)` at debug
+/// level; the keys those services hold must never show in that text.
+@Suite struct KeyRedactionTests {
+    @Test func keysPrintByIdOnly() throws {
+        let keys = try HotlineConfiguration.fromEnvironment(PersonalDataVaultTests.productionKeys).keys
+        for text in [String(describing: keys), String(reflecting: keys), String(describing: PersonalDataVault(keys: keys))] {
+            #expect(text.contains("k1"))
+            #expect(!text.contains(keys.active.key.map(String.init).joined(separator: ", ")), "the data key's bytes")
+            #expect(!text.contains(keys.indexKey.map(String.init).joined(separator: ", ")), "the index key's bytes")
+        }
+    }
+}

@@ -44,3 +44,8 @@ public struct ConsumerWorker: Service {
         await consumer.close()
     }
 }
+
+/// ServiceLifecycle logs the services it starts: the group, not every field of the rules.
+extension ConsumerWorker: CustomStringConvertible {
+    public var description: String { "ConsumerWorker(group: \(consumer.groupID))" }
+}

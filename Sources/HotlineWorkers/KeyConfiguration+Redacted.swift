@@ -1,0 +1,16 @@
+/// Keys print by id only. ServiceLifecycle logs every service it starts with
+/// `String(describing:)` at debug level, and a worker's services hold the keys: without
+/// this, `HOTLINE_LOG_LEVEL=debug` wrote the data, index and contact keys to the log.
+extension KeyConfiguration: CustomStringConvertible, CustomDebugStringConvertible {
+    public var description: String {
+        "KeyConfiguration(active: \(active), previous: \(previous.map(\.id)), indexKey: <redacted>, contact: \(contact.map(\.description) ?? "none"))"
+    }
+
+    public var debugDescription: String { description }
+}
+
+extension KeyConfiguration.DataKey: CustomStringConvertible, CustomDebugStringConvertible {
+    public var description: String { "DataKey(id: \(id), key: <redacted>)" }
+
+    public var debugDescription: String { description }
+}
