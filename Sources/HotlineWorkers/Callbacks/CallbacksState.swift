@@ -29,13 +29,16 @@ struct CallbacksEffects: BatchEffects {
     var history: [HistoryEntry] = []
     var outbox: [OutboxMessage] = []
     var rejections: [Rejection] = []
+    /// Where each task's change stands in `taskChanges` (an expiry sweep changes thousands).
+    private var changeIndexes: [UUID: Int] = [:]
 
     mutating func change(_ id: UUID, _ body: (inout CallbackTaskChange) -> Void) {
-        if let index = taskChanges.firstIndex(where: { $0.id == id }) {
+        if let index = changeIndexes[id] {
             body(&taskChanges[index])
         } else {
             var change = CallbackTaskChange(id: id)
             body(&change)
+            changeIndexes[id] = taskChanges.count
             taskChanges.append(change)
         }
     }

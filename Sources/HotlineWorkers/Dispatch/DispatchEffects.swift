@@ -21,17 +21,23 @@ public struct DispatchEffects: BatchEffects {
     public var appealsDecided: [RatingAppealDecision] = []
     public var outbox: [OutboxMessage] = []
     public var rejections: [Rejection] = []
+    /// Where each case's write and assignments stand in the arrays above: every case of a
+    /// batch is saved and assigned, so a scan per case would make a batch quadratic.
+    private var caseIndexes: [UUID: Int] = [:]
+    private var assignmentIndexes: [UUID: [Int]] = [:]
+    private var ended: Set<UUID> = []
 
     public init() {}
 
     /// Keeps a case's state after a change, with when it was first resolved and closed.
     mutating func save(_ lifecycle: LifecycleCase, at now: Date) {
-        if let index = cases.firstIndex(where: { $0.lifecycle.id == lifecycle.id }) {
-            cases[index].lifecycle = lifecycle
-        } else {
+        let index = caseIndexes[lifecycle.id] ?? cases.count
+        if index == cases.count {
+            caseIndexes[lifecycle.id] = index
             cases.append(LifecycleWrite(lifecycle: lifecycle))
+        } else {
+            cases[index].lifecycle = lifecycle
         }
-        let index = cases.firstIndex { $0.lifecycle.id == lifecycle.id }!
         if lifecycle.status == .resolved, cases[index].resolvedAt == nil { cases[index].resolvedAt = now }
         if lifecycle.status == .closed, cases[index].closedAt == nil { cases[index].closedAt = now }
     }
@@ -41,13 +47,14 @@ public struct DispatchEffects: BatchEffects {
     mutating func assign(_ caseID: UUID, round: Int, lead: HandlingUnit, coUnits: [HandlingUnit], ruleID: String, at now: Date) {
         endAssignments(of: caseID)
         for (unit, role) in [(lead, "lead")] + coUnits.map({ ($0, "co") }) {
+            assignmentIndexes[caseID, default: []].append(assignments.count)
             assignments.append(NewAssignment(caseID: caseID, round: round, unit: unit, role: role, ruleID: ruleID, at: now, current: true))
         }
         queue[caseID] = .resolved(at: now)
     }
 
     mutating func endAssignments(of caseID: UUID) {
-        if !endedAssignments.contains(caseID) { endedAssignments.append(caseID) }
-        for index in assignments.indices where assignments[index].caseID == caseID { assignments[index].current = false }
+        if ended.insert(caseID).inserted { endedAssignments.append(caseID) }
+        for index in assignmentIndexes[caseID, default: []] { assignments[index].current = false }
     }
 }
