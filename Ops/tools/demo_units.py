@@ -46,7 +46,7 @@ SCENARIOS = [
     (55, "prompt"),        # signs on the day, reports in 2 working days, result approved
     (10, "extension"),     # 延期 requested on day 1 and approved (第二十条、第二十一条), reports after the original deadline
     (7, "returned"),       # 退回 within 2 working days of signing (第十七条（二）), approved and re-dispatched to a bureau
-    (6, "committed"),      # 承诺件: interim reply with a committed date (第二十二条（二）), reports on that date
+    (6, "committed"),      # interim reply: progress and a committed date told to the caller (第二十二条（二）); the deadline stays, reports by that date
     (8, "late_sign"),      # does not sign for 5 working days: sign clock overdue, 督办 not_signed, closed on signing
     (8, "never_handled"),  # signs, never reports: handling overdue, 督办 climbs the ladder (第三十四条, 第三十五条)
     (4, "rejected"),       # result rejected by the centre (发回重办), 督办 result_rejected, closed when approved
@@ -172,9 +172,9 @@ class Demo:
         elif name == "committed":
             self.action(0, unit, case, "sign", {})
             self.action(3, unit, case, "interim_reply", {
-                "progress": "已现场核查，需协调相关部门，承诺按期办结。", "committed_date": self.days[14].isoformat()})
-            self.action(13, unit, case, "submit_result", self.result(13))
-            self.action(14, centre, case, "approve_result", reason)
+                "progress": "已现场核查，需协调相关部门，承诺按期办结。", "committed_date": self.days[8].isoformat()})
+            self.action(8, unit, case, "submit_result", self.result(8))
+            self.action(9, centre, case, "approve_result", reason)
         elif name == "late_sign":
             self.action(5, unit, case, "sign", {})
             self.action(7, unit, case, "submit_result", self.result(7))

@@ -13,6 +13,9 @@ public struct CallbackTaskPlan: Sendable, Equatable {
     public var limit: TimeLimit
     /// `dueAt` was counted on days of a year without its State Council notice yet.
     public var dueProvisional = false
+    /// The instant `dueAt` was counted from (the approval, or the unit's result where the
+    /// policy counts from it); nil until the planner counts it.
+    public var countedFrom: Date?
 
     public init(attempt: Int, channel: CallbackChannel, performerUnitID: String?, dueAt: Date, answerBy: Date?, limit: TimeLimit) {
         self.attempt = attempt
@@ -70,17 +73,21 @@ public struct CallbackPlanner: Sendable {
     var rules: CallbackRules { policy.callbacks }
 
     /// The first callback once the centre approved the result: due within
-    /// `limits.callback`; a confidential caller is called by the centre even where the
-    /// unit calls back (兰溪 四.3: the unit never learns who called).
-    public func firstTask(approvedAt: Date, leadUnitID: String?, confidential: Bool) throws(CalendarError) -> CallbackTaskPlan {
-        let limit = policy.rule(for: .callback)?.default ?? .workingDays(1)
+    /// `limits.callback`, counted from the approval or, where the policy's `from` is
+    /// `submit`, from the unit's result (鄂尔多斯 第二十一条 「收到承办单位的办理结果反馈后…回访时间不超过
+    /// 一个工作日」); a confidential caller is called by the centre even where the unit
+    /// calls back (兰溪 四.3: the unit never learns who called).
+    public func firstTask(approvedAt: Date, submittedAt: Date?, leadUnitID: String?, confidential: Bool) throws(CalendarError) -> CallbackTaskPlan {
+        let rule = policy.rule(for: .callback)
+        let limit = rule?.default ?? .workingDays(1)
+        let countedFrom = rule?.from == "submit" ? min(submittedAt ?? approvedAt, approvedAt) : approvedAt
         let performer = rules.performer == .unit && !confidential ? leadUnitID : nil
         let answerBy = try rules.firstChannel.isAutomatic ? rules.answerWindow.map { limit throws(CalendarError) in
             try calendar.due(from: approvedAt, limit: limit)
         } : nil
         return counted(CallbackTaskPlan(
             attempt: 1, channel: rules.firstChannel, performerUnitID: performer,
-            dueAt: try calendar.due(from: approvedAt, limit: limit), answerBy: answerBy, limit: limit), from: approvedAt)
+            dueAt: try calendar.due(from: countedFrom, limit: limit), answerBy: answerBy, limit: limit), from: countedFrom)
     }
 
     /// A result on an open task.
@@ -110,6 +117,7 @@ public struct CallbackPlanner: Sendable {
     private func counted(_ plan: CallbackTaskPlan, from start: Date) -> CallbackTaskPlan {
         var plan = plan
         plan.dueProvisional = calendar.basis(from: start, to: plan.dueAt, limit: plan.limit).isProvisional
+        plan.countedFrom = start
         return plan
     }
 }

@@ -90,6 +90,7 @@ public struct CaseEvent: Sendable, Encodable, Equatable {
         case status, article, outcome, obligation
         case handlingDue = "handling_due"
         case callerToBeTold = "caller_to_be_told"
+        case committedDate = "committed_date"
         case clockID = "clock_id"
         case dueAt = "due_at"
         case rating, resolved, source, attempt, reopened, ground
@@ -147,6 +148,7 @@ public struct CaseEvent: Sendable, Encodable, Equatable {
             try container.encodeIfPresent(notice.article, forKey: .article)
             try container.encodeIfPresent(notice.callerToBeTold, forKey: .callerToBeTold)
             try container.encodeIfPresent(notice.outcome, forKey: .outcome)
+            try container.encodeIfPresent(notice.committedDate.map { "\($0)" }, forKey: .committedDate)
             try container.encodeIfPresent(notice.answeredFrom, forKey: .answeredFrom)
         case let .deadline(notice):
             try container.encode(notice.clockID, forKey: .clockID)

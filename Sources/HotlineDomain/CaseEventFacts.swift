@@ -10,13 +10,19 @@ public struct CaseEventFacts: Sendable, Equatable, Decodable {
     public var callerToBeTold: Bool?
     /// `case.closed` of a direct answer (即时办结): the entry version the caller was answered from.
     public var answeredFrom: KnowledgeAnswer?
+    /// `case.interim_replied` only: the date the unit committed to.
+    public var committedDate: CalendarDate?
 
-    public init(type: String, handlingDue: Date? = nil, article: String? = nil, callerToBeTold: Bool? = nil, answeredFrom: KnowledgeAnswer? = nil) {
+    public init(
+        type: String, handlingDue: Date? = nil, article: String? = nil, callerToBeTold: Bool? = nil, answeredFrom: KnowledgeAnswer? = nil,
+        committedDate: CalendarDate? = nil
+    ) {
         self.type = type
         self.handlingDue = handlingDue
         self.article = article
         self.callerToBeTold = callerToBeTold
         self.answeredFrom = answeredFrom
+        self.committedDate = committedDate
     }
 
     enum CodingKeys: String, CodingKey {
@@ -24,6 +30,7 @@ public struct CaseEventFacts: Sendable, Equatable, Decodable {
         case handlingDue = "handling_due"
         case callerToBeTold = "caller_to_be_told"
         case answeredFrom = "answered_from"
+        case committedDate = "committed_date"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -32,6 +39,12 @@ public struct CaseEventFacts: Sendable, Equatable, Decodable {
         article = try container.decodeIfPresent(String.self, forKey: .article)
         callerToBeTold = try container.decodeIfPresent(Bool.self, forKey: .callerToBeTold)
         answeredFrom = try container.decodeIfPresent(KnowledgeAnswer.self, forKey: .answeredFrom)
+        committedDate = try container.decodeIfPresent(String.self, forKey: .committedDate).map { text in
+            guard let date = CalendarDate(text) else {
+                throw DecodingError.dataCorruptedError(forKey: .committedDate, in: container, debugDescription: "not a date YYYY-MM-DD")
+            }
+            return date
+        }
         handlingDue = try container.decodeIfPresent(String.self, forKey: .handlingDue).map { text in
             guard let date = RFC3339.parse(text) else {
                 throw DecodingError.dataCorruptedError(forKey: .handlingDue, in: container, debugDescription: "not an RFC 3339 date-time")

@@ -131,14 +131,18 @@ public struct CaseLifecycle: Sendable {
 
         case let .requestReturn(reason):
             try requireLead(action, current, in: [.dispatched, .signed])
+            // The window runs from receipt (鄂尔多斯 第十九条（七）「接收到…应在一个工作日内退回」, 宜宾
+            // 第十一条（三）「收到交办件…应在当日」: `from: dispatch`) or from signing (长沙 第十七条（二）
+            // 「自签收后2个工作日内申请退回」: `from: sign`; before signing that window has not opened).
             let windowRule = policy.rule(for: .returnWindow)
-            if let windowRule, let opened = current.signedAt ?? current.dispatchedAt {
+            let countsFromSigning = windowRule?.from == "sign"
+            if let windowRule, let opened = countsFromSigning ? current.signedAt : current.dispatchedAt {
                 let limit = windowRule.limit(category: current.category, urgent: current.urgent, source: current.source)
-                let closes = try calendar.due(from: opened, limit: limit)
+                let closes = try calendar.due(from: try countingStart(of: .returnWindow, for: current, at: opened), limit: limit)
                 if now > closes {
                     throw ActionRefusal(
                         .windowClosed,
-                        "A return must be asked for within \(limit) of \(current.signedAt == nil ? "dispatch" : "signing"); the window closed at \(RFC3339.formatSeconds(closes)).",
+                        "A return must be asked for within \(limit) of \(countsFromSigning ? "signing" : "receiving the order"); the window closed at \(RFC3339.formatSeconds(closes)).",
                         article: windowRule.article)
                 }
             }
@@ -165,8 +169,8 @@ public struct CaseLifecycle: Sendable {
                 throw ActionRefusal(.notProvided, "The \(policy.policy) policy provides no interim reply with a committed date.", article: rule.article)
             }
             // 宜宾 第十一条（二）2（2）「应首先在限定时限内回复当前处理情况」: the reply comes within the
-            // handling limit, so it cannot erase a deadline that has already passed.
-            if let due = current.handlingDue, now > due {
+            // handling limit, so a committed date cannot erase a deadline that has already passed.
+            if rule.movesDeadline, let due = current.handlingDue, now > due {
                 throw ActionRefusal(
                     .windowClosed, "An interim reply must come before the handling limit passes; it passed at \(RFC3339.formatSeconds(due)).",
                     article: rule.article)
@@ -175,12 +179,19 @@ public struct CaseLifecycle: Sendable {
             guard committed > now else {
                 throw ActionRefusal(.dateNotAllowed, "The committed date \(committedDate) has already passed.", article: rule.article)
             }
+            if let maxCount = rule.maxCount, current.interimRepliesThisRound >= maxCount {
+                throw ActionRefusal(
+                    .limitReached,
+                    "At most \(maxCount) interim repl\(maxCount == 1 ? "y" : "ies") with a committed date per round; case \(current.caseNumber) has had \(current.interimRepliesThisRound) in round \(current.round).",
+                    article: rule.article)
+            }
             if let days = rule.maxWorkingDays {
                 let latest = try calendar.due(from: now, limit: .workingDays(days))
                 guard committed <= latest else {
                     throw ActionRefusal(.dateNotAllowed, "A committed date may be at most \(days) working days ahead, by \(RFC3339.formatSeconds(latest)).", article: rule.article)
                 }
             }
+            after.interimRepliesThisRound = current.interimRepliesThisRound + 1
             var clocks: [ClockChange] = []
             if rule.movesDeadline {
                 after.handlingDue = committed
@@ -188,7 +199,11 @@ public struct CaseLifecycle: Sendable {
                     .handling, dueAt: committed, warnAt: try warning(for: .workingDays(1), due: committed, startedAt: now),
                     countedFrom: now, basis: calendar.basis(from: now, to: committed, limit: nil)))
             }
-            return change(.interimReplied, clocks, reason: progress, article: rule.article, detail: ["committed_date": "\(committedDate)"])
+            var replied = change(
+                .interimReplied, clocks, reason: progress, article: rule.article, detail: ["committed_date": "\(committedDate)"],
+                callerToBeTold: rule.callerTold)
+            replied.notice?.committedDate = committedDate
+            return replied
 
         case let .submitResult(report):
             try requireLead(action, current, in: [.signed, .extensionRequested])
@@ -458,11 +473,16 @@ public struct CaseLifecycle: Sendable {
 
     // MARK: - Clocks
 
+    func countingStart(of obligation: Obligation, for lifecycleCase: LifecycleCase, at instant: Date) throws(CalendarError) -> Date {
+        try policy.countingStart(of: obligation, urgent: lifecycleCase.urgent, at: instant, calendar: calendar)
+    }
+
     /// A clock for an obligation starting now, with the policy's warning.
-    public func plan(_ obligation: Obligation, unit: String?, for lifecycleCase: LifecycleCase, from start: Date) throws(CalendarError) -> ClockPlan {
+    public func plan(_ obligation: Obligation, unit: String?, for lifecycleCase: LifecycleCase, from now: Date) throws(CalendarError) -> ClockPlan {
         guard let rule = policy.rule(for: obligation) else {
             preconditionFailure("policy.problems() requires every obligation")
         }
+        let start = try countingStart(of: obligation, for: lifecycleCase, at: now)
         let limit = rule.limit(category: lifecycleCase.category, urgent: lifecycleCase.urgent, source: lifecycleCase.source)
         let due = try calendar.due(from: start, limit: limit)
         return ClockPlan(

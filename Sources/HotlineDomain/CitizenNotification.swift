@@ -46,6 +46,7 @@ public struct CitizenNotification: Sendable, Encodable, Equatable {
         case caseNumber = "case_number"
         case lookupVerifier = "lookup_verifier"
         case handlingDue = "handling_due"
+        case committedDate = "committed_date"
         case taskID = "task_id"
         case occurredAt = "occurred_at"
     }
@@ -71,6 +72,8 @@ public struct CitizenNotification: Sendable, Encodable, Equatable {
             try container.encode(Self.lookupVerifier, forKey: .lookupVerifier)
         case let .extended(handlingDue):
             try container.encode(RFC3339.formatSeconds(handlingDue), forKey: .handlingDue)
+        case let .interimReply(committedDate):
+            try container.encode("\(committedDate)", forKey: .committedDate)
         case let .result(result, sender):
             try container.encode(result.outcome, forKey: .outcome)
             try container.encode(Unit(id: result.unitID, name: result.unitName), forKey: .unit)

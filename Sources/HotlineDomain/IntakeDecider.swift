@@ -10,14 +10,26 @@ public struct OpenCaseCandidate: Sendable, Equatable {
     public var text: String
     /// Closed as an excessive demand: a repeat call about it is not accepted.
     public var repeatBlocked: Bool
+    /// Closed (办理完毕), not as an excessive demand: a repeat of it is judged by
+    /// `repeat.closed_case`, never merged.
+    public var closed: Bool
+    /// The appeal's caller is the case's caller (the same phone). Only then is the appeal
+    /// taken as a repeat of it: a stranger naming someone's case number opens a case of
+    /// their own, and learns nothing of the other.
+    public var sameCaller: Bool
 
-    public init(caseID: UUID, caseNumber: String, category: CategoryCode, areaCode: String?, text: String, repeatBlocked: Bool = false) {
+    public init(
+        caseID: UUID, caseNumber: String, category: CategoryCode, areaCode: String?, text: String, repeatBlocked: Bool = false,
+        closed: Bool = false, sameCaller: Bool = true
+    ) {
         self.caseID = caseID
         self.caseNumber = caseNumber
         self.category = category
         self.areaCode = areaCode
         self.text = text
         self.repeatBlocked = repeatBlocked
+        self.closed = closed
+        self.sameCaller = sameCaller
     }
 }
 
@@ -79,12 +91,29 @@ public struct IntakeDecider: Sendable {
             if let refusal = answer.refusal(found: answered, receivedAt: event.receivedAt) { return .refuse(refusal) }
             return .answerDirectly(category: category, source: source, answer)
         }
-        if let named = event.refersToCase, let open = openCases.first(where: { $0.caseNumber == named }) {
+        let own = openCases.filter(\.sameCaller)
+        if let named = event.refersToCase, let open = own.first(where: { $0.caseNumber == named && !$0.closed }) {
             if let refused = refusedRepeat(of: open) { return refused }
             if !open.repeatBlocked { return .merge(into: open, category: open.category) }
         }
+        if let best = mostSimilar(text, among: own.filter { !$0.closed }, category: category, areaCode: event.areaCode) {
+            if let refused = refusedRepeat(of: best) { return refused }
+            if !best.repeatBlocked { return .merge(into: best, category: category) }
+        }
+        if let rule = policy.repeat.closedCase, mostSimilar(text, among: own.filter(\.closed), category: category, areaCode: event.areaCode) != nil,
+           !rule.newReason.contains(where: { TextPattern.compiled($0).matches(text) })
+        {
+            return .notAccept(rule.scopeRule)
+        }
+        if event.knowledgeNotFound, policy.rule(for: .reply) != nil { return .awaitReply(category: category, source: source) }
+        return .accept(category: category, source: source)
+    }
+
+    /// The candidate of the appeal's category and area whose text is most like it, at least
+    /// as like as `repeat.similarity`; ties go to the older case.
+    private func mostSimilar(_ text: NormalizedText, among candidates: [OpenCaseCandidate], category: CategoryCode, areaCode: String?) -> OpenCaseCandidate? {
         var best: (candidate: OpenCaseCandidate, score: Double)?
-        for candidate in openCases where candidate.category == category && candidate.areaCode == event.areaCode {
+        for candidate in candidates where candidate.category == category && candidate.areaCode == areaCode {
             let score = TextSimilarity.overlap(text, NormalizedText(candidate.text))
             guard score >= policy.repeat.similarity else { continue }
             if let current = best, current.score > score || (current.score == score && current.candidate.caseNumber < candidate.caseNumber) {
@@ -92,10 +121,7 @@ public struct IntakeDecider: Sendable {
             }
             best = (candidate, score)
         }
-        if let best, let refused = refusedRepeat(of: best.candidate) { return refused }
-        if let best, !best.candidate.repeatBlocked { return .merge(into: best.candidate, category: category) }
-        if event.knowledgeNotFound, policy.rule(for: .reply) != nil { return .awaitReply(category: category, source: source) }
-        return .accept(category: category, source: source)
+        return best?.candidate
     }
 
     /// A repeat of a case closed as an excessive demand is not accepted, where the policy says so.

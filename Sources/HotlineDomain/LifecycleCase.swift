@@ -18,6 +18,8 @@ public struct LifecycleCase: Sendable, Equatable {
     /// The running handling deadline of this round, once it has started.
     public var handlingDue: Date?
     public var extensionsThisRound: Int
+    /// Interim replies with a committed date in this round (`lifecycle.interim_reply.max_count`).
+    public var interimRepliesThisRound: Int = 0
     /// The date a pending extension request asks for.
     public var requestedDue: Date?
     public var leaderAssigned: Bool

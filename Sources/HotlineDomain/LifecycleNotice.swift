@@ -41,6 +41,8 @@ public struct LifecycleNotice: Sendable, Equatable {
     /// Extensions only: the caller must be told the new date (鄂尔多斯 第十九条八).
     public var callerToBeTold: Bool?
     public var outcome: ResultReport.Outcome?
+    /// Interim replies only: the date the unit committed to (承诺办结时限).
+    public var committedDate: CalendarDate?
     /// `case.closed` of a direct answer (即时办结) only: the entry version the caller was answered from.
     public var answeredFrom: KnowledgeAnswer?
 

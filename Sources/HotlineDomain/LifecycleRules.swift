@@ -71,21 +71,40 @@ public struct ExtensionRule: Sendable, Decodable, Equatable {
     }
 }
 
-/// A unit that cannot finish in time replies with progress and commits to a final
-/// date (承诺件, 宜宾 第十一条; 长沙 第二十二条（二）).
+/// A unit that cannot finish in time replies with progress and a committed date
+/// (承诺件, 宜宾 第十一条（二）2（2）; 长沙 第二十二条（二） 「告知诉求人办理进度、解决措施及明确的解决时限」).
 public struct InterimReplyRule: Sendable, Decodable, Equatable {
     public var article: String
     public var note: String?
     public var allowed: Bool
+    /// How many interim replies one handling round may have; nil: no bound (only where the reply moves no deadline).
+    public var maxCount: Int?
     /// The committed date may lie at most this many working days after the reply; nil: no bound.
     public var maxWorkingDays: Int?
-    /// The committed date replaces the handling deadline (the order becomes a 承诺件).
+    /// The committed date replaces the handling deadline (the order becomes a 承诺件). Where
+    /// it does not, the deadline moves only by an approved extension (长沙 第二十条、第二十一条).
     public var movesDeadline: Bool
+    /// The caller is told the progress and the committed date (`notification.requested`, kind `interim_reply`).
+    public var callerTold: Bool
 
     enum CodingKeys: String, CodingKey {
         case article, note, allowed
+        case maxCount = "max_count"
         case maxWorkingDays = "max_working_days"
         case movesDeadline = "moves_deadline"
+        case callerTold = "caller_told"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        article = try container.decode(String.self, forKey: .article)
+        note = try container.decodeIfPresent(String.self, forKey: .note)
+        allowed = try container.decode(Bool.self, forKey: .allowed)
+        maxCount = try container.decodeIfPresent(Int.self, forKey: .maxCount)
+        maxWorkingDays = try container.decodeIfPresent(Int.self, forKey: .maxWorkingDays)
+        // A regulation without interim replies need not say what they would do.
+        movesDeadline = try allowed ? container.decode(Bool.self, forKey: .movesDeadline) : false
+        callerTold = try allowed ? container.decode(Bool.self, forKey: .callerTold) : false
     }
 }
 

@@ -7,6 +7,8 @@ public struct NotificationPlan: Sendable, Equatable {
         case accepted
         /// An approved extension's new handling deadline.
         case extended(handlingDue: Date)
+        /// A unit's interim reply: the case is in hand and the date it committed to (承诺办结时限).
+        case interimReply(committedDate: CalendarDate)
         /// The approved result and who tells it.
         case result(HandlingResult, sender: NotificationSender)
         /// A callback (回访) will ask the caller to rate the handling.
@@ -26,6 +28,7 @@ public struct NotificationPlan: Sendable, Equatable {
         switch content {
         case .accepted: "accepted"
         case .extended: "extended"
+        case .interimReply: "interim_reply"
         case .result: "result"
         case .callbackRequest: "callback_request"
         }

@@ -30,6 +30,8 @@ public struct Policy: Sendable, Decodable, Equatable {
     /// Words callers use for the same thing, for knowledge search (`Synonyms`); empty when the policy lists none.
     public var synonyms: Synonyms
     public var serviceHours: ServiceHours
+    /// The regulation's term.
+    public var validity: PolicyValidity
 
     /// How a case can reach a unit, as `by_source` limits name it: leader-assigned
     /// (兰溪 四.3 领导批办), assigned by the centre (交办), transferred from the provincial
@@ -38,7 +40,7 @@ public struct Policy: Sendable, Decodable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case format, policy, version, title, jurisdiction, seed, categories, scope, `repeat`, calendar, limits
-        case lifecycle, callbacks, notifications, supervision, reports, assessment, knowledge, synonyms
+        case lifecycle, callbacks, notifications, supervision, reports, assessment, knowledge, synonyms, validity
         case serviceHours = "service_hours"
         case ratingAppeals = "rating_appeals"
         case defaultCategory = "default_category"
@@ -77,6 +79,7 @@ public struct Policy: Sendable, Decodable, Equatable {
         knowledge = try container.decodeIfPresent(KnowledgeRules.self, forKey: .knowledge)
         synonyms = Synonyms(groups: try container.decodeIfPresent([[String]].self, forKey: .synonyms) ?? [])
         serviceHours = try container.decode(ServiceHours.self, forKey: .serviceHours)
+        validity = try container.decode(PolicyValidity.self, forKey: .validity)
     }
 
     /// The rule for an obligation, or nil when the policy sets none.
@@ -112,6 +115,14 @@ public struct Policy: Sendable, Decodable, Equatable {
         public var article: String
         public var reason: String
         public var similarity: Double
+        /// A repeat of the caller's case already closed, where the regulation refuses it
+        /// without a new situation or reason (长沙 第十三条（六）); nil where it does not.
+        public var closedCase: ClosedCaseRepeatRule?
+
+        enum CodingKeys: String, CodingKey {
+            case article, reason, similarity
+            case closedCase = "closed_case"
+        }
     }
 
     /// The label the regulation uses for a category, e.g. 咨询.
@@ -149,7 +160,7 @@ public struct Policy: Sendable, Decodable, Equatable {
             if rule.article.isEmpty { problems.append(.init(key: "\(key).article", problem: "must quote the article")) }
             if rule.reason.isEmpty { problems.append(.init(key: "\(key).reason", problem: "must say what the caller is told")) }
         }
-        problems += patternProblems()
+        problems += patternProblems() + closedCaseRepeatProblems() + validityProblems()
         for rule in scope.redirect where (rule.to ?? "").isEmpty {
             problems.append(.init(key: "scope.redirect.\(rule.code).to", problem: "must name where the caller is sent"))
         }
@@ -171,6 +182,14 @@ extension Policy {
         for obligation in required where limits[obligation.rawValue] == nil {
             problems.append(.init(key: "limits.\(obligation.rawValue)", problem: "is missing; every policy sets all of \(required.map(\.rawValue).joined(separator: ", "))"))
         }
+        // A limit no rule reads is refused rather than left to mislead: the rating-appeal
+        // window without the grounds a unit may appeal on.
+        if limits[Obligation.ratingAppeal.rawValue] != nil, ratingAppeals == nil {
+            problems.append(.init(key: "limits.rating-appeal", problem: "no rule uses it: the policy has no rating_appeals, so every appeal is refused; remove the limit or add the grounds the regulation names"))
+        }
+        if ratingAppeals != nil, limits[Obligation.ratingAppeal.rawValue] == nil {
+            problems.append(.init(key: "limits.rating-appeal", problem: "is missing; rating_appeals needs the window a unit may appeal in"))
+        }
         for (name, rule) in limits.sorted(by: { $0.key < $1.key }) {
             let key = "limits.\(name)"
             guard Obligation(rawValue: name) != nil else {
@@ -178,8 +197,11 @@ extension Policy {
                 continue
             }
             if rule.article.isEmpty { problems.append(.init(key: "\(key).article", problem: "must quote the article")) }
-            if let from = rule.from, !["sign", "dispatch", "accept"].contains(from) {
-                problems.append(.init(key: "\(key).from", problem: "must be sign, dispatch or accept, found '\(from)'"))
+            if let from = rule.from, let obligation = Obligation(rawValue: name), !obligation.startingEvents.contains(from) {
+                let allowed = obligation.startingEvents
+                problems.append(.init(
+                    key: "\(key).from",
+                    problem: allowed.isEmpty ? "is not a key of \(name): its start is fixed" : "must be \(allowed.joined(separator: " or ")), found '\(from)'"))
             }
             for category in rule.byCategory.keys.sorted() where !categories.contains(category) {
                 problems.append(.init(key: "\(key).by_category.\(category)", problem: "is not one of the policy's categories"))

@@ -22,6 +22,19 @@ extension Policy {
         if let days = rules.interimReply.maxWorkingDays, days < 1 {
             problems.append(.init(key: "lifecycle.interim_reply.max_working_days", problem: "must be at least 1, found \(days)"))
         }
+        if let count = rules.interimReply.maxCount, count < 1 {
+            problems.append(.init(key: "lifecycle.interim_reply.max_count", problem: "must be at least 1, found \(count)"))
+        }
+        // A unit must not move its own deadline without bound (长沙 第二十条 「原则上只能延期1次」 is the
+        // measure of how far the regulations let a deadline move).
+        if rules.interimReply.allowed && rules.interimReply.movesDeadline {
+            if rules.interimReply.maxCount == nil {
+                problems.append(.init(key: "lifecycle.interim_reply.max_count", problem: "is required when the committed date moves the deadline: bound how often a unit may move its own deadline"))
+            }
+            if rules.interimReply.maxWorkingDays == nil {
+                problems.append(.init(key: "lifecycle.interim_reply.max_working_days", problem: "is required when the committed date moves the deadline: bound how far a unit may move its own deadline"))
+            }
+        }
         switch (rules.warning.workingDaysBefore, rules.warning.hoursBefore) {
         case let (days?, nil) where days < 1:
             problems.append(.init(key: "lifecycle.warning.working_days_before", problem: "must be at least 1, found \(days)"))
@@ -57,6 +70,12 @@ extension Policy {
             let key = "supervision.triggers[\(index)]"
             if !seen.insert(rule.trigger).inserted { problems.append(.init(key: "\(key).trigger", problem: "'\(rule.trigger.rawValue)' is listed twice")) }
             if rule.article.isEmpty { problems.append(.init(key: "\(key).article", problem: "must quote the article")) }
+            if rule.chosen, !(rule.note ?? "").hasPrefix("Chosen:") {
+                problems.append(.init(key: "\(key).note", problem: "a chosen trigger's note starts with \"Chosen:\" and says why the preset adds what the regulation does not name"))
+            }
+            if rule.unlessExtensionRequested, rule.trigger != .overdue {
+                problems.append(.init(key: "\(key).unless_extension_requested", problem: "applies to the overdue trigger only"))
+            }
             if !(1...max(ladder.count, 1)).contains(rule.startLevel) {
                 problems.append(.init(key: "\(key).start_level", problem: "must be between 1 and \(ladder.count) (the ladder's levels), found \(rule.startLevel)"))
             }
@@ -118,6 +137,15 @@ extension Policy {
         if !serviceHours.allDay {
             for (name, value) in [("opens", serviceHours.opens), ("closes", serviceHours.closes)] where !Self.isClockTime(value) {
                 problems.append(.init(key: "service_hours.\(name)", problem: "must be HH:MM when all_day is false"))
+            }
+        }
+        if let hours = serviceHours.workingHours {
+            if hours.article.isEmpty { problems.append(.init(key: "service_hours.working_hours.article", problem: "must quote the article")) }
+            for (name, value) in [("opens", hours.opens), ("closes", hours.closes)] where !Self.isClockTime(value) {
+                problems.append(.init(key: "service_hours.working_hours.\(name)", problem: "must be HH:MM, found '\(value)'"))
+            }
+            if Self.isClockTime(hours.opens), Self.isClockTime(hours.closes), WorkingTime(opens: hours.opens, closes: hours.closes) == nil {
+                problems.append(.init(key: "service_hours.working_hours", problem: "opens (\(hours.opens)) must be before closes (\(hours.closes))"))
             }
         }
         return problems

@@ -59,6 +59,13 @@ public struct SupervisionTriggerRule: Sendable, Decodable, Equatable {
     public var maxOverdueOrders: Int?
     /// Knowledge late only: the most late uploads a unit may have in the window.
     public var maxLateUploads: Int?
+    /// Overdue only: a case whose unit asked for an extension still undecided is not opened
+    /// (兰溪 四.4 「对超过办理期限又未申请延期的」). A denied request does not count: the unit was
+    /// held to the deadline it missed.
+    public var unlessExtensionRequested: Bool
+    /// The regulation does not name this trigger among what it supervises; the preset adds
+    /// it as a choice, and its note says why (starting "Chosen:").
+    public var chosen: Bool
 
     enum CodingKeys: String, CodingKey {
         case trigger, article, note, threshold
@@ -68,6 +75,8 @@ public struct SupervisionTriggerRule: Sendable, Decodable, Equatable {
         case minResponseRate = "min_response_rate"
         case maxOverdueOrders = "max_overdue_orders"
         case maxLateUploads = "max_late_uploads"
+        case unlessExtensionRequested = "unless_extension_requested"
+        case chosen
     }
 
     public init(from decoder: any Decoder) throws {
@@ -82,6 +91,8 @@ public struct SupervisionTriggerRule: Sendable, Decodable, Equatable {
         minResponseRate = try container.decodeIfPresent(Double.self, forKey: .minResponseRate)
         maxOverdueOrders = try container.decodeIfPresent(Int.self, forKey: .maxOverdueOrders)
         maxLateUploads = try container.decodeIfPresent(Int.self, forKey: .maxLateUploads)
+        unlessExtensionRequested = try container.decodeIfPresent(Bool.self, forKey: .unlessExtensionRequested) ?? false
+        chosen = try container.decodeIfPresent(Bool.self, forKey: .chosen) ?? false
     }
 }
 

@@ -29,11 +29,18 @@ public struct Supervisor: Sendable {
         LifecycleNotice.Step.leaderAssigned.rawValue, LifecycleNotice.Step.mediaExposed.rawValue,
         LifecycleNotice.Step.resolved.rawValue, LifecycleNotice.Step.closed.rawValue, LifecycleNotice.Step.signed.rawValue,
         LifecycleNotice.Step.resultSubmitted.rawValue, LifecycleNotice.Step.returned.rawValue,
+        LifecycleNotice.Step.extensionDenied.rawValue,
     ]
 
     /// The trigger a lifecycle event stands for, if the policy supervises it; a rating
-    /// counts when a case sent back after a 不满意 (发回重办) is rated 不满意 again.
-    public func trigger(forEventType type: String, obligation: String?, rating: String? = nil, reopened: Bool? = nil) -> SupervisionTriggerRule? {
+    /// counts when a case sent back after a 不满意 (发回重办) is rated 不满意 again. `status`
+    /// is the case's as the event is read: an overdue case awaiting the decision on its
+    /// extension request is not supervised where the rule says so (兰溪 四.4), and is once
+    /// the request is denied after the deadline it missed (`handlingDue` before `now`).
+    public func trigger(
+        forEventType type: String, obligation: String?, rating: String? = nil, reopened: Bool? = nil, status: CaseStatus? = nil,
+        handlingDue: Date? = nil, now: Date? = nil
+    ) -> SupervisionTriggerRule? {
         if type == "case.rated" {
             return rating == CallbackRating.dissatisfied.rawValue && reopened == true ? rule(for: .repeatDissatisfied) : nil
         }
@@ -44,9 +51,13 @@ public struct Supervisor: Sendable {
         case (LifecycleNotice.Step.resultRejected.rawValue, _): .resultRejected
         case (LifecycleNotice.Step.leaderAssigned.rawValue, _): .leaderAssigned
         case (LifecycleNotice.Step.mediaExposed.rawValue, _): .mediaExposed
+        case (LifecycleNotice.Step.extensionDenied.rawValue, _):
+            if let handlingDue, let now, handlingDue < now, rule(for: .overdue)?.unlessExtensionRequested == true { .overdue } else { nil }
         default: nil
         }
-        return trigger.flatMap(rule(for:))
+        guard let rule = trigger.flatMap(rule(for:)) else { return nil }
+        if rule.trigger == .overdue, rule.unlessExtensionRequested, status == .extensionRequested { return nil }
+        return rule
     }
 
     public func rule(for trigger: SupervisionTrigger) -> SupervisionTriggerRule? {

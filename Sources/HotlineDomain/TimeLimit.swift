@@ -50,7 +50,7 @@ public enum TimeLimit: Sendable, Equatable, Decodable, CustomStringConvertible {
 public enum Obligation: String, Sendable, CaseIterable {
     case sign
     case returnWindow = "return-window"
-    case handling, feedback
+    case handling
     /// The centre's review of a submitted result (办结审核).
     case review
     case callback
@@ -59,8 +59,23 @@ public enum Obligation: String, Sendable, CaseIterable {
     /// (长沙 第十六条（一）「未查找到相关信息的…在1个工作日内进行答复」); optional.
     case reply
 
-    /// Obligations a policy sets only where its regulation names them.
-    public static let optional: Set<Obligation> = [.reply]
+    /// Obligations a policy sets only where its regulation names them: the centre's own
+    /// reply, and the window of a rating appeal (only with `rating_appeals`, 长沙 第二十七条).
+    public static let optional: Set<Obligation> = [.reply, .ratingAppeal]
+
+    /// The events a limit's `from` may name, first the one it counts from when `from` is absent:
+    /// handling from dispatch or signing (长沙 第十九条 「自签收后」); the return window from
+    /// receipt or signing (鄂尔多斯 第十九条（七） 「接收到」, 长沙 第十七条（二） 「自签收后」); the
+    /// callback from the centre's approval or from the unit's result (鄂尔多斯 第二十一条
+    /// 「收到承办单位的办理结果反馈后…回访时间不超过一个工作日」). Empty: `from` is not a key of it.
+    public var startingEvents: [String] {
+        switch self {
+        case .handling: ["dispatch", "sign", "accept"]
+        case .returnWindow: ["dispatch", "sign"]
+        case .callback: ["approve", "submit"]
+        case .sign, .review, .ratingAppeal, .reply: []
+        }
+    }
 }
 
 /// One obligation's limits with the article they rest on.

@@ -83,25 +83,52 @@ public struct UnitAssessment: Sendable, Equatable, Encodable {
     public var figures: UnitFigures
     /// 响应率: signed on time / sign clocks due (巴林左旗 第十五条（七）).
     public var responseRate: Double?
-    /// 按时办结率: handling clocks met on time / handling clocks due (巴林左旗 第三十条 办结率).
+    /// 受理率: orders kept / orders received (巴林左旗 第三十条; 宜宾 退办).
+    public var acceptanceRate: Double?
+    /// 按时办结率: handling clocks met on time / handling clocks due (巴林左旗 第三十条 办结率; 宜宾 时效性).
     public var onTimeRate: Double?
-    /// 解决率: said resolved / citizens who answered (巴林左旗 第十五条（七）).
+    /// 回复率: handling clocks due that got a result, in time or late / handling clocks due (宜宾 第十一条（四）5);
+    /// 1 − 巴林左旗 第三十条's 「逾期工单未办结」 share.
+    public var replyRate: Double?
+    /// 解决率: said resolved / citizens who answered (巴林左旗 第十五条（七）; 宜宾 满足率).
     public var resolutionRate: Double?
     /// 满意率: (满意 + w × 基本满意) / rated rounds (长沙 第二十六条 three levels; 巴林左旗 第三十条).
     public var satisfactionRate: Double?
+    /// 1 − supervisions / orders received, at least 0 (宜宾 第十一条（四）5 「督办」).
+    public var unsupervisedRate: Double?
     /// 回访率: rated / first callbacks issued (鄂尔多斯 第二十一条 「回访率要求达到百分之百」).
     public var callbackRate: Double?
-    /// The policy's weighted sum of the three scored rates; nil when the unit has none of them.
+    /// The policy's weighted sum of the rates it weighs; nil when the unit has none of them.
     public var score: Double?
-    /// 1 for the best score; nil when not scored.
+    /// 1 for the best score; nil when not scored or below the policy's `minimum_orders`.
     public var rank: Int?
+
+    public init(figures: UnitFigures) {
+        self.figures = figures
+    }
+
+    /// The rate a measure names.
+    public func rate(_ measure: AssessmentMeasure) -> Double? {
+        switch measure {
+        case .responseRate: responseRate
+        case .acceptanceRate: acceptanceRate
+        case .onTimeRate: onTimeRate
+        case .replyRate: replyRate
+        case .resolutionRate: resolutionRate
+        case .satisfactionRate: satisfactionRate
+        case .unsupervisedRate: unsupervisedRate
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case figures, score, rank
         case responseRate = "response_rate"
+        case acceptanceRate = "acceptance_rate"
         case onTimeRate = "on_time_rate"
+        case replyRate = "reply_rate"
         case resolutionRate = "resolution_rate"
         case satisfactionRate = "satisfaction_rate"
+        case unsupervisedRate = "unsupervised_rate"
         case callbackRate = "callback_rate"
     }
 
@@ -110,9 +137,12 @@ public struct UnitAssessment: Sendable, Equatable, Encodable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(figures, forKey: .figures)
         try container.encode(responseRate, forKey: .responseRate)
+        try container.encode(acceptanceRate, forKey: .acceptanceRate)
         try container.encode(onTimeRate, forKey: .onTimeRate)
+        try container.encode(replyRate, forKey: .replyRate)
         try container.encode(resolutionRate, forKey: .resolutionRate)
         try container.encode(satisfactionRate, forKey: .satisfactionRate)
+        try container.encode(unsupervisedRate, forKey: .unsupervisedRate)
         try container.encode(callbackRate, forKey: .callbackRate)
         try container.encode(score, forKey: .score)
         try container.encode(rank, forKey: .rank)
@@ -130,37 +160,41 @@ public struct Assessment: Sendable {
     static func share(_ part: Int, of whole: Int) -> Double? { whole == 0 ? nil : Double(part) / Double(whole) }
 
     public func assess(_ figures: UnitFigures) -> UnitAssessment {
-        let satisfaction = figures.rated == 0 ? nil
+        var unit = UnitAssessment(figures: figures)
+        unit.satisfactionRate = figures.rated == 0 ? nil
             : (Double(figures.satisfied) + rules.basicallySatisfiedWeight * Double(figures.basicallySatisfied)) / Double(figures.rated)
-        var unit = UnitAssessment(
-            figures: figures, responseRate: Self.share(figures.signedOnTime, of: figures.signDue),
-            onTimeRate: Self.share(figures.finishedOnTime, of: figures.handlingDue),
-            resolutionRate: Self.share(figures.resolvedYes, of: figures.resolvedAnswers), satisfactionRate: satisfaction,
-            callbackRate: Self.share(figures.callbacksRated, of: figures.callbacksIssued), score: nil, rank: nil)
+        unit.responseRate = Self.share(figures.signedOnTime, of: figures.signDue)
+        unit.acceptanceRate = Self.share(max(figures.ordersReceived - figures.returned, 0), of: figures.ordersReceived)
+        unit.onTimeRate = Self.share(figures.finishedOnTime, of: figures.handlingDue)
+        unit.replyRate = Self.share(max(figures.handlingDue - figures.stillOverdue, 0), of: figures.handlingDue)
+        unit.resolutionRate = Self.share(figures.resolvedYes, of: figures.resolvedAnswers)
+        unit.unsupervisedRate = Self.share(max(figures.ordersReceived - figures.supervisions, 0), of: figures.ordersReceived)
+        unit.callbackRate = Self.share(figures.callbacksRated, of: figures.callbacksIssued)
         // A rate the unit has no data for (no order due, nobody answered) is left out and
         // the remaining weights are scaled to add up to 1 again.
-        let scored = [
-            (unit.responseRate, rules.weights.responseRate), (unit.resolutionRate, rules.weights.resolutionRate),
-            (unit.satisfactionRate, rules.weights.satisfactionRate),
-        ].compactMap { rate, weight in rate.map { ($0, weight) } }
+        let scored = rules.weights.sorted { $0.key < $1.key }.compactMap { measure, weight in unit.rate(measure).map { ($0, weight) } }
         let weight = scored.map(\.1).reduce(0, +)
         if weight > 0 { unit.score = scored.map { $0.0 * $0.1 }.reduce(0, +) / weight }
         return unit
     }
 
-    /// Every unit assessed and ranked, best first; units without a score come last, by id.
+    /// Every unit assessed and ranked, best first; units below `minimum_orders` follow the
+    /// ranked ones by score, unranked, and units without a score come last, by id.
     public func rank(_ all: [UnitFigures]) -> [UnitAssessment] {
+        let minimum = rules.minimumOrders
         var assessed = all.map(assess).sorted {
+            let (leftRanked, rightRanked) = ($0.figures.ordersReceived >= minimum, $1.figures.ordersReceived >= minimum)
+            if leftRanked != rightRanked, $0.score != nil, $1.score != nil { return leftRanked }
             switch ($0.score, $1.score) {
-            case let (left?, right?) where left != right: left > right
-            case (.some, nil): true
-            case (nil, .some): false
-            default: $0.figures.unitID < $1.figures.unitID
+            case let (left?, right?) where left != right: return left > right
+            case (.some, nil): return true
+            case (nil, .some): return false
+            default: return $0.figures.unitID < $1.figures.unitID
             }
         }
         var rank = 0
         var previous: Double?
-        for index in assessed.indices {
+        for index in assessed.indices where assessed[index].figures.ordersReceived >= minimum {
             guard let score = assessed[index].score else { continue }
             if score != previous { rank = index + 1 }
             assessed[index].rank = rank

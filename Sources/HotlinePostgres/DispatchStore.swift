@@ -86,7 +86,7 @@ public enum DispatchStore {
             SELECT c.id, c.case_number, c.policy_id, c.policy_version, c.status, c.category, c.urgent, c.round, c.dispatched_at,
                    c.signed_at, c.handling_due, c.extensions_this_round, c.requested_due, c.leader_assigned, c.media_exposed,
                    (SELECT t.rating FROM callback_tasks t WHERE t.case_id = c.id AND t.round = c.round AND t.state = 'rated'),
-                   c.repeat_blocked, c.area_code, coalesce(c.subject || E'\\n', '') || c.content, c.channel,
+                   c.repeat_blocked, c.area_code, coalesce(c.subject || E'\\n', '') || c.content, c.channel, c.interim_replies_this_round,
                    (SELECT a.unit_id FROM assignments a WHERE a.case_id = c.id AND a.current AND a.role = 'lead'),
                    coalesce((SELECT array_agg(a.unit_id ORDER BY a.id) FROM assignments a WHERE a.case_id = c.id AND a.current AND a.role = 'co'),
                             '{}')
@@ -96,17 +96,18 @@ public enum DispatchStore {
         var cases: [UUID: DispatchCase] = [:]
         for try await row in rows.decode(
             (UUID, String, String, String, String, String, Bool, Int32, Date?, Date?, Date?, Int32, Date?, Bool, Bool, String?, Bool,
-             String?, String, String, String?, [String]).self)
+             String?, String, String, Int32, String?, [String]).self)
         {
             guard let status = CaseStatus(rawValue: row.4), let category = CategoryCode(rawValue: row.5),
                   let channel = HotlineDomain.Channel(rawValue: row.19) else { continue }
             var lifecycle = LifecycleCase(
                 id: row.0, caseNumber: row.1, policy: .init(id: row.2, version: row.3), status: status, category: category,
                 urgent: row.6, source: CaseSource.of(channel: channel, leaderAssigned: row.13, mediaExposed: row.14),
-                round: Int(row.7), leadUnitID: row.20, coUnitIDs: row.21, dispatchedAt: row.8, signedAt: row.9, handlingDue: row.10,
+                round: Int(row.7), leadUnitID: row.21, coUnitIDs: row.22, dispatchedAt: row.8, signedAt: row.9, handlingDue: row.10,
                 extensionsThisRound: Int(row.11), requestedDue: row.12, leaderAssigned: row.13, mediaExposed: row.14,
                 rating: row.15.flatMap(CallbackRating.init))
             lifecycle.repeatBlocked = row.16
+            lifecycle.interimRepliesThisRound = Int(row.20)
             cases[row.0] = DispatchCase(lifecycle: lifecycle, areaCode: row.17, text: row.18, channel: channel)
         }
         return cases

@@ -151,29 +151,32 @@ public enum IntakeStore {
     }
 
     /// Cases of these callers (by phone index) or named by these case numbers that take a
-    /// repeat as an urge (`CaseStatus.takesUrges`), and those closed as an excessive demand
-    /// (兰溪 四.5), whose repeats are not accepted.
+    /// repeat as an urge (`CaseStatus.takesUrges`), those closed as an excessive demand
+    /// (兰溪 四.5), whose repeats are not accepted, and those closed since `closedSince`
+    /// (长沙 第十三条（六）, `repeat.closed_case`; nil: none).
     public static func openCases(
-        phoneIndexes: [[UInt8]], caseNumbers: [String], on connection: PostgresConnection, logger: Logger
+        phoneIndexes: [[UInt8]], caseNumbers: [String], closedSince: Date?, on connection: PostgresConnection, logger: Logger
     ) async throws -> [StoredOpenCase] {
         if phoneIndexes.isEmpty && caseNumbers.isEmpty { return [] }
         let indexes = phoneIndexes.byteaArray
         let rows = try await connection.query(
             """
             SELECT id, case_number, category, area_code, coalesce(subject || E'\\n', '') || content, repeat_blocked,
-                   caller_phone_index, urge_count
+                   caller_phone_index, urge_count, status = \(CaseStatus.closed.rawValue) AND NOT repeat_blocked
             FROM cases
-            WHERE (status = ANY(\(CaseStatus.allCases.filter(\.takesUrges).map(\.rawValue))) OR repeat_blocked)
+            WHERE (status = ANY(\(CaseStatus.allCases.filter(\.takesUrges).map(\.rawValue))) OR repeat_blocked
+                   OR (status = \(CaseStatus.closed.rawValue) AND closed_at >= \(closedSince)))
               AND (caller_phone_index = ANY(\(indexes)::bytea[]) OR case_number = ANY(\(caseNumbers)::text[]))
             ORDER BY case_number
             """, logger: logger)
         var result: [StoredOpenCase] = []
-        for try await (id, number, category, area, text, blocked, index, urges) in rows.decode(
-            (UUID, String, String, String?, String, Bool, Data?, Int32).self)
+        for try await (id, number, category, area, text, blocked, index, urges, closed) in rows.decode(
+            (UUID, String, String, String?, String, Bool, Data?, Int32, Bool).self)
         {
             guard let code = CategoryCode(rawValue: category) else { continue }
             result.append(StoredOpenCase(
-                candidate: OpenCaseCandidate(caseID: id, caseNumber: number, category: code, areaCode: area, text: text, repeatBlocked: blocked),
+                candidate: OpenCaseCandidate(
+                    caseID: id, caseNumber: number, category: code, areaCode: area, text: text, repeatBlocked: blocked, closed: closed),
                 callerPhoneIndex: index.map { Array($0) }, urgeCount: Int(urges)))
         }
         return result

@@ -26,7 +26,8 @@ public enum LifecycleStore {
         try await connection.query(
             """
             UPDATE cases c SET status = w.status, round = w.round, dispatched_at = w.dispatched_at, signed_at = w.signed_at,
-                handling_due = w.handling_due, extensions_this_round = w.extensions, requested_due = w.requested_due,
+                handling_due = w.handling_due, extensions_this_round = w.extensions,
+                interim_replies_this_round = w.interim_replies, requested_due = w.requested_due,
                 leader_assigned = w.leader_assigned, media_exposed = w.media_exposed,
                 resolved_at = coalesce(c.resolved_at, w.resolved_at), closed_at = coalesce(c.closed_at, w.closed_at),
                 repeat_blocked = w.repeat_blocked
@@ -34,10 +35,11 @@ public enum LifecycleStore {
                 \(cases.map(\.id))::uuid[], \(cases.map(\.status.rawValue))::text[], \(cases.map { Int32($0.round) })::int4[],
                 \(NullableArray(cases.map(\.dispatchedAt)))::timestamptz[], \(NullableArray(cases.map(\.signedAt)))::timestamptz[],
                 \(NullableArray(cases.map(\.handlingDue)))::timestamptz[], \(cases.map { Int32($0.extensionsThisRound) })::int4[],
+                \(cases.map { Int32($0.interimRepliesThisRound) })::int4[],
                 \(NullableArray(cases.map(\.requestedDue)))::timestamptz[], \(cases.map(\.leaderAssigned))::bool[],
                 \(cases.map(\.mediaExposed))::bool[], \(NullableArray(writes.map(\.resolvedAt)))::timestamptz[],
                 \(NullableArray(writes.map(\.closedAt)))::timestamptz[], \(cases.map(\.repeatBlocked))::bool[])
-                AS w(id, status, round, dispatched_at, signed_at, handling_due, extensions, requested_due, leader_assigned,
+                AS w(id, status, round, dispatched_at, signed_at, handling_due, extensions, interim_replies, requested_due, leader_assigned,
                      media_exposed, resolved_at, closed_at, repeat_blocked)
             WHERE c.id = w.id
             """, logger: logger)

@@ -8,6 +8,8 @@ public struct ApprovedResult: Sendable {
     public var result: HandlingResult
     /// The unit's `action_taken`, kept as the `reason` of its `submit_result` history row.
     public var reply: String?
+    /// When the unit submitted it (鄂尔多斯 第二十一条 counts the callback from here).
+    public var submittedAt: Date
 }
 
 /// Named queries behind the citizen notifications.
@@ -17,16 +19,16 @@ public enum NotificationStore {
         guard !caseIDs.isEmpty else { return [:] }
         let rows = try await connection.query(
             """
-            SELECT DISTINCT ON (h.case_id) h.case_id, h.detail->>'outcome', h.detail->>'reason', a.unit_id, a.unit_name
+            SELECT DISTINCT ON (h.case_id) h.case_id, h.detail->>'outcome', h.detail->>'reason', a.unit_id, a.unit_name, h.at
             FROM case_history h
             JOIN assignments a ON a.case_id = h.case_id AND a.current AND a.role = 'lead'
             WHERE h.case_id = ANY(\(caseIDs)) AND h.action = 'submit_result'
             ORDER BY h.case_id, h.id DESC
             """, logger: logger)
         var results: [UUID: ApprovedResult] = [:]
-        for try await row in rows.decode((UUID, String?, String?, String, String).self) {
+        for try await row in rows.decode((UUID, String?, String?, String, String, Date).self) {
             guard let outcome = row.1.flatMap(ResultReport.Outcome.init) else { continue }
-            results[row.0] = ApprovedResult(result: HandlingResult(outcome: outcome, unitID: row.3, unitName: row.4), reply: row.2)
+            results[row.0] = ApprovedResult(result: HandlingResult(outcome: outcome, unitID: row.3, unitName: row.4), reply: row.2, submittedAt: row.5)
         }
         return results
     }

@@ -124,8 +124,11 @@ public struct SupervisedCase: Sendable, Equatable {
     /// The current lead unit; nil while no unit holds the case.
     public var leadUnitID: String?
     public var leadUnitName: String?
+    /// The case's status as the batch reads it.
+    public var status: CaseStatus?
 
-    public init(caseNumber: String, policyID: String, policyVersion: String, leadUnitID: String?, leadUnitName: String?) {
+    public init(caseNumber: String, policyID: String, policyVersion: String, leadUnitID: String?, leadUnitName: String?, status: CaseStatus? = nil) {
+        self.status = status
         self.caseNumber = caseNumber
         self.policyID = policyID
         self.policyVersion = policyVersion
@@ -197,13 +200,14 @@ extension SupervisionStore {
         guard !ids.isEmpty else { return [:] }
         let rows = try await connection.query(
             """
-            SELECT c.id, c.case_number, c.policy_id, c.policy_version, a.unit_id, a.unit_name
+            SELECT c.id, c.case_number, c.policy_id, c.policy_version, a.unit_id, a.unit_name, c.status
             FROM cases c LEFT JOIN assignments a ON a.case_id = c.id AND a.current AND a.role = 'lead'
             WHERE c.id = ANY(\(ids))
             """, logger: logger)
         var cases: [UUID: SupervisedCase] = [:]
-        for try await (id, number, policy, version, unit, name) in rows.decode((UUID, String, String, String, String?, String?).self) {
-            cases[id] = SupervisedCase(caseNumber: number, policyID: policy, policyVersion: version, leadUnitID: unit, leadUnitName: name)
+        for try await (id, number, policy, version, unit, name, status) in rows.decode((UUID, String, String, String, String?, String?, String).self) {
+            cases[id] = SupervisedCase(
+                caseNumber: number, policyID: policy, policyVersion: version, leadUnitID: unit, leadUnitName: name, status: CaseStatus(rawValue: status))
         }
         return cases
     }

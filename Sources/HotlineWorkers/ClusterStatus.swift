@@ -55,6 +55,10 @@ public struct ClusterStatus: Sendable, Encodable {
     public var calendar: CalendarHorizon?
     /// Why the calendar could not be read (a malformed file, a missing policy).
     public var calendarProblem: String?
+    /// The running policy's regulation is past its term (鄂尔多斯 第三十三条, 长沙 第四十二条); nil
+    /// while in force. Shown, but not a warning that sets the exit status: the workers go on
+    /// applying the text until its successor is loaded, which is a decision, not an outage.
+    public var policyLapsed: String?
     /// What needs an operator soon though nothing is stuck yet (the calendar running out).
     public var warnings: [String] { [calendar?.warning, calendarProblem].compactMap { $0.map { "calendar: \($0)" } } }
 

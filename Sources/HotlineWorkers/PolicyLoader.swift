@@ -14,7 +14,11 @@ public enum PolicyLoader {
             "jurisdiction": .anyValue, "seed": .anyValue, "default_category": .anyValue, "category_aliases": .anyValue,
             "categories": .list(.map(["code": .anyValue, "label": .anyValue, "article": .anyValue, "keywords": .anyValue])),
             "scope": .map(["redirect": scopeRule, "not_accepted": scopeRule]),
-            "repeat": .map(["article": .anyValue, "reason": .anyValue, "similarity": .anyValue]),
+            "repeat": .map([
+                "article": .anyValue, "reason": .anyValue, "similarity": .anyValue,
+                "closed_case": .map(["article": .anyValue, "reason": .anyValue, "within_days": .anyValue, "new_reason": .anyValue]),
+            ]),
+            "validity": .map(["article": .anyValue, "note": .anyValue, "from": .anyValue, "until": .anyValue]),
             "calendar": .anyValue,
             "limits": .mapOfAny(.map([
                 "article": .anyValue, "note": .anyValue, "from": .anyValue, "urgent": .anyValue,
@@ -27,7 +31,8 @@ public enum PolicyLoader {
                     "before_expiry": .anyValue, "approver": .anyValue, "caller_told": .anyValue,
                 ]),
                 "interim_reply": .map([
-                    "article": .anyValue, "note": .anyValue, "allowed": .anyValue, "max_working_days": .anyValue, "moves_deadline": .anyValue,
+                    "article": .anyValue, "note": .anyValue, "allowed": .anyValue, "max_count": .anyValue, "max_working_days": .anyValue,
+                    "moves_deadline": .anyValue, "caller_told": .anyValue,
                 ]),
                 "review": .map(["article": .anyValue, "note": .anyValue, "clock_stops_on_submission": .anyValue]),
                 "warning": .map(["article": .anyValue, "note": .anyValue, "working_days_before": .anyValue, "hours_before": .anyValue]),
@@ -43,13 +48,14 @@ public enum PolicyLoader {
                     "trigger": .anyValue, "article": .anyValue, "note": .anyValue, "start_level": .anyValue,
                     "threshold": .anyValue, "window_working_days": .anyValue, "minimum_orders": .anyValue,
                     "min_response_rate": .anyValue, "max_overdue_orders": .anyValue, "max_late_uploads": .anyValue,
+                    "unless_extension_requested": .anyValue, "chosen": .anyValue,
                 ])),
                 "ladder": .list(.map(["code": .anyValue, "label": .anyValue, "article": .anyValue, "note": .anyValue, "limit": .anyValue])),
             ]),
             "reports": .map(["periods": .anyValue, "article": .anyValue, "note": .anyValue]),
             "assessment": .map([
-                "article": .anyValue, "note": .anyValue, "basically_satisfied_weight": .anyValue,
-                "weights": .map(["response_rate": .anyValue, "resolution_rate": .anyValue, "satisfaction_rate": .anyValue]),
+                "article": .anyValue, "note": .anyValue, "basically_satisfied_weight": .anyValue, "minimum_orders": .anyValue,
+                "weights": .anyValue,
             ]),
             "rating_appeals": .map([
                 "article": .anyValue, "note": .anyValue,
@@ -59,7 +65,10 @@ public enum PolicyLoader {
                 "article": .anyValue, "note": .anyValue, "approver": .anyValue, "late_upload_article": .anyValue,
                 "direct_answer_article": .anyValue, "direct_answer_callback_article": .anyValue,
             ]),
-            "service_hours": .map(["article": .anyValue, "note": .anyValue, "all_day": .anyValue, "opens": .anyValue, "closes": .anyValue]),
+            "service_hours": .map([
+                "article": .anyValue, "note": .anyValue, "all_day": .anyValue, "opens": .anyValue, "closes": .anyValue,
+                "working_hours": .map(["article": .anyValue, "note": .anyValue, "opens": .anyValue, "closes": .anyValue]),
+            ]),
             "synonyms": .anyValue,
         ])
     }()

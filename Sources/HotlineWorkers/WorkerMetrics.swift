@@ -89,6 +89,22 @@ public enum WorkerMetrics {
             .set(calendar.lastOfficialDay?.endOfDay.timeIntervalSince1970 ?? 0)
     }
 
+    /// The running regulation's term (鄂尔多斯 第三十三条, 长沙 第四十二条 「有效期5年」): a policy past it
+    /// keeps working, and operators load its successor (RUNBOOK "Policy validity").
+    static func policyValidity(_ policy: Policy, at now: Date) {
+        let labels = [("policy", policy.policy), ("version", policy.version)]
+        registry.makeGauge(
+            descriptor: name(
+                "hotline_policy_valid_until_timestamp_seconds",
+                "End (23:59:59 +08:00, Unix time) of the last day the running policy's regulation is in force; 0 when it states no end."),
+            labels: labels
+        ).set(policy.validity.until?.endOfDay.timeIntervalSince1970 ?? 0)
+        registry.makeGauge(
+            descriptor: name("hotline_policy_lapsed", "1 when the running policy's regulation was past its term as the worker started (its clock), else 0."),
+            labels: labels
+        ).set(Double(policy.validity.lapsed(at: now) ? 1 : 0))
+    }
+
     static func provisionalClocks(_ count: Int) {
         registry.makeGauge(descriptor: name(
             "hotline_clocks_provisional",

@@ -146,7 +146,13 @@ public enum WorkerRunner {
         WorkerMetrics.calendar(archive.running.calendar)
         try await withPostgres(configuration.databaseURL.configuration, logger: logger) { client in
             try await archive.record(client: client, logger: logger)
-            try archive.requireCalendarCoverage(at: try await makeClock(configuration.clock, client: client, logger: logger).now())
+            let now = try await makeClock(configuration.clock, client: client, logger: logger).now()
+            try archive.requireCalendarCoverage(at: now)
+            let policy = archive.running.policy
+            WorkerMetrics.policyValidity(policy, at: now)
+            if let warning = policy.validity.warning(policy: policy.policy, version: policy.version, at: now) {
+                logger.warning("the policy is past its term", metadata: ["problem": "\(warning)", "policy": "\(policy.policy)"])
+            }
         }
         return archive
     }

@@ -8,7 +8,8 @@ struct AssessmentReport {
     let policy: Policy
 
     static let columns = [
-        "rank", "unit", "name", "score", "response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate", "callback_rate",
+        "rank", "unit", "name", "score", "response_rate", "acceptance_rate", "on_time_rate", "reply_rate", "resolution_rate",
+        "satisfaction_rate", "unsupervised_rate", "callback_rate",
         "orders", "returned", "extended", "sign_due", "signed_on_time", "handling_due", "on_time", "overdue", "still_overdue",
         "satisfied", "basically_satisfied", "dissatisfied", "supervisions", "highest_level",
         "appeals_upheld", "knowledge_added", "knowledge_updated", "knowledge_overdue", "knowledge_late",
@@ -27,8 +28,9 @@ struct AssessmentReport {
     func row(_ unit: UnitAssessment, rate: (Double?) -> String) -> [String] {
         let f = unit.figures
         return [
-            unit.rank.map(String.init) ?? "-", f.unitID, f.unitName, rate(unit.score), rate(unit.responseRate), rate(unit.onTimeRate),
-            rate(unit.resolutionRate), rate(unit.satisfactionRate), rate(unit.callbackRate),
+            unit.rank.map(String.init) ?? "-", f.unitID, f.unitName, rate(unit.score), rate(unit.responseRate), rate(unit.acceptanceRate),
+            rate(unit.onTimeRate), rate(unit.replyRate), rate(unit.resolutionRate), rate(unit.satisfactionRate), rate(unit.unsupervisedRate),
+            rate(unit.callbackRate),
         ] + [
             f.ordersReceived, f.returned, f.extended, f.signDue, f.signedOnTime, f.handlingDue, f.finishedOnTime, f.overdue, f.stillOverdue,
             f.satisfied, f.basicallySatisfied, f.dissatisfied, f.supervisions, f.highestLevel, f.appealsUpheld,
@@ -40,19 +42,22 @@ struct AssessmentReport {
         let period = report.period
         switch format {
         case .table:
-            let weights = policy.assessment.weights
             var lines = [
                 "Assessment of \(period) under \(policy.policy) \(policy.version) (\(policy.assessment.article)); "
-                    + "score = \(weights.responseRate) × 响应率 + \(weights.resolutionRate) × 解决率 + \(weights.satisfactionRate) × 满意率, "
-                    + "基本满意 at \(policy.assessment.basicallySatisfiedWeight)",
+                    + "score = \(policy.assessment.formula), 基本满意 at \(policy.assessment.basicallySatisfiedWeight); "
+                    + "units with fewer than \(policy.assessment.minimumOrders) orders are not ranked",
             ]
             let short = [
-                "rank", "unit", "name", "score", "响应率", "按时办结率", "解决率", "满意率", "回访率", "orders", "returned", "extended", "overdue",
-                "督办", "level", "知识库+", "知识库~", "待复核", "迟报",
+                "rank", "unit", "name", "score", "响应率", "受理率", "按时办结率", "回复率", "解决率", "满意率", "无督办率", "回访率",
+                "orders", "returned", "extended", "overdue", "督办", "level", "知识库+", "知识库~", "待复核", "迟报",
             ]
+            let at = Dictionary(uniqueKeysWithValues: Self.columns.enumerated().map { ($1, $0) })
+            let shown = ["rank", "unit", "name", "score", "response_rate", "acceptance_rate", "on_time_rate", "reply_rate", "resolution_rate",
+                         "satisfaction_rate", "unsupervised_rate", "callback_rate", "orders", "returned", "extended", "overdue", "supervisions",
+                         "highest_level", "knowledge_added", "knowledge_updated", "knowledge_overdue", "knowledge_late"].map { at[$0]! }
             lines += SummaryReport.table(report.units.map { unit in
                 let all = row(unit, rate: Self.percent)
-                return Array(all[0..<12]) + [all[16], all[21], all[22]] + Array(all[24...])
+                return shown.map { all[$0] }
             }, header: short)
             let centre = report.centre
             lines.append("即时办结率 (centre): \(Self.percent(centre.directAnswerRate)) (\(centre.directAnswers) of \(centre.accepted) cases accepted answered at once from the knowledge base); knowledge upkeep (知识库+ added, 知识库~ updated, 待复核 overdue for review, 迟报 uploaded late) is shown, not scored")

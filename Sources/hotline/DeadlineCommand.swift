@@ -66,7 +66,7 @@ struct DeadlineCommand: AsyncParsableCommand {
             }
             let calendar = try CalendarLoader.load(name: loaded.calendar, directory: calendarDir, provisionalYears: try CalendarLoader.provisionalYears())
             let limit = rule.limit(category: categoryCode, urgent: urgent, source: source)
-            let due = try calendar.due(from: start, limit: limit)
+            let due = try calendar.due(from: try loaded.countingStart(of: obligation, urgent: urgent, at: start, calendar: calendar), limit: limit)
             print(RFC3339.formatSeconds(due))
             let basis = calendar.basis(from: start, to: due, limit: limit)
             if basis.isProvisional {

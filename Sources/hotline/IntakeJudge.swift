@@ -53,8 +53,12 @@ struct IntakeJudge {
         }
 
         let phone = event.caller.normalizedPhone
-        let candidates = openCases.filter {
-            (phone != nil && $0.phone == phone) || (event.refersToCase != nil && $0.candidate.caseNumber == event.refersToCase)
+        let candidates = openCases.compactMap { opened -> OpenedCase? in
+            let sameCaller = phone != nil && opened.phone == phone
+            guard sameCaller || (event.refersToCase != nil && opened.candidate.caseNumber == event.refersToCase) else { return nil }
+            var candidate = opened
+            candidate.candidate.sameCaller = sameCaller
+            return candidate
         }
         // No knowledge base is read: a version an operator answered from is taken as shown.
         let shown = event.answeredFrom.map { _ in KnowledgeAnswer.Found(state: .approved, decidedAt: event.receivedAt) }

@@ -39,17 +39,22 @@ struct StatusCommand: AsyncParsableCommand {
             throw CommandSupport.fail(error.description)
         }
         let database = try CommandSupport.databaseURL()
-        let calendar = Result { try Self.calendar(environment) }
+        let policy = Result { try Self.policy(environment) }
+        let calendar = policy.flatMap { policy in Result { try Self.calendar(of: policy, environment) } }
         var status: ClusterStatus
         do {
             status = try await withPostgres(database.configuration, logger: logger) { [stuckAfter] client in
                 let clock = makeClock(clockMode, client: client, logger: logger)
                 var status = try await ClusterStatusReader(kafka: kafka, client: client, clock: clock, logger: logger).read(stuckAfter: stuckAfter)
+                // The workers' clock (simulated or not) is what their deadlines count from.
+                let now = try await clock.now()
+                if case let .success(policy) = policy {
+                    status.policyLapsed = policy.validity.warning(policy: policy.policy, version: policy.version, at: now)
+                }
                 switch calendar {
                 case let .success(calendar):
-                    // The workers' clock (simulated or not) is what their deadlines count from.
                     status.calendar = CalendarHorizon(
-                        calendar: calendar, now: try await clock.now(),
+                        calendar: calendar, now: now,
                         openProvisionalClocks: try await ClockReplanStore.openProvisionalCount(client: client, logger: logger))
                 case let .failure(error):
                     status.calendarProblem = "\(error)"
@@ -73,11 +78,14 @@ struct StatusCommand: AsyncParsableCommand {
         if status.stuck || !status.warnings.isEmpty { throw ExitCode(1) }
     }
 
+    /// The running policy, read as the workers read it.
+    private static func policy(_ environment: [String: String]) throws -> Policy {
+        try PolicyLoader.load(id: environment["HOTLINE_POLICY"] ?? "changsha-2020", directory: environment["HOTLINE_POLICY_DIR"] ?? "Ops/policies")
+    }
+
     /// The running policy's calendar, read as the workers read it.
-    private static func calendar(_ environment: [String: String]) throws -> WorkingDayCalendar {
-        let policy = try PolicyLoader.load(
-            id: environment["HOTLINE_POLICY"] ?? "changsha-2020", directory: environment["HOTLINE_POLICY_DIR"] ?? "Ops/policies")
-        return try CalendarLoader.load(
+    private static func calendar(of policy: Policy, _ environment: [String: String]) throws -> WorkingDayCalendar {
+        try CalendarLoader.load(
             name: policy.calendar, directory: environment["HOTLINE_CALENDAR_DIR"] ?? "Ops/calendars",
             provisionalYears: try CalendarLoader.provisionalYears(environment))
     }
@@ -124,6 +132,7 @@ struct StatusText {
         lines.append(status.problems.isEmpty ? "ok: nothing is stuck" : "")
         lines += status.problems.map { "STUCK: \($0)" }
         lines += status.warnings.map { "WARNING: \($0)" }
+        if let lapsed = status.policyLapsed { lines.append("POLICY: \(lapsed)") }
         return lines.joined(separator: "\n")
     }
 

@@ -76,7 +76,7 @@ import Testing
 
     func figures(_ unit: String, sign: (Int, Int), rated: (Int, Int, Int), resolved: (Int, Int)) -> UnitFigures {
         var figures = UnitFigures(unitID: unit, unitName: unit)
-        (figures.signDue, figures.signedOnTime) = sign
+        (figures.ordersReceived, figures.signDue, figures.signedOnTime) = (sign.0, sign.0, sign.1)
         (figures.satisfied, figures.basicallySatisfied, figures.dissatisfied) = rated
         (figures.resolvedAnswers, figures.resolvedYes) = resolved
         return figures
@@ -98,12 +98,13 @@ import Testing
         #expect(assessment.assess(UnitFigures(unitID: "c", unitName: "c")).score == nil)
     }
 
+    /// Units with the policy's `minimum_orders` (5) are ranked; the idle one is not.
     @Test func unitsAreRankedBestFirstWithTiesSharingARank() {
         let ranked = assessment.rank([
-            figures("low", sign: (2, 1), rated: (0, 0, 2), resolved: (2, 0)),
+            figures("low", sign: (6, 3), rated: (0, 0, 6), resolved: (6, 0)),
             UnitFigures(unitID: "idle", unitName: "idle"),
-            figures("top-b", sign: (1, 1), rated: (1, 0, 0), resolved: (1, 1)),
-            figures("top-a", sign: (1, 1), rated: (1, 0, 0), resolved: (1, 1)),
+            figures("top-b", sign: (5, 5), rated: (5, 0, 0), resolved: (5, 5)),
+            figures("top-a", sign: (5, 5), rated: (5, 0, 0), resolved: (5, 5)),
         ])
         #expect(ranked.map(\.figures.unitID) == ["top-a", "top-b", "low", "idle"])
         #expect(ranked.map(\.rank) == [1, 1, 3, nil])

@@ -22,7 +22,7 @@ import Testing
     /// Saturday 10-10; the citizen has 72 hours to answer the automatic call.
     @Test func changshaCallsAutomaticallyFirst() throws {
         let plan = try Self.planner("changsha-2020").firstTask(
-            approvedAt: try instant("2026-10-09T15:00:00+08:00"), leadUnitID: "yuelu-wangyuehu", confidential: false)
+            approvedAt: try instant("2026-10-09T15:00:00+08:00"), submittedAt: nil, leadUnitID: "yuelu-wangyuehu", confidential: false)
         #expect(plan.channel == .automaticCall && plan.attempt == 1)
         #expect(plan.performerUnitID == nil, "the centre calls back")
         #expect(RFC3339.formatSeconds(plan.dueAt) == "2026-10-10T23:59:59+08:00")
@@ -59,9 +59,9 @@ import Testing
     @Test func yibinsUnitCallsBackUnlessTheCallerIsConfidential() throws {
         let planner = try Self.planner("yibin-2007")
         let approved = try instant("2026-10-09T15:00:00+08:00")
-        let plan = try planner.firstTask(approvedAt: approved, leadUnitID: "yb-cuiping", confidential: false)
+        let plan = try planner.firstTask(approvedAt: approved, submittedAt: nil, leadUnitID: "yb-cuiping", confidential: false)
         #expect(plan.performerUnitID == "yb-cuiping" && plan.channel == .manual && plan.answerBy == nil)
-        #expect(try planner.firstTask(approvedAt: approved, leadUnitID: "yb-cuiping", confidential: true).performerUnitID == nil)
+        #expect(try planner.firstTask(approvedAt: approved, submittedAt: nil, leadUnitID: "yb-cuiping", confidential: true).performerUnitID == nil)
     }
 }
 

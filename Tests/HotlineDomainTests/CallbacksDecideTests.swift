@@ -13,7 +13,7 @@ import Testing
     let handler: CallbacksHandler
     let vault: PersonalDataVault
     let edition: PolicyArchive.Edition
-    static let policy = CaseEvent.PolicyRef(id: "changsha-2020", version: "2020.11")
+    static let policy = CaseEvent.PolicyRef(id: "changsha-2020", version: "2020.12")
     static let caseID = UUID(uuidString: "6f1c3b2e-0c4e-4a53-9d2a-1e7f3a9b8c03")!
     /// 2026-11-16T10:00:00+08:00, a Monday.
     static let now = CaseLifecycleTests.at("2026-11-16T10:00:00+08:00")
@@ -36,7 +36,7 @@ import Testing
             leadUnitID: "city-housing", confidential: false,
             callerSealed: try vault.seal(Caller(phone: "13874812345"), caseID: Self.caseID), callerKeyID: vault.activeKeyID)
         view.approved[Self.caseID] = ApprovedResult(
-            result: HandlingResult(outcome: .resolved, unitID: "city-housing", unitName: "市住建局"), reply: "已修复。")
+            result: HandlingResult(outcome: .resolved, unitID: "city-housing", unitName: "市住建局"), reply: "已修复。", submittedAt: Self.now.addingTimeInterval(-3600))
         for task in tasks { view.tasks[task.id] = task }
         view.slots = slots
         view.editions[Self.policy] = edition

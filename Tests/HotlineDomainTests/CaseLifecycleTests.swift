@@ -194,19 +194,6 @@ import Testing
         #expect(approved.after.handlingDue == Self.at("2026-12-03T23:59:59+08:00"))
     }
 
-    /// 承诺件 (第二十二条（二）): the reply comes within the handling limit; once the limit has
-    /// passed, a committed date cannot move the deadline and erase the overdue.
-    @Test func anInterimReplyAfterTheHandlingLimitIsRefused() throws {
-        let signedCase = try signed(at: "2026-11-16T10:00:00+08:00")
-        let committed = try #require(CalendarDate("2026-12-15"))
-        let late = try refusal(
-            byUnit(.interimReply(progress: "已协调相关部门。", committedDate: committed), at: "2026-12-01T10:00:00+08:00"), on: signedCase)
-        #expect(late.code == .windowClosed)
-        let inTime = try decide(
-            byUnit(.interimReply(progress: "已协调相关部门。", committedDate: committed), at: "2026-11-30T10:00:00+08:00"), on: signedCase)
-        #expect(inTime.after.handlingDue == Self.at("2026-12-15T23:59:59+08:00"))
-    }
-
     /// 第二十条 「原则上只能延期1次」: a second request in the same round is refused.
     @Test func aSecondExtensionInTheSameRoundIsRefused() throws {
         let extended = try extendedOnce().after

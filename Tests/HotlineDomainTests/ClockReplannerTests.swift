@@ -143,7 +143,7 @@ import Testing
         #expect(rung.dueAt == Self.at("2027-01-06T23:59:59+08:00") && rung.provisional)
         let autumn = try #require(try Supervisor(policy: policy, calendar: provisional).climb(from: 1, at: Self.at("2026-10-12T16:00:00+08:00")))
         #expect(!autumn.provisional)
-        let task = try CallbackPlanner(policy: policy, calendar: provisional).firstTask(approvedAt: newYearsEve, leadUnitID: "yuelu-wangyuehu", confidential: false)
+        let task = try CallbackPlanner(policy: policy, calendar: provisional).firstTask(approvedAt: newYearsEve, submittedAt: nil, leadUnitID: "yuelu-wangyuehu", confidential: false)
         #expect(task.dueProvisional, "长沙's 1-working-day callback from 12-31 is due in 2027")
         let event = CallbackTaskEvent(
             eventID: UUID(), taskID: UUID(), caseID: UUID(), caseNumber: "20261231-000001", round: 1, plan: task, contact: nil,

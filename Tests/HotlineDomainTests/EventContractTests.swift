@@ -236,9 +236,9 @@ import Testing
 
     func octoberReport() throws -> PeriodReport {
         var housing = UnitFigures(unitID: "city-housing", unitName: "长沙市住房和城乡建设局")
-        (housing.ordersReceived, housing.signDue, housing.signedOnTime, housing.satisfied) = (2, 2, 2, 2)
+        (housing.ordersReceived, housing.signDue, housing.signedOnTime, housing.satisfied) = (5, 5, 5, 5)
         var urban = UnitFigures(unitID: "city-urban", unitName: "长沙市城市管理和综合执法局")
-        (urban.ordersReceived, urban.signDue, urban.signedOnTime, urban.dissatisfied) = (4, 4, 3, 1)
+        (urban.ordersReceived, urban.signDue, urban.signedOnTime, urban.dissatisfied) = (6, 6, 3, 1)
         let spots = HotSpotRanking().rank(
             [HotSpotCount(areaCode: "430104", category: "complaint", count: 4), HotSpotCount(areaCode: nil, category: "help", count: 2)],
             previous: [HotSpotCount(areaCode: "430104", category: "complaint", count: 1)])

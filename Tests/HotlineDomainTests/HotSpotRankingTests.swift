@@ -54,10 +54,11 @@ import Testing
 
 /// The top and the bottom unit of a report are the best and the worst scored ones.
 @Suite struct PeriodReportTests {
-    /// A unit scored only by its 响应率: `signed` of `due` orders signed in time.
+    /// A unit scored only by its 响应率: `signed` of `due` orders signed in time, with enough
+    /// orders received to be ranked (`minimum_orders`).
     func unit(_ id: String, signed: Int, of due: Int) -> UnitFigures {
         var figures = UnitFigures(unitID: id, unitName: "单位 \(id)")
-        (figures.signDue, figures.signedOnTime) = (due, signed)
+        (figures.ordersReceived, figures.signDue, figures.signedOnTime) = (5, due, signed)
         return figures
     }
 

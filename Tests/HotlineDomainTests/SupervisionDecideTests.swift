@@ -11,7 +11,7 @@ import Testing
 @Suite struct SupervisionDecideTests {
     let handler: SupervisionHandler
     let edition: PolicyArchive.Edition
-    static let policy = CaseEvent.PolicyRef(id: "changsha-2020", version: "2020.11")
+    static let policy = CaseEvent.PolicyRef(id: "changsha-2020", version: "2020.12")
     static let caseID = UUID(uuidString: "6f1c3b2e-0c4e-4a53-9d2a-1e7f3a9b8c02")!
     static let now = CaseLifecycleTests.at("2026-11-16T10:00:00+08:00")
     static let spot = HotSpotKey(category: "complaint", areaCode: "430104007")

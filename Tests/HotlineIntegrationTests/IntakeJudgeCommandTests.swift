@@ -68,19 +68,22 @@ import Testing
     }
 
     /// 长沙 第十三条（二） sends a fire to 119; a case no routing rule takes waits for a
-    /// dispatcher; an appeal naming a case number joins that case whoever calls; bad input
-    /// gets the decoder's dead letter.
+    /// dispatcher; an appeal naming a case number joins that case when its own caller calls,
+    /// and opens a case of its own when someone else names it; bad input gets the decoder's
+    /// dead letter.
     @Test func redirectsManualQueueNamedCasesAndDeadLetters() throws {
         let results = try judged([
             appeal("K-1", phone: "13900000011", content: Self.reimbursement),
             appeal("K-2", phone: "13900000012", content: "我家楼下的餐馆着火了，火势很大，快来人！", category: nil),
             appeal("K-3", phone: "13900000013", content: "请问养犬登记在哪里办理，需要带什么证件？", area: nil),
-            appeal("K-4", phone: "13900000014", content: "上次反映的报销问题还没有人联系我。", channel: "app", category: nil,
+            appeal("K-4", phone: "13900000011", content: "上次反映的报销问题还没有人联系我。", channel: "app", category: nil,
                    extra: ["refers_to_case": .string("20261012-000001")]),
             appeal("K-5", phone: "13900000015", content: Self.reimbursement, extra: ["priority": .string("high")]),
             FixtureLine(key: "phone:K-6", rawValue: Array("{\"schema_version\": 1, ".utf8)),
+            appeal("K-7", phone: "13900000017", content: "上次反映的报销问题还没有人联系我。", channel: "app", category: nil,
+                   extra: ["refers_to_case": .string("20261012-000001")]),
         ])
-        try #require(results.count == 6)
+        try #require(results.count == 7)
         #expect(results[1]["outcome"] == "redirected" && results[1]["reason_code"] == "emergency_fire")
         #expect(results[1]["redirect_to"] == "119" && results[1]["case_number"] == nil)
         #expect(results[2]["outcome"] == "accepted" && results[2]["lead_unit"] == .null && results[2]["rule"] == .null)
@@ -88,6 +91,7 @@ import Testing
         #expect(results[4]["outcome"] == "dead_letter" && results[4]["reason_code"] == "schema_violation")
         #expect(results[4]["field"] == "/priority")
         #expect(results[5]["outcome"] == "dead_letter" && results[5]["reason_code"] == "invalid_json" && results[5]["key"] == "phone:K-6")
+        #expect(results[6]["outcome"] == "accepted" && results[6]["merged_into"] == nil, "a stranger naming the case is not merged into it")
     }
 
     /// The demo fixture's "expect" fields are what the judge says (the generator writes them

@@ -54,9 +54,10 @@ struct CallbackDesk: Sendable {
         guard view.slots.insert(CallbackSlot(caseID: caseID, round: subject.round, attempt: plan.attempt)).inserted else { return }
         let taskID = UUID()
         effects.issued.append(NewCallbackTask(id: taskID, caseID: caseID, round: subject.round, unitID: subject.leadUnitID, plan: plan, issuedAt: now))
+        let start = plan.countedFrom ?? now
         let clock = ClockPlan(
-            obligation: .callback, unitID: plan.performerUnitID, startedAt: now, dueAt: plan.dueAt, warnAt: nil, limit: plan.limit,
-            basis: planner.calendar.basis(from: now, to: plan.dueAt, limit: plan.limit))
+            obligation: .callback, unitID: plan.performerUnitID, startedAt: start, dueAt: plan.dueAt, warnAt: nil, limit: plan.limit,
+            basis: planner.calendar.basis(from: start, to: plan.dueAt, limit: plan.limit))
         view.clocks.apply([.start(clock)] + (plan.channel.isAutomatic ? [.meet(.callback, at: now)] : []), caseID: caseID, round: subject.round)
         let caller = try vault.open(subject.callerSealed, keyID: subject.callerKeyID, caseID: caseID)
         let article = planner.policy.rule(for: .callback)?.article ?? planner.policy.callbacks.article

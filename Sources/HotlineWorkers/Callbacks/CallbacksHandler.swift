@@ -130,7 +130,7 @@ struct CallbacksHandler: BatchHandler {
         }
         let answeredDirectly = facts.type == LifecycleNotice.Step.closed.rawValue && facts.answeredFrom != nil
         guard resolved || (answeredDirectly && planner.policy.knowledgeRules.directAnswerCallbackArticle != nil) else { return }
-        let plan = try planner.firstTask(approvedAt: now, leadUnitID: subject.leadUnitID, confidential: subject.confidential)
+        let plan = try planner.firstTask(approvedAt: now, submittedAt: approved?.submittedAt, leadUnitID: subject.leadUnitID, confidential: subject.confidential)
         try desk.issue(plan, caseID: caseID, subject: subject, planner: planner, now: now, view: &view, effects: &effects, logger: logger)
     }
 

@@ -62,8 +62,9 @@ public struct IntakeHandler: BatchHandler {
         let phoneIndexes = events.compactMap { vault.phoneIndex($0.caller) }
         try await IntakeStore.lockCallers(phoneIndexes: phoneIndexes, on: connection, logger: logger)
         view.requests = try await IntakeStore.requests(events.map(\.requestKey), on: connection, logger: logger)
+        let closedSince = decider.policy.repeat.closedCase.map { now.addingTimeInterval(-Double($0.withinDays) * 86_400) }
         view.openCases = try await IntakeStore.openCases(
-            phoneIndexes: phoneIndexes, caseNumbers: events.compactMap(\.refersToCase), on: connection, logger: logger)
+            phoneIndexes: phoneIndexes, caseNumbers: events.compactMap(\.refersToCase), closedSince: closedSince, on: connection, logger: logger)
         view.knowledge = try await KnowledgeStore.found(events.compactMap(\.answeredFrom), on: connection, logger: logger)
         return view
     }

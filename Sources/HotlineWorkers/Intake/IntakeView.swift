@@ -14,11 +14,16 @@ public struct IntakeView: Sendable, Equatable {
     var knowledge: [KnowledgeAnswer: KnowledgeAnswer.Found] = [:]
 
     /// The caller's open cases and the case the appeal names, oldest first: those loaded
-    /// (by number), then those the batch opened, in order.
+    /// (by number), then those the batch opened, in order; each says whether its caller is
+    /// the appeal's (a caller without a phone is nobody's).
     func candidates(phoneIndex: [UInt8]?, refersTo caseNumber: String?) -> [OpenCaseCandidate] {
-        openCases
-            .filter { (phoneIndex != nil && $0.callerPhoneIndex == phoneIndex) || (caseNumber != nil && $0.candidate.caseNumber == caseNumber) }
-            .map(\.candidate)
+        openCases.compactMap { stored in
+            let sameCaller = phoneIndex != nil && stored.callerPhoneIndex == phoneIndex
+            guard sameCaller || (caseNumber != nil && stored.candidate.caseNumber == caseNumber) else { return nil }
+            var candidate = stored.candidate
+            candidate.sameCaller = sameCaller
+            return candidate
+        }
     }
 }
 

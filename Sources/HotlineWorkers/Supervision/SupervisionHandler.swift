@@ -30,12 +30,15 @@ struct SupervisionHandler: BatchHandler {
         var rating: String?
         var reopened: Bool?
         var policy: CaseEvent.PolicyRef
+        /// Lifecycle steps: the handling deadline after the step (RFC 3339).
+        var handlingDue: String?
 
         enum CodingKeys: String, CodingKey {
             case type, obligation, category, policy, rating, reopened
             case eventID = "event_id"
             case caseID = "case_id"
             case areaCode = "area_code"
+            case handlingDue = "handling_due"
         }
 
         /// The category and area a `case.accepted` counts towards a hot spot.
@@ -124,7 +127,10 @@ struct SupervisionHandler: BatchHandler {
                         .closed, row, ladder: supervisor.policy.supervision.ladder, rank: row.level, deadline: nil, closeReason: closes.reason, now: now))
                 }
             }
-            if let rule = supervisor.trigger(forEventType: event.type, obligation: event.obligation, rating: event.rating, reopened: event.reopened) {
+            if let rule = supervisor.trigger(
+                forEventType: event.type, obligation: event.obligation, rating: event.rating, reopened: event.reopened,
+                status: view.cases[event.caseID]?.status, handlingDue: event.handlingDue.flatMap(RFC3339.parse), now: now)
+            {
                 try open(rule, on: event.caseID, supervisor: supervisor, now: now, view: &view, effects: &effects, logger: log)
             }
             if let key = event.hotSpotKey, let rule = supervisor.rule(for: .hotSpot), let threshold = rule.threshold,
