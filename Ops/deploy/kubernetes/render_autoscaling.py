@@ -8,7 +8,8 @@ its largest topic hold nothing, so its maximum is read from Topics/<name>/topic.
 topics whose `consumers` name the worker); the relay's is the outbox's shards (OutboxShards.count, 16). The minimum is
 the worker's replicas in render_workers.py. Run it after changing a topic's partitions:
     python3 Ops/deploy/kubernetes/render_autoscaling.py
-`Ops/dev test` checks that the files are what this script writes, and each maximum against the topics.
+`Ops/dev test` checks that the files are what this script writes, each maximum against the
+topics, and (WorkerSubscriptionTests) that the topics naming a worker are those it subscribes to.
 """
 import os
 import re
