@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Checks Ops/deploy against the code: every worker has a systemd instance and a
 Kubernetes Deployment with /health and /ready probes and a PodDisruptionBudget,
-workers.yaml is what render_workers.py writes, every setting the manifests give is one
+workers.yaml is what render_workers.py writes, the autoscalers are what
+render_autoscaling.py writes and none scales a worker past its topics' partitions (the
+relay past its 16 shards), every setting the manifests give is one
 the README documents, and create-topics.sh creates every topic of Topics/.
 Prints one line per check; exit 1 when one fails.
 
@@ -14,13 +16,47 @@ import sys
 
 import yaml
 
+from checklist import Checklist
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "deploy", "kubernetes"))
+from render_autoscaling import relay_shards  # noqa: E402
+
+
+def check_autoscaling(deploy, root, deployments, expect):
+    """Each autoscaler targets a worker's Deployment, and none scales past what the worker can
+    use: a consumer group past the partitions of its largest topic, the relay past 16 shards."""
+    render = subprocess.run([sys.executable, os.path.join(deploy, "kubernetes", "render_autoscaling.py"), "--check"])
+    expect("kubernetes: autoscaling-keda.yaml and autoscaling-hpa.yaml are what render_autoscaling.py writes", render.returncode == 0)
+    partitions = {}
+    for name in os.listdir(os.path.join(root, "Topics")):
+        path = os.path.join(root, "Topics", name, "topic.yaml")
+        if os.path.exists(path):
+            topic = yaml.safe_load(open(path, encoding="utf-8"))
+            partitions[topic["name"]] = topic["partitions"]
+    keda = [d for d in yaml.safe_load_all(open(os.path.join(deploy, "kubernetes", "autoscaling-keda.yaml"), encoding="utf-8")) if d]
+    hpa = {d["spec"]["scaleTargetRef"]["name"]: d["spec"]["maxReplicas"]
+           for d in yaml.safe_load_all(open(os.path.join(deploy, "kubernetes", "autoscaling-hpa.yaml"), encoding="utf-8")) if d}
+    for scaled in (d for d in keda if d["kind"] == "ScaledObject"):
+        name, spec = scaled["metadata"]["name"], scaled["spec"]
+        worker = name.removeprefix("hotline-")
+        kafka = [t["metadata"] for t in spec["triggers"] if t["type"] == "kafka"]
+        if kafka:
+            bound, why = max(partitions.get(t["topic"], 0) for t in kafka), "partitions of its largest topic"
+            expect(f"kubernetes: ScaledObject {name} triggers on its own group, hotline-{worker}",
+                   all(t["consumerGroup"] == f"hotline-{worker}" for t in kafka))
+        else:
+            bound, why = relay_shards(), "outbox shards"
+        expect(f"kubernetes: ScaledObject {name} scales Deployment {name} of worker {worker}",
+               spec["scaleTargetRef"]["name"] == name and worker in deployments)
+        expect(f"kubernetes: ScaledObject {name} maxReplicaCount {spec['maxReplicaCount']} <= {bound} ({why})",
+               spec["minReplicaCount"] <= spec["maxReplicaCount"] <= bound)
+        expect(f"kubernetes: the HPA fallback of {name} has the same maximum", hpa.get(name) == spec["maxReplicaCount"])
+
 
 def main(root):
     deploy = os.path.join(root, "Ops", "deploy")
-    checks = []
-
-    def expect(name, ok):
-        checks.append((name, bool(ok)))
+    checklist = Checklist()
+    expect = checklist.expect
 
     runner = open(os.path.join(root, "Sources", "HotlineWorkers", "WorkerName.swift"), encoding="utf-8").read()
     workers = re.search(r"enum WorkerName[^{]*\{\s*case ([a-z, ]+)", runner).group(1).replace(" ", "").split(",")
@@ -51,16 +87,13 @@ def main(root):
         expect(f"kubernetes: {name} sets only documented settings" + (f" (not documented: {unknown})" if unknown else ""), not unknown)
 
     topics = sorted(t for t in os.listdir(os.path.join(root, "Topics")) if os.path.exists(os.path.join(root, "Topics", t, "topic.yaml")))
+    check_autoscaling(deploy, root, deployments, expect)
     dry_run = subprocess.run([os.path.join(deploy, "kafka", "create-topics.sh"), "--dry-run"], capture_output=True, text=True)
     created = re.findall(r"--topic (\S+)", dry_run.stdout)
     expect(f"kafka: create-topics.sh creates all {len(topics)} topics with min.insync.replicas",
            dry_run.returncode == 0 and created == topics and dry_run.stdout.count("min.insync.replicas=") == len(topics))
 
-    for name, ok in checks:
-        print(("PASS " if ok else "FAIL ") + name)
-    failed = sum(not ok for _, ok in checks)
-    print(f"deploy checks: {len(checks) - failed} passed, {failed} failed")
-    return 1 if failed else 0
+    return checklist.report("deploy")
 
 
 if __name__ == "__main__":

@@ -47,6 +47,8 @@ public struct ReadinessCheck: Sendable {
 /// (its checks pass: 200, else 503 with the problems as JSON) and `/metrics` (the
 /// Prometheus text format).
 struct OperationsServer: Service {
+    /// The worker's name, the `worker` label of `hotline_ready`.
+    let worker: String
     let host: String
     let port: Int
     let registry: PrometheusCollectorRegistry
@@ -59,14 +61,15 @@ struct OperationsServer: Service {
         let router = Router()
         router.get("health") { _, _ in "ok\n" }
         router.get("ready") { [checks] _, _ -> Response in
-            var problems: [String] = []
-            for check in checks { if let problem = await check.check() { problems.append(problem) } }
+            let problems = await Self.problems(checks)
             guard !problems.isEmpty else { return Self.response(.ok, "text/plain; charset=utf-8", "ready\n") }
             let body = (try? JSONSerialization.data(withJSONObject: ["ready": false, "problems": problems], options: [.sortedKeys])) ?? Data()
             return Self.response(.serviceUnavailable, "application/json", String(decoding: body, as: UTF8.self))
         }
-        router.get("metrics") { [registry, collect] _, _ -> Response in
+        router.get("metrics") { [registry, collect, checks, worker] _, _ -> Response in
             await collect()
+            let ready = await Self.problems(checks).isEmpty
+            WorkerMetrics.ready(worker: worker, ready)
             return Self.response(.ok, "text/plain; version=0.0.4; charset=utf-8", registry.emitToString())
         }
         let application = Application(router: router, configuration: .init(address: .hostname(host, port: port)), logger: logger)
@@ -75,6 +78,13 @@ struct OperationsServer: Service {
         // before the worker's service group asked it to, and the group would cancel every
         // service instead of shutting them down in order.
         try await application.run()
+    }
+
+    /// What the failing checks say, in order; empty when the worker is ready.
+    static func problems(_ checks: [ReadinessCheck]) async -> [String] {
+        var problems: [String] = []
+        for check in checks { if let problem = await check.check() { problems.append(problem) } }
+        return problems
     }
 
     static func response(_ status: HTTPResponse.Status, _ contentType: String, _ text: String) -> Response {

@@ -45,10 +45,20 @@ public enum WorkerMetrics {
     }
 
     static func batchFailed(worker: String, kind: FailureKind) {
+        batchFailures(worker: worker, kind: kind).increment()
+    }
+
+    private static func batchFailures(worker: String, kind: FailureKind) -> Counter {
         registry.makeCounter(
             descriptor: name("hotline_batch_failures_total", "Batch transactions that failed and were retried, by kind (infrastructure, conflict, poison, deterministic)."),
-            labels: [("worker", worker), ("kind", "\(kind)")]
-        ).increment()
+            labels: [("worker", worker), ("kind", "\(kind)")])
+    }
+
+    /// A consumer's failure counters exist at 0 from its start: a series born at its first
+    /// increment hides that increment from `rate()` and `increase()`, which the alerts use.
+    static func consumerStarted(worker: String) {
+        for kind in FailureKind.allCases { batchFailures(worker: worker, kind: kind).increment(by: Int64(0)) }
+        calendarSetAsideCounter(worker: worker, kind: "message").increment(by: Int64(0))
     }
 
     static func duplicates(worker: String, topic: String, count: Int) {
@@ -63,6 +73,34 @@ public enum WorkerMetrics {
             descriptor: name("hotline_dead_letters_total", "Messages dead-lettered to hotline.intake.dlq.v1, by source topic and reason code."),
             labels: [("worker", worker), ("topic", topic), ("reason", reason)]
         ).increment(by: Int64(count))
+    }
+
+    /// Receipts intake committed for the channel adapters, by outcome; `duplicate` marks the
+    /// receipt re-issued for an appeal published again. Refused appeals get no receipt: they
+    /// are in `hotline_dead_letters_total{worker="intake"}`.
+    static func receipts(outcome: String, duplicate: Bool, count: Int) {
+        registry.makeCounter(
+            descriptor: name("hotline_intake_receipts_total", "Receipts intake committed for the channel adapters, by outcome (accepted, merged, not_accepted, redirected); duplicate=true for a re-published appeal."),
+            labels: [("outcome", outcome), ("duplicate", "\(duplicate)")]
+        ).increment(by: Int64(count))
+    }
+
+    /// Set once when the process starts: a value that changes is a restart (an exit 70 after
+    /// a stalled transaction, a crash, an OOM kill), which no counter inside the process survives.
+    static func started(worker: String) {
+        registry.makeGauge(
+            descriptor: name("hotline_process_start_time_seconds", "When this worker process started (Unix time); a change means it restarted."),
+            labels: [("worker", worker)]
+        ).set(Date().timeIntervalSince1970)
+    }
+
+    /// What `/ready` would answer, read at every scrape, so an alert sees an instance that
+    /// stays unready (and out of its Service) however its orchestrator treats the probe.
+    static func ready(worker: String, _ ready: Bool) {
+        registry.makeGauge(
+            descriptor: name("hotline_ready", "1 when the worker's readiness checks pass (what /ready answers with 200), else 0."),
+            labels: [("worker", worker)]
+        ).set(ready ? 1.0 : 0.0)
     }
 
     static func swept(_ sweep: String, handled: Int) {
@@ -201,9 +239,12 @@ public enum WorkerMetrics {
     /// deadlines needs: set aside rather than retried, so the rest moves on (DESIGN.md: a
     /// deterministic failure never stalls a partition). Above 0 means a calendar file is missing.
     static func calendarSetAside(worker: String, kind: String) {
+        calendarSetAsideCounter(worker: worker, kind: kind).increment()
+    }
+
+    private static func calendarSetAsideCounter(worker: String, kind: String) -> Counter {
         registry.makeCounter(
             descriptor: name("hotline_calendar_set_aside_total", "Messages dead-lettered (kind=message) and sweep rows skipped for an hour (kind=sweep) because the working-day calendar does not cover a year their deadlines need; add the year's calendar file."),
-            labels: [("worker", worker), ("kind", kind)]
-        ).increment()
+            labels: [("worker", worker), ("kind", kind)])
     }
 }

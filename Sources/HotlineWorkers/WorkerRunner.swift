@@ -11,6 +11,7 @@ import ServiceLifecycle
 /// finish its batch and store its offsets before the pool goes away.
 public enum WorkerRunner {
     public static func run(_ name: WorkerName, configuration: HotlineConfiguration, logger: Logger) async throws {
+        WorkerMetrics.started(worker: name.rawValue)
         let client = PostgresClient(configuration: configuration.databaseURL.configuration, backgroundLogger: logger)
         let clock = makeClock(configuration.clock, client: client, logger: logger)
         let worker: any Service
@@ -104,7 +105,7 @@ public enum WorkerRunner {
         if let consumer { checks += [.kafka { consumer.statistics }, .assignment(consumer)] }
         if let producer { checks.append(.kafka { producer.statistics }) }
         return OperationsServer(
-            host: configuration.httpHost, port: port, registry: WorkerMetrics.registry, checks: checks,
+            worker: name.rawValue, host: configuration.httpHost, port: port, registry: WorkerMetrics.registry, checks: checks,
             collect: {
                 if let consumer {
                     WorkerMetrics.assigned(worker: name.rawValue, partitions: consumer.assignment.count)
@@ -180,6 +181,7 @@ public enum WorkerRunner {
         _ name: WorkerName, pipeline: any BatchProcessor, configuration: HotlineConfiguration, logger: Logger
     ) throws -> ConsumerWorker {
         guard let subscription = name.subscription else { preconditionFailure("\(name) consumes no topic") }
+        WorkerMetrics.consumerStarted(worker: name.rawValue)
         let consumer = try KafkaConsumer(
             configuration: configuration.kafka, groupID: subscription.group, topics: subscription.topics, logger: logger)
         return ConsumerWorker(consumer: consumer, pipeline: pipeline, batchSize: configuration.batchSize, logger: logger)

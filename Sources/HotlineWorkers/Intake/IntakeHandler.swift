@@ -244,6 +244,9 @@ public struct IntakeHandler: BatchHandler {
         try await IntakeStore.recordUrges(effects.urges, on: connection, logger: logger)
         try await ClockStore.write(effects.clocks, on: connection, logger: logger)
         try await CaseHistoryStore.appendAll(effects.history, on: connection, logger: logger)
+        for case let .receipt(receipt, _) in effects.outgoing {
+            BatchTally.receipt(outcome: receipt.outcome.rawValue, duplicate: receipt.duplicate)
+        }
         return try effects.outbox()
     }
 }

@@ -12,6 +12,12 @@ final class BatchTally: Sendable {
     private struct Counts {
         var duplicates: [String: Int] = [:]
         var deadLetters: [DeadLetterKey: Int] = [:]
+        var receipts: [ReceiptKey: Int] = [:]
+    }
+
+    private struct ReceiptKey: Hashable {
+        var outcome: String
+        var duplicate: Bool
     }
 
     private struct DeadLetterKey: Hashable {
@@ -31,9 +37,15 @@ final class BatchTally: Sendable {
         current?.counts.withLock { $0.deadLetters[DeadLetterKey(topic: topic, reason: reason), default: 0] += 1 }
     }
 
+    /// A receipt for a channel adapter, with its outcome.
+    static func receipt(outcome: String, duplicate: Bool) {
+        current?.counts.withLock { $0.receipts[ReceiptKey(outcome: outcome, duplicate: duplicate), default: 0] += 1 }
+    }
+
     /// Runs `body` (one transaction) with a fresh tally; once it returned, that is once
     /// the transaction committed, adds its messages to the worker's series per topic:
-    /// consumed, skipped as duplicates, dead-lettered, and applied (the rest).
+    /// consumed, skipped as duplicates, dead-lettered, and applied (the rest); and the
+    /// receipts it issued.
     static func counting<T>(worker: String, _ batch: [ConsumedMessage], _ body: () async throws -> T) async rethrows -> T {
         let tally = BatchTally()
         let result = try await $current.withValue(tally) { try await body() }
@@ -47,6 +59,9 @@ final class BatchTally: Sendable {
                 WorkerMetrics.deadLettered(worker: worker, topic: topic, reason: key.reason, count: count)
             }
             WorkerMetrics.applied(worker: worker, topic: topic, count: messages.count - duplicates - deadLetters.values.reduce(0, +))
+        }
+        for (key, count) in counts.receipts {
+            WorkerMetrics.receipts(outcome: key.outcome, duplicate: key.duplicate, count: count)
         }
         return result
     }

@@ -3,7 +3,7 @@ import HotlineDomain
 import PostgresNIO
 
 /// How a failed batch transaction should be retried.
-enum FailureKind: Equatable {
+enum FailureKind: Equatable, CaseIterable {
     /// PostgreSQL is unreachable or the connection broke: wait and retry, however long it takes.
     case infrastructure
     /// A conflict with a concurrent transaction (deadlock, serialization, unique race): retry soon.
