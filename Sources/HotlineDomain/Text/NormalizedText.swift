@@ -37,8 +37,29 @@ public struct NormalizedText: Sendable, Equatable {
             }
         }
         if out.last == Self.boundary { out.removeLast() }
+        if out.contains(where: Self.isMark) { out = Self.recomposed(out) }
         scalars = out
         present = Set(out)
+    }
+
+    /// A dropped symbol between a letter and its combining mark (l·̧) leaves a pair NFKC would
+    /// compose (ļ): composed clause by clause, so that normalising twice changes nothing.
+    private static func recomposed(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(scalars.count)
+        for (index, clause) in scalars.split(separator: boundary, omittingEmptySubsequences: false).enumerated() {
+            if index > 0 { out.append(boundary) }
+            let text = String(String.UnicodeScalarView(clause)).precomposedStringWithCompatibilityMapping
+            out += text.unicodeScalars.map(fold)
+        }
+        return out
+    }
+
+    private static func isMark(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: true
+        default: false
+        }
     }
 
     public var isEmpty: Bool { scalars.isEmpty }
@@ -60,11 +81,7 @@ public struct NormalizedText: Sendable, Equatable {
     }
 
     private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
-        let properties = scalar.properties
-        switch properties.generalCategory {
-        case .nonspacingMark, .spacingMark, .enclosingMark: return true
-        default: return properties.isAlphabetic || properties.numericType != nil
-        }
+        isMark(scalar) || scalar.properties.isAlphabetic || scalar.properties.numericType != nil
     }
 
     private static func isLineBreak(_ scalar: Unicode.Scalar) -> Bool {
