@@ -13,8 +13,9 @@ public struct NormalizedText: Sendable, Equatable {
     public static let boundary: Unicode.Scalar = "\u{1F}"
 
     public let scalars: [Unicode.Scalar]
-    /// The distinct scalars, so a pattern none of whose first words can start here is skipped at once.
-    let present: Set<Unicode.Scalar>
+    /// Where each scalar occurs, in order: a pattern is tried only where one of its first
+    /// words can start, not at every position of the text (hundreds of patterns an appeal).
+    let positions: [Unicode.Scalar: [Int]]
 
     public init(_ text: String) {
         var out: [Unicode.Scalar] = []
@@ -39,7 +40,13 @@ public struct NormalizedText: Sendable, Equatable {
         if out.last == Self.boundary { out.removeLast() }
         if out.contains(where: Self.isMark) { out = Self.recomposed(out) }
         scalars = out
-        present = Set(out)
+        positions = Self.positions(of: out)
+    }
+
+    static func positions(of scalars: [Unicode.Scalar]) -> [Unicode.Scalar: [Int]] {
+        var positions: [Unicode.Scalar: [Int]] = [:]
+        for (index, scalar) in scalars.enumerated() { positions[scalar, default: []].append(index) }
+        return positions
     }
 
     /// A dropped symbol between a letter and its combining mark (l·̧) leaves a pair NFKC would
