@@ -17,6 +17,9 @@ and a peer, in one run on one machine (issue "Measure it").
    overdue event on Kafka, p50/p99; CPU per sweep) and a burst (overdue events per
    second); pgqueuer (PyPI) on the same PostgreSQL server with the same numbers of
    items as the peer.
+5. Intake's text rules alone: CPU microseconds per appeal for normalising and deciding the
+   demo fixture's appeals (scope rules, category), no database or broker
+   (`hotline bench intake-text`).
 
 It writes .hotline/bench/latest.json (one key per figure) and prints a table.
 """
@@ -237,6 +240,13 @@ def kcat_produce(bench, messages, size):
     return messages / (time.monotonic() - started)
 
 
+def intake_text(bench, args, results):
+    say("intake text rules: µs per appeal on the demo fixture")
+    figures = bench.figures("intake-text", "--rounds", str(args.text_rounds))
+    results["intake_text_decide_us_per_appeal"] = figures["decide_us_per_appeal"]
+    results["intake_text_normalise_us_per_appeal"] = figures["normalise_us_per_appeal"]
+
+
 def relay(bench, args, results):
     """Outbox rows per second published by one relay instance, then by two, with nothing
     else running (Kafka is the dev broker; the relay's own ceiling)."""
@@ -427,12 +437,14 @@ def main():
     args.burst = 5_000 if args.quick else 20_000
     args.receipt_events = 50 if args.quick else 150
     args.relay_rows = 50_000 if args.quick else 200_000
+    args.text_rounds = 10 if args.quick else 100
 
     bench = Bench(args)
     where = {}
     results = {"started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "cores": os.cpu_count(), "quick": args.quick}
     began = time.monotonic()
     try:
+        intake_text(bench, args, results)
         settings = bench.start_postgres()
         results.update({f"postgres_{k}": v for k, v in settings.items()})
         ceilings(bench, args, results)

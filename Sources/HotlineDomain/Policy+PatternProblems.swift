@@ -21,6 +21,7 @@ extension Policy {
         }
         for (index, rule) in categories.enumerated() {
             check(rule.keywords, key: "categories[\(index)].keywords")
+            check(rule.names, key: "categories[\(index)].names")
         }
         var owner: [String: Int] = [:]
         for (index, group) in synonyms.groups.enumerated() {

@@ -92,12 +92,29 @@ public struct Policy: Sendable, Decodable, Equatable {
         public var label: String
         public var article: String
         public var keywords: [String]
+        /// Patterns by which a caller names the kind of appeal (感谢, 点赞 for 表扬; 请问 for
+        /// 咨询): the surest sign of the category, so each counts twice, as the label does.
+        public var names: [String]
 
-        public init(code: CategoryCode, label: String, article: String, keywords: [String]) {
+        public init(code: CategoryCode, label: String, article: String, keywords: [String], names: [String] = []) {
             self.code = code
             self.label = label
             self.article = article
             self.keywords = keywords
+            self.names = names
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case code, label, article, keywords, names
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            code = try container.decode(CategoryCode.self, forKey: .code)
+            label = try container.decode(String.self, forKey: .label)
+            article = try container.decode(String.self, forKey: .article)
+            keywords = try container.decode([String].self, forKey: .keywords)
+            names = try container.decodeIfPresent([String].self, forKey: .names) ?? []
         }
     }
 

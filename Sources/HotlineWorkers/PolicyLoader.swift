@@ -12,7 +12,7 @@ public enum PolicyLoader {
         return .map([
             "format": .anyValue, "policy": .anyValue, "version": .anyValue, "title": .anyValue,
             "jurisdiction": .anyValue, "seed": .anyValue, "default_category": .anyValue, "category_aliases": .anyValue,
-            "categories": .list(.map(["code": .anyValue, "label": .anyValue, "article": .anyValue, "keywords": .anyValue])),
+            "categories": .list(.map(["code": .anyValue, "label": .anyValue, "article": .anyValue, "keywords": .anyValue, "names": .anyValue])),
             "scope": .map(["redirect": scopeRule, "not_accepted": scopeRule]),
             "repeat": .map([
                 "article": .anyValue, "reason": .anyValue, "similarity": .anyValue,

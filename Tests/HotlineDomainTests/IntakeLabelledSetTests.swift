@@ -5,8 +5,8 @@ import Testing
 /// Scope and category on appeals written for measuring them, not from the rules' own
 /// keywords (Ops/fixtures/labelled/intake-*.jsonl, 长沙): precision and recall per scope
 /// rule (第十三条（二） redirects, 第十三条（一）（三）（五）（七） matters not accepted) and per
-/// category (第十九条, 第十二条（三）), category accuracy, on a tuning part and a held-out part
-/// no rule was tuned on.
+/// category (第十九条, 第十二条（三）), category accuracy, on the parts the rules were tuned
+/// on and on a blind part written before the rules were changed and run on it at the end.
 @Suite struct IntakeLabelledSetTests {
     struct Figures {
         var scope: [(code: String, precision: Double?, recall: Double?, support: Int)]
@@ -15,10 +15,17 @@ import Testing
         var misses: [String]
     }
 
-    static func measure(_ part: String) throws -> Figures {
+    /// The parts the rules were written against: the first tuning part, the first held-out
+    /// part (looked at when the text pipeline landed) and a second tuning part of fresh
+    /// phrasings written while the rules were widened.
+    static let tuningParts = ["tuning", "heldout", "tuning-2"]
+    /// Written before the rules changed and run against them once, at the end (README).
+    static let blindPart = "heldout-2"
+
+    static func measure(_ parts: [String]) throws -> Figures {
         let policy = try Fixtures.changsha()
         let decider = IntakeDecider(policy: policy)
-        let appeals = try LabelledSet.appeals(part)
+        let appeals = try parts.flatMap(LabelledSet.appeals)
         var scopePairs: [(expected: String, predicted: String)] = []
         var categoryPairs: [(expected: String, predicted: String)] = []
         var misses: [String] = []
@@ -47,7 +54,7 @@ import Testing
         }
         let accuracy = Double(categoryPairs.count { $0.expected == $0.predicted }) / Double(max(categoryPairs.count, 1))
         let figures = Figures(scope: scope, categories: categories, accuracy: accuracy, misses: misses)
-        print("intake labelled set '\(part)': \(appeals.count) appeals")
+        print("intake labelled set '\(parts.joined(separator: "+"))': \(appeals.count) appeals")
         for row in scope { print("  scope \(row.code.padding(toLength: 22, withPad: " ", startingAt: 0)) P \(LabelledSet.format(row.precision))  R \(LabelledSet.format(row.recall))  n \(row.support)") }
         for row in categories { print("  category \(row.code.padding(toLength: 14, withPad: " ", startingAt: 0)) P \(LabelledSet.format(row.precision))  R \(LabelledSet.format(row.recall))  n \(row.support)") }
         print("  category accuracy \(LabelledSet.format(accuracy)) over \(categoryPairs.count) accepted appeals")
@@ -56,44 +63,53 @@ import Testing
     }
 
     @Test func theSetsAreLargeEnoughAndApart() throws {
-        let tuning = try LabelledSet.appeals("tuning")
-        let heldOut = try LabelledSet.appeals("heldout")
-        #expect(tuning.count + heldOut.count >= 200)
-        #expect(Set(tuning.map(\.content)).isDisjoint(with: heldOut.map(\.content)), "no appeal is in both parts")
+        let tuning = try Self.tuningParts.flatMap(LabelledSet.appeals)
+        let blind = try LabelledSet.appeals(Self.blindPart)
+        #expect(tuning.count >= 200 && blind.count >= 100)
+        let parts = try (Self.tuningParts + [Self.blindPart]).map(LabelledSet.appeals)
+        for (index, part) in parts.enumerated() {
+            for other in parts[(index + 1)...] {
+                #expect(Set(part.map(\.content)).isDisjoint(with: other.map(\.content)), "no appeal is in two parts")
+            }
+        }
         let policy = try Fixtures.changsha()
         let keywords = Set((policy.scope.redirect + policy.scope.notAccepted).flatMap(\.keywords) + policy.categories.flatMap(\.keywords))
-        #expect(!(tuning + heldOut).contains { keywords.contains($0.content) }, "no appeal is a rule's own keyword")
-        for appeal in tuning + heldOut {
+        #expect(!(tuning + blind).contains { keywords.contains($0.content) }, "no appeal is a rule's own keyword")
+        for appeal in tuning + blind {
             #expect(!appeal.article.isEmpty && (appeal.rule != nil) == (appeal.outcome != "accepted") && (appeal.category != nil) == (appeal.outcome == "accepted"), "\(appeal.id)")
         }
     }
 
-    /// The tuning part is what the patterns were written against: every scope rule and category is right.
-    @Test func tuningPart() throws {
-        let figures = try Self.measure("tuning")
-        for row in figures.scope where row.support > 0 {
-            #expect((row.precision ?? 0) == 1 && (row.recall ?? 0) == 1, "\(row.code)")
-        }
-        #expect(figures.accuracy == 1)
+    /// Issue 18's floors: emergency redirects (第十三条（二）) precision and recall ≥ 0.95, the
+    /// other scope rules ≥ 0.9, category accuracy ≥ 0.85.
+    static func floor(of code: String) -> Double {
+        code.hasPrefix("emergency_") ? 0.95 : 0.9
     }
 
-    /// The held-out part, which no pattern was tuned on, holds the levels measured when the
-    /// text pipeline landed, so a rule change that loses ground fails here. Issue 18's floors
-    /// (emergencies P and R ≥ 0.95, other rules ≥ 0.9, category accuracy ≥ 0.85) are not yet
-    /// reached: keyword patterns fitted to 127 appeals do not generalise to new phrasings.
-    @Test func heldOutPartKeepsItsMeasuredLevels() throws {
-        let figures = try Self.measure("heldout")
-        let measured: [String: (precision: Double, recall: Double)] = [
-            "emergency_police": (1.0, 0.16), "emergency_fire": (1.0, 0.66), "emergency_medical": (0.71, 0.83),
-            "emergency_traffic": (1.0, 0.83), "outside_jurisdiction": (1.0, 0.5), "party_affairs": (1.0, 1.0),
-            "litigation": (1.0, 1.0), "npc_cppcc": (1.0, 0.75), "discipline": (1.0, 0.5), "courts_procuratorate": (1.0, 0.75),
-            "army": (1.0, 1.0),
-        ]
-        for row in figures.scope {
-            guard let floor = measured[row.code] else { continue }
-            #expect((row.precision ?? 0) >= floor.precision && (row.recall ?? 0) >= floor.recall,
-                    "\(row.code): P \(LabelledSet.format(row.precision)) R \(LabelledSet.format(row.recall)), measured \(floor)")
+    /// The parts the rules were written against hold issue 18's floors.
+    @Test func tuningParts() throws {
+        let figures = try Self.measure(Self.tuningParts)
+        for row in figures.scope where row.support > 0 && row.code != "accepted" {
+            #expect((row.precision ?? 0) >= Self.floor(of: row.code) && (row.recall ?? 0) >= Self.floor(of: row.code), "\(row.code)")
         }
-        #expect(figures.accuracy >= 0.57, "category accuracy \(figures.accuracy)")
+        #expect(figures.accuracy >= 0.85)
+    }
+
+    /// Where the blind part, run once at the end, fell short of issue 18's floors: held at
+    /// the levels measured then, so that a change losing ground fails; closing the gap needs
+    /// rules that generalise further, never tuning on this part (README).
+    static let blindShortfalls: [String: (precision: Double, recall: Double)] = [
+        "emergency_police": (0.95, 0.83), "emergency_fire": (0.91, 0.95), "emergency_medical": (0.85, 0.95), "secrets": (0.9, 0.75),
+    ]
+
+    /// The blind part holds issue 18's floors, or the level measured where it fell short.
+    @Test func blindPart() throws {
+        let figures = try Self.measure([Self.blindPart])
+        for row in figures.scope where row.support > 0 && row.code != "accepted" {
+            let floor = Self.blindShortfalls[row.code] ?? (Self.floor(of: row.code), Self.floor(of: row.code))
+            #expect((row.precision ?? 0) >= floor.precision && (row.recall ?? 0) >= floor.recall,
+                    "\(row.code): P \(LabelledSet.format(row.precision)) R \(LabelledSet.format(row.recall))")
+        }
+        #expect(figures.accuracy >= 0.85, "category accuracy \(figures.accuracy)")
     }
 }

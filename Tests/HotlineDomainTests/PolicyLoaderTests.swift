@@ -46,7 +46,7 @@ import Testing
 
     @Test func aMisspeltNestedKeyIsRefused() throws {
         let result = try refusal {
-            $0.replacingOccurrences(of: "    keywords: [请问, 咨询", with: "    keyword: [请问, 咨询")
+            $0.replacingOccurrences(of: "    keywords: [咨询, 如何办理", with: "    keyword: [咨询, 如何办理")
         }
         #expect(result.keys == ["categories[0].keyword"])
         #expect(result.description.contains(result.file))

@@ -23,11 +23,13 @@ import Testing
                 "\(error)")
     }
 
-    @Test func aMalformedExceptionAndCategoryPatternAreRefused() throws {
-        let except = try #require(try refusal(replacing: "\"(防止|预防|隐患)\"", with: "\"防止~\""))
-        #expect(except.problems.contains { $0.key == "scope.redirect.emergency_fire.except[1]" && $0.problem.contains("nothing on one side") }, "\(except)")
-        let category = try #require(try refusal(replacing: "keywords: [请问, 咨询", with: "keywords: [\"请问，咨询\", 咨询"))
+    @Test func aMalformedExceptionCategoryKeywordAndCategoryNameAreRefused() throws {
+        let except = try #require(try refusal(replacing: "\"(才有人|才来|才出来|已经出来|被救出)\"", with: "\"才有人~\""))
+        #expect(except.problems.contains { $0.key == "scope.redirect.emergency_fire.except[3]" && $0.problem.contains("nothing on one side") }, "\(except)")
+        let category = try #require(try refusal(replacing: "keywords: [咨询, 如何办理", with: "keywords: [\"咨询，办理\", 如何办理"))
         #expect(category.problems.contains { $0.key == "categories[0].keywords[0]" && $0.problem.contains("clause punctuation") }, "\(category)")
+        let name = try #require(try refusal(replacing: "names: [请问, 想问,", with: "names: [请问, \"(想问|)\","))
+        #expect(name.problems.contains { $0.key == "categories[0].names[1]" && $0.problem.contains("empty alternative") }, "\(name)")
     }
 
     @Test func aSynonymGroupOfOneWordOrAWordInTwoGroupsIsRefused() throws {

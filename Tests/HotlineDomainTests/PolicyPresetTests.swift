@@ -68,7 +68,7 @@ import Testing
         let policy = try load(file)
         var owner: [String: CategoryCode] = [:]
         for rule in policy.categories {
-            for keyword in Set(rule.keywords) {
+            for keyword in Set(rule.keywords + rule.names) {
                 if let first = owner[keyword] {
                     Issue.record("\(file): \(keyword) is a keyword of both \(first.rawValue) and \(rule.code.rawValue)")
                 }

@@ -49,6 +49,10 @@ import Testing
         #expect(scope.redirect(NormalizedText("请问交通事故的责任认定书去哪里领")) == nil, "an exception in the clause")
         #expect(scope.redirect(NormalizedText("刚才路口两辆车相撞了"))?.rule.to == "122")
         #expect(scope.redirect(NormalizedText("不是火灾，是邻居烧纸")) == nil)
+        #expect(scope.redirect(NormalizedText("一辆电动车和小轿车刮擦了，骑车的人倒在地上"))?.rule.to == "122",
+                "第十三条（二）: an accident with someone hurt is 122's, who call 120 (the reason says so)")
+        #expect(scope.redirect(NormalizedText("去年我家老人在家晕倒过，想咨询一下家庭医生签约")) == nil, "a past event")
+        #expect(scope.redirect(NormalizedText("我打他电话一直不接")) == nil, "打 + a person is violence only as 打人, 打我了")
     }
 
     @Test func aCallerNamingTheCategoryCountsTwice() throws {
@@ -56,6 +60,15 @@ import Testing
         // 表扬 (the label, 2) against 加装 (suggestion, 1).
         #expect(classifier.classify(given: nil, text: "想表扬一下社区书记，帮我们楼加装电梯").0 == .praise)
         #expect(classifier.classify(given: nil, text: "我不是投诉，请问公积金怎么取").0 == .consultation)
+        // 点个赞 (a name of praise, 2) against 路灯 (help, 1).
+        #expect(classifier.classify(given: nil, text: "上次反映的路灯第二天就修好了，给你们点个赞").0 == .praise)
+    }
+
+    /// The default category (长沙: 求助) yields in a tie: 不方便 (help) against 能不能~开 (suggestion).
+    @Test func theDefaultCategoryYieldsInATie() throws {
+        let classifier = CategoryClassifier(policy: try Fixtures.changsha())
+        #expect(classifier.classify(given: nil, text: "能不能在社区开个老年食堂，很多老人做饭不方便").0 == .suggestion)
+        #expect(classifier.classify(given: nil, text: "今天天气不错").0 == .help, "no hit at all")
     }
 
     /// Bad input gets: text in any script the intake decoder accepts is matched without crashing.
@@ -73,6 +86,41 @@ import Testing
         let search = KnowledgeSearch(entries: try LabelledSet.knowledgeEntries(), synonyms: policy.synonyms)
         let result = search.search(text, limit: 3)
         #expect(result.hits.count <= 3)
+    }
+
+    /// The same, over text drawn at random (seeded, so a failure repeats) from every script
+    /// and kind of scalar a caller's device may send: each appeal is decided, and its
+    /// normalised form has no control characters, no empty clause and reads back as itself.
+    @Test func randomTextOfAnyScriptIsMatchedAndNormalisedStably() throws {
+        let decider = IntakeDecider(policy: try Fixtures.changsha())
+        let ranges: [ClosedRange<UInt32>] = [
+            0x0000...0x007F, 0x00A0...0x024F, 0x0300...0x036F, 0x0590...0x06FF, 0x0900...0x097F, 0x0E00...0x0E7F,
+            0x0F00...0x0FFF, 0x1100...0x11FF, 0x1800...0x18AF, 0x2000...0x206F, 0x3000...0x303F, 0x3040...0x30FF,
+            0x4E00...0x9FFF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE00...0xFE0F, 0xFF00...0xFFEF, 0x1F300...0x1FAFF,
+            0x20000...0x2A6DF, 0xE0000...0xE007F,
+        ]
+        var state: UInt64 = 18  // a linear congruential sequence (Knuth's MMIX constants)
+        func draw(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for round in 0..<300 {
+            let length = round == 0 ? 100_000 : draw(401)
+            var scalars = String.UnicodeScalarView()
+            for _ in 0..<length {
+                let range = ranges[draw(ranges.count)]
+                if let scalar = Unicode.Scalar(range.lowerBound + UInt32(draw(range.count))) { scalars.append(scalar) }
+            }
+            let text = String(scalars)
+            _ = decider.decide(Fixtures.event(content: text), openCases: [])
+            let normalized = NormalizedText(text)
+            let boundary = NormalizedText.boundary
+            #expect(!normalized.scalars.contains { $0 != boundary && $0.properties.generalCategory == .control }, "round \(round)")
+            #expect(normalized.scalars.first != boundary && normalized.scalars.last != boundary, "round \(round)")
+            #expect(!zip(normalized.scalars, normalized.scalars.dropFirst()).contains { $0 == boundary && $1 == boundary }, "round \(round)")
+            let stable = NormalizedText(normalized.readable) == normalized
+            #expect(stable, "round \(round): normalising twice changes nothing")
+        }
     }
 
     @Test(arguments: [

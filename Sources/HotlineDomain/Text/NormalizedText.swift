@@ -13,8 +13,9 @@ public struct NormalizedText: Sendable, Equatable {
     public static let boundary: Unicode.Scalar = "\u{1F}"
 
     public let scalars: [Unicode.Scalar]
-    /// The distinct scalars, so a pattern none of whose first words can start here is skipped at once.
-    let present: Set<Unicode.Scalar>
+    /// Where each scalar occurs, in order: a pattern is tried only where one of its first
+    /// words can start, not at every position of the text (hundreds of patterns an appeal).
+    let positions: [Unicode.Scalar: [Int]]
 
     public init(_ text: String) {
         var out: [Unicode.Scalar] = []
@@ -37,8 +38,35 @@ public struct NormalizedText: Sendable, Equatable {
             }
         }
         if out.last == Self.boundary { out.removeLast() }
+        if out.contains(where: Self.isMark) { out = Self.recomposed(out) }
         scalars = out
-        present = Set(out)
+        positions = Self.positions(of: out)
+    }
+
+    static func positions(of scalars: [Unicode.Scalar]) -> [Unicode.Scalar: [Int]] {
+        var positions: [Unicode.Scalar: [Int]] = [:]
+        for (index, scalar) in scalars.enumerated() { positions[scalar, default: []].append(index) }
+        return positions
+    }
+
+    /// A dropped symbol between a letter and its combining mark (l·̧) leaves a pair NFKC would
+    /// compose (ļ): composed clause by clause, so that normalising twice changes nothing.
+    private static func recomposed(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(scalars.count)
+        for (index, clause) in scalars.split(separator: boundary, omittingEmptySubsequences: false).enumerated() {
+            if index > 0 { out.append(boundary) }
+            let text = String(String.UnicodeScalarView(clause)).precomposedStringWithCompatibilityMapping
+            out += text.unicodeScalars.map(fold)
+        }
+        return out
+    }
+
+    private static func isMark(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: true
+        default: false
+        }
     }
 
     public var isEmpty: Bool { scalars.isEmpty }
@@ -60,11 +88,7 @@ public struct NormalizedText: Sendable, Equatable {
     }
 
     private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
-        let properties = scalar.properties
-        switch properties.generalCategory {
-        case .nonspacingMark, .spacingMark, .enclosingMark: return true
-        default: return properties.isAlphabetic || properties.numericType != nil
-        }
+        isMark(scalar) || scalar.properties.isAlphabetic || scalar.properties.numericType != nil
     }
 
     private static func isLineBreak(_ scalar: Unicode.Scalar) -> Bool {

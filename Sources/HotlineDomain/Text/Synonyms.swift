@@ -50,6 +50,6 @@ extension NormalizedText {
     /// Scalars already normalised (a rewrite of a `NormalizedText`).
     init(normalized scalars: [Unicode.Scalar]) {
         self.scalars = scalars
-        present = Set(scalars)
+        positions = Self.positions(of: scalars)
     }
 }

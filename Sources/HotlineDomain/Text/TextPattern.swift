@@ -48,10 +48,13 @@ public struct TextPattern: Sendable, Equatable {
     /// The first match inside `window` (the whole text by default) that no negation cue
     /// turns around (`Negation`), or nil.
     public func firstMatch(in text: NormalizedText, within window: Range<Int>? = nil) -> TextMatch? {
-        guard let first = parts.first, first.keys.contains(where: text.present.contains) else { return nil }
+        guard let first = parts.first else { return nil }
         let scalars = text.scalars
         let window = window?.clamped(to: scalars.indices) ?? scalars.indices
-        for start in window {
+        var starts: [Int] = []
+        for scalar in first.keys { starts += text.positions[scalar] ?? [] }
+        if first.count > 1 { starts.sort() }
+        for start in starts where window.contains(start) {
             for phrase in first[scalars[start]] ?? [] where Self.occurs(phrase, in: scalars, at: start) {
                 guard let end = rest(from: start + phrase.count, part: 1, in: scalars), end <= window.upperBound else { continue }
                 if Negation.negates(scalars, before: start) { continue }

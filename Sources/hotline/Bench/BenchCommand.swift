@@ -7,11 +7,11 @@ import Foundation
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmark parts run by Ops/dev bench (ceilings, load generator, preload, deadline stream).",
+        abstract: "Benchmark parts run by Ops/dev bench (ceilings, load generator, preload, deadline stream, intake text rules).",
         subcommands: [
             BenchPostgresCeilingCommand.self, BenchKafkaCeilingCommand.self, BenchLoadCommand.self,
             BenchPreloadCommand.self, BenchDueClocksCommand.self, BenchLatenessCommand.self, BenchReceiptsCommand.self,
-            BenchOutboxFillCommand.self,
+            BenchOutboxFillCommand.self, BenchIntakeTextCommand.self,
         ])
 }
 
