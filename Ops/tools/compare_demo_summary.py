@@ -50,7 +50,7 @@ def main() -> int:
         "manual-dispatch queue": expected["manual_queue"],
     }
     passed = failed = 0
-    print("Check against Ops/fixtures/demo-intake.expected.json")
+    print(f"Check against {sys.argv[1]}")
     for name, want in wanted.items():
         got = actual[name]
         if isinstance(want, dict):
