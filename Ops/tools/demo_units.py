@@ -219,10 +219,11 @@ class Demo:
                 self.reported(case, 2)
                 return
             if not self.provides["committed_deadline"]:
-                # The reply moves no deadline, so the date named lies inside the handling limit.
-                progress["committed_date"] = self.days[8].isoformat()
-                self.action(3, unit, case, "interim_reply", progress)
-                self.reported(case, 8)
+                # The reply moves no deadline (长沙 第二十条), so the date named lies inside the
+                # shortest handling limit (咨询, 3 working days).
+                progress["committed_date"] = self.days[2].isoformat()
+                self.action(1, unit, case, "interim_reply", progress)
+                self.reported(case, 2)
                 return
             self.action(3, unit, case, "interim_reply", progress)
             self.reported(case, 13)
