@@ -1,8 +1,8 @@
 import Foundation
 import HotlineDomain
 
-/// The assessment and the hot spots as a table for people, CSV for spreadsheets or
-/// JSON for programs (the `report.period_closed` body).
+/// The assessment and the hot spots as a table for people, CSV for spreadsheets, JSON
+/// for programs (the `report.period_closed` body), or the bulletin's HTML (which pdf prints).
 struct AssessmentReport {
     let report: PeriodReport
     let policy: Policy
@@ -88,6 +88,8 @@ struct AssessmentReport {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             return String(decoding: try encoder.encode(report), as: UTF8.self)
+        case .html, .pdf:
+            return BulletinHTML(report: report, policy: policy).document
         }
     }
 }

@@ -11,7 +11,7 @@ struct ReportCommand: AsyncParsableCommand {
         commandName: "report", abstract: "The units' assessment and ranking for a period (2026-10, 2026-Q4, 2026-W43, 2026-10-D2, 2026-H2, 2026).")
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case table, csv, json
+        case table, csv, json, html, pdf
     }
 
     @Option(help: "Policy id; its `reports.periods` say which periods it reports on, `assessment` how units are scored.")
@@ -23,8 +23,11 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "Only this unit (it is still ranked among all).")
     var unit: String?
 
-    @Option(help: "table, csv or json.")
+    @Option(help: "table, csv, json, html (the bulletin: one self-contained page with the ranking and charts) or pdf (the bulletin printed by chromium; needs --output).")
     var format: Format = .table
+
+    @Option(help: "Write to this file instead of standard output (required for pdf).")
+    var output: String?
 
     @Option(help: "How many hot spots (area × category) to list; 0 leaves them out.")
     var hotSpots = HotSpotRanking.defaultCount
@@ -45,6 +48,7 @@ struct ReportCommand: AsyncParsableCommand {
             throw CommandSupport.fail(
                 "policy \(policy) reports \(loaded.reports.periods.map(\.rawValue).joined(separator: ", ")) (\(loaded.reports.article)), not \(assessed.kind.rawValue)")
         }
+        guard format != .pdf || output != nil else { throw CommandSupport.fail("--format pdf writes a file: give --output FILE") }
         guard hotSpots >= 0 else { throw CommandSupport.fail("--hot-spots must be 0 or more, found \(hotSpots)") }
         let url = try CommandSupport.databaseURL()
         let mode: HotlineConfiguration.ClockMode
@@ -63,6 +67,18 @@ struct ReportCommand: AsyncParsableCommand {
             report.units = report.units.filter { $0.figures.unitID == unit }
             guard !report.units.isEmpty else { throw CommandSupport.fail("unit \(unit) has no recorded work in \(assessed)") }
         }
-        print(try AssessmentReport(report: report, policy: loaded).render(format))
+        let rendered = try AssessmentReport(report: report, policy: loaded).render(format)
+        switch (format, output) {
+        case (.pdf, let output?):
+            do {
+                try BulletinPDF.write(rendered, to: URL(fileURLWithPath: output))
+            } catch let failure as BulletinPDF.Failure {
+                throw CommandSupport.fail("\(failure)")
+            }
+        case (_, let output?):
+            try Data((rendered + "\n").utf8).write(to: URL(fileURLWithPath: output))
+        case (_, nil):
+            print(rendered)
+        }
     }
 }
