@@ -46,7 +46,7 @@ struct ReportCommand: AsyncParsableCommand {
                 "policy \(policy) reports \(loaded.reports.periods.map(\.rawValue).joined(separator: ", ")) (\(loaded.reports.article)), not \(assessed.kind.rawValue)")
         }
         guard hotSpots >= 0 else { throw CommandSupport.fail("--hot-spots must be 0 or more, found \(hotSpots)") }
-        let url = try CommandSupport.databaseURL()
+        let url = try CommandSupport.databaseURL(session: .reader)
         let mode: HotlineConfiguration.ClockMode
         do {
             mode = try .fromEnvironment(ProcessInfo.processInfo.environment)
