@@ -31,6 +31,8 @@ BEGIN
 END
 $$;
 
+-- Before PostgreSQL 15 every role could create tables in public: only the owner may.
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 GRANT USAGE, CREATE ON SCHEMA public TO hotline_owner;
 GRANT USAGE ON SCHEMA public TO hotline_worker, hotline_reader;
 
