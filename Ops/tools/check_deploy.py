@@ -80,7 +80,14 @@ def main(root):
                container.get("livenessProbe", {}).get("httpGet", {}).get("path") == "/health"
                and container.get("readinessProbe", {}).get("httpGet", {}).get("path") == "/ready"
                and f"hotline-{worker}" in budgets)
-    for name in ("configmap.yaml", "secret.example.yaml"):
+    job = yaml.safe_load(open(os.path.join(deploy, "kubernetes", "migrate-job.yaml"), encoding="utf-8"))
+    sources = [next(iter(source.values()))["name"] for source in job["spec"]["template"]["spec"]["containers"][0]["envFrom"]]
+    migrate_unit = open(os.path.join(deploy, "systemd", "hotline-migrate.service"), encoding="utf-8").read()
+    expect("database roles: hotline migrate connects as the owner's login (its DATABASE_URL read last), the workers as theirs",
+           sources[-1] == "hotline-migrate-secrets" and "hotline-migrate-secrets" not in open(os.path.join(deploy, "kubernetes", "workers.yaml"), encoding="utf-8").read()
+           and migrate_unit.find("EnvironmentFile=/etc/hotline/migrate.env") > migrate_unit.find("EnvironmentFile=/etc/hotline/hotline.env") > 0
+           and "EnvironmentFile=/etc/hotline/migrate.env" not in unit)
+    for name in ("configmap.yaml", "secret.example.yaml", "migrate-secret.example.yaml"):
         manifest = yaml.safe_load(open(os.path.join(deploy, "kubernetes", name), encoding="utf-8"))
         settings = set((manifest.get("data") or manifest.get("stringData") or {}).keys())
         unknown = sorted(settings - documented)

@@ -32,6 +32,7 @@ public struct Migrator: Sendable {
     /// Applies what is missing; returns the names applied now.
     @discardableResult
     public func migrate(client: PostgresClient, logger: Logger) async throws -> [String] {
+        try await Self.requireOwner(client: client, logger: logger)
         var applied: [String] = []
         for migration in migrations {
             let didApply = try await client.withTransaction(logger: logger) { connection -> Bool in
@@ -44,6 +45,11 @@ public struct Migrator: Sendable {
                 let existing = try await connection.query(
                     "SELECT 1 FROM schema_migrations WHERE version = \(migration.version)", logger: logger)
                 for try await _ in existing { return false }
+                // Once migration 0022 handed the schema to the owner role, every migration runs
+                // as it, whichever login runs `hotline migrate`: what it creates is the owner's.
+                if try await Self.ownedByOwnerRole(connection: connection, logger: logger) {
+                    try await connection.query("SET LOCAL ROLE \(unescaped: Self.ownerRole)", logger: logger)
+                }
                 for statement in Self.statements(in: migration.sql) {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
@@ -62,6 +68,30 @@ public struct Migrator: Sendable {
 }
 
 extension Migrator {
+    /// The group role that owns the schema (migration 0022, README "Database roles").
+    static let ownerRole = "hotline_owner"
+
+    /// Refuses a login that cannot act as the owner role once it exists (a worker's login, say).
+    static func requireOwner(client: PostgresClient, logger: Logger) async throws {
+        let rows = try await client.query(
+            """
+            SELECT current_user::text,
+                   CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = \(ownerRole))
+                        THEN pg_has_role(current_user, \(ownerRole), 'MEMBER') ELSE true END
+            """, logger: logger)
+        for try await (login, mayMigrate) in rows.decode((String, Bool).self) where !mayMigrate {
+            throw MigrationError.notOwner(login: login)
+        }
+    }
+
+    static func ownedByOwnerRole(connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        let rows = try await connection.query(
+            "SELECT pg_get_userbyid(relowner) = \(ownerRole) FROM pg_class WHERE oid = 'schema_migrations'::regclass",
+            logger: logger)
+        for try await owned in rows.decode(Bool.self) { return owned }
+        return false
+    }
+
     /// Splits a migration file into statements: a statement ends with `;` at the end
     /// of a line outside a `$$`-quoted body; `--` comment lines are dropped. (The
     /// extended query protocol runs one statement at a time.)
@@ -88,11 +118,13 @@ extension Migrator {
 public enum MigrationError: Error, CustomStringConvertible {
     case missingMigrations
     case badFileName(String)
+    case notOwner(login: String)
 
     public var description: String {
         switch self {
         case .missingMigrations: "the Migrations resource is missing from the build; rebuild hotline"
         case let .badFileName(name): "migration file '\(name)' must start with its version number, e.g. 0002_name.sql"
+        case let .notOwner(login): "the login '\(login)' is not a member of \(Migrator.ownerRole); run hotline migrate as a login granted it (RUNBOOK \"Database roles\")"
         }
     }
 }

@@ -9,6 +9,8 @@ extension HotlineConfiguration {
         var settings: [(String, String)] = [
             ("KAFKA_BROKERS", kafka.properties["bootstrap.servers"] ?? ""),
             ("DATABASE_URL", databaseURL.description),
+            ("database TLS", databaseURL.tlsDescription),
+            ("database session", databaseURL.sessionSettings.map { "\($0.name)=\($0.value)" }.joined(separator: " ")),
             ("HOTLINE_POLICY", policyID),
             ("HOTLINE_POLICY_DIR", policyDirectory),
             ("HOTLINE_CALENDAR_DIR", calendarDirectory),

@@ -53,12 +53,13 @@ enum CommandSupport {
         }
     }
 
-    static func databaseURL() throws -> DatabaseURL {
+    /// DATABASE_URL with the session limits of `session`'s role (README "Database roles").
+    static func databaseURL(session: DatabaseSession = .worker) throws -> DatabaseURL {
         guard let text = ProcessInfo.processInfo.environment["DATABASE_URL"], !text.isEmpty else {
             throw fail("DATABASE_URL: is not set; give postgres://user@host:5432/database (Ops/dev writes it to .hotline/dev.env)")
         }
         do {
-            return try DatabaseURL(text)
+            return try DatabaseURL(text, session: session)
         } catch {
             throw fail("DATABASE_URL: \(error.problem)")
         }

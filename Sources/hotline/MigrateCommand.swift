@@ -8,7 +8,7 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = try CommandSupport.makeLogger("hotline.migrate", defaultLevel: "info")
-        let url = try CommandSupport.databaseURL()
+        let url = try CommandSupport.databaseURL(session: .owner)
         let applied = try await withPostgres(url.configuration, logger: logger) { client in
             try await Migrator().migrate(client: client, logger: logger)
         }

@@ -50,7 +50,7 @@ struct ReportCommand: AsyncParsableCommand {
         }
         guard format != .pdf || output != nil else { throw CommandSupport.fail("--format pdf writes a file: give --output FILE") }
         guard hotSpots >= 0 else { throw CommandSupport.fail("--hot-spots must be 0 or more, found \(hotSpots)") }
-        let url = try CommandSupport.databaseURL()
+        let url = try CommandSupport.databaseURL(session: .reader)
         let mode: HotlineConfiguration.ClockMode
         do {
             mode = try .fromEnvironment(ProcessInfo.processInfo.environment)

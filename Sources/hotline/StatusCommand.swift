@@ -38,7 +38,7 @@ struct StatusCommand: AsyncParsableCommand {
         } catch let error as ConfigurationError {
             throw CommandSupport.fail(error.description)
         }
-        let database = try CommandSupport.databaseURL()
+        let database = try CommandSupport.databaseURL(session: .reader)
         let policy = Result { try Self.policy(environment) }
         let calendar = policy.flatMap { policy in Result { try Self.calendar(of: policy, environment) } }
         var status: ClusterStatus

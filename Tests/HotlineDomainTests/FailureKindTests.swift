@@ -52,6 +52,13 @@ import Testing
         #expect(FailureKind.of(thrownInATransaction(uniqueViolation())) == .conflict)
     }
 
+    /// A lock wait past the session's lock_timeout is not the message's fault: it is
+    /// retried like an unreachable server, never isolated and dead-lettered.
+    @Test func aLockTimeoutIsRetriedAsInfrastructure() {
+        let lockTimeout = PSQLError.server(.init(fields: [.severity: "ERROR", .sqlState: "55P03", .message: "canceling statement due to lock timeout"]))
+        #expect(FailureKind.of(thrownInATransaction(lockTimeout)) == .infrastructure)
+    }
+
     /// Any other failure of the data or a bug is still retried a little, then dead-lettered
     /// as `processing_error`.
     @Test func otherFailuresAreStillPoison() {

@@ -59,6 +59,34 @@ import Testing
         #expect(!configuration.databaseURL.description.contains("s3cret"))
     }
 
+    func databaseSetting(_ name: String, url: String) throws -> String? {
+        let configuration = try HotlineConfiguration.fromEnvironment(environment(["DATABASE_URL": url]))
+        return Dictionary(configuration.effectiveSettings(), uniquingKeysWith: { $1 })[name]
+    }
+
+    /// Outside Ops/dev (whose URLs say sslmode=disable) the connection is encrypted unless
+    /// the URL says otherwise; `config check` says how; verify-full checks against sslrootcert.
+    @Test func databaseTLSDefaultsToRequireAndVerifiesAgainstTheCAFile() throws {
+        #expect(try databaseSetting("database TLS", url: "postgres://hotline@db:5432/hotline") == "require (default): TLS, the server's certificate not verified")
+        #expect(try databaseSetting("database TLS", url: "postgres://hotline@db:5432/hotline?sslmode=disable") == "disable: no TLS")
+        let ca = FileManager.default.temporaryDirectory.appendingPathComponent("hotline-ca-\(UUID().uuidString).pem")
+        try Data("-----BEGIN CERTIFICATE-----".utf8).write(to: ca)
+        defer { try? FileManager.default.removeItem(at: ca) }
+        #expect(try databaseSetting("database TLS", url: "postgres://hotline@db:5432/hotline?sslmode=verify-full&sslrootcert=\(ca.path)")
+            == "verify-full: TLS, the server's certificate and host name verified against \(ca.path)")
+        #expect(refusedSetting(["DATABASE_URL": "postgres://hotline@db/hotline?sslmode=verify-full&sslrootcert=/no/such/ca.pem"]) == "DATABASE_URL")
+        #expect(refusedSetting(["DATABASE_URL": "postgres://hotline@db/hotline?sslmode=require&sslrootcert=\(ca.path)"]) == "DATABASE_URL")
+    }
+
+    /// The workers' session limits, and libpq's `options` overriding one of them.
+    @Test func workerSessionLimitsAreSetAndOverriddenByTheURL() throws {
+        #expect(try databaseSetting("database session", url: "postgres://hotline@db:5432/hotline")
+            == "statement_timeout=50s lock_timeout=20s idle_in_transaction_session_timeout=90s")
+        #expect(try databaseSetting("database session", url: "postgres://hotline@db:5432/hotline?options=-c%20statement_timeout%3D45s")
+            == "lock_timeout=20s idle_in_transaction_session_timeout=90s statement_timeout=45s")
+        #expect(refusedSetting(["DATABASE_URL": "postgres://hotline@db/hotline?options=statement_timeout"]) == "DATABASE_URL")
+    }
+
     @Test(arguments: ["0", "-5", "abc", "10001", "1.5"])
     func aBadBatchSizeIsRefused(value: String) {
         #expect(refusedSetting(["HOTLINE_BATCH_SIZE": value]) == "HOTLINE_BATCH_SIZE")

@@ -41,11 +41,11 @@ struct OperationsTests {
     @Test func migrateIsIdempotentAndSafeWhenRunConcurrently() async throws {
         try await TestStack.with { stack in
             let before = try await stack.count("SELECT count(*) FROM schema_migrations")
-            async let first = Task.detached { try stack.run(["migrate"]) }.value
-            async let second = Task.detached { try stack.run(["migrate"]) }.value
+            async let first = Task.detached { try stack.migrate() }.value
+            async let second = Task.detached { try stack.migrate() }.value
             _ = try await (first, second)
             #expect(try await stack.count("SELECT count(*) FROM schema_migrations") == before)
-            #expect(try stack.run(["migrate"]).output.contains("up to date"))
+            #expect(try stack.migrate().output.contains("up to date"))
         }
     }
 

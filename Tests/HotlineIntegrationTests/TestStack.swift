@@ -4,23 +4,29 @@ import Logging
 import PostgresNIO
 import Testing
 
-/// What `Ops/dev test` hands the integration tests: a running PostgreSQL server,
-/// the built `hotline` executable and the repository root.
+/// What `Ops/dev test` hands the integration tests: a running PostgreSQL server with
+/// its admin URL and the logins granted the owner, worker and reader roles (README
+/// "Database roles"), the built `hotline` executable and the repository root.
 enum TestEnvironment {
     struct Values {
         var postgresAdminURL: String
+        var ownerLogin: String
+        var workerLogin: String
+        var readerLogin: String
         var executable: String
         var root: String
     }
 
     static func require() throws -> Values {
         let environment = ProcessInfo.processInfo.environment
-        guard let url = environment["HOTLINE_TEST_PG_URL"], let executable = environment["HOTLINE_BIN"],
-              let root = environment["HOTLINE_ROOT"]
+        guard let url = environment["HOTLINE_TEST_PG_URL"], let owner = environment["HOTLINE_TEST_PG_OWNER"],
+              let worker = environment["HOTLINE_TEST_PG_WORKER"], let reader = environment["HOTLINE_TEST_PG_READER"],
+              let executable = environment["HOTLINE_BIN"], let root = environment["HOTLINE_ROOT"]
         else {
-            throw StackError("integration tests need HOTLINE_TEST_PG_URL, HOTLINE_BIN and HOTLINE_ROOT: run them with Ops/dev test")
+            throw StackError(
+                "integration tests need HOTLINE_TEST_PG_URL, HOTLINE_TEST_PG_OWNER, HOTLINE_TEST_PG_WORKER, HOTLINE_TEST_PG_READER, HOTLINE_BIN and HOTLINE_ROOT: run them with Ops/dev test")
         }
-        return Values(postgresAdminURL: url, executable: executable, root: root)
+        return Values(postgresAdminURL: url, ownerLogin: owner, workerLogin: worker, readerLogin: reader, executable: executable, root: root)
     }
 }
 
@@ -30,11 +36,15 @@ struct StackError: Error, CustomStringConvertible {
 }
 
 /// One test's private system: a fresh database on the shared PostgreSQL server, its
-/// own dev broker, and real worker processes started and killed on demand.
+/// own dev broker, and real worker processes started and killed on demand. Processes
+/// connect as the worker login, `hotline migrate` as the owner login; `client` is the
+/// admin's, for what a test sets up or inspects behind the workers' backs.
 final class TestStack: @unchecked Sendable {
     let values: TestEnvironment.Values
     let databaseName: String
     let databaseURL: String
+    let ownerDatabaseURL: String
+    let readerDatabaseURL: String
     let directory: URL
     private(set) var kafkaBrokers = ""
     private var processes: [String: Process] = [:]
@@ -60,10 +70,17 @@ final class TestStack: @unchecked Sendable {
         guard let admin = URLComponents(string: values.postgresAdminURL) else { throw StackError("bad HOTLINE_TEST_PG_URL") }
         var url = admin
         url.path = "/" + databaseName
-        databaseURL = url.string!
+        let adminDatabaseURL = url.string!
+        func login(_ user: String) -> String {
+            url.user = user
+            return url.string!
+        }
+        databaseURL = login(values.workerLogin)
+        ownerDatabaseURL = login(values.ownerLogin)
+        readerDatabaseURL = login(values.readerLogin)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("hotline-\(databaseName)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        client = PostgresClient(configuration: try Self.configuration(databaseURL), backgroundLogger: logger)
+        client = PostgresClient(configuration: try Self.configuration(adminDatabaseURL), backgroundLogger: logger)
     }
 
     static func configuration(_ url: String) throws -> PostgresClient.Configuration {
@@ -80,7 +97,7 @@ final class TestStack: @unchecked Sendable {
         stack.clientTask = Task { [client = stack.client] in await client.run() }
         do {
             try await stack.startBroker()
-            try stack.run(["migrate"])
+            try stack.migrate()
             let result = try await body(stack)
             await stack.tearDown()
             try? FileManager.default.removeItem(at: stack.directory)
@@ -96,7 +113,7 @@ final class TestStack: @unchecked Sendable {
         let admin = PostgresClient(configuration: try Self.configuration(values.postgresAdminURL), backgroundLogger: logger)
         let task = Task { await admin.run() }
         defer { task.cancel() }
-        try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(databaseName)"), logger: logger)
+        try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(databaseName) OWNER \(values.ownerLogin)"), logger: logger)
     }
 
     private func dropDatabase() async {
@@ -183,6 +200,12 @@ final class TestStack: @unchecked Sendable {
         _ values: TestEnvironment.Values, _ arguments: [String], environment: [String: String]? = nil
     ) throws -> ProgramResult {
         try ProgramResult.run(values.executable, arguments, environment: environment, directory: values.root)
+    }
+
+    /// `hotline migrate` as the owner login.
+    @discardableResult
+    func migrate() throws -> ProgramResult {
+        try run(["migrate"], extraEnvironment: ["DATABASE_URL": ownerDatabaseURL])
     }
 
     /// Runs any program (kcat, python3) to completion with optional standard input;

@@ -2,7 +2,8 @@
 """Writes workers.yaml: a Deployment and a PodDisruptionBudget per Hotline worker.
 
 The six workers differ only in name, replicas and memory; the rest (image, probes on
-/health and /ready, configuration from the ConfigMap and the Secret, graceful stop)
+/health and /ready, configuration from the ConfigMap and the Secret, the database's CA,
+graceful stop)
 is the same, so it is written once here. Run it after changing WORKERS or TEMPLATE:
     python3 Ops/deploy/kubernetes/render_workers.py
 `Ops/dev test` checks that workers.yaml is what this script writes.
@@ -68,6 +69,11 @@ spec:
             requests: {{cpu: 100m, memory: 128Mi}}
             limits: {{memory: 512Mi}}
           securityContext: {{allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {{drop: [ALL]}}}}
+          # The CA of DATABASE_URL's sslrootcert (sslmode=verify-full): RUNBOOK "Database roles".
+          volumeMounts:
+            - {{name: db-ca, mountPath: /etc/hotline/db-ca, readOnly: true}}
+      volumes:
+        - {{name: db-ca, configMap: {{name: hotline-db-ca}}}}
 ---
 apiVersion: policy/v1
 kind: PodDisruptionBudget

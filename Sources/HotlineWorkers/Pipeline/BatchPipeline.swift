@@ -48,7 +48,7 @@ public struct BatchPipeline<Handler: BatchHandler>: BatchProcessor {
                 try Self.checkShutdown()
                 switch kind {
                 case .infrastructure:
-                    logger.error("batch transaction failed; PostgreSQL unreachable, retrying", metadata: ["error": "\(error)", "retry_in": "\(backoff)"])
+                    logger.error("batch transaction failed; PostgreSQL unreachable or a lock held elsewhere, retrying", metadata: ["error": "\(error)", "retry_in": "\(backoff)"])
                     try await Task.sleep(for: backoff)
                     backoff = min(backoff * 2, .seconds(5))
                 case .conflict:

@@ -4,7 +4,9 @@ import PostgresNIO
 
 /// How a failed batch transaction should be retried.
 enum FailureKind: Equatable, CaseIterable {
-    /// PostgreSQL is unreachable or the connection broke: wait and retry, however long it takes.
+    /// PostgreSQL is unreachable, the connection broke, or a lock held elsewhere (a
+    /// migration, a manual transaction) outlasted `lock_timeout`: wait and retry, however
+    /// long it takes; the message is not at fault.
     case infrastructure
     /// A conflict with a concurrent transaction (deadlock, serialization, unique race): retry soon.
     case conflict
@@ -33,8 +35,9 @@ enum FailureKind: Equatable, CaseIterable {
         if cause is CalendarError { return .deterministic }
         if let psql = cause as? PSQLError {
             guard let state = psql.serverInfo?[.sqlState] else { return .infrastructure }
-            if state.hasPrefix("40") || state == "23505" || state == "55P03" { return .conflict }
-            if state.hasPrefix("08") || state.hasPrefix("53") || state.hasPrefix("57") { return .infrastructure }
+            if state.hasPrefix("40") || state == "23505" { return .conflict }
+            // 55P03: lock_timeout (DatabaseSession), which no number of quick retries outlasts.
+            if state.hasPrefix("08") || state.hasPrefix("53") || state.hasPrefix("57") || state == "55P03" { return .infrastructure }
             return .poison
         }
         if cause is CancellationError { return .infrastructure }
