@@ -37,7 +37,7 @@ enum BulletinPDF {
         let page = work.appendingPathComponent("bulletin.html")
         try Data(html.utf8).write(to: page)
         let log = work.appendingPathComponent("chromium.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        try Data().write(to: log)
         try? FileManager.default.removeItem(at: output)
 
         let process = Process()
