@@ -10,7 +10,7 @@ import Testing
 /// what every other integration suite shows: their processes connect as it.
 @Suite
 struct RoleTests {
-    static let appendOnly = ["case_history", "case_archive", "case_urges", "period_reports", "policy_versions", "outbox_parked"]
+    static let appendOnly = ["case_history", "case_archive", "case_urges", "period_reports", "policy_versions", "outbox_parked", "party_key_changes"]
 
     @Test func theWorkerCannotRewriteOrEmptyTheHistoryNorTouchItsTriggers() async throws {
         try await TestStack.with { stack in
@@ -23,6 +23,8 @@ struct RoleTests {
                     "ALTER TABLE case_history DISABLE TRIGGER case_history_append_only",
                     "DROP TRIGGER case_history_append_only ON case_history",
                     "CREATE TABLE scratch (id integer)",
+                    "INSERT INTO parties (party_id, kind, display_name) VALUES ('intruder', 'unit', 'x')",
+                    "UPDATE party_keys SET revoked_at = NULL",
                 ] {
                     #expect(try await Self.sqlState(of: statement, client, stack) == "42501", "\(statement) is refused for lack of privilege")
                 }
