@@ -17,6 +17,7 @@ extension Policy {
             for rule in rules {
                 check(rule.keywords, key: "\(list).\(rule.code).keywords")
                 check(rule.except, key: "\(list).\(rule.code).except")
+                check(rule.exceptAnywhere, key: "\(list).\(rule.code).except_anywhere")
             }
         }
         for (index, rule) in categories.enumerated() {

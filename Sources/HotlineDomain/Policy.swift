@@ -245,18 +245,25 @@ public struct ScopeRule: Sendable, Decodable, Equatable {
     public var keywords: [String]
     /// Patterns that, in the clause of a keyword's match, keep the rule from applying to it.
     public var except: [String]
+    /// Patterns that, anywhere in the appeal, keep the rule from applying at all: what makes
+    /// the whole appeal about something else (thanks for the ambulance that came is praise,
+    /// told once the emergency is over), however its clauses are cut.
+    public var exceptAnywhere: [String]
 
-    public init(code: String, to: String? = nil, article: String, reason: String, keywords: [String] = [], except: [String] = []) {
+    public init(code: String, to: String? = nil, article: String, reason: String, keywords: [String] = [], except: [String] = [],
+                exceptAnywhere: [String] = []) {
         self.code = code
         self.to = to
         self.article = article
         self.reason = reason
         self.keywords = keywords
         self.except = except
+        self.exceptAnywhere = exceptAnywhere
     }
 
     enum CodingKeys: String, CodingKey {
         case code, to, article, reason, keywords, except
+        case exceptAnywhere = "except_anywhere"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -267,6 +274,7 @@ public struct ScopeRule: Sendable, Decodable, Equatable {
         reason = try container.decode(String.self, forKey: .reason)
         keywords = try container.decode([String].self, forKey: .keywords)
         except = try container.decodeIfPresent([String].self, forKey: .except) ?? []
+        exceptAnywhere = try container.decodeIfPresent([String].self, forKey: .exceptAnywhere) ?? []
     }
 }
 
