@@ -70,6 +70,7 @@ public enum PolicyLoader {
                 "working_hours": .map(["article": .anyValue, "note": .anyValue, "opens": .anyValue, "closes": .anyValue]),
             ]),
             "synonyms": .anyValue,
+            "colloquial": .anyValue,
         ])
     }()
 
