@@ -83,7 +83,7 @@ public struct IntakeDecider: Sendable {
 
     /// `answered` is the `answered_from` version as found in the knowledge base (nil: not there).
     public func decide(_ event: IntakeEvent, openCases: [OpenCaseCandidate], answered: KnowledgeAnswer.Found? = nil) -> IntakeDecision {
-        let text = NormalizedText(event.text)
+        let text = policy.colloquial.canonical(NormalizedText(event.text))
         if let found = scope.redirect(text) { return .redirect(found.rule) }
         if let found = scope.notAccepted(text) { return .notAccept(found.rule) }
         let (category, source) = classifier.classify(given: event.category, text: text)
@@ -114,7 +114,7 @@ public struct IntakeDecider: Sendable {
     private func mostSimilar(_ text: NormalizedText, among candidates: [OpenCaseCandidate], category: CategoryCode, areaCode: String?) -> OpenCaseCandidate? {
         var best: (candidate: OpenCaseCandidate, score: Double)?
         for candidate in candidates where candidate.category == category && candidate.areaCode == areaCode {
-            let score = TextSimilarity.overlap(text, NormalizedText(candidate.text))
+            let score = TextSimilarity.overlap(text, policy.colloquial.canonical(NormalizedText(candidate.text)))
             guard score >= policy.repeat.similarity else { continue }
             if let current = best, current.score > score || (current.score == score && current.candidate.caseNumber < candidate.caseNumber) {
                 continue

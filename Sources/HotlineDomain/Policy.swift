@@ -29,6 +29,9 @@ public struct Policy: Sendable, Decodable, Equatable {
     public var knowledge: KnowledgeRules?
     /// Words callers use for the same thing, for knowledge search (`Synonyms`); empty when the policy lists none.
     public var synonyms: Synonyms
+    /// Local and spoken forms callers use (长沙话 哒 for 了, 冇 for 没), read as the standard
+    /// word by every intake text rule (scope, category, repeats); empty when the policy lists none.
+    public var colloquial: Synonyms
     public var serviceHours: ServiceHours
     /// The regulation's term.
     public var validity: PolicyValidity
@@ -40,7 +43,7 @@ public struct Policy: Sendable, Decodable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case format, policy, version, title, jurisdiction, seed, categories, scope, `repeat`, calendar, limits
-        case lifecycle, callbacks, notifications, supervision, reports, assessment, knowledge, synonyms, validity
+        case lifecycle, callbacks, notifications, supervision, reports, assessment, knowledge, synonyms, colloquial, validity
         case serviceHours = "service_hours"
         case ratingAppeals = "rating_appeals"
         case defaultCategory = "default_category"
@@ -78,6 +81,7 @@ public struct Policy: Sendable, Decodable, Equatable {
         ratingAppeals = try container.decodeIfPresent(RatingAppealRules.self, forKey: .ratingAppeals)
         knowledge = try container.decodeIfPresent(KnowledgeRules.self, forKey: .knowledge)
         synonyms = Synonyms(groups: try container.decodeIfPresent([[String]].self, forKey: .synonyms) ?? [])
+        colloquial = Synonyms(groups: try container.decodeIfPresent([[String]].self, forKey: .colloquial) ?? [])
         serviceHours = try container.decode(ServiceHours.self, forKey: .serviceHours)
         validity = try container.decode(PolicyValidity.self, forKey: .validity)
     }
@@ -245,18 +249,25 @@ public struct ScopeRule: Sendable, Decodable, Equatable {
     public var keywords: [String]
     /// Patterns that, in the clause of a keyword's match, keep the rule from applying to it.
     public var except: [String]
+    /// Patterns that, anywhere in the appeal, keep the rule from applying at all: what makes
+    /// the whole appeal about something else (thanks for the ambulance that came is praise,
+    /// told once the emergency is over), however its clauses are cut.
+    public var exceptAnywhere: [String]
 
-    public init(code: String, to: String? = nil, article: String, reason: String, keywords: [String] = [], except: [String] = []) {
+    public init(code: String, to: String? = nil, article: String, reason: String, keywords: [String] = [], except: [String] = [],
+                exceptAnywhere: [String] = []) {
         self.code = code
         self.to = to
         self.article = article
         self.reason = reason
         self.keywords = keywords
         self.except = except
+        self.exceptAnywhere = exceptAnywhere
     }
 
     enum CodingKeys: String, CodingKey {
         case code, to, article, reason, keywords, except
+        case exceptAnywhere = "except_anywhere"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -267,6 +278,7 @@ public struct ScopeRule: Sendable, Decodable, Equatable {
         reason = try container.decode(String.self, forKey: .reason)
         keywords = try container.decode([String].self, forKey: .keywords)
         except = try container.decodeIfPresent([String].self, forKey: .except) ?? []
+        exceptAnywhere = try container.decodeIfPresent([String].self, forKey: .exceptAnywhere) ?? []
     }
 }
 

@@ -7,7 +7,7 @@ import Yams
 public enum PolicyLoader {
     static let allowedKeys: AllowedKeys = {
         let scopeRule = AllowedKeys.list(.map([
-            "code": .anyValue, "to": .anyValue, "article": .anyValue, "reason": .anyValue, "keywords": .anyValue, "except": .anyValue,
+            "code": .anyValue, "to": .anyValue, "article": .anyValue, "reason": .anyValue, "keywords": .anyValue, "except": .anyValue, "except_anywhere": .anyValue,
         ]))
         return .map([
             "format": .anyValue, "policy": .anyValue, "version": .anyValue, "title": .anyValue,
@@ -70,6 +70,7 @@ public enum PolicyLoader {
                 "working_hours": .map(["article": .anyValue, "note": .anyValue, "opens": .anyValue, "closes": .anyValue]),
             ]),
             "synonyms": .anyValue,
+            "colloquial": .anyValue,
         ])
     }()
 

@@ -38,4 +38,9 @@ import Testing
         let twice = try #require(try refusal(replacing: "  - [出租车, 打车]", with: "  - [出租车, 驾照]"))
         #expect(twice.problems.contains { $0.problem.contains("belongs to one group") }, "\(twice)")
     }
+
+    @Test func aColloquialGroupOfOneWordIsRefused() throws {
+        let single = try #require(try refusal(replacing: "  - [知道, 晓得]", with: "  - [知道]"))
+        #expect(single.problems.contains { $0.key.hasPrefix("colloquial[") && $0.problem.contains("at least one other") }, "\(single)")
+    }
 }

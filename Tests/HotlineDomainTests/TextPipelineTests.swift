@@ -55,6 +55,32 @@ import Testing
         #expect(scope.redirect(NormalizedText("我打他电话一直不接")) == nil, "打 + a person is violence only as 打人, 打我了")
     }
 
+    /// 长沙 第十二条 takes appeals by phone, spoken as callers speak: the policy's `colloquial`
+    /// forms (长沙话 哒, 崽, 冇, 搞死) are read as standard Mandarin by every intake rule.
+    @Test func colloquialFormsAreReadAsTheStandardWord() throws {
+        let decider = IntakeDecider(policy: try Fixtures.changsha())
+        func outcome(_ text: String) -> String {
+            switch decider.decide(Fixtures.event(content: text), openCases: []) {
+            case let .redirect(rule): rule.to ?? rule.code
+            case let .accept(category, _): category.rawValue
+            default: "other"
+            }
+        }
+        #expect(outcome("我崽被人抱走哒 就在公园门口") == "110", "崽 is 儿子, 哒 is 了")
+        #expect(outcome("几个人堵在门口讲要搞死我") == "110", "搞死 is 弄死")
+        #expect(outcome("我妈屋里冇得水 两天了") == "help", "冇得 is 没有, 屋里 is 家里")
+        let standard = try Fixtures.changsha().colloquial.canonical(NormalizedText("细伢子晓得么子"))
+        #expect(standard.readable == "孩子知道什么")
+    }
+
+    /// `except_anywhere` keeps a rule off a whole appeal however its clauses fall: thanks for
+    /// the ambulance that came (第十二条（三） 表扬) is not a call for 120 (第十三条（二）).
+    @Test func anAppealWideExceptionKeepsARuleOffTheWholeAppeal() throws {
+        let scope = ScopeMatcher(policy: try Fixtures.changsha())
+        #expect(scope.redirect(NormalizedText("那天我在地铁上犯病，急救的护士一路上握着我的手，真的太感谢了")) == nil)
+        #expect(scope.redirect(NormalizedText("我在地铁上犯病了，快派急救的人来"))?.rule.to == "120", "without the thanks it is 120's")
+    }
+
     @Test func aCallerNamingTheCategoryCountsTwice() throws {
         let classifier = CategoryClassifier(policy: try Fixtures.changsha())
         // 表扬 (the label, 2) against 加装 (suggestion, 1).

@@ -2,14 +2,17 @@
 /// compiled once into patterns, in file order: the first rule with a keyword pattern that
 /// matches, outside a clause one of its `except` patterns also matches, applies. `except`
 /// keeps a rule to what the article means: 「请问交通事故的责任认定书去哪里领」 names an accident
-/// but asks about paperwork, not for 122.
+/// but asks about paperwork, not for 122; `except_anywhere` does so for the whole appeal:
+/// 「那天我犯病，急救的护士一路握着我的手，太感谢了」 is thanks, not a call for 120.
 public struct ScopeMatcher: Sendable {
     struct Compiled: Sendable {
         var rule: ScopeRule
         var keywords: [TextPattern]
         var exceptions: [TextPattern]
+        var appealExceptions: [TextPattern]
 
         func finding(in text: NormalizedText) -> ScopeFinding? {
+            if appealExceptions.contains(where: { $0.matches(text) }) { return nil }
             for keyword in keywords {
                 var from = 0
                 while from < text.scalars.count, let match = keyword.firstMatch(in: text, within: from..<text.scalars.count) {
@@ -38,7 +41,10 @@ public struct ScopeMatcher: Sendable {
 
     public init(policy: Policy) {
         func compile(_ rules: [ScopeRule]) -> [Compiled] {
-            rules.map { Compiled(rule: $0, keywords: $0.keywords.map(TextPattern.compiled), exceptions: $0.except.map(TextPattern.compiled)) }
+            rules.map {
+                Compiled(rule: $0, keywords: $0.keywords.map(TextPattern.compiled), exceptions: $0.except.map(TextPattern.compiled),
+                         appealExceptions: $0.exceptAnywhere.map(TextPattern.compiled))
+            }
         }
         redirect = compile(policy.scope.redirect)
         notAccepted = compile(policy.scope.notAccepted)
