@@ -74,11 +74,13 @@ public struct IntakeDecider: Sendable {
     public let policy: Policy
     private let scope: ScopeMatcher
     private let classifier: CategoryClassifier
+    private let newReason: [TextPattern]
 
     public init(policy: Policy) {
         self.policy = policy
         self.scope = ScopeMatcher(policy: policy)
         self.classifier = CategoryClassifier(policy: policy)
+        self.newReason = (policy.repeat.closedCase?.newReason ?? []).map(TextPattern.compiled)
     }
 
     /// `answered` is the `answered_from` version as found in the knowledge base (nil: not there).
@@ -101,7 +103,7 @@ public struct IntakeDecider: Sendable {
             if !best.repeatBlocked { return .merge(into: best, category: category) }
         }
         if let rule = policy.repeat.closedCase, mostSimilar(text, among: own.filter(\.closed), category: category, areaCode: event.areaCode) != nil,
-           !rule.newReason.contains(where: { TextPattern.compiled($0).matches(text) })
+           !newReason.contains(where: { $0.matches(text) })
         {
             return .notAccept(rule.scopeRule)
         }
