@@ -22,12 +22,14 @@ $$;
 
 ALTER TABLE case_history ADD COLUMN prev_hash bytea, ADD COLUMN hash bytea;
 
--- Each case's chain head: the row the next one links to. The chaining trigger locks it, so
--- concurrent writers to one case append one after the other; digested_row_id is the head the
--- last day's digest published (the supervision worker's history digest sweep).
+-- Each case's chain head: the row the next one links to, with that row's own link. The
+-- chaining trigger updates it in the statement that computes the new row's hashes, so
+-- concurrent writers to one case append one after the other; digested_row_id is the head
+-- the last day's digest published (the supervision worker's history digest sweep).
 CREATE TABLE case_history_heads (
     case_id         uuid   PRIMARY KEY,
     row_id          bigint NOT NULL,
+    prev_hash       bytea  NOT NULL,
     hash            bytea  NOT NULL,
     digested_row_id bigint
 );
@@ -54,29 +56,38 @@ END
 $$;
 ALTER TABLE case_history ENABLE TRIGGER case_history_append_only;
 ALTER TABLE case_history ALTER COLUMN prev_hash SET NOT NULL, ALTER COLUMN hash SET NOT NULL;
-INSERT INTO case_history_heads (case_id, row_id, hash)
-SELECT DISTINCT ON (case_id) case_id, id, hash FROM case_history ORDER BY case_id, id DESC;
+INSERT INTO case_history_heads (case_id, row_id, prev_hash, hash)
+SELECT DISTINCT ON (case_id) case_id, id, prev_hash, hash FROM case_history ORDER BY case_id, id DESC;
 
 -- Every new row is chained as stored (after its values are converted: jsonb, microseconds),
--- whatever the writer put in prev_hash and hash. The head row's lock serialises writers of one
--- case; the id is drawn after the lock, so ids rise along each chain even when two
--- transactions append to one case at once. SECURITY DEFINER: the worker role cannot write
--- the heads itself.
+-- whatever the writer put in id, prev_hash and hash. One statement per row: the UPDATE of the
+-- case's head locks it (a concurrent writer of the case waits, then chains after what it
+-- wrote), takes the head's hash as the new row's link, draws the row's id after the lock (so
+-- ids rise along each chain) and computes its hash; a case's first row inserts the head.
+-- SECURITY DEFINER: the worker role cannot write the heads itself.
 CREATE FUNCTION chain_case_history() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
 DECLARE
-    head bytea;
+    genesis CONSTANT bytea := decode(repeat('00', 32), 'hex');
 BEGIN
-    SELECT h.hash INTO head FROM case_history_heads h WHERE h.case_id = NEW.case_id FOR UPDATE;
-    IF NOT FOUND THEN
-        INSERT INTO case_history_heads (case_id, row_id, hash) VALUES (NEW.case_id, 0, decode(repeat('00', 32), 'hex'))
-        ON CONFLICT (case_id) DO NOTHING;
-        SELECT h.hash INTO head FROM case_history_heads h WHERE h.case_id = NEW.case_id FOR UPDATE;
-    END IF;
-    NEW.id := nextval('case_history_id_seq');
-    NEW.prev_hash := head;
-    NEW.hash := case_history_row_hash(head, NEW.case_id, NEW.at, NEW.actor, NEW.action, NEW.detail, NEW.event_id);
-    UPDATE case_history_heads SET row_id = NEW.id, hash = NEW.hash WHERE case_id = NEW.case_id;
-    RETURN NEW;
+    LOOP
+        UPDATE case_history_heads h
+        SET row_id = nextval('case_history_id_seq'), prev_hash = h.hash,
+            hash = case_history_row_hash(h.hash, NEW.case_id, NEW.at, NEW.actor, NEW.action, NEW.detail, NEW.event_id)
+        WHERE h.case_id = NEW.case_id
+        RETURNING h.row_id, h.prev_hash, h.hash INTO NEW.id, NEW.prev_hash, NEW.hash;
+        IF FOUND THEN
+            RETURN NEW;
+        END IF;
+        INSERT INTO case_history_heads (case_id, row_id, prev_hash, hash)
+        VALUES (NEW.case_id, nextval('case_history_id_seq'), genesis,
+                case_history_row_hash(genesis, NEW.case_id, NEW.at, NEW.actor, NEW.action, NEW.detail, NEW.event_id))
+        ON CONFLICT (case_id) DO NOTHING
+        RETURNING row_id, prev_hash, hash INTO NEW.id, NEW.prev_hash, NEW.hash;
+        IF FOUND THEN
+            RETURN NEW;
+        END IF;
+        -- Another transaction wrote the case's first row meanwhile: chain after it.
+    END LOOP;
 END;
 $$;
 CREATE TRIGGER case_history_chain BEFORE INSERT ON case_history
