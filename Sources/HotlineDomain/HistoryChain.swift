@@ -43,7 +43,7 @@ public enum HistoryChain {
             let expected = index == 0 ? genesis : rows[index - 1].hash
             if row.previousHash != expected {
                 if index > 0, let linked = earlier[row.previousHash] {
-                    let skipped = rows[rows.firstIndex { $0.id > linked }!..<index].map(\.id)
+                    let skipped = rows[(rows.firstIndex { $0.id > linked } ?? index)..<index].map(\.id)
                     problems.append(HistoryProblem(rowID: row.id, kind: .inserted(rowIDs: skipped, linkedTo: linked)))
                 } else if index == 0 {
                     problems.append(HistoryProblem(rowID: row.id, kind: .removedBefore(previousRowID: nil)))
