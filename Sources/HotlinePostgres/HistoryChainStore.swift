@@ -41,7 +41,7 @@ public enum HistoryChainStore {
             """
             SELECT h.case_id, h.row_id, h.hash, coalesce(c.case_number, h.case_id::text)
             FROM case_history_heads h LEFT JOIN cases c ON c.id = h.case_id
-            WHERE h.row_id > 0 AND (\(caseNumber)::text IS NULL OR c.case_number = \(caseNumber))
+            WHERE \(caseNumber)::text IS NULL OR c.case_number = \(caseNumber)
             """, logger: logger)
         var heads: [(head: HistoryHead, caseNumber: String)] = []
         for try await (caseID, rowID, hash, number) in rows.decode((UUID, Int64, ByteBuffer, String).self) {
@@ -50,8 +50,8 @@ public enum HistoryChainStore {
         return heads
     }
 
-    /// Every recorded digest in day order, with its heads; `through` the last day wanted.
-    public static func digests(through: CalendarDate?, client: PostgresClient, logger: Logger) async throws -> [HistoryDigestRecord] {
+    /// Every recorded digest in day order, with its heads.
+    public static func digests(client: PostgresClient, logger: Logger) async throws -> [HistoryDigestRecord] {
         let rows = try await client.query(
             """
             SELECT d.day::text, d.digest, d.previous_day::text, d.previous_digest,
@@ -59,7 +59,6 @@ public enum HistoryChainStore {
                    coalesce(array_agg(h.row_id ORDER BY h.case_id) FILTER (WHERE h.case_id IS NOT NULL), '{}'),
                    coalesce(array_agg(encode(h.hash, 'hex') ORDER BY h.case_id) FILTER (WHERE h.case_id IS NOT NULL), '{}')
             FROM history_digests d LEFT JOIN history_digest_heads h ON h.day = d.day
-            WHERE \(through?.description)::date IS NULL OR d.day <= \(through?.description)::date
             GROUP BY d.day ORDER BY d.day
             """, logger: logger)
         var records: [HistoryDigestRecord] = []
@@ -138,7 +137,7 @@ public enum HistoryChainStore {
         let rows = try await connection.query(
             """
             SELECT case_id, row_id, hash FROM case_history_heads
-            WHERE row_id > 0 AND row_id IS DISTINCT FROM digested_row_id
+            WHERE row_id IS DISTINCT FROM digested_row_id
             ORDER BY case_id
             FOR UPDATE SKIP LOCKED
             """, logger: logger)

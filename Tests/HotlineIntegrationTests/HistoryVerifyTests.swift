@@ -182,7 +182,7 @@ struct HistoryVerifyTests {
                 "ALTER TABLE history_digest_heads DISABLE TRIGGER USER",
                 "UPDATE history_digest_heads h SET hash = c.hash FROM case_history c WHERE c.id = \(last.rowID) AND h.row_id = c.id",
             ])
-            let recorded = try await HistoryChainStore.digests(through: nil, client: stack.client, logger: stack.logger)
+            let recorded = try await HistoryChainStore.digests(client: stack.client, logger: stack.logger)
             let day = try #require(recorded.first)
             let refolded = HistoryHashing.sha256(HistoryDigest.foldBytes(day: day.day, previous: day.previousDigest, heads: day.heads))
             try await asOwner(stack, [

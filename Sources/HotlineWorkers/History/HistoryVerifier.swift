@@ -21,7 +21,7 @@ public enum HistoryVerifier {
         caseNumber: String?, kept: [CalendarDate: [UInt8]], client: PostgresClient, logger: Logger
     ) async throws -> HistoryVerification {
         var result = HistoryVerification()
-        let digests = try await HistoryChainStore.digests(through: nil, client: client, logger: logger)
+        let digests = try await HistoryChainStore.digests(client: client, logger: logger)
         result.digests = digests.count
         var wanted: Set<HeadKey> = []
         for digest in digests { for head in digest.heads { wanted.insert(HeadKey(caseID: head.caseID, rowID: head.rowID)) } }
