@@ -88,6 +88,46 @@ struct HistoryVerifyTests {
         }
     }
 
+    /// A database upgraded from before the chain: migration 0026 chains the rows it finds, in
+    /// id order per case, and later rows chain on from them. The test takes 0026 back out as
+    /// the owner, writes history as the worker did before it, and migrates again.
+    @Test func theMigrationChainsTheHistoryWrittenBeforeIt() async throws {
+        try await TestStack.with { stack in
+            try await asOwner(stack, [
+                "DROP TRIGGER case_history_chain ON case_history",
+                "DROP FUNCTION chain_case_history()",
+                "DROP TABLE history_digest_heads, history_digests, case_history_heads",
+                "DROP FUNCTION refuse_digest_change()",
+                "ALTER TABLE case_history DROP COLUMN prev_hash, DROP COLUMN hash",
+                "DROP FUNCTION case_history_row_hash(bytea, uuid, timestamptz, text, text, jsonb, text)",
+                "DELETE FROM schema_migrations WHERE version = 26",
+            ])
+            let ids = (0..<5).map { _ in UUID() }
+            let worker = try DatabaseURL(stack.databaseURL)
+            try await withPostgres(worker.configuration, logger: stack.logger) { (client: PostgresClient) async throws in
+                try await client.withTransaction(logger: stack.logger) { connection in
+                    try await BenchStore.insertCases(
+                        ids: ids, label: "before", policyID: "changsha-2020", policyVersion: "test", at: Date(),
+                        dueAt: Date().addingTimeInterval(86_400), on: connection, logger: stack.logger)
+                }
+            }
+            #expect(try stack.migrate().output.contains("0026_history_chain"))
+            let upgraded = try verify(stack)
+            #expect(upgraded.status == 0 && upgraded.stdout.contains("verified 5 cases, 10 rows"), "\(upgraded.output)")
+            try await withPostgres(worker.configuration, logger: stack.logger) { (client: PostgresClient) async throws in
+                try await client.withTransaction(logger: stack.logger) { connection in
+                    try await CaseHistoryStore.append(
+                        caseID: ids[0], at: Date(), actor: "dispatch", action: "sign", detailJSON: "{}", eventID: "ua-after-upgrade",
+                        on: connection, logger: stack.logger)
+                }
+            }
+            let appended = try verify(stack)
+            #expect(appended.status == 0 && appended.stdout.contains("verified 5 cases, 11 rows"), "\(appended.output)")
+            #expect(try await stack.count("SELECT count(*) FROM case_history WHERE prev_hash = decode(repeat('00', 32), 'hex')") == 5,
+                    "one chain per case, each starting at the first row")
+        }
+    }
+
     /// Eight writers append to one case at once, each in its own transactions of several rows
     /// (with a row of another case, in the order a batch brings them): the heads' lock
     /// queues them, and the chain holds every row once, in id order.
