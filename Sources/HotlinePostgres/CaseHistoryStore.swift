@@ -21,7 +21,8 @@ public struct HistoryEntry: Sendable, Equatable {
     }
 }
 
-/// The append-only case history (a trigger refuses updates and deletes).
+/// The append-only case history (a trigger refuses updates and deletes; another chains each
+/// row to the case's previous one, migration 0026).
 public enum CaseHistoryStore {
     public static func append(
         caseID: UUID, at: Date, actor: String, action: String, detailJSON: String, eventID: String?,
@@ -32,7 +33,10 @@ public enum CaseHistoryStore {
             on: connection, logger: logger)
     }
 
-    /// A batch's history rows in one statement, in the order given.
+    /// A batch's history rows in one statement, each case's in the order given. The rows go
+    /// in case by case (case id order): the chaining trigger (migration 0026) locks each
+    /// case's head as it reaches it, so two batches lock their shared cases in one order and
+    /// never deadlock.
     public static func appendAll(_ entries: [HistoryEntry], on connection: PostgresConnection, logger: Logger) async throws {
         guard !entries.isEmpty else { return }
         try await connection.query(
@@ -42,7 +46,7 @@ public enum CaseHistoryStore {
             FROM unnest(\(entries.map(\.caseID))::uuid[], \(entries.map(\.at))::timestamptz[], \(entries.map(\.actor))::text[],
                         \(entries.map(\.action))::text[], \(entries.map(\.detailJSON))::text[], \(NullableArray(entries.map(\.eventID)))::text[])
                  WITH ORDINALITY AS h(case_id, at, actor, action, detail, event_id, position)
-            ORDER BY position
+            ORDER BY case_id, position
             """, logger: logger)
     }
 }

@@ -56,6 +56,9 @@ public enum WorkerRunner {
                 interval: configuration.sweepInterval, logger: logger,
                 sweep: ReportPublisher(archive: archive, logger: logger).sweep))
             companions.append(PeriodicSweep(
+                name: "history digest", client: client, clock: clock, batchSize: configuration.batchSize,
+                interval: configuration.sweepInterval, logger: logger, sweep: HistoryDigestSweep(logger: logger).sweep))
+            companions.append(PeriodicSweep(
                 name: "knowledge review", client: client, clock: clock, batchSize: configuration.batchSize,
                 interval: configuration.sweepInterval, logger: logger,
                 sweep: KnowledgeReviewSweep(archive: archive, logger: logger).sweep))

@@ -478,4 +478,29 @@ import Testing
         let kept = try #require(Data(base64Encoded: text))
         #expect(kept.count == 262_144)
     }
+
+    // MARK: hotline.history-digests.v1
+
+    @Test func aDayDigestHasTheContractFields() throws {
+        let digest = HistoryHashing.sha256(Array("day".utf8))
+        let event = HistoryDigestEvent(
+            eventID: UUID(), day: CalendarDate("2026-10-19")!, digest: digest, previousDay: CalendarDate("2026-10-18"),
+            previousDigest: HistoryDigest.first, heads: 412, occurredAt: occurredAt)
+        let bytes = try EventJSON.encode(event)
+        try expectSameShape(bytes, as: "hotline.history-digests.v1", "valid-day.json")
+        let object = try Self.object(bytes)
+        #expect(object["digest"] as? String == Hex.string(digest))
+        #expect(object["previous_digest"] as? String == String(repeating: "0", count: 64))
+        #expect(object["type"] as? String == "history.day_digested")
+    }
+
+    /// The first digest says it has no predecessor with null, not by leaving the field out.
+    @Test func theFirstDigestSaysNull() throws {
+        let event = HistoryDigestEvent(
+            eventID: UUID(), day: CalendarDate("2026-10-19")!, digest: HistoryDigest.first, previousDay: nil,
+            previousDigest: HistoryDigest.first, heads: 0, occurredAt: occurredAt)
+        let bytes = try EventJSON.encode(event)
+        try expectSameShape(bytes, as: "hotline.history-digests.v1", "valid-first-digest.json")
+        #expect(try Self.object(bytes)["previous_day"] is NSNull)
+    }
 }

@@ -10,7 +10,8 @@ import Testing
 /// what every other integration suite shows: their processes connect as it.
 @Suite
 struct RoleTests {
-    static let appendOnly = ["case_history", "case_archive", "case_urges", "period_reports", "policy_versions", "outbox_parked", "party_key_changes"]
+    static let appendOnly = ["case_history", "case_archive", "case_urges", "period_reports", "policy_versions", "outbox_parked", "party_key_changes",
+                             "history_digests", "history_digest_heads"]
 
     @Test func theWorkerCannotRewriteOrEmptyTheHistoryNorTouchItsTriggers() async throws {
         try await TestStack.with { stack in
@@ -22,6 +23,9 @@ struct RoleTests {
                     "TRUNCATE case_archive",
                     "ALTER TABLE case_history DISABLE TRIGGER case_history_append_only",
                     "DROP TRIGGER case_history_append_only ON case_history",
+                    "ALTER TABLE case_history DISABLE TRIGGER case_history_chain",
+                    "UPDATE case_history_heads SET hash = '\\x00'",
+                    "UPDATE history_digests SET digest = digest",
                     "CREATE TABLE scratch (id integer)",
                     "INSERT INTO parties (party_id, kind, display_name) VALUES ('intruder', 'unit', 'x')",
                     "UPDATE party_keys SET revoked_at = NULL",
