@@ -8,6 +8,7 @@ extension HotlineConfiguration {
         let secretWords = ["password", "secret", "key", "token", "jaas"]
         var settings: [(String, String)] = [
             ("KAFKA_BROKERS", kafka.properties["bootstrap.servers"] ?? ""),
+            ("Kafka principal", kafkaPrincipal),
             ("DATABASE_URL", databaseURL.description),
             ("database TLS", databaseURL.tlsDescription),
             ("database session", databaseURL.sessionSettings.map { "\($0.name)=\($0.value)" }.joined(separator: " ")),
@@ -33,5 +34,20 @@ extension HotlineConfiguration {
             settings.append(("kafka \(name)", secret ? "****" : value))
         }
         return settings
+    }
+
+    /// Who the brokers will take this process for (RUNBOOK "Kafka credentials"): the SASL
+    /// user, or the client certificate for mTLS; no credential on a plaintext listener.
+    private var kafkaPrincipal: String {
+        let protocolName = kafka.properties["security.protocol"]?.uppercased() ?? "PLAINTEXT"
+        if protocolName.hasPrefix("SASL") {
+            let mechanism = kafka.properties["sasl.mechanisms"] ?? kafka.properties["sasl.mechanism"] ?? "GSSAPI"
+            let user = kafka.properties["sasl.username"].map { "User:\($0)" } ?? "no sasl.username set"
+            return "\(user) (\(mechanism) over \(protocolName))"
+        }
+        if protocolName == "SSL" {
+            return kafka.properties["ssl.certificate.location"].map { "the subject of \($0) (mTLS)" } ?? "no ssl.certificate.location set"
+        }
+        return "none (\(protocolName): the brokers cannot tell workers apart)"
     }
 }
