@@ -21,6 +21,7 @@ extension HotlineConfiguration {
             ("HOTLINE_BATCH_SIZE", "\(batchSize)"),
             ("HOTLINE_SWEEP_INTERVAL_MS", "\(sweepInterval.components.seconds * 1000 + sweepInterval.components.attoseconds / 1_000_000_000_000_000)"),
             ("HOTLINE_MAX_EVENT_BYTES", "\(maximumEventBytes)"),
+            ("HOTLINE_CONSUMER_BUFFER_BYTES", "\(consumerBufferBytes)"),
             ("HOTLINE_DEV_MODE", devMode ? "1" : "0"),
             ("HOTLINE_HTTP_HOST", httpHost),
             ("HOTLINE_HTTP_PORT", httpPort.map(String.init) ?? "not set (no /health, /ready, /metrics)"),
