@@ -80,7 +80,7 @@ public struct HotlineConfiguration: Sendable {
             sweepInterval: .milliseconds(try integer("HOTLINE_SWEEP_INTERVAL_MS", default: 1_000, range: 10...600_000)),
             maximumEventBytes: try integer("HOTLINE_MAX_EVENT_BYTES", default: 65_536, range: 1_024...1_048_576),
             consumerBufferBytes: try integer(
-                "HOTLINE_CONSUMER_BUFFER_BYTES", default: KafkaConsumer.defaultBufferBytes, range: 65_536...1_073_741_824),
+                "HOTLINE_CONSUMER_BUFFER_BYTES", default: KafkaConsumer.defaultBufferBytes, range: 16_384...1_073_741_824),
             devMode: devMode,
             keys: try KeyConfiguration(environment: environment, devMode: devMode),
             httpHost: value("HOTLINE_HTTP_HOST") ?? "127.0.0.1",
