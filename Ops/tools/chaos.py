@@ -53,6 +53,8 @@ START = "2026-10-19T09:00:00+08:00"
 OUTBOUND = ["hotline.intake.receipts.v1", "hotline.intake.dlq.v1", "hotline.cases.v1", "hotline.escalations.v1",
             "hotline.action-outcomes.v1", "hotline.callback-tasks.v1", "hotline.callback-outcomes.v1",
             "hotline.notifications.v1", "hotline.reports.v1", "hotline.knowledge-outcomes.v1"]
+# The mock cluster answers a reader's last, empty fetch only after fetch.wait.max.ms (500 ms by default).
+QUICK_END = ["-X", "fetch.wait.max.ms=10"]
 # The steps of a case the lifecycle load takes through one round, in the order they must appear.
 LIFECYCLE = ["case.accepted", "case.dispatched", "case.signed", "case.result_submitted", "case.resolved", "case.rated", "case.closed"]
 
@@ -177,13 +179,13 @@ class Stack:
         retrying(lambda: self.hotline("publish", "--topic", topic, path), 600, f"{len(actions)} messages reach {topic}")
 
     def topic(self, name):
-        output = subprocess.run(["kcat", "-C", "-b", self.brokers, "-t", name, "-e", "-q", "-f", "%s\n"],
+        output = subprocess.run(["kcat", "-C", "-b", self.brokers, *QUICK_END, "-t", name, "-e", "-q", "-f", "%s\n"],
                                 capture_output=True, check=True).stdout
         return [json.loads(line) for line in output.splitlines() if line.strip()]
 
     def records(self, name):
         """Every record of a topic with its partition, offset and key, in partition order."""
-        output = subprocess.run(["kcat", "-C", "-b", self.brokers, "-t", name, "-e", "-q", "-J"],
+        output = subprocess.run(["kcat", "-C", "-b", self.brokers, *QUICK_END, "-t", name, "-e", "-q", "-J"],
                                 capture_output=True, check=True).stdout
         records = [json.loads(line) for line in output.splitlines() if line.strip()]
         return sorted(records, key=lambda r: (r["partition"], r["offset"]))
