@@ -15,7 +15,18 @@ checks the invariants with SQL and by reading the topics:
   I4 every clock that fell due produced exactly one deadline.overdue event, and no
      other clock did;
   I5 no event id was applied twice (processed_events, and no history entry repeated
-     for one event).
+     for one event);
+  I6 per-key order on every outbound topic: each key on one partition, each case's events
+     starting with its acceptance and its lifecycle steps in the order they happened, each
+     case's action outcomes in the order its actions were sent;
+  I7 (the scenarios where units, the centre and callback adapters act) every unit action,
+     centre action and callback result has exactly one outcome, accepted, and every case
+     is rated once.
+
+The short run (`--short`, inside `Ops/dev test`) keeps to the quick scenarios; the long
+run adds PostgreSQL down 2 minutes, hanging and out of disk, every broker down 60 s, a
+consumer stalled past max.poll.interval.ms and oversized keys and headers, each while
+unit actions, centre actions and callback results flow beside the intake.
 
 One line per scenario with its counts; exit 1 on any violation.
 """
@@ -34,10 +45,18 @@ import urllib.request
 from datetime import datetime, timedelta
 
 from localstack import free_port, psql
+from pgproxy import HangingProxy
 
 WORKERS = ["intake", "dispatch", "deadlines", "supervision", "callbacks", "relay"]
 CONSUMERS = ["intake", "dispatch", "supervision", "callbacks"]
 START = "2026-10-19T09:00:00+08:00"
+OUTBOUND = ["hotline.intake.receipts.v1", "hotline.intake.dlq.v1", "hotline.cases.v1", "hotline.escalations.v1",
+            "hotline.action-outcomes.v1", "hotline.callback-tasks.v1", "hotline.callback-outcomes.v1",
+            "hotline.notifications.v1", "hotline.reports.v1", "hotline.knowledge-outcomes.v1"]
+# The mock cluster answers a reader's last, empty fetch only after fetch.wait.max.ms (500 ms by default).
+QUICK_END = ["-X", "fetch.wait.max.ms=10"]
+# The steps of a case the lifecycle load takes through one round, in the order they must appear.
+LIFECYCLE = ["case.accepted", "case.dispatched", "case.signed", "case.result_submitted", "case.resolved", "case.rated", "case.closed"]
 
 
 class Violation(Exception):
@@ -47,16 +66,19 @@ class Violation(Exception):
 class Stack:
     """One scenario's system: its database, dev broker and worker processes."""
 
-    def __init__(self, args, name):
+    def __init__(self, args, name, tablespace=None):
         self.args, self.name = args, name
+        self.flow = None
         self.work = os.path.join(args.work, name)
         shutil.rmtree(self.work, ignore_errors=True)
         os.makedirs(self.work)
         self.database = "chaos_" + name.replace("-", "_")
         self.url = args.pg_url.replace("/postgres?", f"/{self.database}?")
         psql(args.pg_url, f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)")
-        psql(args.pg_url, f"CREATE DATABASE {self.database}")
+        psql(args.pg_url, f"CREATE DATABASE {self.database}" + (f" TABLESPACE {tablespace}" if tablespace else ""))
         self.processes = {}
+        self.worker_env = {}
+        self.cleanups = []  # run once the processes stopped
         self.control = free_port()
         bootstrap = os.path.join(self.work, "bootstrap")
         self.launch("broker", ["dev-broker", "--topics", os.path.join(args.root, "Topics"),
@@ -84,7 +106,7 @@ class Stack:
                 for ident, process in list(self.processes.items()):
                     if ident != "broker" and process.poll() is not None:
                         self.restarts += 1
-                        self.launch(ident, process.args[1:])
+                        self.launch(ident, process.args[1:], self.worker_env.get(ident))
 
     def hotline(self, *arguments, check=True):
         result = subprocess.run([self.args.bin, *arguments], env=self.env, cwd=self.args.root,
@@ -93,15 +115,17 @@ class Stack:
             raise RuntimeError(f"hotline {' '.join(arguments)} exited {result.returncode}: {result.stderr[-2000:]}")
         return result
 
-    def launch(self, ident, arguments):
+    def launch(self, ident, arguments, extra=None):
         log = open(os.path.join(self.work, f"{ident}.log"), "ab")
-        env = getattr(self, "env", os.environ)
+        env = dict(getattr(self, "env", os.environ), **(extra or {}))
         self.processes[ident] = subprocess.Popen([self.args.bin, *arguments], stdout=log, stderr=log,
                                                  env=env, cwd=self.args.root)
 
-    def start(self, worker, ident=None):
+    def start(self, worker, ident=None, extra=None):
+        """`extra`: settings of this worker alone, kept when it is restarted."""
         with self.lock:
-            self.launch(ident or worker, ["worker", worker])
+            self.worker_env[ident or worker] = extra
+            self.launch(ident or worker, ["worker", worker], extra)
 
     def kill9(self, ident):
         with self.lock:
@@ -138,15 +162,33 @@ class Stack:
                 file.write(json.dumps({"key": key, "value": event}, ensure_ascii=False) + "\n")
         self.hotline("publish", path)
 
-    def publish_raw(self, lines):
-        """key<TAB>bytes lines through kcat, for what `hotline publish` cannot express."""
-        subprocess.run(["kcat", "-P", "-b", self.brokers, "-t", "hotline.intake.v1", "-K", "\t"],
+    def publish_raw(self, lines, headers=()):
+        """key<TAB>bytes lines through kcat, for what `hotline publish` cannot express;
+        `headers` (name=value) go on every line."""
+        subprocess.run(["kcat", "-P", "-b", self.brokers, "-t", "hotline.intake.v1", "-K", "\t",
+                        "-X", "message.max.bytes=4000000", *[a for h in headers for a in ("-H", h)]],
                        input=b"".join(key + b"\t" + value + b"\n" for key, value in lines), check=True)
 
+    def publish_actions(self, topic, actions):
+        """(key, value) pairs with `hotline publish`, retried while Kafka or PostgreSQL is
+        away (a repeat is harmless: the workers recognise an event id they applied)."""
+        path = os.path.join(self.work, f"{topic}-{time.monotonic_ns()}.jsonl")
+        with open(path, "w", encoding="utf-8") as file:
+            for key, value in actions:
+                file.write(json.dumps({"key": key, "value": value}, ensure_ascii=False) + "\n")
+        retrying(lambda: self.hotline("publish", "--topic", topic, path), 600, f"{len(actions)} messages reach {topic}")
+
     def topic(self, name):
-        output = subprocess.run(["kcat", "-C", "-b", self.brokers, "-t", name, "-e", "-q", "-f", "%s\n"],
+        output = subprocess.run(["kcat", "-C", "-b", self.brokers, *QUICK_END, "-t", name, "-e", "-q", "-f", "%s\n"],
                                 capture_output=True, check=True).stdout
         return [json.loads(line) for line in output.splitlines() if line.strip()]
+
+    def records(self, name):
+        """Every record of a topic with its partition, offset and key, in partition order."""
+        output = subprocess.run(["kcat", "-C", "-b", self.brokers, *QUICK_END, "-t", name, "-e", "-q", "-J"],
+                                capture_output=True, check=True).stdout
+        records = [json.loads(line) for line in output.splitlines() if line.strip()]
+        return sorted(records, key=lambda r: (r["partition"], r["offset"]))
 
     def quiesce(self, expected_messages, timeout=240):
         """Waits until every published message was answered or dead-lettered, nothing waits
@@ -178,6 +220,20 @@ class Stack:
                     process.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     process.kill()
+        while self.cleanups:
+            self.cleanups.pop()()
+
+
+def retrying(action, timeout, what):
+    """Runs `action` until it stops raising, for at most `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return action()
+        except (RuntimeError, subprocess.CalledProcessError):
+            if time.monotonic() > deadline:
+                raise Violation(f"gave up after {timeout} s trying until {what}")
+            time.sleep(1)
 
 
 def wait_until(condition, timeout, what):
@@ -186,8 +242,8 @@ def wait_until(condition, timeout, what):
         try:
             if condition():
                 return
-        except (RuntimeError, json.JSONDecodeError, KeyError):
-            pass
+        except (RuntimeError, json.JSONDecodeError, KeyError, subprocess.CalledProcessError):
+            pass  # PostgreSQL or the brokers away: look again
         time.sleep(0.5)
     raise Violation(f"timed out after {timeout} s waiting until {what}")
 
@@ -279,6 +335,171 @@ def check_invariants(stack, valid_ids, bad_count):
     counts["restarts"] = stack.restarts
     counts["receipts"] = sum(len(ids) for ids in receipts.values())
     return counts, problems
+
+
+def check_order(stack):
+    """I6: per-key order on every outbound topic, read back from the topics."""
+    problems = []
+    for name in OUTBOUND:
+        by_key = {}
+        for record in stack.records(name):
+            if record.get("key") is not None:
+                by_key.setdefault(record["key"], []).append(record)
+        split = [key for key, records in by_key.items() if len({r["partition"] for r in records}) > 1]
+        if split:
+            problems.append(f"I6: {len(split)} keys of {name} on more than one partition, e.g. {split[:2]}")
+        if name not in ("hotline.cases.v1", "hotline.action-outcomes.v1"):
+            continue
+        misordered = []
+        for key, records in by_key.items():
+            events, seen = [], set()
+            for record in records:
+                event = json.loads(record["payload"])
+                if event["event_id"] not in seen:
+                    seen.add(event["event_id"])
+                    events.append(event)
+            if name == "hotline.cases.v1":
+                steps = [LIFECYCLE.index(e["type"]) for e in events if e["type"] in LIFECYCLE]
+                if events[0]["type"] != "case.accepted" or steps != sorted(steps):
+                    misordered.append(key)
+            elif stack.flow is not None and key in stack.flow.sent:
+                answered = [e["action_event_id"] for e in events]
+                if answered != [i for i in stack.flow.sent[key] if i in answered]:
+                    misordered.append(key)
+        if misordered:
+            problems.append(f"I6: {len(misordered)} keys of {name} out of order, e.g. {misordered[:2]}")
+    return problems
+
+
+def check_flow(stack):
+    """I7: every action and callback result answered once and accepted; every case rated once."""
+    flow, problems = stack.flow, []
+    if flow.error:
+        problems.append(f"I7: the units, centre and callback load failed: {flow.error}")
+    outcomes = {}
+    for outcome in stack.topic("hotline.action-outcomes.v1"):
+        outcomes.setdefault(outcome["action_event_id"], set()).add((outcome["event_id"], outcome["type"]))
+    sent = [i for ids in flow.sent.values() for i in ids]
+    wrong = [i for i in sent if len({e for e, _ in outcomes.get(i, ())}) != 1 or {t for _, t in outcomes[i]} != {"action.accepted"}]
+    if wrong:
+        problems.append(f"I7: {len(wrong)} of {len(sent)} actions without exactly one accepted outcome, e.g. "
+                        f"{[(i, sorted(outcomes.get(i, ()))) for i in wrong[:2]]}")
+    answers = {}
+    for outcome in stack.topic("hotline.callback-outcomes.v1"):
+        answers.setdefault(outcome["result_event_id"], set()).add((outcome["event_id"], outcome["type"]))
+    wrong = [i for i in flow.results if len({e for e, _ in answers.get(i, ())}) != 1
+             or {t for _, t in answers[i]} != {"callback.result_accepted"}]
+    if wrong:
+        problems.append(f"I7: {len(wrong)} of {len(flow.results)} callback results without exactly one accepted outcome")
+    ratings = {}
+    for event in stack.topic("hotline.cases.v1"):
+        if event.get("type") == "case.rated":
+            ratings.setdefault(event["case_id"], set()).add(event["event_id"])
+    unrated = [c for c in flow.sent if len(ratings.get(c, ())) != 1]
+    if unrated:
+        problems.append(f"I7: {len(unrated)} of {len(flow.sent)} cases not rated exactly once")
+    return problems, {"actions": len(sent), "callback_results": len(flow.results)}
+
+
+RESULT = {"handled_by": "承办单位经办人", "action_taken": "已按职责现场核查并处理，已电话告知诉求人办理结果。",
+          "outcome": "resolved"}
+
+
+class Lifecycle(threading.Thread):
+    """The units' systems, the centre's console and the callback adapters, for every case
+    dispatched when it starts: each unit signs and submits its result (unit actions), the
+    centre approves it (a centre action), the citizen answers the callback (a callback
+    result); each step once the step before was answered, the simulated clock moving with them."""
+
+    def __init__(self, stack, tag):
+        super().__init__(daemon=True)
+        self.stack, self.tag = stack, tag
+        self.acting = threading.Event()
+        self.sent = {}  # case id -> its action event ids, in the order sent
+        self.results = []
+        self.error = None
+
+    def run(self):
+        try:
+            self.play()
+        except (Violation, RuntimeError, subprocess.CalledProcessError, KeyError, ValueError) as error:
+            self.error = error
+        finally:
+            self.acting.set()
+
+    def at(self, hours):
+        return (datetime.fromisoformat(START) + timedelta(hours=hours)).isoformat()
+
+    def clock(self, hours):
+        retrying(lambda: self.stack.hotline("clock", "set", self.at(hours)), 600, "the simulated clock moves")
+
+    def answered(self, topic, field, wanted, what):
+        wait_until(lambda: set(wanted) <= {o[field] for o in self.stack.topic(topic)}, 900, what)
+
+    def action(self, case, kind, serial, fields):
+        event = {"schema_version": 1, "event_id": f"chaos-{self.tag}-{serial:05d}-{kind}", "type": kind,
+                 "case_id": case, **fields}
+        self.sent.setdefault(case, []).append(event["event_id"])
+        return case, event
+
+    def play(self):
+        stack = self.stack
+        leads = {e["case_id"]: e["lead_unit"]["id"] for e in stack.topic("hotline.cases.v1")
+                 if e.get("type") == "case.dispatched" and e.get("round") == 1}
+        cases = sorted(leads)
+        self.clock(1)
+        unit = {"staff_id": "chaos-staff", "occurred_at": self.at(1)}
+        actions = [self.action(case, kind, n, dict(unit, unit_id=leads[case], **fields)) for n, case in enumerate(cases)
+                   for kind, fields in (("sign", {}), ("submit_result", {"result": dict(RESULT, handled_at=self.at(0.5))}))]
+        stack.publish_actions("hotline.unit-actions.v1", actions)
+        self.acting.set()
+        self.answered("hotline.action-outcomes.v1", "action_event_id", [v["event_id"] for _, v in actions], "every unit action is answered")
+        self.clock(6)
+        centre = {"staff_id": "centre-dispatcher", "occurred_at": self.at(6), "reason": "混沌测试：审核通过"}
+        approvals = [self.action(case, "approve_result", n, centre) for n, case in enumerate(cases)]
+        stack.publish_actions("hotline.centre-actions.v1", approvals)
+        self.answered("hotline.action-outcomes.v1", "action_event_id", [v["event_id"] for _, v in approvals], "every approval is answered")
+        wait_until(lambda: set(cases) <= {t["case_id"] for t in stack.topic("hotline.callback-tasks.v1")}, 900,
+                   "every approved case has its callback task")
+        self.clock(7)
+        results = []
+        for n, task in enumerate(t for t in stack.topic("hotline.callback-tasks.v1") if t["case_id"] in leads):
+            results.append((task["task_id"], {
+                "schema_version": 1, "event_id": f"chaos-{self.tag}-cb-{n:05d}", "task_id": task["task_id"],
+                "outcome": "answered", "rating": "satisfied", "resolved": True, "called_by": "chaos-ivr",
+                "called_at": self.at(7)}))
+        self.results = [value["event_id"] for _, value in results]
+        stack.publish_actions("hotline.callback-results.v1", results)
+        self.answered("hotline.callback-outcomes.v1", "result_event_id", self.results, "every callback result is answered")
+
+
+def under_flow(stack, args, tag, extra=None, before=None):
+    """Every worker (`extra`: settings per worker), the intake load taken in and dispatched,
+    then (after `before`, a fault that must be in place first) units, the centre and
+    callback adapters acting on it while a second intake load arrives. Returns once the
+    units act, the moment to inject a fault, with every appeal published and what to wait for."""
+    for name in WORKERS:
+        stack.start(name, extra=(extra or {}).get(name))
+    events = load(args, args.events, tag)
+    stack.publish_valid(events)
+    stack.quiesce(len(events))
+    if before:
+        before()
+    stack.flow = Lifecycle(stack, tag)
+    stack.flow.start()
+    more = load(args, args.events // 2, tag + "more")
+    publisher = threading.Thread(target=retrying, args=(lambda: stack.publish_valid(more), 600, "the second intake load is in"),
+                                 daemon=True)
+    publisher.start()
+    stack.flow.acting.wait(600)
+    return events + more, [publisher, stack.flow]
+
+
+def finish(threads):
+    for thread in threads:
+        thread.join(1200)
+        if thread.is_alive():
+            raise Violation("the load did not finish within 20 minutes")
 
 
 def under_load(stack, args, tag, share, extra=()):
@@ -378,10 +599,124 @@ def scenario_clock_jump(stack, args):
     return events, 0, "simulated clock jumped +3, +10 (deadlines killed -9) and +30 days"
 
 
+def postgres(args, action):
+    subprocess.run([os.path.join(args.root, "Ops/dev"), "postgres", action, args.pg_dir], check=True, capture_output=True)
+
+
+def scenario_postgres_down(stack, args):
+    events, threads = under_flow(stack, args, "pgdown")
+    postgres(args, "stop")
+    time.sleep(120)
+    postgres(args, "start")
+    finish(threads)
+    return events, 0, "PostgreSQL stopped 2 min while units, the centre and callbacks acted"
+
+
+def scenario_postgres_hang(stack, args):
+    """The workers reach PostgreSQL through a proxy that stops forwarding for 60 s: their
+    connections hang (nothing refused, nothing reset), then traffic flows again."""
+    port = int(stack.url.split("@127.0.0.1:")[1].split("/")[0])
+    proxy = HangingProxy(port)
+    stack.cleanups.append(proxy.close)
+    proxied = {"DATABASE_URL": stack.url.replace(f":{port}/", f":{proxy.port}/")}
+    events, threads = under_flow(stack, args, "pghang", extra={name: proxied for name in WORKERS})
+    proxy.hang()
+    time.sleep(60)
+    proxy.resume()
+    finish(threads)
+    return events, 0, "PostgreSQL behind a proxy that hung every connection 60 s while units, the centre and callbacks acted"
+
+
+def scenario_brokers_down(stack, args):
+    events, threads = under_flow(stack, args, "brokersdown")
+    for broker in (1, 2, 3):
+        stack.fault(f"brokers/{broker}/down")
+    time.sleep(60)
+    for broker in (1, 2, 3):
+        stack.fault(f"brokers/{broker}/up")
+    finish(threads)
+    return events, 0, "every broker down 60 s while units, the centre and callbacks acted"
+
+
+def scenario_disk_full(stack, args):
+    """The database's tablespace is a small tmpfs volume (see full_volume): filled to the
+    last byte while the load flows, freed 30 s later."""
+    events, threads = under_flow(stack, args, "diskfull")
+    filler = os.path.join(args.full_volume, "filler")
+    subprocess.run(["dd", "if=/dev/zero", f"of={filler}", "bs=1M"], capture_output=True)
+    time.sleep(30)
+    os.remove(filler)
+    finish(threads)
+    return events, 0, "the database's volume full 30 s, then freed, while units, the centre and callbacks acted"
+
+
+def scenario_slow_consumer(stack, args):
+    """Dispatch with a 16 KiB buffer and max.poll.interval.ms 10 s; a lock held 40 s on the
+    assignments, taken before the units act, stalls its batch, its buffer fills with their
+    actions, it stops polling and is put out of the group; once the lock goes, the batch
+    commits, it rejoins and takes the rest."""
+    slow = {"dispatch": {"HOTLINE_CONSUMER_BUFFER_BYTES": "16384", "HOTLINE_KAFKA_MAX_POLL_INTERVAL_MS": "10000",
+                         "HOTLINE_KAFKA_SESSION_TIMEOUT_MS": "6000"}}
+    lock = []
+
+    def stall():
+        lock.append(subprocess.Popen(["psql", stack.url, "-qAtX", "-c", "BEGIN", "-c", "LOCK TABLE assignments IN ACCESS EXCLUSIVE MODE",
+                                      "-c", "SELECT pg_sleep(40)", "-c", "COMMIT"], stdout=subprocess.DEVNULL))
+        time.sleep(1)
+    events, threads = under_flow(stack, args, "slow", extra=slow, before=stall)
+    lock[0].wait()
+    finish(threads)
+    log = open(os.path.join(stack.work, "dispatch.log"), encoding="utf-8", errors="replace").read().lower()
+    exceeded = log.count("poll interval")
+    return events, 0, (f"dispatch stalled 40 s past max.poll.interval.ms 10 s while units acted "
+                       f"({exceeded} poll-interval errors, {log.count('partitions revoked')} revokes in its log)")
+
+
+def scenario_oversized(stack, args):
+    events, threads = under_flow(stack, args, "oversized")
+    keys = [(b"k" * size, json.dumps({"n": n}).encode()) for n, size in enumerate([1025, 64_000, 500_000])]
+    stack.publish_raw(keys)
+    big = [(f"big-headers:{n}".encode(), json.dumps({"n": n}).encode()) for n in range(3)]
+    stack.publish_raw(big, headers=[f"x-big-{h}={'v' * 100_000}" for h in range(3)])
+    many = [(f"many-headers:{n}".encode(), json.dumps({"n": n}).encode()) for n in range(3)]
+    stack.publish_raw(many, headers=[f"x-{h}=v" for h in range(500)])
+    finish(threads)
+    return events, len(keys) + len(big) + len(many), "keys of 1 KB to 500 KB, 300 KB of headers, 500 headers, while units acted"
+
+
+def full_volume(args):
+    """A 96 MiB tmpfs mounted for the disk-full scenario, owned by the PostgreSQL server's
+    user, as a tablespace; needs root or CAP_SYS_ADMIN (mount)."""
+    path = os.path.join(args.work, "full-volume")
+    os.makedirs(path, exist_ok=True)
+    subprocess.run(["umount", path], capture_output=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=96m", "tmpfs", path], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        raise Violation(f"cannot mount a small volume for the disk-full scenario ({mounted.stderr.strip()}): run it as root")
+    owner = os.stat(os.path.join(args.pg_dir, "data"))
+    os.chown(path, owner.st_uid, owner.st_gid)
+    psql(args.pg_url, "DROP TABLESPACE IF EXISTS chaos_full")
+    psql(args.pg_url, f"CREATE TABLESPACE chaos_full LOCATION '{path}'")
+    args.full_volume = path
+    return "chaos_full"
+
+
+def release_volume(args):
+    psql(args.pg_url, "DROP DATABASE IF EXISTS chaos_postgres_disk_full WITH (FORCE)")
+    psql(args.pg_url, "DROP TABLESPACE IF EXISTS chaos_full")
+    subprocess.run(["umount", args.full_volume], capture_output=True)
+
+
+scenario_disk_full.tablespace = (full_volume, release_volume)
+
+
 def scenarios():
     table = {f"kill9-{worker}": scenario_kill9(worker) for worker in WORKERS}
     table.update({"survivor": scenario_survivor, "broker-faults": scenario_broker, "postgres-restart": scenario_postgres,
-                  "rebalance": scenario_rebalance, "bad-events": scenario_bad_events, "clock-jump": scenario_clock_jump})
+                  "rebalance": scenario_rebalance, "bad-events": scenario_bad_events, "clock-jump": scenario_clock_jump,
+                  "postgres-down-2min": scenario_postgres_down, "postgres-hang": scenario_postgres_hang,
+                  "brokers-down-60s": scenario_brokers_down, "postgres-disk-full": scenario_disk_full,
+                  "slow-consumer": scenario_slow_consumer, "oversized-keys-headers": scenario_oversized})
     return table
 
 
@@ -411,15 +746,28 @@ def main():
     try:
         for name in names:
             began = time.monotonic()
-            stack = Stack(args, name)
+            volume = getattr(table[name], "tablespace", None)
+            try:
+                stack = Stack(args, name, tablespace=volume[0](args) if volume else None)
+            except (Violation, RuntimeError) as error:
+                print(f"FAIL {name:<20} could not set up: {error}", flush=True)
+                failed += 1
+                continue
             try:
                 events, bad, what = table[name](stack, args)
                 stack.quiesce(len(events) + bad)
                 counts, problems = check_invariants(stack, [e["event_id"] for e in events], bad)
+                problems += check_order(stack)
+                if stack.flow is not None:
+                    flow_problems, flow_counts = check_flow(stack)
+                    problems += flow_problems
+                    counts.update(flow_counts)
             except (Violation, RuntimeError, subprocess.CalledProcessError, OSError) as error:
                 counts, problems, what = {}, [str(error)], "did not settle"
             finally:
                 stack.stop()
+                if volume:
+                    volume[1](args)
             verdict = "ok  " if not problems else "FAIL"
             figures = ", ".join(f"{k} {v}" for k, v in counts.items())
             print(f"{verdict} {name:<20} {time.monotonic() - began:5.1f} s  {what}; {figures}", flush=True)

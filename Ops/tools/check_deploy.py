@@ -4,7 +4,9 @@ Kubernetes Deployment with /health and /ready probes and a PodDisruptionBudget,
 workers.yaml is what render_workers.py writes, the autoscalers are what
 render_autoscaling.py writes and none scales a worker past its topics' partitions (the
 relay past its 16 shards), every setting the manifests give is one
-the README documents, and create-topics.sh creates every topic of Topics/.
+the README documents, create-topics.sh creates every topic of Topics/, and the Kafka
+ACLs (create-acls.sh from acls.yaml) cover every topic and what the workers' code
+consumes and publishes.
 Prints one line per check; exit 1 when one fails.
 
 Usage: check_deploy.py ROOT
@@ -53,6 +55,57 @@ def check_autoscaling(deploy, root, deployments, expect):
         expect(f"kubernetes: the HPA fallback of {name} has the same maximum", hpa.get(name) == spec["maxReplicaCount"])
 
 
+def check_acls(deploy, root, topics, expect):
+    """The ACLs create-acls.sh grants, against Topics/ and the workers' code: every topic has
+    a writer and a reader; each consumer worker may read the topics WorkerName subscribes it
+    to, in its own group; the relay may write every topic the workers' outbox messages name,
+    and no other principal may write those (the relay alone publishes the lifecycle)."""
+    dry_run = subprocess.run([os.path.join(deploy, "kafka", "create-acls.sh"), "--dry-run"], capture_output=True, text=True)
+    expect("kafka: create-acls.sh --dry-run renders acls.yaml", dry_run.returncode == 0 and dry_run.stdout)
+    grants = set()
+    for line in dry_run.stdout.splitlines():
+        principal = re.search(r"--allow-principal (\S+)", line).group(1)
+        resource = re.search(r"--(topic|group|cluster)(?: (\S+))?", line)
+        for operation in re.findall(r"--operation (\S+)", line):
+            grants.add((principal, operation, resource.group(1), resource.group(2)))
+    writers = lambda topic: {p for p, o, kind, name in grants if kind == "topic" and name == topic and o == "Write"}
+    readers = lambda topic: {p for p, o, kind, name in grants if kind == "topic" and name == topic and o == "Read"}
+    for topic in topics:
+        expect(f"kafka: ACLs let someone write {topic} ({len(writers(topic))}) and read it ({len(readers(topic))})",
+               writers(topic) and readers(topic))
+
+    sources = os.path.join(root, "Sources", "HotlineWorkers")
+    constants = dict(re.findall(r'static let (\w+) = "(hotline\.[^"]+)"', open(os.path.join(sources, "TopicName.swift"), encoding="utf-8").read()))
+    swift = {os.path.join(folder, name): open(os.path.join(folder, name), encoding="utf-8").read()
+             for folder, _, names in os.walk(sources) for name in names if name.endswith(".swift")}
+
+    def resolve(expression):
+        """`[TopicName.a, TopicName.b]` or `SomeHandler.topics` (its `static let topics = [...]`)."""
+        handler = re.fullmatch(r"(\w+)\.topics", expression.strip())
+        if handler:
+            file = next(text for path, text in swift.items() if os.path.basename(path) == f"{handler.group(1)}.swift")
+            expression = re.search(r"static let topics = (\[[^\]]*\])", file).group(1)
+        return [constants[name] for name in re.findall(r"TopicName\.(\w+)", expression)]
+
+    subscriptions = re.findall(r'case \.(\w+): \("([\w-]+)", (.+)\)\n', swift[os.path.join(sources, "WorkerName.swift")])
+    expect(f"kafka: the subscriptions of WorkerName.swift are read ({len(subscriptions)} consumer workers)", len(subscriptions) >= 4)
+    for worker, group, expression in subscriptions:
+        principal = f"User:hotline-{worker}"
+        wanted = resolve(expression)
+        missing = [t for t in wanted if principal not in readers(t)]
+        expect(f"kafka: {principal} may read {', '.join(wanted)} in group {group}"
+               + (f" (missing: {missing})" if missing else ""),
+               wanted and not missing and (principal, "Read", "group", group) in grants)
+        extra = sorted(name for p, o, kind, name in grants if p == principal and o == "Write")
+        expect(f"kafka: {principal} writes nothing (the relay publishes its outbox)" + (f" (writes {extra})" if extra else ""), not extra)
+
+    published = sorted({constants[name] for text in swift.values() for name in re.findall(r"topic: TopicName\.(\w+)", text)})
+    for topic in published:
+        others = sorted(writers(topic) - {"User:hotline-relay"})
+        expect(f"kafka: the relay alone writes {topic}" + (f" (also {others})" if others else ""),
+               "User:hotline-relay" in writers(topic) and not others)
+
+
 def main(root):
     deploy = os.path.join(root, "Ops", "deploy")
     checklist = Checklist()
@@ -99,6 +152,7 @@ def main(root):
     created = re.findall(r"--topic (\S+)", dry_run.stdout)
     expect(f"kafka: create-topics.sh creates all {len(topics)} topics with min.insync.replicas",
            dry_run.returncode == 0 and created == topics and dry_run.stdout.count("min.insync.replicas=") == len(topics))
+    check_acls(deploy, root, topics, expect)
 
     return checklist.report("deploy")
 

@@ -21,11 +21,16 @@ public final class KafkaConsumer: Sendable {
     private let logger: Logger
     public let groupID: String
 
+    /// The buffer's bounds when none are given: 5,000 messages or 16 MiB, whichever is
+    /// reached first (README "Configuration", HOTLINE_CONSUMER_BUFFER_BYTES).
+    public static let defaultBufferCapacity = 5_000
+    public static let defaultBufferBytes = 16 * 1_048_576
+
     public init(
         configuration: KafkaConfiguration, groupID: String, topics: [String],
-        bufferCapacity: Int = 5_000, logger: Logger
+        bufferCapacity: Int = defaultBufferCapacity, bufferBytes: Int = defaultBufferBytes, logger: Logger
     ) throws {
-        let buffer = MessageBuffer(capacity: bufferCapacity)
+        let buffer = MessageBuffer(capacity: bufferCapacity, byteCapacity: bufferBytes)
         let rebalance = RebalanceState(buffer: buffer, logger: logger)
         let conf = try configuration.forConsumer(groupID: groupID).makeNativeConfiguration()
         rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(rebalance).toOpaque())
@@ -122,6 +127,10 @@ public final class KafkaConsumer: Sendable {
         }
     }
 
+    /// Messages and bytes fetched but not yet taken by the worker; the poll thread stops
+    /// fetching while either reaches its bound.
+    public var buffered: (messages: Int, bytes: Int) { buffer.occupancy }
+
     /// The partitions currently assigned to this member.
     public var assignment: Set<TopicPartition> { rebalance.assignment }
 
@@ -136,15 +145,19 @@ public final class KafkaConsumer: Sendable {
 
     /// Leaves the group: stops polling, commits stored offsets and closes. Call
     /// after the last batch's offsets were stored. Blocks a dedicated thread, not
-    /// the caller.
-    public func close() async {
-        guard stopping.raise() else { return }
+    /// the caller. With every broker gone librdkafka's close can wait for the group
+    /// coordinator without end: after `timeout` this returns false and leaves the close
+    /// running, so the process can exit; offsets stored since the last commit are then
+    /// redelivered to the next member, which recognises the events it already applied.
+    @discardableResult
+    public func close(timeout: Duration = .seconds(10)) async -> Bool {
+        guard stopping.raise() else { return true }
         buffer.close()
         let closedSignal = self.closedSignal
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
             Thread {
-                closedSignal.wait()
-                continuation.resume()
+                continuation.resume(returning: closedSignal.wait(timeout: .now() + seconds) == .success)
             }.start()
         }
     }

@@ -1,31 +1,46 @@
 import Foundation
 
-/// The hand-off between a consumer's poll thread and the worker: bounded, so a
-/// slow worker makes the poll thread wait instead of buffering without limit.
+/// The hand-off between a consumer's poll thread and the worker: bounded in messages
+/// and in bytes, so a slow worker makes the poll thread wait instead of buffering
+/// without limit, however large the messages are.
 final class MessageBuffer: @unchecked Sendable {
     private let condition = NSCondition()
     private var messages: [ConsumedMessage] = []
     private var head = 0
+    private var bytes = 0
     private var waiter: CheckedContinuation<[ConsumedMessage], Never>?
     private var waiterLimit = 0
     private var waiterToken = 0
     private var closed = false
     let capacity: Int
+    let byteCapacity: Int
 
-    init(capacity: Int) {
+    init(capacity: Int, byteCapacity: Int) {
         self.capacity = capacity
+        self.byteCapacity = byteCapacity
     }
 
     private var count: Int { messages.count - head }
+
+    /// Room for one more message: under both bounds. A message larger than the byte
+    /// bound still enters an empty buffer, so it cannot stall its partition.
+    private var hasSpace: Bool { count < capacity && bytes < byteCapacity }
+
+    /// The messages and bytes waiting for the worker, for the buffer gauges.
+    var occupancy: (messages: Int, bytes: Int) {
+        condition.lock()
+        defer { condition.unlock() }
+        return (count, bytes)
+    }
 
     /// Called on the poll thread. Waits (on that thread) while the buffer is full,
     /// at most `timeout`, so the thread keeps serving librdkafka callbacks.
     func waitForSpace(timeout: TimeInterval) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        if count < capacity || closed { return true }
+        if hasSpace || closed { return true }
         _ = condition.wait(until: Date(timeIntervalSinceNow: timeout))
-        return count < capacity || closed
+        return hasSpace || closed
     }
 
     /// Called on the poll thread.
@@ -36,6 +51,7 @@ final class MessageBuffer: @unchecked Sendable {
             return
         }
         messages.append(message)
+        bytes += message.byteSize
         let handOff = takeForWaiter()
         condition.unlock()
         handOff?.0.resume(returning: handOff!.1)
@@ -83,6 +99,7 @@ final class MessageBuffer: @unchecked Sendable {
         condition.lock()
         messages = Array(messages[head...]).filter { !partitions.contains($0.topicPartition) }
         head = 0
+        bytes = messages.reduce(0) { $0 + $1.byteSize }
         condition.broadcast()
         condition.unlock()
     }
@@ -108,11 +125,20 @@ final class MessageBuffer: @unchecked Sendable {
         let end = min(messages.count, head + limit)
         let batch = Array(messages[head..<end])
         head = end
+        bytes -= batch.reduce(0) { $0 + $1.byteSize }
         if head > 4096 || head == messages.count {
             messages.removeFirst(head)
             head = 0
         }
         condition.broadcast()
         return batch
+    }
+}
+
+extension ConsumedMessage {
+    /// What the message holds in memory, as the buffer's byte bound counts it: key,
+    /// value and headers (names and values).
+    var byteSize: Int {
+        (key?.count ?? 0) + (value?.count ?? 0) + headers.reduce(0) { $0 + $1.key.utf8.count + ($1.value?.count ?? 0) }
     }
 }

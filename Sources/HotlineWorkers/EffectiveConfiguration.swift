@@ -8,6 +8,7 @@ extension HotlineConfiguration {
         let secretWords = ["password", "secret", "key", "token", "jaas"]
         var settings: [(String, String)] = [
             ("KAFKA_BROKERS", kafka.properties["bootstrap.servers"] ?? ""),
+            ("Kafka principal", kafkaPrincipal),
             ("DATABASE_URL", databaseURL.description),
             ("database TLS", databaseURL.tlsDescription),
             ("database session", databaseURL.sessionSettings.map { "\($0.name)=\($0.value)" }.joined(separator: " ")),
@@ -20,6 +21,7 @@ extension HotlineConfiguration {
             ("HOTLINE_BATCH_SIZE", "\(batchSize)"),
             ("HOTLINE_SWEEP_INTERVAL_MS", "\(sweepInterval.components.seconds * 1000 + sweepInterval.components.attoseconds / 1_000_000_000_000_000)"),
             ("HOTLINE_MAX_EVENT_BYTES", "\(maximumEventBytes)"),
+            ("HOTLINE_CONSUMER_BUFFER_BYTES", "\(consumerBufferBytes)"),
             ("HOTLINE_DEV_MODE", devMode ? "1" : "0"),
             ("HOTLINE_HTTP_HOST", httpHost),
             ("HOTLINE_HTTP_PORT", httpPort.map(String.init) ?? "not set (no /health, /ready, /metrics)"),
@@ -33,5 +35,20 @@ extension HotlineConfiguration {
             settings.append(("kafka \(name)", secret ? "****" : value))
         }
         return settings
+    }
+
+    /// Who the brokers will take this process for (RUNBOOK "Kafka credentials"): the SASL
+    /// user, or the client certificate for mTLS; no credential on a plaintext listener.
+    private var kafkaPrincipal: String {
+        let protocolName = kafka.properties["security.protocol"]?.uppercased() ?? "PLAINTEXT"
+        if protocolName.hasPrefix("SASL") {
+            let mechanism = kafka.properties["sasl.mechanisms"] ?? kafka.properties["sasl.mechanism"] ?? "GSSAPI"
+            let user = kafka.properties["sasl.username"].map { "User:\($0)" } ?? "no sasl.username set"
+            return "\(user) (\(mechanism) over \(protocolName))"
+        }
+        if protocolName == "SSL" {
+            return kafka.properties["ssl.certificate.location"].map { "the subject of \($0) (mTLS)" } ?? "no ssl.certificate.location set"
+        }
+        return "none (\(protocolName): the brokers cannot tell workers apart)"
     }
 }

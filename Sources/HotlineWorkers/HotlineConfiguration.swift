@@ -19,6 +19,8 @@ public struct HotlineConfiguration: Sendable {
     /// How often the deadlines and supervision sweeps look for due rows when idle.
     public var sweepInterval: Duration
     public var maximumEventBytes: Int
+    /// Bytes a consumer fetches ahead of its worker before it pauses (HOTLINE_CONSUMER_BUFFER_BYTES).
+    public var consumerBufferBytes: Int
     public var devMode: Bool
     public var keys: KeyConfiguration
     /// Where `/health`, `/ready` and `/metrics` are served; no HTTP surface when the port is nil.
@@ -77,6 +79,8 @@ public struct HotlineConfiguration: Sendable {
             batchSize: try integer("HOTLINE_BATCH_SIZE", default: 500, range: 1...10_000),
             sweepInterval: .milliseconds(try integer("HOTLINE_SWEEP_INTERVAL_MS", default: 1_000, range: 10...600_000)),
             maximumEventBytes: try integer("HOTLINE_MAX_EVENT_BYTES", default: 65_536, range: 1_024...1_048_576),
+            consumerBufferBytes: try integer(
+                "HOTLINE_CONSUMER_BUFFER_BYTES", default: KafkaConsumer.defaultBufferBytes, range: 16_384...1_073_741_824),
             devMode: devMode,
             keys: try KeyConfiguration(environment: environment, devMode: devMode),
             httpHost: value("HOTLINE_HTTP_HOST") ?? "127.0.0.1",

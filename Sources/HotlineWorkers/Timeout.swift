@@ -86,6 +86,20 @@ final class ProgressMark: Sendable {
 }
 
 extension PostgresClient {
+    /// `withConnection` for a few statements outside a transaction (a relay step), watched by a
+    /// `StuckCallWatchdog` from the moment a connection is leased: seen in `Ops/dev chaos`
+    /// postgres-down-2min, the relay's loop otherwise waited forever on a statement sent as
+    /// the server stopped, holding its shard leases past their expiry and publishing nothing.
+    func withWatchedConnection<Result: Sendable>(
+        _ what: String, logger: Logger, _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await withConnection { connection in
+            let watchdog = StuckCallWatchdog(what, logger: logger)
+            defer { watchdog.disarm() }
+            return try await watchdog.watching { try await body(connection) }
+        }
+    }
+
     /// `withTransaction`, watched by a `StuckCallWatchdog` from the moment a connection is leased
     /// (waiting for a connection while PostgreSQL is down is not stuck).
     func withWatchedTransaction<Result: Sendable>(

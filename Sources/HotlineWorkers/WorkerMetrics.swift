@@ -227,6 +227,17 @@ public enum WorkerMetrics {
         ).set(Double(up))
     }
 
+    static func buffered(worker: String, messages: Int, bytes: Int) {
+        registry.makeGauge(
+            descriptor: name("hotline_consumer_buffered_bytes", "Bytes fetched from Kafka and waiting for this worker's next batch; at HOTLINE_CONSUMER_BUFFER_BYTES fetching pauses."),
+            labels: [("worker", worker)]
+        ).set(Double(bytes))
+        registry.makeGauge(
+            descriptor: name("hotline_consumer_buffered_messages", "Messages fetched from Kafka and waiting for this worker's next batch; at 5,000 fetching pauses."),
+            labels: [("worker", worker)]
+        ).set(Double(messages))
+    }
+
     static func assigned(worker: String, partitions: Int) {
         registry.makeGauge(
             descriptor: name("hotline_assigned_partitions", "Partitions this consumer-group member holds; 0 for long means it is not consuming."),

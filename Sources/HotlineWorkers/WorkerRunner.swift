@@ -112,6 +112,8 @@ public enum WorkerRunner {
             collect: {
                 if let consumer {
                     WorkerMetrics.assigned(worker: name.rawValue, partitions: consumer.assignment.count)
+                    let buffered = consumer.buffered
+                    WorkerMetrics.buffered(worker: name.rawValue, messages: buffered.messages, bytes: buffered.bytes)
                     WorkerMetrics.consumerLag(group: consumer.groupID, consumer.statistics?.partitions ?? [:])
                 }
                 if let statistics = consumer?.statistics ?? producer?.statistics {
@@ -186,7 +188,8 @@ public enum WorkerRunner {
         guard let subscription = name.subscription else { preconditionFailure("\(name) consumes no topic") }
         WorkerMetrics.consumerStarted(worker: name.rawValue)
         let consumer = try KafkaConsumer(
-            configuration: configuration.kafka, groupID: subscription.group, topics: subscription.topics, logger: logger)
+            configuration: configuration.kafka, groupID: subscription.group, topics: subscription.topics,
+            bufferBytes: configuration.consumerBufferBytes, logger: logger)
         return ConsumerWorker(consumer: consumer, pipeline: pipeline, batchSize: configuration.batchSize, logger: logger)
     }
 }

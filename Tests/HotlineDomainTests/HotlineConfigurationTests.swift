@@ -162,4 +162,20 @@ import Testing
         #expect(settings["kafka sasl.password"] == "****" && settings["kafka security.protocol"] == "SASL_SSL")
         #expect(settings["HOTLINE_BATCH_SIZE"] == "500" && settings["HOTLINE_SWEEP_INTERVAL_MS"] == "1000")
     }
+
+    /// `hotline config check` names the Kafka principal a worker will act as, so a worker
+    /// started with another party's credential is seen before it is refused by the ACLs.
+    @Test func effectiveSettingsNameTheKafkaPrincipal() throws {
+        func principal(_ kafka: [String: String?]) throws -> String? {
+            let configuration = try HotlineConfiguration.fromEnvironment(environment(kafka))
+            return Dictionary(configuration.effectiveSettings(), uniquingKeysWith: { $1 })["Kafka principal"]
+        }
+        #expect(try principal([
+            "HOTLINE_KAFKA_SECURITY_PROTOCOL": "SASL_SSL", "HOTLINE_KAFKA_SASL_MECHANISMS": "SCRAM-SHA-512",
+            "HOTLINE_KAFKA_SASL_USERNAME": "hotline-intake", "HOTLINE_KAFKA_SASL_PASSWORD": "kafka-s3cret",
+        ]) == "User:hotline-intake (SCRAM-SHA-512 over SASL_SSL)")
+        #expect(try principal(["HOTLINE_KAFKA_SECURITY_PROTOCOL": "SSL", "HOTLINE_KAFKA_SSL_CERTIFICATE_LOCATION": "/etc/hotline/relay.pem"])
+            == "the subject of /etc/hotline/relay.pem (mTLS)")
+        #expect(try principal([:]) == "none (PLAINTEXT: the brokers cannot tell workers apart)")
+    }
 }

@@ -47,6 +47,8 @@ final class TestStack: @unchecked Sendable {
     let readerDatabaseURL: String
     let directory: URL
     private(set) var kafkaBrokers = ""
+    /// The dev broker's fault-injection port (`brokers/{id}/down`, …; DevBrokerControl).
+    private(set) var brokerControlPort = 0
     private var processes: [String: Process] = [:]
     let client: PostgresClient
     private var clientTask: Task<Void, Never>?
@@ -137,11 +139,26 @@ final class TestStack: @unchecked Sendable {
 
     private func startBroker() async throws {
         let bootstrap = directory.appendingPathComponent("bootstrap").path
-        try launch("broker", ["dev-broker", "--topics", values.root + "/Topics", "--bootstrap-file", bootstrap])
+        brokerControlPort = try freePort()
+        try launch("broker", [
+            "dev-broker", "--topics", values.root + "/Topics", "--bootstrap-file", bootstrap, "--control-port", "\(brokerControlPort)",
+        ])
         try await waitUntil(timeout: .seconds(60), "the dev broker writes its bootstrap file") {
             FileManager.default.fileExists(atPath: bootstrap)
         }
         kafkaBrokers = try String(contentsOfFile: bootstrap, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// A loopback port nothing listens on now.
+    func freePort() throws -> Int {
+        let text = try runTool("/usr/bin/python3", ["-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"])
+        guard let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { throw StackError("no free port: \(text)") }
+        return port
+    }
+
+    /// Injects a fault into the dev broker, e.g. `brokers/1/down` (DevBrokerControl).
+    func brokerFault(_ path: String) throws {
+        _ = try runTool("/usr/bin/curl", ["-sf", "-X", "POST", "http://127.0.0.1:\(brokerControlPort)/\(path)"])
     }
 
     /// Starts `hotline worker NAME` as its own process, named `id` for later kills.
@@ -179,6 +196,29 @@ final class TestStack: @unchecked Sendable {
         process.terminate()
         process.waitUntilExit()
         return process.terminationStatus
+    }
+
+    /// SIGTERM to every one of `ids` at once; for each, its exit status and the seconds it
+    /// took to exit, or nil for one still running after `limit` (then killed with SIGKILL).
+    func terminateTogether(_ ids: [String], limit: Duration) async throws -> [String: (status: Int32, seconds: Double)?] {
+        let started = ContinuousClock.now
+        let stopping = ids.compactMap { id in processes.removeValue(forKey: id).map { (id, $0) } }
+        for (_, process) in stopping { process.terminate() }
+        var exits: [String: (status: Int32, seconds: Double)?] = [:]
+        while exits.count < stopping.count {
+            for (id, process) in stopping where exits[id] == nil {
+                if !process.isRunning {
+                    let elapsed = ContinuousClock.now - started
+                    exits[id] = (process.terminationStatus, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                } else if ContinuousClock.now - started > limit {
+                    kill(process.processIdentifier, SIGKILL)
+                    process.waitUntilExit()
+                    exits[id] = .some(nil)
+                }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return exits
     }
 
     func isRunning(_ id: String) -> Bool { processes[id]?.isRunning ?? false }

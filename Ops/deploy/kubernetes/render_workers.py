@@ -2,7 +2,8 @@
 """Writes workers.yaml: a Deployment and a PodDisruptionBudget per Hotline worker.
 
 The six workers differ only in name, replicas and memory; the rest (image, probes on
-/health and /ready, configuration from the ConfigMap and the Secret, the database's CA,
+/health and /ready, configuration from the ConfigMap and the Secrets (its own Kafka
+principal's last), the database's CA,
 graceful stop)
 is the same, so it is written once here. Run it after changing WORKERS or TEMPLATE:
     python3 Ops/deploy/kubernetes/render_workers.py
@@ -51,6 +52,9 @@ spec:
           envFrom:
             - configMapRef: {{name: hotline-config}}
             - secretRef: {{name: hotline-secrets}}
+            # Its own Kafka principal, read last: HOTLINE_KAFKA_SASL_USERNAME=hotline-{name} and its
+            # password (RUNBOOK "Kafka credentials"; the deadline watcher has none, so it is optional).
+            - secretRef: {{name: hotline-kafka-{name}, optional: true}}
           ports:
             - {{name: http, containerPort: 9464}}
           livenessProbe:

@@ -41,7 +41,12 @@ public struct ConsumerWorker: Service {
         } catch is CancellationError {
             logger.info("shutdown interrupted a batch; it was rolled back and will be redelivered")
         }
-        await consumer.close()
+        if await !consumer.close() {
+            logger.warning("leaving the group did not finish in time (Kafka unreachable?); exiting without it", metadata: [
+                "group": "\(consumer.groupID)",
+                "effect": "offsets stored since the last commit are redelivered to the next member and skipped as already applied",
+            ])
+        }
     }
 }
 

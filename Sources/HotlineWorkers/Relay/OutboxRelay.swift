@@ -89,7 +89,7 @@ public struct OutboxRelay: Service {
         var full = false
         if room > 0, !active.isEmpty, ContinuousClock.now >= state.pausedUntil {
             let excluded = Array(state.inFlight.keys)
-            let rows = try await client.withConnection { connection in
+            let rows = try await client.withWatchedConnection("a relay step", logger: logger) { connection in
                 try await OutboxStore.oldest(shards: active, excluding: excluded, limit: room, on: connection, logger: logger)
             }
             for row in rows {
@@ -124,7 +124,7 @@ public struct OutboxRelay: Service {
         }
         if !delivered.isEmpty || !toPark.isEmpty {
             let parking = toPark
-            try await client.withConnection { connection in
+            try await client.withWatchedConnection("a relay step", logger: logger) { connection in
                 try await OutboxStore.delete(ids: delivered.map(\.id), on: connection, logger: logger)
                 try await OutboxParkedStore.park(
                     ids: parking.map(\.row.id), attempts: parking.map(\.attempts), reasons: parking.map { "\($0.error)" }, on: connection, logger: logger)
@@ -142,7 +142,7 @@ public struct OutboxRelay: Service {
         let drained = state.releasing.filter { shard in !state.inFlight.values.contains { $0.shard == shard } }
         if !drained.isEmpty {
             let released = Array(drained)
-            try await client.withConnection { connection in
+            try await client.withWatchedConnection("a relay step", logger: logger) { connection in
                 try await OutboxLeaseStore.release(owner: owner, shards: released, on: connection, logger: logger)
             }
             state.held.subtract(drained)
@@ -155,7 +155,7 @@ public struct OutboxRelay: Service {
     /// when it holds fewer, and starts handing back the highest when it holds more.
     private func rebalance(_ state: inout RelayState) async throws {
         state.renewAt = ContinuousClock.now + Self.renewEvery
-        let leases = try await client.withConnection { connection in
+        let leases = try await client.withWatchedConnection("a relay step", logger: logger) { connection in
             try await OutboxLeaseStore.renew(owner: owner, for: Self.lease, on: connection, logger: logger)
         }
         let lost = state.held.subtracting(leases.held)
@@ -167,7 +167,7 @@ public struct OutboxRelay: Service {
         if keeping.count > leases.fairShare {
             state.releasing.formUnion(keeping.sorted().suffix(keeping.count - leases.fairShare))
         } else if keeping.count < leases.fairShare {
-            let claimed = try await client.withConnection { connection in
+            let claimed = try await client.withWatchedConnection("a relay step", logger: logger) { connection in
                 try await OutboxLeaseStore.claim(owner: owner, count: needed, for: Self.lease, on: connection, logger: logger)
             }
             if !claimed.isEmpty {
@@ -185,7 +185,7 @@ public struct OutboxRelay: Service {
         do {
             try await settle(&state, reports: inbox.take())
             let held = Array(state.held)
-            try await client.withConnection { connection in
+            try await client.withWatchedConnection("a relay step", logger: logger) { connection in
                 try await OutboxLeaseStore.release(owner: owner, shards: held, on: connection, logger: logger)
                 try await OutboxLeaseStore.leave(owner: owner, on: connection, logger: logger)
             }
