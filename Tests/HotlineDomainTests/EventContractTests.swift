@@ -355,7 +355,7 @@ import Testing
         let topic = "hotline.notifications.v1"
         let accepted = try EventJSON.encode(notification(.accepted, article: "第二十一条、第二十二条"))
         try expectSameShape(accepted, as: topic, "valid-accepted.json")
-        #expect(try Self.object(accepted)["lookup_verifier"] as? String == "phone_last_four")
+        #expect(try Self.object(accepted)["lookup_verifier"] as? String == "query_code")
         let due = try #require(RFC3339.parse("2026-10-30T23:59:59+08:00"))
         let extended = try EventJSON.encode(notification(.extended(handlingDue: due), article: "第二十条、第二十一条"))
         try expectSameShape(extended, as: topic, "valid-extended.json")
