@@ -21,6 +21,12 @@ public struct StoredLookupVerifier: Sendable, Equatable {
     public var caseID: UUID
     public var verifier: [UInt8]
     public var keyID: String
+
+    public init(caseID: UUID, verifier: [UInt8], keyID: String) {
+        self.caseID = caseID
+        self.verifier = verifier
+        self.keyID = keyID
+    }
 }
 
 /// One audited attempt (`lookup_attempts`): never the code tried.

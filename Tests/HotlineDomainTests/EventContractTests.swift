@@ -395,8 +395,9 @@ import Testing
 
     @Test func receiptsHaveTheContractFieldsForEachOutcome() throws {
         let basis = PolicyBasis(policy: "changsha-2020", policyVersion: "2020.1", article: "第十三条（二）")
-        let accepted = IntakeReceipt(eventID: UUID(), replyingTo: appeal, outcome: .accepted, caseID: caseID,
+        var accepted = IntakeReceipt(eventID: UUID(), replyingTo: appeal, outcome: .accepted, caseID: caseID,
                                      caseNumber: "20261009-000871", category: .complaint, issuedAt: occurredAt)
+        accepted.queryCode = "4821-0937-5516"
         try expectSameShape(try EventJSON.encode(accepted), as: "hotline.intake.receipts.v1", "valid-accepted.json")
         let merged = IntakeReceipt(eventID: UUID(), replyingTo: appeal, outcome: .merged, caseID: caseID,
                                    caseNumber: "20261009-000871", category: .complaint, reasonCode: "repeat_of_open_case",

@@ -13,8 +13,10 @@ struct LookupTests {
         try stack.startWorker("relay")
         try stack.publish([IntakeEvents.appeal(1)])
         let receipts = try await stack.readTopic("hotline.intake.receipts.v1", expected: 1)
-        let receipt = try JSONDecoder().decode(IntakeReceipt.self, from: Data(try #require(receipts.first).value))
-        return (try #require(receipt.caseNumber), try #require(receipt.queryCode))
+        let receipt = try JSONDecoder().decode(IntakeReceipt.self, from: Data(try #require(receipts.first?.value)))
+        let number = try #require(receipt.caseNumber)
+        let code = try #require(receipt.queryCode)
+        return (number, code)
     }
 
     /// The right code answers the case's progress; a wrong code and a number no case has get
@@ -54,7 +56,7 @@ struct LookupTests {
         try await TestStack.with { stack in
             let (number, code) = try await acceptedCase(stack)
             let port = try LookupClient.freePort(stack)
-            try stack.startLookup(port: port, extraEnvironment: ["HOTLINE_LOOKUP_CASE_ATTEMPTS": "1000", "HOTLINE_LOOKUP_CLIENT_ATTEMPTS": "10000"])
+            try stack.startLookup(port: port, extraEnvironment: ["HOTLINE_LOOKUP_CASE_ATTEMPTS": "100", "HOTLINE_LOOKUP_CLIENT_ATTEMPTS": "10000"])
             let wrong = QueryCode(derivedFrom: (UInt64(code.replacingOccurrences(of: "-", with: ""))! + 7) % 1_000_000_000_000).description
             let tries = (0..<120).map { $0 % 2 == 0 ? LookupClient.Attempt(number, wrong) : LookupClient.Attempt("20991231-000\(100 + $0)", wrong) }
             let answers = try LookupClient.post(stack, port: port, tries)
@@ -79,8 +81,10 @@ struct LookupTests {
             try stack.startWorker("intake", extraEnvironment: simulated)
             try stack.startWorker("relay")
             try stack.publish([IntakeEvents.appeal(1)])
-            let receipt = try JSONDecoder().decode(IntakeReceipt.self, from: Data(try #require(try await stack.readTopic("hotline.intake.receipts.v1", expected: 1).first).value))
-            let (number, code) = (try #require(receipt.caseNumber), try #require(receipt.queryCode))
+            let receipts = try await stack.readTopic("hotline.intake.receipts.v1", expected: 1)
+            let receipt = try JSONDecoder().decode(IntakeReceipt.self, from: Data(try #require(receipts.first?.value)))
+            let number = try #require(receipt.caseNumber)
+            let code = try #require(receipt.queryCode)
             let port = try LookupClient.freePort(stack)
             try stack.startLookup(port: port, extraEnvironment: simulated.merging([
                 "HOTLINE_LOOKUP_CASE_ATTEMPTS": "3", "HOTLINE_LOOKUP_CLIENT_ATTEMPTS": "100", "HOTLINE_LOOKUP_LOCKOUT_SECONDS": "300",

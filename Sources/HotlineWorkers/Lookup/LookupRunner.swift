@@ -43,7 +43,8 @@ struct IdleCounterSweep: Service {
             } catch {
                 logger.warning("could not forget idle lookup counters; trying again in a minute", metadata: ["error": "\(String(reflecting: type(of: error)))"])
             }
-            try? await Task.sleep(for: .seconds(60))
+            // Graceful shutdown is not cancellation: without this the sleep holds the process for up to a minute.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(60)) }
         }
     }
 }

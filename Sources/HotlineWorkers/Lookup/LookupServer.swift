@@ -24,6 +24,7 @@ struct LookupServer: Service {
 
     func run() async throws {
         let router = Router(context: LookupRequestContext.self)
+        router.add(middleware: AllowedMethods(allowed: ["/health": [.get], "/ready": [.get], "/v1/progress": [.post]]))
         router.get("health") { _, _ in Self.text(.ok, "ok\n") }
         router.get("ready") { [ready] _, _ -> Response in
             guard let problem = await ready.check() else { return Self.text(.ok, "ready\n") }
@@ -85,6 +86,19 @@ struct LookupServer: Service {
         Response(
             status: status, headers: [.contentType: contentType, .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// A method the document does not declare on a path it does gets 405 with `Allow` (RFC 9110
+/// 15.5.6), not the router's 404: the path exists.
+struct AllowedMethods<Context: RequestContext>: RouterMiddleware {
+    let allowed: [String: [HTTPRequest.Method]]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let methods = allowed[request.uri.path], !methods.contains(request.method) else { return try await next(request, context) }
+        return Response(
+            status: .methodNotAllowed,
+            headers: [.allow: methods.map(\.rawValue).joined(separator: ", "), .cacheControl: "no-store"])
     }
 }
 
