@@ -4,9 +4,11 @@ Kubernetes Deployment with /health and /ready probes and a PodDisruptionBudget,
 workers.yaml is what render_workers.py writes, the autoscalers are what
 render_autoscaling.py writes and none scales a worker past its topics' partitions (the
 relay past its 16 shards), every setting the manifests give is one
-the README documents, create-topics.sh creates every topic of Topics/, and the Kafka
+the README documents, create-topics.sh creates every topic of Topics/, the Kafka
 ACLs (create-acls.sh from acls.yaml) cover every topic and what the workers' code
-consumes and publishes.
+consumes and publishes, and the progress lookup runs as its own process (systemd unit,
+Kubernetes Deployment, Service and PDB) with its own login and secret and none of the
+workers' keys.
 Prints one line per check; exit 1 when one fails.
 
 Usage: check_deploy.py ROOT
@@ -104,6 +106,36 @@ def check_acls(deploy, root, topics, expect):
         others = sorted(writers(topic) - {"User:hotline-relay"})
         expect(f"kafka: the relay alone writes {topic}" + (f" (also {others})" if others else ""),
                "User:hotline-relay" in writers(topic) and not others)
+WORKER_KEYS = {"HOTLINE_DATA_KEY", "HOTLINE_DATA_KEYS_PREVIOUS", "HOTLINE_INDEX_KEY", "HOTLINE_CONTACT_KEY", "HOTLINE_QUERY_CODE_KEY"}
+
+
+def check_lookup(deploy, documented, expect):
+    """`hotline serve-lookup` (README "Progress lookup"): its own systemd unit and Deployment,
+    probed on /health and /ready, reading only its own settings, never the workers' keys."""
+    unit = open(os.path.join(deploy, "systemd", "hotline-lookup.service"), encoding="utf-8").read()
+    expect("systemd: hotline-lookup.service runs `hotline serve-lookup`, stops it with SIGTERM and reads lookup.env only",
+           "hotline serve-lookup" in unit and "KillSignal=SIGTERM" in unit
+           and [line for line in unit.splitlines() if line.startswith("EnvironmentFile=")] == ["EnvironmentFile=/etc/hotline/lookup.env"])
+    settings = {line.split("=", 1)[0] for line in open(os.path.join(deploy, "systemd", "lookup.env.example"), encoding="utf-8")
+                if "=" in line and not line.startswith("#")}
+    expect(f"systemd: lookup.env.example sets only documented settings and no worker key ({sorted(settings - documented) or 'ok'})",
+           not (settings - documented) and not (settings & WORKER_KEYS))
+    documents = [d for d in yaml.safe_load_all(open(os.path.join(deploy, "kubernetes", "lookup.yaml"), encoding="utf-8")) if d]
+    kinds = {(d["kind"], d["metadata"]["name"]) for d in documents}
+    deployment = next((d for d in documents if d["kind"] == "Deployment"), None)
+    container = deployment["spec"]["template"]["spec"]["containers"][0] if deployment else {}
+    expect("kubernetes: lookup.yaml has a Deployment running serve-lookup, probing /health and /ready, a Service and a PDB",
+           container.get("args") == ["serve-lookup"]
+           and container.get("livenessProbe", {}).get("httpGet", {}).get("path") == "/health"
+           and container.get("readinessProbe", {}).get("httpGet", {}).get("path") == "/ready"
+           and {("Service", "hotline-lookup"), ("PodDisruptionBudget", "hotline-lookup")} <= kinds)
+    sources = [next(iter(source.values()))["name"] for source in container.get("envFrom", [])]
+    inline = {variable["name"] for variable in container.get("env", [])}
+    secret = yaml.safe_load(open(os.path.join(deploy, "kubernetes", "lookup-secret.example.yaml"), encoding="utf-8"))
+    secret_settings = set(secret["stringData"].keys())
+    expect("kubernetes: the lookup reads only hotline-lookup-secrets and documented settings, no worker key",
+           sources == ["hotline-lookup-secrets"] and secret["metadata"]["name"] == "hotline-lookup-secrets"
+           and not ((inline | secret_settings) - documented) and not ((inline | secret_settings) & WORKER_KEYS))
 
 
 def main(root):
@@ -145,6 +177,8 @@ def main(root):
         settings = set((manifest.get("data") or manifest.get("stringData") or {}).keys())
         unknown = sorted(settings - documented)
         expect(f"kubernetes: {name} sets only documented settings" + (f" (not documented: {unknown})" if unknown else ""), not unknown)
+
+    check_lookup(deploy, documented, expect)
 
     topics = sorted(t for t in os.listdir(os.path.join(root, "Topics")) if os.path.exists(os.path.join(root, "Topics", t, "topic.yaml")))
     check_autoscaling(deploy, root, deployments, expect)

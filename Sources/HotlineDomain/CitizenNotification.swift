@@ -34,9 +34,9 @@ public struct CitizenNotification: Sendable, Encodable, Equatable {
 
     public static let type = "notification.requested"
 
-    /// 巴林左旗 第二十四条: the progress lookup asks for the case number and the last four
-    /// digits of the phone the appeal came from; the message says so, without the digits.
-    static let lookupVerifier = "phone_last_four"
+    /// 巴林左旗 第二十四条: the progress lookup asks for the case number and the query code
+    /// given with the receipt (README "Progress lookup"); the message says so, without the code.
+    static let lookupVerifier = "query_code"
 
     enum CodingKeys: String, CodingKey {
         case type, kind, contact, basis, outcome, unit, sender, reply, channel

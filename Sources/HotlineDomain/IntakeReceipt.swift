@@ -34,6 +34,10 @@ public struct IntakeReceipt: Sendable, Codable, Equatable {
     public var reason: String?
     public var redirectTo: String?
     public var basis: PolicyBasis?
+    /// For an accepted case: the code that, with the case number, opens the progress lookup
+    /// (巴林左旗 第二十四条), for the adapter to read out or text to the caller. Never stored:
+    /// intake derives it from the case id again for a re-published appeal.
+    public var queryCode: String?
     public var issuedAt: String
 
     enum CodingKeys: String, CodingKey {
@@ -46,6 +50,7 @@ public struct IntakeReceipt: Sendable, Codable, Equatable {
         case reasonCode = "reason_code"
         case redirectTo = "redirect_to"
         case issuedAt = "issued_at"
+        case queryCode = "query_code"
     }
 
     public init(
@@ -66,6 +71,14 @@ public struct IntakeReceipt: Sendable, Codable, Equatable {
         self.redirectTo = redirectTo
         self.basis = basis
         self.issuedAt = RFC3339.format(issuedAt)
+    }
+
+    /// The receipt as intake keeps it (`intake_requests.receipt`): without the query code,
+    /// which exists at rest only as its verifier's keyed hash.
+    public var withoutQueryCode: IntakeReceipt {
+        var copy = self
+        copy.queryCode = nil
+        return copy
     }
 
     /// The same answer again, for a re-published event: new receipt id, the new

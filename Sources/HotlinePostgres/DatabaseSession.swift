@@ -9,6 +9,8 @@ public enum DatabaseSession: String, Sendable {
     case owner
     /// `hotline report` and `hotline status`, as a login granted `hotline_reader` (or any other).
     case reader
+    /// `hotline serve-lookup`, as a login granted `hotline_lookup`.
+    case lookup
 
     public var defaults: [(name: String, value: String)] {
         switch self {
@@ -23,6 +25,9 @@ public enum DatabaseSession: String, Sendable {
         case .owner: [("statement_timeout", "0"), ("lock_timeout", "0"), ("idle_in_transaction_session_timeout", "60s")]
         // A report scans a period's history; reads wait for a lock only behind a migration.
         case .reader: [("statement_timeout", "120s"), ("lock_timeout", "5s"), ("idle_in_transaction_session_timeout", "60s")]
+        // A lookup is a few indexed statements for a citizen who waits: an answer late by
+        // seconds is no answer. Concurrent tries on one case number queue on its counter row.
+        case .lookup: [("statement_timeout", "5s"), ("lock_timeout", "2s"), ("idle_in_transaction_session_timeout", "10s")]
         }
     }
 }

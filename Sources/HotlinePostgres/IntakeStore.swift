@@ -231,7 +231,7 @@ public enum IntakeStore {
     public static func insertRequests(_ requests: [NewIntakeRequest], on connection: PostgresConnection, logger: Logger) async throws {
         guard !requests.isEmpty else { return }
         let events = requests.map(\.event)
-        let receipts = requests.map(\.receipt)
+        let receipts = requests.map(\.receipt.withoutQueryCode)
         let receiptJSON = try receipts.map { String(decoding: try EventJSON.encode($0), as: UTF8.self) }
         try await connection.query(
             """

@@ -29,6 +29,9 @@ extension HotlineConfiguration {
             ("HOTLINE_DATA_KEYS_PREVIOUS", keys.previous.isEmpty ? "none" : keys.previous.map { "id \($0.id)" }.joined(separator: ", ")),
             ("HOTLINE_INDEX_KEY", "set (masked)"),
             ("HOTLINE_CONTACT_KEY", keys.contact.map { "id \($0.id) (key masked)" } ?? "not set (the callbacks worker refuses to start)"),
+            ("HOTLINE_QUERY_CODE_KEY", keys.queryCode == nil ? "not set (the intake worker refuses to start)" : "set (masked)"),
+            ("HOTLINE_LOOKUP_KEY", keys.lookup.map { "id \($0.id) (key masked)" } ?? "not set (the intake worker and the lookup refuse to start)"),
+            ("HOTLINE_LOOKUP_KEYS_PREVIOUS", keys.lookupPrevious.isEmpty ? "none" : keys.lookupPrevious.map { "id \($0.id)" }.joined(separator: ", ")),
         ]
         for (name, value) in kafka.properties.sorted(by: { $0.key < $1.key }) where name != "bootstrap.servers" {
             let secret = secretWords.contains { name.lowercased().contains($0) }

@@ -1,9 +1,10 @@
 /// Keys print by id only. ServiceLifecycle logs every service it starts with
 /// `String(describing:)` at debug level, and a worker's services hold the keys: without
-/// this, `HOTLINE_LOG_LEVEL=debug` wrote the data, index and contact keys to the log.
+/// this, `HOTLINE_LOG_LEVEL=debug` wrote the data, index, contact, query code and lookup keys to the log.
 extension KeyConfiguration: CustomStringConvertible, CustomDebugStringConvertible {
     public var description: String {
-        "KeyConfiguration(active: \(active), previous: \(previous.map(\.id)), indexKey: <redacted>, contact: \(contact.map(\.description) ?? "none"))"
+        "KeyConfiguration(active: \(active), previous: \(previous.map(\.id)), indexKey: <redacted>, contact: \(contact.map(\.description) ?? "none"), "
+            + "queryCode: \(queryCode == nil ? "none" : "<redacted>"), lookup: \(lookup.map(\.description) ?? "none"), lookupPrevious: \(lookupPrevious.map(\.id)))"
     }
 
     public var debugDescription: String { description }

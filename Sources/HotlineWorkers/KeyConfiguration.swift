@@ -6,7 +6,12 @@ import Foundation
 /// - `HOTLINE_DATA_KEYS_PREVIOUS`: comma-separated `keyid:base64` keys still read (rotation);
 /// - `HOTLINE_INDEX_KEY`: base64 of 32 random bytes, the HMAC key of the phone lookup index;
 /// - `HOTLINE_CONTACT_KEY`: `keyid:base64` of 32 random bytes shared with the callback and
-///   notification adapters, who alone open the phone numbers sealed with it (callbacks worker only).
+///   notification adapters, who alone open the phone numbers sealed with it (callbacks worker only);
+/// - `HOTLINE_QUERY_CODE_KEY`: base64 of 32 random bytes, from which intake derives each case's
+///   query code (intake workers only);
+/// - `HOTLINE_LOOKUP_KEY`: `keyid:base64` of 32 random bytes, the HMAC key of the query code
+///   verifiers (intake writes them, the progress lookup checks them), older ones in
+///   `HOTLINE_LOOKUP_KEYS_PREVIOUS`.
 /// Outside dev mode a missing key stops the worker that needs it at start-up.
 public struct KeyConfiguration: Sendable {
     public var active: DataKey
@@ -15,6 +20,12 @@ public struct KeyConfiguration: Sendable {
     public var indexKey: [UInt8]
     /// The adapters' key; nil outside dev mode when not set (only the callbacks worker needs it).
     public var contact: DataKey?
+    /// The query codes' derivation key; nil outside dev mode when not set (only intake needs it).
+    public var queryCode: [UInt8]?
+    /// The verifiers' HMAC key; nil outside dev mode when not set (intake and the lookup need it).
+    public var lookup: DataKey?
+    /// Older lookup keys, whose verifiers the lookup still checks.
+    public var lookupPrevious: [DataKey]
 
     public struct DataKey: Sendable {
         public var id: String
@@ -53,6 +64,29 @@ public struct KeyConfiguration: Sendable {
         } else {
             contact = devMode ? DataKey(id: "dev-insecure-contact", key: Self.devKey("contact")) : nil
         }
+        if let text = environment["HOTLINE_QUERY_CODE_KEY"], !text.isEmpty {
+            guard let bytes = Data(base64Encoded: text), bytes.count == 32 else {
+                throw ConfigurationError(setting: "HOTLINE_QUERY_CODE_KEY", problem: "must be base64 of exactly 32 bytes")
+            }
+            queryCode = Array(bytes)
+        } else {
+            queryCode = devMode ? Self.devKey("query code") : nil
+        }
+        (lookup, lookupPrevious) = try Self.lookupKeys(environment: environment, devMode: devMode)
+    }
+
+    /// `HOTLINE_LOOKUP_KEY` (in dev mode a fixed one when unset) and `HOTLINE_LOOKUP_KEYS_PREVIOUS`:
+    /// all the lookup service reads of the keys.
+    static func lookupKeys(environment: [String: String], devMode: Bool) throws -> (active: DataKey?, previous: [DataKey]) {
+        let active: DataKey?
+        if let text = environment["HOTLINE_LOOKUP_KEY"], !text.isEmpty {
+            active = try parseDataKey(text, setting: "HOTLINE_LOOKUP_KEY")
+        } else {
+            active = devMode ? DataKey(id: "dev-insecure-lookup", key: devKey("lookup")) : nil
+        }
+        let previous = try (environment["HOTLINE_LOOKUP_KEYS_PREVIOUS"] ?? "")
+            .split(separator: ",").map { try parseDataKey(String($0), setting: "HOTLINE_LOOKUP_KEYS_PREVIOUS") }
+        return (active, previous)
     }
 
     static func parseDataKey(_ text: String, setting: String) throws -> DataKey {

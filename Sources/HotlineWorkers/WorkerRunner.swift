@@ -22,7 +22,7 @@ public enum WorkerRunner {
             let policy = archive.running.policy
             let handler = IntakeHandler(
                 policy: policy, calendar: archive.running.calendar, vault: PersonalDataVault(keys: configuration.keys),
-                caseNumbers: PostgresCaseNumbers(client: client, logger: logger), maximumEventBytes: configuration.maximumEventBytes, logger: logger)
+                queryCodes: try QueryCodeIssuer(configuration: configuration.keys), caseNumbers: PostgresCaseNumbers(client: client, logger: logger), maximumEventBytes: configuration.maximumEventBytes, logger: logger)
             worker = try consumerWorker(name, handler: handler, client: client, clock: clock, configuration: configuration, logger: logger)
             logger.info("intake worker configured", metadata: ["policy": "\(policy.policy)", "policy_version": "\(policy.version)"])
         case .dispatch:

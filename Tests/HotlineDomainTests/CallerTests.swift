@@ -26,12 +26,4 @@ import Testing
         #expect(Caller(phone: "+8613974856210").normalizedPhone == Caller(phone: "13974856210").normalizedPhone)
         #expect(Caller(phone: "+86-139-7485-6210").normalizedPhone == Caller(phone: "139-7485-6210").normalizedPhone)
     }
-
-    /// The progress lookup's verifier: the last four digits of the phone, however it was written.
-    @Test func theLastFourDigitsOfThePhoneVerifyTheCaller() {
-        #expect(CaseProgress.verifies(Caller(phone: "+86-139-7485-6210"), verifier: "6210"))
-        #expect(!CaseProgress.verifies(Caller(phone: "13974856210"), verifier: "6211"))
-        #expect(!CaseProgress.verifies(Caller(phone: "13974856210"), verifier: "210"))
-        #expect(!CaseProgress.verifies(Caller(phone: nil), verifier: "6210"), "no phone, nothing to verify against")
-    }
 }

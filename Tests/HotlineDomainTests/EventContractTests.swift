@@ -355,7 +355,7 @@ import Testing
         let topic = "hotline.notifications.v1"
         let accepted = try EventJSON.encode(notification(.accepted, article: "第二十一条、第二十二条"))
         try expectSameShape(accepted, as: topic, "valid-accepted.json")
-        #expect(try Self.object(accepted)["lookup_verifier"] as? String == "phone_last_four")
+        #expect(try Self.object(accepted)["lookup_verifier"] as? String == "query_code")
         let due = try #require(RFC3339.parse("2026-10-30T23:59:59+08:00"))
         let extended = try EventJSON.encode(notification(.extended(handlingDue: due), article: "第二十条、第二十一条"))
         try expectSameShape(extended, as: topic, "valid-extended.json")
@@ -395,8 +395,9 @@ import Testing
 
     @Test func receiptsHaveTheContractFieldsForEachOutcome() throws {
         let basis = PolicyBasis(policy: "changsha-2020", policyVersion: "2020.1", article: "第十三条（二）")
-        let accepted = IntakeReceipt(eventID: UUID(), replyingTo: appeal, outcome: .accepted, caseID: caseID,
+        var accepted = IntakeReceipt(eventID: UUID(), replyingTo: appeal, outcome: .accepted, caseID: caseID,
                                      caseNumber: "20261009-000871", category: .complaint, issuedAt: occurredAt)
+        accepted.queryCode = "4821-0937-5516"
         try expectSameShape(try EventJSON.encode(accepted), as: "hotline.intake.receipts.v1", "valid-accepted.json")
         let merged = IntakeReceipt(eventID: UUID(), replyingTo: appeal, outcome: .merged, caseID: caseID,
                                    caseNumber: "20261009-000871", category: .complaint, reasonCode: "repeat_of_open_case",

@@ -20,7 +20,7 @@ import Testing
         vault = try PersonalDataVaultTests.vault()
         handler = IntakeHandler(
             policy: policy, calendar: try CalendarLoader.load(name: policy.calendar, directory: Repository.path("Ops/calendars")),
-            vault: vault, caseNumbers: UnusedCaseNumbers(), maximumEventBytes: 65_536, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            vault: vault, queryCodes: QueryCodeIssuerTests.issuer, caseNumbers: UnusedCaseNumbers(), maximumEventBytes: 65_536, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
     func message(_ offset: Int64, _ event: IntakeEvent, republishedFrom: FirstDelivery? = nil) -> Delivery<IntakeEvent> {
@@ -64,6 +64,20 @@ import Testing
         #expect(receipts.count == 2)
         #expect(receipts[0].caseNumber == receipts[1].caseNumber && receipts[0].outcome == receipts[1].outcome)
         #expect(receipts[0].eventID != receipts[1].eventID)
+    }
+
+    /// 巴林左旗 第二十四条: the caller follows the case with its number and query code. The
+    /// receipt of an accepted case carries the code and the re-issued receipt the same one,
+    /// though the record intake keeps has no code: only its verifier, which checks it.
+    @Test func anAcceptedReceiptCarriesTheQueryCodeAndARepublishedOneTheSameCode() throws {
+        let effects = try decide([message(1, appeal("CALL-1", eventID: "evt-a")), message(2, appeal("CALL-1", eventID: "evt-b"))])
+        let receipts = try effects.outbox().filter { $0.topic == TopicName.receipts }.map { try JSONDecoder().decode(IntakeReceipt.self, from: Data($0.payload)) }
+        let caseID = try #require(effects.cases.first?.id)
+        #expect(receipts.map(\.queryCode) == Array(repeating: QueryCodeIssuerTests.issuer.code(for: caseID).description, count: 2))
+        #expect(effects.requests.map(\.receipt.withoutQueryCode.queryCode) == [nil])
+        #expect(effects.verifiers.map(\.caseID) == [caseID])
+        let stored = StoredLookupVerifier(caseID: caseID, verifier: effects.verifiers[0].verifier, keyID: effects.verifiers[0].keyID)
+        #expect(QueryCodeIssuerTests.verifier.check(try #require(QueryCode(parsing: receipts[0].queryCode ?? "")), against: stored))
     }
 
     /// The same event published again (its event id applied before at another offset) is

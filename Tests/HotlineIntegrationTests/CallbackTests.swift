@@ -129,20 +129,26 @@ struct CallbackTests {
                 try await stack.count("SELECT count(*) FROM cases WHERE status = 'archived' AND closed_at IS NOT NULL AND archived_at IS NOT NULL") == 3
             }
 
-            // 巴林左旗 第二十四条: the caller looks the case up with the phone's last four digits.
-            let lookup = try stack.run(["lookup", "--case-number", pleased.number, "--verifier", "0041", "--json"]).stdout
+            // 巴林左旗 第二十四条: the caller looks the case up with the query code of its receipt
+            // (derived from the case id as intake derives it), as the lookup's login.
+            let issuer = try QueryCodeIssuer(configuration: try HotlineConfiguration.fromEnvironment(stack.environment).keys)
+            let code = issuer.code(for: try #require(UUID(uuidString: pleased.id)))
+            let asLookup = ["DATABASE_URL": stack.lookupDatabaseURL]
+            let lookup = try stack.run(["lookup", "--case-number", pleased.number, "--query-code", code.description, "--json"], extraEnvironment: asLookup).stdout
             let progress = try #require(try JSONSerialization.jsonObject(with: Data(lookup.utf8)) as? [String: Any])
             #expect(progress["status"] as? String == "archived" && progress["rating"] as? String == "satisfied")
-            #expect(progress["result_outcome"] as? String == "resolved" && progress["category"] as? String == "咨询")
+            #expect((progress["result"] as? [String: Any])?["outcome"] as? String == "resolved" && progress["category"] as? String == "consultation")
             #expect(!lookup.contains("13900000041") && !lookup.contains("测试来电人"), "no personal data")
-            let wrong = try stack.run(["lookup", "--case-number", pleased.number, "--verifier", "0042"], expectSuccess: false)
-            let unknown = try stack.run(["lookup", "--case-number", "20261012-999999", "--verifier", "0041"], expectSuccess: false)
+            let wrongCode = QueryCode(derivedFrom: UInt64(code.digits)! + 1).description
+            let wrong = try stack.run(["lookup", "--case-number", pleased.number, "--query-code", wrongCode], extraEnvironment: asLookup, expectSuccess: false)
+            let unknown = try stack.run(["lookup", "--case-number", "20261012-999999", "--query-code", code.description], extraEnvironment: asLookup, expectSuccess: false)
             #expect(wrong.status != 0 && unknown.status != 0)
             let answer = { (result: ProgramResult, number: String) in
                 result.output.split(separator: "\n").filter { $0.hasPrefix("hotline:") }.map { $0.replacingOccurrences(of: number, with: "N") }
             }
             #expect(!answer(wrong, pleased.number).isEmpty)
-            #expect(answer(wrong, pleased.number) == answer(unknown, "20261012-999999"), "a wrong verifier and an unknown number look the same")
+            #expect(answer(wrong, pleased.number) == answer(unknown, "20261012-999999"), "a wrong code and an unknown number look the same")
+            #expect(try await stack.count("SELECT count(*) FROM lookup_attempts WHERE client = 'cli'") == 3, "the command line's tries are audited too")
             #expect(try await stack.count("SELECT count(*) FROM case_clocks WHERE obligation = 'callback' AND overdue_at IS NOT NULL") == 0)
 
             // A key rotation re-encrypts the sealed comment too (the archive holds no ciphertext).

@@ -50,7 +50,8 @@ import Testing
                 client: stack.client, clock: SystemClock(),
                 handler: IntakeHandler(
                     policy: policy, calendar: try PolicyFileReader.calendar(policy.calendar, root: root),
-                    vault: PersonalDataVault(keys: configuration.keys), caseNumbers: PostgresCaseNumbers(client: stack.client, logger: stack.logger),
+                    vault: PersonalDataVault(keys: configuration.keys), queryCodes: try QueryCodeIssuer(configuration: configuration.keys),
+                    caseNumbers: PostgresCaseNumbers(client: stack.client, logger: stack.logger),
                     maximumEventBytes: 65_536, logger: stack.logger),
                 logger: stack.logger)
             let router = try RoutingLoader.load(file: "\(root)/Ops/routing/changsha.yaml")

@@ -69,9 +69,10 @@ import Testing
         try await TestStack.with { stack in
             let root = stack.values.root
             let policy = try PolicyFileReader.policy("changsha-2020", root: root)
+            let keys = try HotlineConfiguration.fromEnvironment(stack.environment).keys
             let handler = IntakeHandler(
                 policy: policy, calendar: try PolicyFileReader.calendar(policy.calendar, root: root),
-                vault: PersonalDataVault(keys: try HotlineConfiguration.fromEnvironment(stack.environment).keys),
+                vault: PersonalDataVault(keys: keys), queryCodes: try QueryCodeIssuer(configuration: keys),
                 caseNumbers: PostgresCaseNumbers(client: stack.client, logger: stack.logger), maximumEventBytes: 65_536, logger: stack.logger)
             let pipeline = BatchPipeline(client: stack.client, clock: SystemClock(), handler: handler, logger: stack.logger)
             for batch in batches {

@@ -68,7 +68,7 @@ struct NotificationTests {
             #expect(Set(byKind.keys) == ["accepted", "extended", "result", "callback_request"])
 
             let accepted = try #require(byKind["accepted"])
-            #expect(accepted["lookup_verifier"] as? String == "phone_last_four")
+            #expect(accepted["lookup_verifier"] as? String == "query_code")
             let extended = try #require(byKind["extended"])
             #expect(extended["handling_due"] as? String == "2026-10-30T23:59:59+08:00")
             #expect((extended["basis"] as? [String: String])?["article"] == "第二十条、第二十一条")

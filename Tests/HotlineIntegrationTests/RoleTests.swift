@@ -11,7 +11,7 @@ import Testing
 @Suite
 struct RoleTests {
     static let appendOnly = ["case_history", "case_archive", "case_urges", "period_reports", "policy_versions", "outbox_parked", "party_key_changes",
-                             "history_digests", "history_digest_heads"]
+                             "history_digests", "history_digest_heads", "lookup_attempts"]
 
     @Test func theWorkerCannotRewriteOrEmptyTheHistoryNorTouchItsTriggers() async throws {
         try await TestStack.with { stack in
@@ -53,6 +53,32 @@ struct RoleTests {
                 #expect(try await Self.sqlState(of: "SELECT count(*) FROM cases", client, stack) == nil)
                 #expect(try await Self.sqlState(of: "DELETE FROM outbox", client, stack) == "42501")
                 #expect(try await Self.sqlState(of: "UPDATE simulated_clock SET now = now()", client, stack) == "42501")
+            }
+        }
+    }
+
+    /// The progress lookup's login (migration 0027) reads what the citizen may see and the
+    /// verifiers, writes its counters and appends to its audit: no case table, no caller
+    /// data, and its own audit it can neither read nor change.
+    @Test func theLookupReadsOnlyTheProgressViewAndAppendsItsAudit() async throws {
+        try await TestStack.with { stack in
+            try await Self.withLogin(stack.lookupDatabaseURL, stack) { (client: PostgresClient) async throws in
+                for statement in [
+                    "SELECT count(*) FROM lookup_case_progress", "SELECT count(*) FROM lookup_verifiers",
+                    "INSERT INTO lookup_limits (scope, subject, window_start, failures) VALUES ('client', '192.0.2.1', now(), 1)",
+                    "UPDATE lookup_limits SET failures = 2",
+                    "INSERT INTO lookup_attempts (at, client, outcome) VALUES (now(), '192.0.2.1', 'no_match')",
+                ] {
+                    #expect(try await Self.sqlState(of: statement, client, stack) == nil, "\(statement) is allowed")
+                }
+                for statement in [
+                    "SELECT caller_sealed FROM cases", "SELECT count(*) FROM case_history", "SELECT count(*) FROM intake_requests",
+                    "SELECT count(*) FROM lookup_attempts", "UPDATE lookup_attempts SET outcome = 'answered'", "DELETE FROM lookup_attempts",
+                    "INSERT INTO lookup_verifiers (case_id, case_number, verifier, key_id, created_at) VALUES (gen_random_uuid(), 'x', '\\x00', 'k', now())",
+                    "UPDATE simulated_clock SET now = now()", "TRUNCATE lookup_limits",
+                ] {
+                    #expect(try await Self.sqlState(of: statement, client, stack) == "42501", "\(statement) is refused for lack of privilege")
+                }
             }
         }
     }

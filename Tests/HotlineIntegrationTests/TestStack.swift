@@ -5,7 +5,7 @@ import PostgresNIO
 import Testing
 
 /// What `Ops/dev test` hands the integration tests: a running PostgreSQL server with
-/// its admin URL and the logins granted the owner, worker and reader roles (README
+/// its admin URL and the logins granted the owner, worker, reader and lookup roles (README
 /// "Database roles"), the built `hotline` executable and the repository root.
 enum TestEnvironment {
     struct Values {
@@ -13,6 +13,7 @@ enum TestEnvironment {
         var ownerLogin: String
         var workerLogin: String
         var readerLogin: String
+        var lookupLogin: String
         var executable: String
         var root: String
     }
@@ -21,12 +22,13 @@ enum TestEnvironment {
         let environment = ProcessInfo.processInfo.environment
         guard let url = environment["HOTLINE_TEST_PG_URL"], let owner = environment["HOTLINE_TEST_PG_OWNER"],
               let worker = environment["HOTLINE_TEST_PG_WORKER"], let reader = environment["HOTLINE_TEST_PG_READER"],
-              let executable = environment["HOTLINE_BIN"], let root = environment["HOTLINE_ROOT"]
+              let lookup = environment["HOTLINE_TEST_PG_LOOKUP"], let executable = environment["HOTLINE_BIN"], let root = environment["HOTLINE_ROOT"]
         else {
             throw StackError(
-                "integration tests need HOTLINE_TEST_PG_URL, HOTLINE_TEST_PG_OWNER, HOTLINE_TEST_PG_WORKER, HOTLINE_TEST_PG_READER, HOTLINE_BIN and HOTLINE_ROOT: run them with Ops/dev test")
+                "integration tests need HOTLINE_TEST_PG_URL, HOTLINE_TEST_PG_OWNER, HOTLINE_TEST_PG_WORKER, HOTLINE_TEST_PG_READER, HOTLINE_TEST_PG_LOOKUP, HOTLINE_BIN and HOTLINE_ROOT: run them with Ops/dev test")
         }
-        return Values(postgresAdminURL: url, ownerLogin: owner, workerLogin: worker, readerLogin: reader, executable: executable, root: root)
+        return Values(
+            postgresAdminURL: url, ownerLogin: owner, workerLogin: worker, readerLogin: reader, lookupLogin: lookup, executable: executable, root: root)
     }
 }
 
@@ -45,6 +47,7 @@ final class TestStack: @unchecked Sendable {
     let databaseURL: String
     let ownerDatabaseURL: String
     let readerDatabaseURL: String
+    let lookupDatabaseURL: String
     let directory: URL
     private(set) var kafkaBrokers = ""
     /// The dev broker's fault-injection port (`brokers/{id}/down`, …; DevBrokerControl).
@@ -64,6 +67,8 @@ final class TestStack: @unchecked Sendable {
         "HOTLINE_DATA_KEY": "test1:" + Data(repeating: 7, count: 32).base64EncodedString(),
         "HOTLINE_INDEX_KEY": Data(repeating: 9, count: 32).base64EncodedString(),
         "HOTLINE_CONTACT_KEY": "contact1:" + Data(repeating: 5, count: 32).base64EncodedString(),
+        "HOTLINE_QUERY_CODE_KEY": Data(repeating: 11, count: 32).base64EncodedString(),
+        "HOTLINE_LOOKUP_KEY": "lookup1:" + Data(repeating: 13, count: 32).base64EncodedString(),
     ]
 
     private init(values: TestEnvironment.Values) throws {
@@ -80,6 +85,7 @@ final class TestStack: @unchecked Sendable {
         databaseURL = login(values.workerLogin)
         ownerDatabaseURL = login(values.ownerLogin)
         readerDatabaseURL = login(values.readerLogin)
+        lookupDatabaseURL = login(values.lookupLogin)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("hotline-\(databaseName)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         client = PostgresClient(configuration: try Self.configuration(adminDatabaseURL), backgroundLogger: logger)
@@ -164,6 +170,13 @@ final class TestStack: @unchecked Sendable {
     /// Starts `hotline worker NAME` as its own process, named `id` for later kills.
     func startWorker(_ name: String, id: String? = nil, extraEnvironment: [String: String] = [:]) throws {
         try launch(id ?? name, ["worker", name], extraEnvironment: extraEnvironment)
+    }
+
+    /// Starts `hotline serve-lookup` on `port` as the lookup login (README "Progress lookup").
+    func startLookup(port: Int, id: String = "lookup", extraEnvironment: [String: String] = [:]) throws {
+        try launch(
+            id, ["serve-lookup"],
+            extraEnvironment: ["DATABASE_URL": lookupDatabaseURL, "HOTLINE_LOOKUP_PORT": "\(port)"].merging(extraEnvironment) { $1 })
     }
 
     private func launch(_ id: String, _ arguments: [String], extraEnvironment: [String: String] = [:]) throws {

@@ -15,6 +15,8 @@ public struct IntakeEffects: BatchEffects {
     var republished: [IntakeRequestKey: Int] = [:]
     var urges: [NewUrge] = []
     var clocks: [ClockRecord] = []
+    /// The query code verifiers of the cases opened (their numbers come from `cases` as they are written).
+    var verifiers: [NewLookupVerifier] = []
     /// Messages refused, dead-lettered by the pipeline.
     public var rejections: [Rejection] = []
     /// Receipts and lifecycle events to publish, in order.

@@ -22,14 +22,16 @@ public struct IntakeHandler: BatchHandler {
     let decider: IntakeDecider
     let replies: ReplyObligation
     let vault: PersonalDataVault
+    let queryCodes: QueryCodeIssuer
     let caseNumbers: any CaseNumberReservation
     let logger: Logger
 
     public init(
-        policy: Policy, calendar: WorkingDayCalendar, vault: PersonalDataVault, caseNumbers: any CaseNumberReservation,
-        maximumEventBytes: Int, logger: Logger
+        policy: Policy, calendar: WorkingDayCalendar, vault: PersonalDataVault, queryCodes: QueryCodeIssuer,
+        caseNumbers: any CaseNumberReservation, maximumEventBytes: Int, logger: Logger
     ) {
         self.caseNumbers = caseNumbers
+        self.queryCodes = queryCodes
         self.decoder = IntakeEventDecoder(maximumBytes: maximumEventBytes)
         self.decider = IntakeDecider(policy: policy)
         self.replies = ReplyObligation(policy: policy, calendar: calendar)
@@ -85,7 +87,8 @@ public struct IntakeHandler: BatchHandler {
                 // The same appeal published again: answer it the same way (idempotency key
                 // is channel + external id), and open nothing.
                 effects.republished[event.requestKey, default: 0] += 1
-                effects.outgoing.append(.receipt(existing.reissued(eventID: UUID(), replyingTo: event, issuedAt: now), key: receiptKey))
+                let again = withQueryCode(existing.reissued(eventID: UUID(), replyingTo: event, issuedAt: now))
+                effects.outgoing.append(.receipt(again, key: receiptKey))
                 effects.outcomes.append(.republished)
                 log.info("answered a re-published appeal", metadata: ["outcome": "\(existing.outcome.rawValue)"])
                 continue
@@ -97,7 +100,8 @@ public struct IntakeHandler: BatchHandler {
             let decision = decider.decide(event, openCases: candidates, answered: answered)
             var caseEvents: [CaseEvent] = []
             let receipt = try apply(
-                decision, of: event, phoneIndex: phoneIndex, now: now, view: &view, effects: &effects, caseEvents: &caseEvents, logger: log)
+                decision, of: event, phoneIndex: phoneIndex, now: now, view: &view, effects: &effects, caseEvents: &caseEvents, logger: log
+            ).map(withQueryCode)
             guard let receipt else {
                 if case let .refuse(rejection) = decision {
                     effects.rejections.append(Rejection(message, rejection))
@@ -113,6 +117,17 @@ public struct IntakeHandler: BatchHandler {
             effects.outcomes.append(.decided(receipt.outcome, caseNumber: receipt.caseNumber))
         }
         return effects
+    }
+
+    /// An accepted case's receipt carries its query code (巴林左旗 第二十四条), derived from the
+    /// case id (`QueryCodeIssuer`), so the first receipt and every re-issue say the same code.
+    /// A merged appeal's receipt carries none: the caller was given the case's code with its
+    /// first receipt, and a repeat is matched by phone, which does not prove who calls.
+    private func withQueryCode(_ receipt: IntakeReceipt) -> IntakeReceipt {
+        guard receipt.outcome == .accepted, let caseID = receipt.caseID.flatMap(UUID.init(uuidString:)) else { return receipt }
+        var copy = receipt
+        copy.queryCode = queryCodes.code(for: caseID).description
+        return copy
     }
 
     /// One valid appeal's decision applied to the view and the effects, with the lifecycle
@@ -216,6 +231,7 @@ public struct IntakeHandler: BatchHandler {
             event: event, category: category, categorySource: source, acceptedAt: now,
             callerSealed: try vault.seal(event.caller, caseID: caseID), callerKeyID: vault.activeKeyID,
             callerPhoneIndex: phoneIndex, status: status, answeredFrom: answeredFrom, callbackOwed: callbackOwed))
+        effects.verifiers.append(queryCodes.verifier(for: caseID))
         effects.history.append(HistoryEntry(
             caseID: caseID, at: now, actor: "intake", action: "accepted",
             detailJSON: try jsonText(["category": category.rawValue, "category_source": source.rawValue,
@@ -239,6 +255,7 @@ public struct IntakeHandler: BatchHandler {
     public func flush(_ effects: IntakeEffects, now: Date, connection: PostgresConnection) async throws -> [OutboxMessage] {
         let effects = effects.numbered(after: try await caseNumbers.reserve(effects.caseNumbersNeeded))
         try await IntakeStore.insertCases(effects.cases, on: connection, logger: logger)
+        try await LookupStore.insertVerifiers(effects.verifiers, at: now, on: connection, logger: logger)
         try await IntakeStore.insertRequests(effects.requests, on: connection, logger: logger)
         try await IntakeStore.countRepublished(effects.republished, on: connection, logger: logger)
         try await IntakeStore.recordUrges(effects.urges, on: connection, logger: logger)
