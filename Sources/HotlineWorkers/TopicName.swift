@@ -28,3 +28,7 @@ extension TopicName {
     public static let knowledge = "hotline.knowledge.v1"
     public static let knowledgeOutcomes = "hotline.knowledge-outcomes.v1"
 }
+
+extension TopicName {
+    public static let workOrders = "hotline.work-orders.v1"
+}
