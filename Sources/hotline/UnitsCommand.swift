@@ -81,8 +81,18 @@ struct UnitsCommand: AsyncParsableCommand {
             let consumer = try KafkaConsumer(
                 configuration: KafkaConfiguration(bootstrapServers: try CommandSupport.kafkaBrokers(), properties: [:]),
                 groupID: group, topics: [TopicName.workOrders], logger: logger)
+            // The idle timeout counts once the group gave this client its partitions: joining
+            // takes a few seconds, and an order published meanwhile must not be missed.
+            let joinBy = ContinuousClock.now + .seconds(60)
             while true {
-                let batch = await consumer.nextBatch(maxMessages: 100, timeout: idleTimeout.map { .seconds($0) })
+                let joined = !consumer.assignment.isEmpty
+                let batch = await consumer.nextBatch(maxMessages: 100, timeout: joined ? idleTimeout.map { .seconds($0) } : .seconds(1))
+                if batch.isEmpty && !joined {
+                    guard ContinuousClock.now < joinBy else {
+                        throw CommandSupport.fail("no partition of \(TopicName.workOrders) was assigned within 60 s; check KAFKA_BROKERS and that the topic exists")
+                    }
+                    continue
+                }
                 if batch.isEmpty { break }
                 for message in batch {
                     try show(message.value, at: "\(message.topic)[\(message.partition)]@\(message.offset)", tally: &tally, privateKey: privateKey)
@@ -186,7 +196,8 @@ struct UnitsCommand: AsyncParsableCommand {
             let vault = PersonalDataVault(keys: configuration.keys)
             let outcome = try await withPostgres(configuration.databaseURL.configuration, logger: logger) { [unit, limit] client in
                 let now = try await makeClock(configuration.clock, client: client, logger: logger).now()
-                let keys = UnitSealingKey.current(in: try await PartyStore.directory(client: client, logger: logger), at: now)
+                let directory = try await client.withConnection { try await PartyStore.directory(on: $0, logger: logger) }
+                let keys = UnitSealingKey.current(in: directory, at: now)
                 return try await WorkOrderReissue(client: client, vault: vault, logger: logger).run(unitID: unit, keys: keys, now: now, limit: limit)
             }
             print("reissued \(outcome.reissued) work orders; \(outcome.superseded) superseded (the unit no longer holds that round)")

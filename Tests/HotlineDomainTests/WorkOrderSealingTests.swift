@@ -97,6 +97,28 @@ import Testing
         #expect(try JSONDecoder().decode(WorkOrder.self, from: Data(bytes)) == order)
     }
 
+    /// What the issuer publishes has the fields of the topic's valid examples, sealed,
+    /// withheld and reopened alike (additionalProperties is false at every level).
+    @Test func issuedOrdersHaveTheShapeOfTheTopicsExamples() throws {
+        let vault = try Self.vault()
+        let key = Curve25519.KeyAgreement.PrivateKey()
+        let unitKey = UnitSealingKey(keyID: "city-housing:sealing:1", publicKey: Array(key.publicKey.rawRepresentation))
+        let stored = StoredAppeal(appeal: Self.appeal(), callerSealed: try vault.seal(Self.caller, caseID: Self.caseID), callerKeyID: vault.activeKeyID)
+        let reopen = WorkOrderPlanner.drafts(
+            kind: .reopen, round: Self.round(2), lead: Self.housing, coUnits: [], clocks: [.start(Self.signPlan)], appeal: Self.appeal(),
+            earlierRounds: [RoundReport(round: 1, unitID: "city-housing", outcome: .resolved, handledAt: Self.now, handledBy: "王某", actionTaken: "已处理", rating: .dissatisfied)],
+            now: Self.now, newID: UUID.init)[0]
+        let issued = try WorkOrderIssuer(vault: vault, logger: Self.logger).issue([
+            PendingWorkOrder(draft: Self.drafts()[0], key: unitKey, appeal: stored),
+            PendingWorkOrder(draft: Self.drafts()[0], key: nil, appeal: stored),
+            PendingWorkOrder(draft: reopen, key: unitKey, appeal: stored),
+        ], at: Self.now)
+        let contract = EventContractTests()
+        try contract.expectSameShape(issued.messages[0].payload, as: "hotline.work-orders.v1", "valid-dispatch-lead.json")
+        try contract.expectSameShape(issued.messages[1].payload, as: "hotline.work-orders.v1", "valid-withheld-no-sealing-key.json")
+        try contract.expectSameShape(issued.messages[2].payload, as: "hotline.work-orders.v1", "valid-reopen-with-earlier-round.json")
+    }
+
     /// Sealed to one unit's key, an order opens with that key as that unit, and with no other
     /// key or as no other unit; its caller is the one the intake sealed at rest.
     @Test func onlyTheUnitsKeyOpensItsOrder() throws {

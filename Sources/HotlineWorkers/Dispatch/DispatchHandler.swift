@@ -12,6 +12,8 @@ import PostgresNIO
 /// a rated round closes it; the units' knowledge-base entries and the centre's approvals
 /// are kept (`KnowledgeDecider`). Every action and knowledge event is answered; a refused
 /// one changes nothing; a malformed one is also dead-lettered with its original bytes.
+/// Every new round issues a work order per unit on `hotline.work-orders.v1`, sealed to the
+/// unit's key at flush (`WorkOrderIssuer`), the only place the caller's contact is opened.
 ///
 /// Set-based: the batch's cases (with their current units), precedents, clocks, rated
 /// rounds and knowledge versions are loaded in one query per table, every event is decided
