@@ -30,6 +30,12 @@ the centre for re-dispatch where no approval is needed (鄂尔多斯, 宜宾); a
 督办 is expected where the policy lists its trigger and not otherwise. Returns, re-dispatches
 and wrong actors use the network's first two bureaus.
 
+The units hold sealing keys (generated into the demo's work directory and enrolled in the
+directory of parties by Ops/dev before the fixture is published): at the end each unit's
+system reads its work orders from hotline.work-orders.v1 with the reference client
+(`hotline units orders --input`, over what kcat read) and opens them with its own key;
+every unit of every dispatched round must have received and opened its order.
+
 At the end it reads hotline.action-outcomes.v1, hotline.escalations.v1,
 hotline.callback-outcomes.v1 and the `case.rated`, appeal, `case.reopened` and
 `case.archived` events and checks that each scenario ended as the preset's regulation
@@ -38,7 +44,7 @@ the late ones, every resolved case rated once as its citizen answered. Exit stat
 when a check fails.
 
 Usage: demo_units.py --hotline BIN --brokers BOOTSTRAP --calendars DIR --policy-file YAML --routing-file YAML
-                     --start YYYY-MM-DD --days N --work DIR
+                     --start YYYY-MM-DD --days N --work DIR --keys DIR
 """
 import argparse
 import datetime
@@ -470,11 +476,44 @@ class Demo:
         expect(f"the archive of {archived['case_number']} holds its history ({len(record['record']['history'])} entries)",
                len(record["record"]["history"]) >= 5)
 
+        self.check_work_orders(expect)
+
         failed = [name for name, ok in checks if not ok]
         for name in failed:
             print(f"FAIL {name}")
         print(f"\nLifecycle checks: {len(checks) - len(failed)} passed, {len(failed)} failed")
         return 1 if failed else 0
+
+
+    def check_work_orders(self, expect):
+        """Every unit of every dispatched round received its work order and opened it with its own key."""
+        rounds = {(e["case_number"], e["round"], unit["id"])
+                  for e in self.topic("hotline.cases.v1") if e.get("type") == "case.dispatched"
+                  for unit in [e["lead_unit"]] + e["co_units"]}
+        out = subprocess.run(
+            ["kcat", "-C", "-b", self.args.brokers, "-X", "fetch.wait.max.ms=10", "-t", "hotline.work-orders.v1", "-e", "-q", "-f", "%s\n"],
+            check=True, capture_output=True, text=True).stdout
+        orders_file = os.path.join(self.args.work, "work-orders.jsonl")
+        with open(orders_file, "w", encoding="utf-8") as f:
+            f.write(out)
+        orders = [json.loads(line) for line in out.splitlines() if line.strip()]
+        opened, withheld = set(), 0
+        for unit in sorted({order["unit_id"] for order in orders}):
+            key = os.path.join(self.args.keys, f"{unit}.sealing.key")
+            read = subprocess.run([self.args.hotline, "units", "orders", "--unit", unit, "--key", key, "--input", orders_file,
+                                   "--format", "json"], capture_output=True, text=True)
+            expect(f"unit {unit} opened every order addressed to it ({read.stderr.strip()})", read.returncode == 0)
+            for line in read.stdout.splitlines():
+                shown = json.loads(line)
+                if shown["content"] is None:
+                    withheld += 1
+                elif shown["content"]["content"]:
+                    opened.add((shown["order"]["case_number"], shown["order"]["round"], unit))
+        missing = sorted(rounds - opened)
+        print(f"\nWork orders (hotline.work-orders.v1): {len(orders)} issued, {len(opened)} opened by their units, {withheld} withheld")
+        expect(f"every unit of every dispatched round opened its work order: {len(rounds - set(missing))} of {len(rounds)}"
+               + (f"; not so for {missing[:5]}" if missing else ""), not missing)
+        expect(f"no work order withheld for want of a sealing key ({withheld})", withheld == 0)
 
 
 def main():
@@ -487,6 +526,7 @@ def main():
     parser.add_argument("--start", required=True, help="first simulated working day, YYYY-MM-DD")
     parser.add_argument("--days", type=int, default=20)
     parser.add_argument("--work", required=True, help="directory for the published action files")
+    parser.add_argument("--keys", required=True, help="directory of the units' private sealing keys, <unit>.sealing.key")
     sys.exit(Demo(parser.parse_args()).run())
 
 

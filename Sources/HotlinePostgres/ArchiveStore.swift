@@ -44,17 +44,7 @@ public enum ArchiveStore {
             """
             INSERT INTO case_archive (case_id, case_number, policy_id, policy_version, closed_at, archived_at, record)
             SELECT c.id, c.case_number, c.policy_id, c.policy_version, c.closed_at, \(now),
-                   jsonb_build_object(
-                       'case', to_jsonb(c) - 'caller_sealed' - 'caller_key_id' - 'caller_phone_index'
-                               || jsonb_build_object('status', 'archived'),
-                       'assignments', (SELECT coalesce(jsonb_agg(to_jsonb(a) - 'case_id' ORDER BY a.id), '[]') FROM assignments a WHERE a.case_id = c.id),
-                       'clocks', (SELECT coalesce(jsonb_agg(to_jsonb(k) - 'case_id' ORDER BY k.id), '[]') FROM case_clocks k WHERE k.case_id = c.id),
-                       'history', (SELECT coalesce(jsonb_agg(to_jsonb(h) - 'case_id' ORDER BY h.id), '[]') FROM case_history h WHERE h.case_id = c.id),
-                       'callbacks', (SELECT coalesce(jsonb_agg(to_jsonb(t) - 'case_id' - 'comment_sealed' - 'comment_key_id'
-                                                               ORDER BY t.round, t.attempt), '[]')
-                                     FROM callback_tasks t WHERE t.case_id = c.id),
-                       'rating_appeals', (SELECT coalesce(jsonb_agg(to_jsonb(r) - 'case_id' ORDER BY r.filed_at), '[]') FROM rating_appeals r WHERE r.case_id = c.id),
-                       'supervisions', (SELECT coalesce(jsonb_agg(to_jsonb(s) - 'case_id' ORDER BY s.id), '[]') FROM supervisions s WHERE s.case_id = c.id))
+                   jsonb_set(\(unescaped: CaseRecordSQL.record), '{case,status}', '"archived"')
             FROM cases c WHERE c.id = ANY(\(ids))
             """, logger: logger)
         try await connection.query(

@@ -59,6 +59,9 @@ public struct ClusterStatus: Sendable, Encodable {
     /// while in force. Shown, but not a warning that sets the exit status: the workers go on
     /// applying the text until its successor is loaded, which is a decision, not an outage.
     public var policyLapsed: String?
+    /// Work orders published without their sealed content because the unit had no sealing
+    /// key, not yet reissued, per unit id.
+    public var withheldWorkOrders: [String: Int] = [:]
     /// What needs an operator soon though nothing is stuck yet (the calendar running out).
     public var warnings: [String] { [calendar?.warning, calendarProblem].compactMap { $0.map { "calendar: \($0)" } } }
 

@@ -39,6 +39,14 @@ public struct KeyConfiguration: Sendable {
         var symmetricKey: SymmetricKey { SymmetricKey(data: key) }
     }
 
+    /// Keys given directly, not read from the environment (the bench's throwaway keys).
+    public init(active: DataKey, previous: [DataKey] = [], indexKey: [UInt8], contact: DataKey? = nil) {
+        self.active = active
+        self.previous = previous
+        self.indexKey = indexKey
+        self.contact = contact
+    }
+
     init(environment: [String: String], devMode: Bool) throws {
         if let text = environment["HOTLINE_DATA_KEY"], !text.isEmpty {
             active = try Self.parseDataKey(text, setting: "HOTLINE_DATA_KEY")

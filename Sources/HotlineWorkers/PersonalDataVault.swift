@@ -22,6 +22,11 @@ public struct PersonalDataVault: Sendable {
         try JSONDecoder().decode(Caller.self, from: try openBytes(sealed, keyID: keyID, caseID: caseID))
     }
 
+    /// Free text sealed with `seal(text:caseID:)` (a callback comment), opened for the centre's staff.
+    public func openText(_ sealed: [UInt8], keyID: String, caseID: UUID) throws -> String {
+        String(decoding: try openBytes(sealed, keyID: keyID, caseID: caseID), as: UTF8.self)
+    }
+
     /// A blob sealed under an older key, sealed again under the active one (key rotation:
     /// `hotline keys reencrypt`); what it holds is not looked at.
     public func reseal(_ sealed: [UInt8], keyID: String, caseID: UUID) throws -> [UInt8] {

@@ -31,4 +31,5 @@ extension TopicName {
 
 extension TopicName {
     public static let historyDigests = "hotline.history-digests.v1"
+    public static let workOrders = "hotline.work-orders.v1"
 }

@@ -29,7 +29,7 @@ public enum WorkerRunner {
             let router = try RoutingLoader.load(file: configuration.routingFile)
             let archive = try await recordedArchive(configuration, logger: logger)
             worker = try consumerWorker(
-                name, handler: DispatchHandler(router: router, archive: archive, logger: logger),
+                name, handler: DispatchHandler(router: router, archive: archive, vault: PersonalDataVault(keys: configuration.keys), logger: logger),
                 client: client, clock: clock, configuration: configuration, logger: logger)
             logger.info("dispatch worker configured", metadata: ["units": "\(router.network.units.count)", "rules": "\(router.rules.count)"])
         case .deadlines:

@@ -51,6 +51,9 @@ struct StatusCommand: AsyncParsableCommand {
                 if case let .success(policy) = policy {
                     status.policyLapsed = policy.validity.warning(policy: policy.policy, version: policy.version, at: now)
                 }
+                for (unit, orders) in try await WorkOrderStore.openWithheldByUnit(client: client, logger: logger) {
+                    status.withheldWorkOrders[unit] = orders
+                }
                 switch calendar {
                 case let .success(calendar):
                     status.calendar = CalendarHorizon(
@@ -133,6 +136,11 @@ struct StatusText {
         lines += status.problems.map { "STUCK: \($0)" }
         lines += status.warnings.map { "WARNING: \($0)" }
         if let lapsed = status.policyLapsed { lines.append("POLICY: \(lapsed)") }
+        if !status.withheldWorkOrders.isEmpty {
+            let units = status.withheldWorkOrders.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")
+            lines.append("WORK ORDERS: \(status.withheldWorkOrders.values.reduce(0, +)) withheld, their units had no sealing key: \(units); "
+                + "enrol the units' keys (`hotline parties keys add`), then run `hotline units reissue`")
+        }
         return lines.joined(separator: "\n")
     }
 

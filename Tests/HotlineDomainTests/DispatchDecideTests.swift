@@ -23,13 +23,16 @@ import Testing
             policyFile: Fixtures.changshaPolicyFile, policyID: "changsha-2020", calendarDirectory: Repository.path("Ops/calendars"))
         edition = archive.running
         handler = DispatchHandler(
-            router: try Fixtures.changshaRouter(), archive: archive, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            router: try Fixtures.changshaRouter(), archive: archive, vault: try PersonalDataVaultTests.vault(),
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
     func view(_ cases: [LifecycleCase], text: String = noise, areaCode: String? = "430104007", clocks: [ClockRecord] = []) -> DispatchView {
         var view = DispatchView()
         for lifecycle in cases {
             view.cases[lifecycle.id] = DispatchCase(lifecycle: lifecycle, areaCode: areaCode, text: text, channel: .phone)
+            view.appeals[lifecycle.id] = StoredAppeal(
+                appeal: WorkOrderAppeal(subject: nil, content: text, areaCode: areaCode, confidential: false), callerSealed: [], callerKeyID: "k1")
         }
         view.clocks = ClockBook(clocks)
         view.editions[Self.policy] = edition
@@ -68,6 +71,19 @@ import Testing
         #expect(effects.history.map(\.action) == ["dispatched"])
         #expect(types(effects) == ["hotline.cases.v1 case.dispatched"])
         #expect(effects.queue == [Self.caseID: .resolved(at: Self.now)])
+    }
+
+    /// 巴林左旗 第十二条 派单: the dispatch issues one work order per unit of the round, each
+    /// to be sealed to the unit's key as the view holds it at the batch's instant; a unit
+    /// with no key is left without one (its order is withheld at flush).
+    @Test func aDispatchIssuesAWorkOrderPerUnit() throws {
+        var view = view([accepted()])
+        view.sealingKeys["city-housing"] = UnitSealingKey(keyID: "city-housing:sealing:1", publicKey: Array(repeating: 1, count: 32))
+        let effects = try handler.decide([delivery(1, .accepted(caseID: Self.caseID))], view: view, now: Self.now)
+        #expect(effects.workOrders.map { "\($0.draft.order.unitID) \($0.draft.order.role.rawValue) \($0.draft.order.kind.rawValue) \($0.key?.keyID ?? "no key")" }
+            == ["city-housing lead dispatch city-housing:sealing:1", "city-urban co dispatch no key"])
+        #expect(effects.workOrders.allSatisfy { $0.draft.order.signDue.map(RFC3339.formatSeconds) == "2026-11-16T23:59:59+08:00" })
+        #expect(effects.workOrders.allSatisfy { $0.draft.content.content == Self.noise })
     }
 
     /// A unit's sign in the same batch as the dispatch sees the case dispatched: it is

@@ -58,7 +58,7 @@ import Testing
             let archive = try PolicyArchive(
                 policyFile: "\(root)/Ops/policies/changsha-2020.yaml", policyID: "changsha-2020", calendarDirectory: "\(root)/Ops/calendars")
             let dispatch = BatchPipeline(
-                client: stack.client, clock: SystemClock(), handler: DispatchHandler(router: router, archive: archive, logger: stack.logger),
+                client: stack.client, clock: SystemClock(), handler: DispatchHandler(router: router, archive: archive, vault: PersonalDataVault(keys: configuration.keys), logger: stack.logger),
                 logger: stack.logger)
             let appeals = (1...12).enumerated().map { index, number in
                 let line = IntakeEvents.appeal(number)
@@ -83,6 +83,7 @@ import Testing
                 "SELECT concat_ws(' ', 'queue', c.case_number, q.resolved_at IS NULL) FROM manual_dispatch_queue q JOIN cases c ON c.id = q.case_id ORDER BY 1",
                 "SELECT concat_ws(' ', 'processed', consumer, event_id, \"offset\") FROM processed_events ORDER BY consumer, event_id",
                 "SELECT concat_ws(' ', 'dead', worker, \"offset\", reason_code) FROM dead_letters ORDER BY worker, \"offset\"",
+                "SELECT concat_ws(' ', 'withheld', c.case_number, w.unit_id, w.round, w.reason) FROM work_orders_withheld w JOIN cases c ON c.id = w.case_id ORDER BY 1",
                 """
                 SELECT concat_ws(' ', 'outbox', o.topic, coalesce(c.case_number, encode(o.message_key, 'escape')), o.headers->>'hotline-event-type')
                 FROM outbox o LEFT JOIN cases c ON c.id::text = encode(o.message_key, 'escape')

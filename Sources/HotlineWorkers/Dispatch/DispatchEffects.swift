@@ -20,6 +20,8 @@ public struct DispatchEffects: BatchEffects {
     public var appealsFiled: [FiledRatingAppeal] = []
     public var appealsDecided: [RatingAppealDecision] = []
     public var outbox: [OutboxMessage] = []
+    /// The work orders of the batch's new rounds, sealed to their units at flush.
+    public var workOrders: [PendingWorkOrder] = []
     public var rejections: [Rejection] = []
     /// Where each case's write and assignments stand in the arrays above: every case of a
     /// batch is saved and assigned, so a scan per case would make a batch quadratic.

@@ -153,6 +153,11 @@ extension DispatchHandler {
             }
             try publish(.dispatched(
                 round: after.round, lead: .init(dispatch.lead), coUnits: dispatch.coUnits.map(CaseEvent.UnitRef.init), ruleID: dispatch.ruleID))
+            guard let stored = view.appeals[before.id] else { throw WorkOrderAppealMissing(caseID: before.id) }
+            let drafts = WorkOrderPlanner.drafts(
+                kind: .of(change), round: after, lead: dispatch.lead, coUnits: dispatch.coUnits, clocks: change.clocks, appeal: stored.appeal,
+                earlierRounds: view.roundReports[before.id] ?? [], now: now, newID: UUID.init)
+            effects.workOrders += drafts.map { PendingWorkOrder(draft: $0, key: view.sealingKeys[$0.order.unitID], appeal: stored) }
         }
         if let manual = change.manualDispatch {
             effects.endAssignments(of: before.id)

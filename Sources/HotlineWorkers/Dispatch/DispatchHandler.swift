@@ -12,6 +12,8 @@ import PostgresNIO
 /// a rated round closes it; the units' knowledge-base entries and the centre's approvals
 /// are kept (`KnowledgeDecider`). Every action and knowledge event is answered; a refused
 /// one changes nothing; a malformed one is also dead-lettered with its original bytes.
+/// Every new round issues a work order per unit on `hotline.work-orders.v1`, sealed to the
+/// unit's key at flush (`WorkOrderIssuer`), the only place the caller's contact is opened.
 ///
 /// Set-based: the batch's cases (with their current units), precedents, clocks, rated
 /// rounds and knowledge versions are loaded in one query per table, every event is decided
@@ -21,11 +23,14 @@ public struct DispatchHandler: BatchHandler {
     let router: Router
     /// Each case is routed and timed under the policy version it was accepted under.
     let archive: PolicyArchive
+    /// Opens the caller's contact where a work order is sealed to its unit.
+    let vault: PersonalDataVault
     let logger: Logger
 
-    public init(router: Router, archive: PolicyArchive, logger: Logger) {
+    public init(router: Router, archive: PolicyArchive, vault: PersonalDataVault, logger: Logger) {
         self.router = router
         self.archive = archive
+        self.vault = vault
         self.logger = logger
     }
 
@@ -121,6 +126,23 @@ public struct DispatchHandler: BatchHandler {
             return event.entryID
         }
         view.knowledgeVersions = try await KnowledgeStore.lockedVersions(of: entries, on: connection, logger: logger)
+        let dispatching = batch.compactMap { delivery -> UUID? in
+            switch delivery.event {
+            case let .accepted(caseID): caseID
+            case let .action(action) where action.mayStartRound: action.caseID
+            default: nil
+            }
+        }
+        view.appeals = try await WorkOrderStore.appeals(of: Array(Set(dispatching)), on: connection, logger: logger)
+        let reopening = batch.compactMap { delivery -> UUID? in
+            guard case let .action(action) = delivery.event, case .reopen = action.kind else { return nil }
+            return action.caseID
+        }
+        view.roundReports = try await WorkOrderStore.roundReports(of: Array(Set(reopening)), on: connection, logger: logger)
+        if !dispatching.isEmpty {
+            // Every party's sealing key valid now: a batch's new rounds may go to any unit.
+            view.sealingKeys = UnitSealingKey.current(in: try await PartyStore.directory(on: connection, logger: logger), at: now)
+        }
         for policy in Set(view.cases.values.map(\.lifecycle.policy)) {
             view.editions[policy] = try await archive.edition(policyID: policy.id, version: policy.version, connection: connection, logger: logger)
         }
@@ -141,6 +163,8 @@ public struct DispatchHandler: BatchHandler {
         try await RatingAppealStore.fileAll(effects.appealsFiled, on: connection, logger: logger)
         try await RatingAppealStore.decideAll(effects.appealsDecided, on: connection, logger: logger)
         try await CaseHistoryStore.appendAll(effects.history, on: connection, logger: logger)
-        return effects.outbox
+        let orders = try WorkOrderIssuer(vault: vault, logger: logger).issue(effects.workOrders, at: now)
+        try await WorkOrderStore.recordWithheld(orders.withheld, on: connection, logger: logger)
+        return effects.outbox + orders.messages
     }
 }

@@ -20,6 +20,13 @@ public struct DispatchView: Sendable {
     public var knowledgeVersions: [String: [PublishedKnowledgeVersion]] = [:]
     /// The policy versions the batch's cases were accepted under.
     public var editions: [CaseEvent.PolicyRef: PolicyArchive.Edition] = [:]
+    /// The appeals of the cases the batch may dispatch, for their work orders.
+    public var appeals: [UUID: StoredAppeal] = [:]
+    /// The earlier rounds of the cases the batch may reopen.
+    public var roundReports: [UUID: [RoundReport]] = [:]
+    /// The units' sealing keys valid at the batch's instant; a unit without one gets its
+    /// orders withheld.
+    public var sealingKeys: [String: UnitSealingKey] = [:]
 
     public init() {}
 }

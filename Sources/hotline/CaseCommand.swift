@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import HotlineDomain
+import HotlinePostgres
+import HotlineWorkers
+
+/// The centre's staff read a case's whole record: the case, its assignments, clocks,
+/// history, callbacks, rating appeals and supervisions, with the appeal's text and the
+/// caller's personal data and callback comments opened with the centre's data keys
+/// (HOTLINE_DATA_KEY, HOTLINE_DATA_KEYS_PREVIOUS). Only the centre holds those keys; a
+/// unit reads what its work order carries.
+struct CaseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "case", abstract: "The centre's view of a case.", subcommands: [Show.self])
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a case's whole record as JSON, its caller and comments opened with the centre's data keys.")
+
+        @Option(help: "The case number, e.g. 20261009-000871.")
+        var caseNumber: String
+
+        func run() async throws {
+            let logger = try CommandSupport.makeLogger("hotline.case")
+            let configuration = try HotlineConfiguration.fromEnvironment()
+            let vault = PersonalDataVault(keys: configuration.keys)
+            let found = try await withPostgres(configuration.databaseURL.configuration, logger: logger) { client in
+                try await CaseRecordStore.record(caseNumber: caseNumber, client: client, logger: logger)
+            }
+            guard let found else { throw CommandSupport.fail("there is no case \(caseNumber); give a number from a receipt or hotline.cases.v1") }
+            guard var record = try JSONSerialization.jsonObject(with: Data(found.recordJSON.utf8)) as? [String: Any],
+                  var row = record["case"] as? [String: Any] else {
+                throw CommandSupport.fail("the record of case \(caseNumber) is not a JSON object")
+            }
+            let caller: Caller
+            do {
+                caller = try vault.open(found.callerSealed, keyID: found.callerKeyID, caseID: found.caseID)
+            } catch {
+                throw CommandSupport.fail("the caller of case \(caseNumber) is sealed under key \(found.callerKeyID), which this environment does not hold: \(error)")
+            }
+            row["caller"] = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(caller))
+            record["case"] = row
+            var comments: [String: String] = [:]
+            for comment in found.comments {
+                comments[comment.taskID.uuidString.lowercased()] = try vault.openText(comment.sealed, keyID: comment.keyID, caseID: found.caseID)
+            }
+            if var callbacks = record["callbacks"] as? [[String: Any]] {
+                for index in callbacks.indices {
+                    guard let id = callbacks[index]["id"] as? String else { continue }
+                    callbacks[index]["comment"] = comments[id] ?? NSNull()
+                }
+                record["callbacks"] = callbacks
+            }
+            let text = try JSONSerialization.data(withJSONObject: record, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            print(String(decoding: text, as: UTF8.self))
+        }
+    }
+}
