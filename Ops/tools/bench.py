@@ -87,6 +87,11 @@ class Bench:
         url = self.admin_url.replace("/postgres?", f"/{name}?")
         self.env["DATABASE_URL"] = url
         self.hotline("migrate")
+        # Every unit holds a sealing key, as in the demo: dispatch seals each work order.
+        self.hotline("parties", "sync-units", "--routing-file", self.env["HOTLINE_ROUTING_FILE"], "--by", "bench",
+                     "--reason", "the bench's unit network")
+        self.hotline("parties", "keys", "issue", "--purpose", "sealing", "--key-dir", os.path.join(self.args.work, "keys", name),
+                     "--by", "bench", "--reason", "the bench's unit systems")
         psql(url, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
         return url
 

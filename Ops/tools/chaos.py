@@ -92,6 +92,11 @@ class Stack:
                         HOTLINE_CLOCK="simulated", HOTLINE_SWEEP_INTERVAL_MS="200",
                         HOTLINE_LOG_LEVEL=os.environ.get("CHAOS_LOG_LEVEL", "info"))
         self.hotline("migrate")
+        # Every unit holds a sealing key, as in the demo, so its work orders go out sealed.
+        self.hotline("parties", "sync-units", "--routing-file", self.env["HOTLINE_ROUTING_FILE"], "--by", "chaos",
+                     "--reason", "the chaos run's unit network")
+        self.hotline("parties", "keys", "issue", "--purpose", "sealing", "--key-dir", os.path.join(self.work, "keys"),
+                     "--by", "chaos", "--reason", "the chaos run's unit systems")
         self.hotline("clock", "set", START)
         self.restarts = 0
         self.lock = threading.Lock()
