@@ -28,3 +28,9 @@ extension TopicName {
     public static let knowledge = "hotline.knowledge.v1"
     public static let knowledgeOutcomes = "hotline.knowledge-outcomes.v1"
 }
+
+extension TopicName {
+    /// The inbound topics every message of which is signed by its sender (issue 19,
+    /// docs/CONTRACTS.md "Signed messages"): the pipeline authenticates them at decode.
+    public static let signed: Set<String> = [unitActions, centreActions, callbackResults, knowledge]
+}
