@@ -23,7 +23,7 @@ struct PartiesCommandTests {
                 extraEnvironment: owner).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(firstID.hasPrefix("web-form:signing:"))
 
-            let refused = try stack.run(["parties", "add", "--id", "intruder", "--kind", "unit", "--name", "x"], expectSuccess: false)
+            let refused = try stack.run(["parties", "add", "--id", "intruder", "--kind", "unit", "--name", "x", "--by", "intruder"], expectSuccess: false)
             #expect(refused.status == 2 && refused.output.contains("OWNER_DATABASE_URL"), "the worker login is told to use the owner's: \(refused.output)")
 
             let secondPublic = try stack.run(["parties", "keys", "generate", "--purpose", "signing", "--out", second]).stdout
