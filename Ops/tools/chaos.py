@@ -50,6 +50,9 @@ from pgproxy import HangingProxy
 WORKERS = ["intake", "dispatch", "deadlines", "supervision", "callbacks", "relay"]
 CONSUMERS = ["intake", "dispatch", "supervision", "callbacks"]
 START = "2026-10-19T09:00:00+08:00"
+# The parties that sign what the units' systems, the centre's console and the callback desk send.
+CENTRE = "centre"
+CALLBACK_DESK = "callback-desk"
 OUTBOUND = ["hotline.intake.receipts.v1", "hotline.intake.dlq.v1", "hotline.cases.v1", "hotline.escalations.v1",
             "hotline.action-outcomes.v1", "hotline.callback-tasks.v1", "hotline.callback-outcomes.v1",
             "hotline.notifications.v1", "hotline.reports.v1", "hotline.knowledge-outcomes.v1"]
@@ -92,11 +95,14 @@ class Stack:
                         HOTLINE_CLOCK="simulated", HOTLINE_SWEEP_INTERVAL_MS="200",
                         HOTLINE_LOG_LEVEL=os.environ.get("CHAOS_LOG_LEVEL", "info"))
         self.hotline("migrate")
-        # Every unit holds a sealing key, as in the demo, so its work orders go out sealed.
-        self.hotline("parties", "sync-units", "--routing-file", self.env["HOTLINE_ROUTING_FILE"], "--by", "chaos",
-                     "--reason", "the chaos run's unit network")
-        self.hotline("parties", "keys", "issue", "--purpose", "sealing", "--key-dir", os.path.join(self.work, "keys"),
-                     "--by", "chaos", "--reason", "the chaos run's unit systems")
+        # The parties, as in the demo: the units, the centre and the callback desk sign what
+        # they send (docs/CONTRACTS.md "Signed messages"); each unit's work orders are sealed to it.
+        self.keys = os.path.join(self.work, "keys")
+        self.hotline("parties", "sync-units", "--routing-file", self.env["HOTLINE_ROUTING_FILE"], "--by", "chaos")
+        self.hotline("parties", "add", "--id", CENTRE, "--kind", "centre", "--name", "12345 热线中心", "--by", "chaos")
+        self.hotline("parties", "add", "--id", CALLBACK_DESK, "--kind", "callback_adapter", "--name", "回访坐席与语音回访", "--by", "chaos")
+        for purpose in ("signing", "sealing"):
+            self.hotline("parties", "keys", "issue", "--purpose", purpose, "--key-dir", self.keys, "--by", "chaos")
         self.hotline("clock", "set", START)
         self.restarts = 0
         self.lock = threading.Lock()
@@ -175,13 +181,15 @@ class Stack:
                        input=b"".join(key + b"\t" + value + b"\n" for key, value in lines), check=True)
 
     def publish_actions(self, topic, actions):
-        """(key, value) pairs with `hotline publish`, retried while Kafka or PostgreSQL is
-        away (a repeat is harmless: the workers recognise an event id they applied)."""
+        """(key, signer, value) triples with `hotline publish`, each signed by its signer's key,
+        retried while Kafka or PostgreSQL is away (a repeat is harmless: the workers recognise
+        an event id they applied with the same content)."""
         path = os.path.join(self.work, f"{topic}-{time.monotonic_ns()}.jsonl")
         with open(path, "w", encoding="utf-8") as file:
-            for key, value in actions:
-                file.write(json.dumps({"key": key, "value": value}, ensure_ascii=False) + "\n")
-        retrying(lambda: self.hotline("publish", "--topic", topic, path), 600, f"{len(actions)} messages reach {topic}")
+            for key, signer, value in actions:
+                file.write(json.dumps({"key": key, "value": value, "sign_as": signer}, ensure_ascii=False) + "\n")
+        retrying(lambda: self.hotline("publish", "--topic", topic, "--key-dir", self.keys, path), 600,
+                 f"{len(actions)} messages reach {topic}")
 
     def topic(self, name):
         output = subprocess.run(["kcat", "-C", "-b", self.brokers, *QUICK_END, "-t", name, "-e", "-q", "-f", "%s\n"],
@@ -441,11 +449,11 @@ class Lifecycle(threading.Thread):
     def answered(self, topic, field, wanted, what):
         wait_until(lambda: set(wanted) <= {o[field] for o in self.stack.topic(topic)}, 900, what)
 
-    def action(self, case, kind, serial, fields):
+    def action(self, case, kind, serial, fields, signer):
         event = {"schema_version": 1, "event_id": f"chaos-{self.tag}-{serial:05d}-{kind}", "type": kind,
                  "case_id": case, **fields}
         self.sent.setdefault(case, []).append(event["event_id"])
-        return case, event
+        return case, signer, event
 
     def play(self):
         stack = self.stack
@@ -454,26 +462,26 @@ class Lifecycle(threading.Thread):
         cases = sorted(leads)
         self.clock(1)
         unit = {"staff_id": "chaos-staff", "occurred_at": self.at(1)}
-        actions = [self.action(case, kind, n, dict(unit, unit_id=leads[case], **fields)) for n, case in enumerate(cases)
+        actions = [self.action(case, kind, n, dict(unit, unit_id=leads[case], **fields), leads[case]) for n, case in enumerate(cases)
                    for kind, fields in (("sign", {}), ("submit_result", {"result": dict(RESULT, handled_at=self.at(0.5))}))]
         stack.publish_actions("hotline.unit-actions.v1", actions)
         self.acting.set()
-        self.answered("hotline.action-outcomes.v1", "action_event_id", [v["event_id"] for _, v in actions], "every unit action is answered")
+        self.answered("hotline.action-outcomes.v1", "action_event_id", [v["event_id"] for _, _, v in actions], "every unit action is answered")
         self.clock(6)
         centre = {"staff_id": "centre-dispatcher", "occurred_at": self.at(6), "reason": "混沌测试：审核通过"}
-        approvals = [self.action(case, "approve_result", n, centre) for n, case in enumerate(cases)]
+        approvals = [self.action(case, "approve_result", n, centre, CENTRE) for n, case in enumerate(cases)]
         stack.publish_actions("hotline.centre-actions.v1", approvals)
-        self.answered("hotline.action-outcomes.v1", "action_event_id", [v["event_id"] for _, v in approvals], "every approval is answered")
+        self.answered("hotline.action-outcomes.v1", "action_event_id", [v["event_id"] for _, _, v in approvals], "every approval is answered")
         wait_until(lambda: set(cases) <= {t["case_id"] for t in stack.topic("hotline.callback-tasks.v1")}, 900,
                    "every approved case has its callback task")
         self.clock(7)
         results = []
         for n, task in enumerate(t for t in stack.topic("hotline.callback-tasks.v1") if t["case_id"] in leads):
-            results.append((task["task_id"], {
+            results.append((task["task_id"], task["performer"].get("unit_id", CALLBACK_DESK), {
                 "schema_version": 1, "event_id": f"chaos-{self.tag}-cb-{n:05d}", "task_id": task["task_id"],
                 "outcome": "answered", "rating": "satisfied", "resolved": True, "called_by": "chaos-ivr",
                 "called_at": self.at(7)}))
-        self.results = [value["event_id"] for _, value in results]
+        self.results = [value["event_id"] for _, _, value in results]
         stack.publish_actions("hotline.callback-results.v1", results)
         self.answered("hotline.callback-outcomes.v1", "result_event_id", self.results, "every callback result is answered")
 

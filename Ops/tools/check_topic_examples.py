@@ -126,6 +126,10 @@ def lint_schema(node, where="#"):
     return problems
 
 
+# The inbound topics whose every message is signed by its sender (TopicName.signed).
+SIGNED_TOPICS = {"hotline.unit-actions.v1", "hotline.centre-actions.v1", "hotline.callback-results.v1", "hotline.knowledge.v1"}
+
+
 def check_topic_yaml(topic_dir, name, rel, report):
     path = os.path.join(topic_dir, "topic.yaml")
     shown = os.path.join(rel, "topic.yaml")
@@ -154,6 +158,11 @@ def check_topic_yaml(topic_dir, name, rel, report):
         for key, value in config.items():
             if not isinstance(value, str):
                 problems.append(f"config {key}: {value!r} is not a quoted string")
+    headers = doc.get("headers", {})
+    if not isinstance(headers, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in headers.items()):
+        problems.append("headers is not a mapping of header names to descriptions")
+    if name in SIGNED_TOPICS and "hotline-signature" not in headers:
+        problems.append("a signed topic declares no hotline-signature header")
     if problems:
         report.fail(shown, "; ".join(problems))
     else:

@@ -81,6 +81,9 @@ CALLBACK_ANSWERS = [
 ]
 # An urgent appeal is due the same day (第十九条 urgent: same_day): signed and answered that morning.
 URGENT = "urgent"
+# The party ids Ops/dev enrols for the centre's console and its callback desk (IVR, SMS, seats).
+CENTRE = "centre"
+CALLBACK_DESK = "callback-desk"
 # What the centre and the unit do with a round rated 不满意 twice, in turn by case number.
 AFTER_DISSATISFIED = ["reopen", "appeal_upheld", "appeal_rejected", "reopen", "close"]
 RESULT = {
@@ -120,7 +123,7 @@ class Demo:
             "calendar", "working-days", args.start, "--count", str(args.days + 25), "--calendar-dir", args.calendars).split()]
         self.published = 0
         self.expected = Counter()  # (action type, "accepted" | reason code) -> count
-        self.plan = defaultdict(list)  # (day, "units" | "centre") -> [(key, value)]
+        self.plan = defaultdict(list)  # (day, "units" | "centre") -> [(key, signer, value)]
         self.cases = {}
         self.serial = 0
         self.answered_tasks = set()
@@ -178,7 +181,8 @@ class Demo:
         if actor == "units":
             value["unit_id"] = unit or case["lead"]
         value.update(fields)
-        self.plan[(day, actor)].append((case["id"], value))
+        # A unit's system signs as the unit it acts for; the centre's console as the centre.
+        self.plan[(day, actor)].append((case["id"], value["unit_id"] if actor == "units" else CENTRE, value))
         self.expected[(kind, expect)] += 1
 
     def result(self, day):
@@ -316,7 +320,9 @@ class Demo:
                 continue
             self.expect_rating(task, rating)
             self.serial += 1
-            results.append((task["task_id"], {
+            # Only the task's performer reports its result: the unit where it calls back (宜宾), else the callback desk.
+            performer = task["performer"].get("unit_id", CALLBACK_DESK)
+            results.append((task["task_id"], performer, {
                 "schema_version": 1, "event_id": f"demo-callback:{self.serial:05d}", "task_id": task["task_id"],
                 "outcome": "answered", "rating": rating, "resolved": rating != "dissatisfied",
                 "called_by": "demo-ivr" if task["channel"] != "manual" else "demo-callback-staff",
@@ -359,11 +365,12 @@ class Demo:
         sys.exit(f"demo_units: timed out waiting for the workers after {what}")
 
     def publish(self, topic, actions):
+        """Publishes (key, signer, value) lines, each signed by its signer's key (docs/CONTRACTS.md "Signed messages")."""
         path = os.path.join(self.args.work, f"{topic}-{self.published}.jsonl")
         with open(path, "w", encoding="utf-8") as out:
-            for key, value in actions:
-                out.write(json.dumps({"key": key, "value": value}, ensure_ascii=False) + "\n")
-        self.hotline("publish", "--topic", topic, path)
+            for key, signer, value in actions:
+                out.write(json.dumps({"key": key, "value": value, "sign_as": signer}, ensure_ascii=False) + "\n")
+        self.hotline("publish", "--topic", topic, "--key-dir", self.args.key_dir, path)
         self.published += len(actions)
 
     def run(self):
@@ -499,7 +506,7 @@ class Demo:
         orders = [json.loads(line) for line in out.splitlines() if line.strip()]
         opened, withheld = set(), 0
         for unit in sorted({order["unit_id"] for order in orders}):
-            key = os.path.join(self.args.keys, f"{unit}.sealing.key")
+            key = os.path.join(self.args.key_dir, f"{unit}.sealing.key")
             read = subprocess.run([self.args.hotline, "units", "orders", "--unit", unit, "--key", key, "--input", orders_file,
                                    "--format", "json"], capture_output=True, text=True)
             expect(f"unit {unit} opened every order addressed to it ({read.stderr.strip()})", read.returncode == 0)
@@ -526,7 +533,8 @@ def main():
     parser.add_argument("--start", required=True, help="first simulated working day, YYYY-MM-DD")
     parser.add_argument("--days", type=int, default=20)
     parser.add_argument("--work", required=True, help="directory for the published action files")
-    parser.add_argument("--keys", required=True, help="directory of the units' private sealing keys, <unit>.sealing.key")
+    parser.add_argument("--key-dir", required=True,
+                        help="the parties' private keys (hotline parties keys issue): <party>.signing.key to sign, <unit>.sealing.key to open work orders")
     sys.exit(Demo(parser.parse_args()).run())
 
 

@@ -24,6 +24,9 @@ public struct ActionRefusal: Sendable, Equatable, Error {
         case noChange = "no_change"
         /// The message is not a valid action (see the topic's schema).
         case malformed
+        /// Well signed, but its sender may not send it: a unit acting for another unit, a
+        /// centre action not signed by the centre (issue 19, `SenderAuthorisation`).
+        case forbidden
     }
 
     public var code: Code

@@ -10,6 +10,8 @@ public struct CallbackOutcome: Sendable, Encodable, Equatable {
         case alreadyRated = "already_rated"
         /// The message is not a valid result (see the topic's schema).
         case malformed
+        /// Well signed, but not by the task's performer (issue 19, `SenderAuthorisation`).
+        case forbidden
     }
 
     public struct Refusal: Sendable, Equatable {

@@ -452,9 +452,10 @@ public struct CaseLifecycle: Sendable {
     }
 
     private func requireLead(_ action: CaseAction, _ current: LifecycleCase, in states: [CaseStatus]) throws {
+        // The sentence goes to the acting unit and names no other party (issue 19): a unit
+        // that guesses a case id learns nothing of who holds it.
         guard let unit = action.actor.unitID, unit == current.leadUnitID else {
-            let holder = current.leadUnitID.map { "its lead unit is \($0)" } ?? "it has no lead unit"
-            throw ActionRefusal(.notAssignedUnit, "Unit \(action.actor.unitID ?? "?") does not hold case \(current.caseNumber) in round \(current.round); \(holder).")
+            throw ActionRefusal(.notAssignedUnit, "Your unit does not hold case \(current.caseNumber) in round \(current.round) as its lead unit.")
         }
         try requireState(current, in: states, for: action)
     }

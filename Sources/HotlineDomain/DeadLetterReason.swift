@@ -19,6 +19,14 @@ public enum DeadLetterReason: String, Sendable, Codable, CaseIterable {
     /// cover: no retry can count it, so it is set aside at once rather than stall the
     /// events behind it. Add the year's calendar file, then replay it.
     case calendarNotCovered = "calendar_not_covered"
+    /// A message on a signed topic without a valid signature by a key the directory holds
+    /// valid at its receipt, or a replay: sent outside the window, or an event id already
+    /// applied with other bytes (docs/CONTRACTS.md "Signed messages").
+    case unauthenticated
+    /// A well-signed message its sender may not send: a unit acting for another unit, a
+    /// centre action or knowledge review not signed by the centre, a callback result not
+    /// from the task's performer.
+    case forbidden
 }
 
 /// A precise, machine-readable rejection of one message.

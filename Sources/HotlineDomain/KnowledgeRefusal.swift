@@ -16,6 +16,9 @@ public struct KnowledgeRefusal: Sendable, Equatable, Error {
         case unknownEntryVersion = "unknown_entry_version"
         /// The version was already approved or rejected.
         case alreadyDecided = "already_decided"
+        /// Well signed, but not by a sender who may send it: an entry not published by its
+        /// unit, a review not signed by the centre (issue 19, `SenderAuthorisation`).
+        case forbidden
     }
 
     public var code: Code

@@ -126,7 +126,7 @@ public struct RatingAppealDecider: Sendable {
         case let .file(code, _, _, _):
             guard actor.unitID == unitID else {
                 throw ActionRefusal(
-                    .notAssignedUnit, "Round \(rated.round) of case \(caseNumber) was rated for unit \(unitID); only it may appeal the rating.",
+                    .notAssignedUnit, "Round \(rated.round) of case \(caseNumber) was not rated for your unit; only the unit rated may appeal the rating.",
                     article: rules.article)
             }
             guard rated.rating == .dissatisfied else {

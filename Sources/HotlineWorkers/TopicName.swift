@@ -32,4 +32,7 @@ extension TopicName {
 extension TopicName {
     public static let historyDigests = "hotline.history-digests.v1"
     public static let workOrders = "hotline.work-orders.v1"
+    /// The inbound topics every message of which is signed by its sender (issue 19,
+    /// docs/CONTRACTS.md "Signed messages"): the pipeline authenticates them at decode.
+    public static let signed: Set<String> = [unitActions, centreActions, callbackResults, knowledge]
 }

@@ -3,7 +3,8 @@ import HotlineDomain
 
 /// A JSON-lines fixture as `hotline publish` sends it and `hotline intake judge` judges it:
 /// one message per line, `{"key": ..., "value": {...}}` or `{"key": ..., "value_base64": "..."}`
-/// for raw bytes, with an optional `"wave"` to publish in rounds. Both commands read the
+/// for raw bytes, with an optional `"wave"` to publish in rounds and an optional `"sign_as"`
+/// naming the party whose key signs the line (`hotline publish --key-dir`). Both commands read the
 /// same bytes from a line, so what is judged is what is published.
 struct FixtureFile {
     struct Line {
@@ -12,6 +13,7 @@ struct FixtureFile {
         var wave: Int?
         var key: String?
         var value: [UInt8]
+        var signAs: String?
     }
 
     private struct Parsed: Decodable {
@@ -19,10 +21,12 @@ struct FixtureFile {
         var key: String?
         var value: JSONValue?
         var valueBase64: String?
+        var signAs: String?
 
         enum CodingKeys: String, CodingKey {
             case wave, key, value
             case valueBase64 = "value_base64"
+            case signAs = "sign_as"
         }
     }
 
@@ -55,7 +59,7 @@ struct FixtureFile {
             } else {
                 value = []
             }
-            lines.append(Line(number: index + 1, wave: parsed.wave, key: parsed.key, value: value))
+            lines.append(Line(number: index + 1, wave: parsed.wave, key: parsed.key, value: value, signAs: parsed.signAs))
         }
     }
 }

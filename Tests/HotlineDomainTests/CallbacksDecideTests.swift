@@ -49,19 +49,45 @@ import Testing
             event: .lifecycle(caseID: Self.caseID, facts: CaseEventFacts(type: "case.resolved")), eventID: "evt-\(offset)")
     }
 
-    func result(_ offset: Int64, task: UUID, rating: CallbackRating?, outcome: CallbackResult.Outcome = .answered) -> Delivery<CallbacksHandler.Event> {
+    static let ivr = Party(id: "callback-desk", kind: .callbackAdapter, displayName: "IVR")
+
+    func result(
+        _ offset: Int64, task: UUID, rating: CallbackRating?, outcome: CallbackResult.Outcome = .answered, from sender: Party = ivr
+    ) -> Delivery<CallbacksHandler.Event> {
         Delivery(
             message: ConsumedMessage(topic: TopicName.callbackResults, partition: 0, offset: offset, timestampMilliseconds: nil, key: nil, value: [], headers: []),
             event: .result(CallbackResult(
                 eventID: "res-\(offset)", taskID: task, outcome: outcome, rating: rating, resolved: rating == nil ? nil : true, comment: nil,
-                calledBy: "ivr", calledAt: Self.now)),
+                calledBy: "ivr", calledAt: Self.now), sender: sender),
             eventID: "res-\(offset)")
     }
 
-    func task(_ channel: CallbackChannel, attempt: Int = 1) -> CallbackTaskRow {
+    func task(_ channel: CallbackChannel, attempt: Int = 1, performer: String? = nil) -> CallbackTaskRow {
         CallbackTaskRow(
             id: UUID(), caseID: Self.caseID, caseNumber: "20261113-000001", policyID: Self.policy.id, policyVersion: Self.policy.version,
-            round: 1, unitID: "city-housing", state: "open", task: OpenCallbackTask(attempt: attempt, channel: channel, performerUnitID: nil))
+            round: 1, unitID: "city-housing", state: "open", task: OpenCallbackTask(attempt: attempt, channel: channel, performerUnitID: performer))
+    }
+
+    /// Issue 19: a result counts only from the task's performer. A task the unit performs
+    /// (宜宾 第十一条（五）2 「责任单位对所经办的信件，要跟踪回访」) is not rated by another unit, nor
+    /// by a callback adapter; a centre task is not rated by a unit. Nothing is settled, the
+    /// message is dead-lettered `forbidden`, and the answer names no case.
+    @Test func aResultNotSignedByTheTasksPerformerIsForbiddenAndSettlesNothing() throws {
+        let unitTask = task(.manual, performer: "city-housing")
+        let centreTask = task(.manual)
+        let otherUnit = Party(id: "city-urban", kind: .unit, displayName: "城管局")
+        for (row, sender) in [(unitTask, otherUnit), (unitTask, Self.ivr), (centreTask, otherUnit)] {
+            let effects = try handler.decide(
+                [result(1, task: row.id, rating: .satisfied, from: sender)], view: try view(tasks: [row]), now: Self.now)
+            #expect(effects.rejections.map(\.rejection.reason) == [.forbidden], "\(sender.id) on \(row.task.performerUnitID ?? "centre")")
+            #expect(effects.taskChanges.isEmpty && effects.issued.isEmpty && effects.history.isEmpty)
+            #expect(types(effects) == ["callback.result_refused"])
+            #expect(!String(decoding: effects.outbox[0].payload, as: UTF8.self).contains("20261113-000001"), "the answer names no case")
+        }
+        let own = try handler.decide(
+            [result(1, task: unitTask.id, rating: .satisfied, from: Party(id: "city-housing", kind: .unit, displayName: "住建局"))],
+            view: try view(tasks: [unitTask]), now: Self.now)
+        #expect(own.rejections.isEmpty && types(own).contains("callback.result_accepted"))
     }
 
     func types(_ effects: CallbacksEffects) -> [String] {

@@ -28,7 +28,7 @@ import Testing
     let batch = [message(1, "a"), message(2, "bad"), message(3, "other"), message(4, "b"), message(5, "a"), message(6, "bad:x")]
 
     @Test func refusedMessagesAreSetAsideAndTheOthersKeepTheirOrder() {
-        let decoded = DecodedBatch(batch, decode: Self.decode)
+        let decoded = DecodedBatch(batch, decode: { message, _ in Self.decode(message) })
         #expect(decoded.deliveries.map(\.message.offset) == [1, 4, 5])
         #expect(decoded.rejected.map(\.message.offset) == [2, 6])
         #expect(decoded.ignored == 1)
@@ -37,7 +37,7 @@ import Testing
 
     /// Past the bounds every topic shares, a message is refused before its handler decodes it.
     @Test func aKeyPastTheBoundsIsRefusedBeforeDecoding() {
-        let decoded = DecodedBatch([Self.message(1, "a", key: Array(repeating: 0x61, count: MessageBounds.maximumKeyBytes + 1))], decode: Self.decode)
+        let decoded = DecodedBatch([Self.message(1, "a", key: Array(repeating: 0x61, count: MessageBounds.maximumKeyBytes + 1))], decode: { message, _ in Self.decode(message) })
         #expect(decoded.deliveries.isEmpty)
         #expect(decoded.rejected.map(\.rejection.reason) == [.tooLarge])
     }
@@ -45,7 +45,7 @@ import Testing
     /// A redelivered message (the offset it was first applied at) and an event id seen again
     /// are skipped; the answer to a refused event goes out once.
     @Test func eventsAppliedBeforeAreSkipped() throws {
-        let decoded = DecodedBatch(batch, decode: Self.decode)
+        let decoded = DecodedBatch(batch, decode: { message, _ in Self.decode(message) })
         let applicable = try decoded.toApply(
             earlier: ["b": FirstDelivery(topic: "t", partition: 0, offset: 4), "x": FirstDelivery(topic: "t", partition: 0, offset: 6)],
             decidesRepublished: false, now: Date())
@@ -57,7 +57,7 @@ import Testing
     /// Intake decides an event published again, with where it was applied first; a
     /// redelivery of that same message is still skipped.
     @Test func aHandlerThatDecidesRepublishedEventsSeesWhereTheFirstWas() throws {
-        let decoded = DecodedBatch(batch, decode: Self.decode)
+        let decoded = DecodedBatch(batch, decode: { message, _ in Self.decode(message) })
         let applicable = try decoded.toApply(earlier: ["b": FirstDelivery(topic: "t", partition: 0, offset: 4)], decidesRepublished: true, now: Date())
         #expect(applicable.deliveries.map(\.message.offset) == [1, 5])
         #expect(applicable.deliveries.last?.republishedFrom == FirstDelivery(topic: "t", partition: 0, offset: 1))

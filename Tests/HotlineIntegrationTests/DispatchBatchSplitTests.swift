@@ -117,30 +117,33 @@ import Testing
             }
             cases.append((id, number, lead))
         }
-        var values: [(topic: String, type: String, value: String)] = []
+        // Each action signed by the party it names; the action of a case no rule routes names no unit and goes unsigned.
+        var values: [(topic: String, type: String, value: String, signer: String?)] = []
         func lifecycle(_ index: Int, eventID: String) {
-            values.append((TopicName.cases, "case.accepted", #"{"type":"case.accepted","event_id":"\#(eventID)","case_id":"\#(cases[index].id)"}"#))
+            values.append((TopicName.cases, "case.accepted", #"{"type":"case.accepted","event_id":"\#(eventID)","case_id":"\#(cases[index].id)"}"#, nil))
         }
         func unit(_ type: String, _ index: Int, by unitID: String?, extra: String = "") {
-            values.append((TopicName.unitActions, type, #"{"schema_version":1,"event_id":"u-\#(type)-\#(index)-\#(unitID ?? "-")","type":"\#(type)","case_id":"\#(cases[index].id)","unit_id":"\#(unitID ?? "nobody")","staff_id":"s1","occurred_at":"2026-10-12T10:00:00+08:00"\#(extra)}"#))
+            values.append((TopicName.unitActions, type, #"{"schema_version":1,"event_id":"u-\#(type)-\#(index)-\#(unitID ?? "-")","type":"\#(type)","case_id":"\#(cases[index].id)","unit_id":"\#(unitID ?? "nobody")","staff_id":"s1","occurred_at":"2026-10-12T10:00:00+08:00"\#(extra)}"#, unitID))
         }
         func centre(_ type: String, _ index: Int, extra: String) {
-            values.append((TopicName.centreActions, type, #"{"schema_version":1,"event_id":"c-\#(type)-\#(index)","type":"\#(type)","case_id":"\#(cases[index].id)","staff_id":"zx-1","occurred_at":"2026-10-12T10:00:00+08:00","reason":"测试"\#(extra)}"#))
+            values.append((TopicName.centreActions, type, #"{"schema_version":1,"event_id":"c-\#(type)-\#(index)","type":"\#(type)","case_id":"\#(cases[index].id)","staff_id":"zx-1","occurred_at":"2026-10-12T10:00:00+08:00","reason":"测试"\#(extra)}"#, TestStack.centre))
         }
         for index in cases.indices { lifecycle(index, eventID: "accepted-\(index)") }
         lifecycle(0, eventID: "accepted-again-0")
         for index in 0..<5 { unit("sign", index, by: cases[index].lead) }
         unit("sign", 5, by: "city-eco")
         values.append(values[values.count - 2])
-        values.append((TopicName.unitActions, "sign", "{not json"))
+        values.append((TopicName.unitActions, "sign", "{not json", "city-eco"))
         unit("submit_result", 0, by: cases[0].lead, extra: #","result":{"handled_by":"张力","handled_at":"2026-10-12T09:50:00+08:00","action_taken":"已修复路面。","outcome":"resolved"}"#)
         centre("approve_result", 0, extra: "")
         centre("redispatch", 6, extra: #","redispatch":{"lead_unit":"city-urban","co_units":[]}"#)
         unit("sign", 6, by: "city-urban")
-        return values.enumerated().map { offset, item in
-            ConsumedMessage(
-                topic: item.topic, partition: 0, offset: Int64(offset), timestampMilliseconds: nil, key: nil, value: Array(item.value.utf8),
-                headers: [KafkaHeader(key: "hotline-event-type", value: Array(item.type.utf8))])
+        return try values.enumerated().map { offset, item in
+            let value = Array(item.value.utf8)
+            let signature = try item.signer.map { try stack.signatureHeader(topic: item.topic, key: nil, value: value, as: $0) }
+            return ConsumedMessage(
+                topic: item.topic, partition: 0, offset: Int64(offset), timestampMilliseconds: nil, key: nil, value: value,
+                headers: [KafkaHeader(key: "hotline-event-type", value: Array(item.type.utf8))] + (signature.map { [$0] } ?? []))
         }
     }
 }

@@ -7,6 +7,8 @@ struct FixtureLine {
     var key: String?
     var value: JSONValue?
     var rawValue: [UInt8]?
+    /// The party whose key signs the line on a signed topic (`hotline publish --key-dir`).
+    var signAs: String?
 
     var jsonLine: String {
         var object: [String: JSONValue] = [:]
@@ -14,6 +16,7 @@ struct FixtureLine {
         if let key { object["key"] = .string(key) }
         if let value { object["value"] = value }
         if let rawValue { object["value_base64"] = .string(Data(rawValue).base64EncodedString()) }
+        if let signAs { object["sign_as"] = .string(signAs) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try! encoder.encode(JSONValue.object(object)), as: UTF8.self)

@@ -25,7 +25,8 @@ struct LifecycleTests {
             try await stack.unitActs([
                 Actions.unit("sign", case: consultation.id, unit: consultation.lead, id: "ua-sign-0001"),
                 Actions.unit("sign", case: complaint.id, unit: complaint.lead, id: "ua-sign-0002"),
-                Actions.unit("sign", case: consultation.id, unit: "cs-no-such-unit", id: "ua-sign-0003"),
+                // Another unit of the directory, signing as itself: it does not hold the order.
+                Actions.unit("sign", case: consultation.id, unit: consultation.lead == "city-eco" ? "city-urban" : "city-eco", id: "ua-sign-0003"),
                 Actions.unit("sign", case: consultation.id, unit: consultation.lead, id: "ua-sign-0004"),
             ])
             #expect(try await stack.state(consultation) == ("signed", "2026-10-13T23:59:59+08:00"))

@@ -1,5 +1,6 @@
 import Foundation
 import HotlineKafka
+import HotlineWorkers
 import Logging
 import PostgresNIO
 import Testing
@@ -106,6 +107,7 @@ final class TestStack: @unchecked Sendable {
         do {
             try await stack.startBroker()
             try stack.migrate()
+            try stack.enrolParties()
             let result = try await body(stack)
             await stack.tearDown()
             try? FileManager.default.removeItem(at: stack.directory)
@@ -271,11 +273,22 @@ final class TestStack: @unchecked Sendable {
         return result.stdout + (result.status == 0 ? "" : result.stderr)
     }
 
-    /// Writes fixture lines to a file and publishes them with `hotline publish`.
+    /// Writes fixture lines to a file and publishes them with `hotline publish`; on a signed
+    /// topic each line is signed by its `signAs` party, or by the party it claims to be when
+    /// that party holds a key (a line claiming a party not in the directory goes unsigned).
     func publish(_ lines: [FixtureLine], wave: Int? = nil, topic: String = "hotline.intake.v1") throws {
         let file = directory.appendingPathComponent("publish-\(UUID().uuidString).jsonl")
-        try Data(lines.map(\.jsonLine).joined(separator: "\n").utf8).write(to: file)
-        try run(["publish", "--topic", topic, file.path] + (wave.map { ["--wave", "\($0)"] } ?? []))
+        let signed = TopicName.signed.contains(topic)
+        let written = lines.map { line in
+            var line = line
+            if signed, line.signAs == nil, let claimed = line.claimedSender(on: topic),
+               FileManager.default.fileExists(atPath: keyDirectory.appendingPathComponent("\(claimed).signing.key").path) {
+                line.signAs = claimed
+            }
+            return line
+        }
+        try Data(written.map(\.jsonLine).joined(separator: "\n").utf8).write(to: file)
+        try run(["publish", "--topic", topic, file.path] + (wave.map { ["--wave", "\($0)"] } ?? []) + (signed ? ["--key-dir", keyDirectory.path] : []))
     }
 
     func waitUntil(

@@ -31,13 +31,16 @@ struct CallbacksHandler: BatchHandler {
     enum Event: Sendable {
         /// A lifecycle event the caller is told of or that calls for a callback.
         case lifecycle(caseID: UUID, facts: CaseEventFacts)
-        case result(CallbackResult)
+        /// A result with the party that signed it, checked against the task's performer.
+        case result(CallbackResult, sender: Party)
     }
 
     // MARK: decode
 
-    func decode(_ message: ConsumedMessage) -> Decoded<Event> {
-        message.topic == TopicName.callbackResults ? decodeResult(message) : decodeLifecycle(message)
+    func decode(_ message: ConsumedMessage, from sender: Party?) -> Decoded<Event> {
+        guard message.topic == TopicName.callbackResults else { return decodeLifecycle(message) }
+        guard let sender else { return .refused(DecodeRefusal(MessageAuthenticator.unsigned(topic: message.topic))) }
+        return decodeResult(message, from: sender)
     }
 
     /// The lifecycle events that can call for a notification or a callback.
@@ -58,10 +61,10 @@ struct CallbacksHandler: BatchHandler {
         return .event(.lifecycle(caseID: envelope.caseID, facts: facts), id: envelope.eventID)
     }
 
-    private func decodeResult(_ message: ConsumedMessage) -> Decoded<Event> {
+    private func decodeResult(_ message: ConsumedMessage, from sender: Party) -> Decoded<Event> {
         switch CallbackResultDecoder().decode(message.value) {
         case let .success(result):
-            return .event(.result(result), id: result.eventID)
+            return .event(.result(result, sender: sender), id: result.eventID)
         case let .failure(failure):
             guard let eventID = failure.eventID else { return .refused(DecodeRefusal(failure.rejection)) }
             return .refused(DecodeRefusal(failure.rejection, eventID: eventID) { now in
@@ -76,7 +79,7 @@ struct CallbacksHandler: BatchHandler {
         var view = CallbacksView()
         guard !batch.isEmpty else { return view }
         let taskIDs = batch.compactMap { delivery -> UUID? in
-            if case let .result(result) = delivery.event { return result.taskID }
+            if case let .result(result, _) = delivery.event { return result.taskID }
             return nil
         }
         view.tasks = try await CallbackStore.lock(taskIDs, on: connection, logger: logger)
@@ -107,9 +110,9 @@ struct CallbacksHandler: BatchHandler {
             case let .lifecycle(caseID, facts):
                 log[metadataKey: "case_id"] = "\(caseID.uuidString.lowercased())"
                 try follow(facts, of: caseID, now: now, view: &view, effects: &effects, logger: log)
-            case let .result(result):
+            case let .result(result, sender):
                 log[metadataKey: "task_id"] = "\(result.taskID.uuidString.lowercased())"
-                try apply(result, now: now, view: &view, effects: &effects, logger: log)
+                try apply(result, from: sender, delivery.message, now: now, view: &view, effects: &effects, logger: log)
             }
         }
         effects.clocks = view.clocks.changedRecords
@@ -134,10 +137,19 @@ struct CallbacksHandler: BatchHandler {
         try desk.issue(plan, caseID: caseID, subject: subject, planner: planner, now: now, view: &view, effects: &effects, logger: logger)
     }
 
-    /// A citizen's result on an open task; a result for an unknown or already settled task is refused.
+    /// A citizen's result on an open task; a result for an unknown or already settled task is
+    /// refused, and so is one not signed by the task's performer (dead-lettered `forbidden`,
+    /// answered without the task's case: the signer learns nothing of a task not its own).
     private func apply(
-        _ result: CallbackResult, now: Date, view: inout CallbacksView, effects: inout CallbacksEffects, logger: Logger
+        _ result: CallbackResult, from sender: Party, _ message: ConsumedMessage, now: Date, view: inout CallbacksView,
+        effects: inout CallbacksEffects, logger: Logger
     ) throws {
+        if let row = view.tasks[result.taskID], let refusal = SenderAuthorisation.refusal(ofResultFor: row.task.performerUnitID, from: sender) {
+            effects.rejections.append(Rejection(message, IntakeRejection(.forbidden, refusal)))
+            effects.outbox.append(try Self.outcome(result: result.eventID, taskID: result.taskID, row: nil, .init(.forbidden, refusal), now: now))
+            logger.info("refused a callback result", metadata: ["reason_code": "forbidden"])
+            return
+        }
         guard let row = view.tasks[result.taskID] else {
             effects.outbox.append(try Self.outcome(
                 result: result.eventID, taskID: result.taskID, row: nil,

@@ -7,8 +7,9 @@ import HotlineKafka
 public enum DispatchEvent: Sendable {
     /// `case.accepted`: route the case to its units (or the manual-dispatch queue).
     case accepted(caseID: UUID)
-    /// `case.rated`: a 满意 or 基本满意 round closes the case.
-    case rated(caseID: UUID, round: Int, rating: CallbackRating)
+    /// `case.rated`: a round rated 满意 or 基本满意 closes the case. The rating is read from
+    /// the callback task the callbacks worker rated, never from the event's body.
+    case rated(caseID: UUID, round: Int)
     /// A unit's or the centre's action on a case.
     case action(CaseAction)
     case knowledge(KnowledgeEvent)
@@ -16,7 +17,7 @@ public enum DispatchEvent: Sendable {
     /// The case the event is about; nil for a knowledge entry.
     var caseID: UUID? {
         switch self {
-        case let .accepted(caseID), let .rated(caseID, _, _): caseID
+        case let .accepted(caseID), let .rated(caseID, _): caseID
         case let .action(action): action.caseID
         case .knowledge: nil
         }
@@ -33,10 +34,9 @@ struct DispatchCaseEvent: Decodable {
     var eventID: String
     var caseID: UUID
     var round: Int?
-    var rating: CallbackRating?
 
     enum CodingKeys: String, CodingKey {
-        case type, round, rating
+        case type, round
         case eventID = "event_id"
         case caseID = "case_id"
     }

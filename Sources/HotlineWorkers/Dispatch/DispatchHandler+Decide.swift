@@ -15,8 +15,8 @@ extension DispatchHandler {
             switch delivery.event {
             case let .accepted(caseID):
                 try route(caseID, delivery, now: now, view: &view, effects: &effects, logger: log)
-            case let .rated(caseID, round, rating):
-                try close(caseID, round: round, rating: rating, delivery, now: now, view: &view, effects: &effects, logger: log)
+            case let .rated(caseID, round):
+                try close(caseID, round: round, delivery, now: now, view: &view, effects: &effects, logger: log)
             case let .action(action):
                 log[metadataKey: "action"] = "\(action.type)"
                 try act(action, now: now, view: &view, effects: &effects, logger: log)
@@ -77,11 +77,16 @@ extension DispatchHandler {
     }
 
     /// A round rated 满意 or 基本满意 closes the case (`case.closed`); a 不满意 leaves it for
-    /// the centre to send back (`reopen`) or close (`close_case`).
+    /// the centre to send back (`reopen`) or close (`close_case`). The rating is the one the
+    /// callbacks worker recorded on the round's task; a `case.rated` without one changes nothing.
     private func close(
-        _ caseID: UUID, round: Int, rating: CallbackRating, _ delivery: Delivery<DispatchEvent>, now: Date, view: inout DispatchView,
+        _ caseID: UUID, round: Int, _ delivery: Delivery<DispatchEvent>, now: Date, view: inout DispatchView,
         effects: inout DispatchEffects, logger: Logger
     ) throws {
+        guard let rating = view.ratedRounds[caseID]?.first(where: { $0.round == round })?.rating else {
+            logger.warning("case.rated names a round with no rated callback task; nothing closed", metadata: ["round": "\(round)"])
+            return
+        }
         guard let rated = view.cases[caseID],
               let change = try lifecycle(of: rated, in: view).closeAfterRating(rating, round: round, on: rated.lifecycle)
         else { return }

@@ -39,12 +39,13 @@ public struct DispatchHandler: BatchHandler {
 
     // MARK: decode
 
-    public func decode(_ message: ConsumedMessage) -> Decoded<DispatchEvent> {
+    public func decode(_ message: ConsumedMessage, from sender: Party?) -> Decoded<DispatchEvent> {
+        guard TopicName.signed.contains(message.topic) else { return decodeCaseEvent(message) }
+        guard let sender else { return .refused(DecodeRefusal(MessageAuthenticator.unsigned(topic: message.topic))) }
         switch message.topic {
-        case TopicName.unitActions: decodeAction(message, source: .units)
-        case TopicName.centreActions: decodeAction(message, source: .centre)
-        case TopicName.knowledge: decodeKnowledge(message)
-        default: decodeCaseEvent(message)
+        case TopicName.unitActions: return decodeAction(message, source: .units, from: sender)
+        case TopicName.centreActions: return decodeAction(message, source: .centre, from: sender)
+        default: return decodeKnowledge(message, from: sender)
         }
     }
 
@@ -58,20 +59,34 @@ public struct DispatchHandler: BatchHandler {
         case "case.accepted":
             return .event(.accepted(caseID: event.caseID), id: event.eventID)
         case "case.rated":
-            guard let round = event.round, let rating = event.rating else {
+            guard let round = event.round else {
                 return .refused(DecodeRefusal(IntakeRejection(
-                    .schemaViolation, "case.rated lacks round or rating; see Topics/hotline.cases.v1/schema.json.")))
+                    .schemaViolation, "case.rated lacks round; see Topics/hotline.cases.v1/schema.json.")))
             }
-            return .event(.rated(caseID: event.caseID, round: round, rating: rating), id: event.eventID)
+            return .event(.rated(caseID: event.caseID, round: round), id: event.eventID)
         default:
             return .ignored
         }
     }
 
-    private func decodeAction(_ message: ConsumedMessage, source: CaseActionDecoder.Source) -> Decoded<DispatchEvent> {
+    /// An action whose signer may not send it is refused (`forbidden`) and answered to the
+    /// signer alone: the outcome names the signer as the actor, never the party it claimed to be.
+    private func decodeAction(_ message: ConsumedMessage, source: CaseActionDecoder.Source, from sender: Party) -> Decoded<DispatchEvent> {
         switch CaseActionDecoder(source).decode(message.value) {
         case let .success(action):
-            return .event(.action(action), id: action.eventID)
+            guard let refusal = SenderAuthorisation.refusal(of: action, from: sender) else { return .event(.action(action), id: action.eventID) }
+            let signer: ActionActor? = switch sender.kind {
+            case .unit: .unit(id: sender.id, staffID: action.actor.staffID)
+            case .centre: .centre(staffID: action.actor.staffID)
+            case .channelAdapter, .callbackAdapter: nil
+            }
+            let rejection = IntakeRejection(.forbidden, refusal)
+            guard let signer else { return .refused(DecodeRefusal(rejection)) }
+            return .refused(DecodeRefusal(rejection, eventID: action.eventID) { now in
+                try ActionOutcomes.message(ActionOutcome(
+                    eventID: UUID(), actionEventID: action.eventID, actionType: action.type, actor: signer,
+                    caseID: action.caseID, caseNumber: nil, occurredAt: now, status: nil, refusal: ActionRefusal(.forbidden, refusal)))
+            })
         case let .failure(failure):
             // The sender learns of it on its outcome topic too, once, where it named its event and case.
             guard let eventID = failure.eventID, failure.caseID != nil else { return .refused(DecodeRefusal(failure.rejection)) }
@@ -84,10 +99,19 @@ public struct DispatchHandler: BatchHandler {
         }
     }
 
-    private func decodeKnowledge(_ message: ConsumedMessage) -> Decoded<DispatchEvent> {
+    /// An entry not published by its own unit, or a review not signed by the centre, is
+    /// refused (`forbidden`) and answered to the signer where it is a unit or the centre.
+    private func decodeKnowledge(_ message: ConsumedMessage, from sender: Party) -> Decoded<DispatchEvent> {
         switch KnowledgeEventDecoder().decode(message.value) {
         case let .success(event):
-            return .event(.knowledge(event), id: event.eventID)
+            guard let refusal = SenderAuthorisation.refusal(of: event, from: sender) else { return .event(.knowledge(event), id: event.eventID) }
+            let rejection = IntakeRejection(.forbidden, refusal)
+            guard sender.kind == .unit || sender.kind == .centre else { return .refused(DecodeRefusal(rejection)) }
+            return .refused(DecodeRefusal(rejection, eventID: event.eventID) { now in
+                try KnowledgeOutcomes.message(KnowledgeOutcome(
+                    eventID: UUID(), knowledgeEventID: event.eventID, knowledgeEventType: event.type, entryID: event.entryID, version: nil,
+                    unitID: sender.kind == .unit ? sender.id : nil, occurredAt: now, body: .refused(KnowledgeRefusal(.forbidden, refusal))))
+            })
         case let .failure(failure):
             guard let eventID = failure.eventID else { return .refused(DecodeRefusal(failure.rejection)) }
             return .refused(DecodeRefusal(failure.rejection, eventID: eventID) { now in
@@ -116,8 +140,14 @@ public struct DispatchHandler: BatchHandler {
             guard case let .action(action) = delivery.event, case .ratingAppeal = action.kind else { return nil }
             return action.caseID
         }
+        let rated = batch.compactMap { delivery -> UUID? in
+            guard case let .rated(caseID, _) = delivery.event else { return nil }
+            return caseID
+        }
+        if !rated.isEmpty || !appealed.isEmpty {
+            view.ratedRounds = try await RatingAppealStore.ratedRounds(of: Array(Set(rated + appealed)), on: connection, logger: logger)
+        }
         if !appealed.isEmpty {
-            view.ratedRounds = try await RatingAppealStore.ratedRounds(of: appealed, on: connection, logger: logger)
             view.ratingAppeals = try await RatingAppealStore.lockedAppeals(
                 onTasks: view.ratedRounds.values.flatMap { $0.map(\.taskID) }, on: connection, logger: logger)
         }

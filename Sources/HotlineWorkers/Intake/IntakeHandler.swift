@@ -46,7 +46,7 @@ public struct IntakeHandler: BatchHandler {
 
     // MARK: decode
 
-    public func decode(_ message: ConsumedMessage) -> Decoded<IntakeEvent> {
+    public func decode(_ message: ConsumedMessage, from sender: Party?) -> Decoded<IntakeEvent> {
         switch decoder.decode(message.value) {
         case let .success(event): .event(event, id: event.eventID)
         case let .failure(rejection): .refused(DecodeRefusal(rejection))

@@ -24,7 +24,9 @@ public protocol BatchHandler: Sendable {
 
     /// The message's event, `.ignored` when it is not for this worker (judged from the
     /// `hotline-event-type` header before the value is parsed), or why it is refused.
-    func decode(_ message: ConsumedMessage) -> Decoded<Event>
+    /// `sender` is the party that signed a message on a signed topic (`TopicName.signed`),
+    /// authenticated by the pipeline; nil on the other topics.
+    func decode(_ message: ConsumedMessage, from sender: Party?) -> Decoded<Event>
 
     /// The state the batch's events are decided against at `now`, one query per table; rows
     /// the batch will change are locked until the transaction ends.
@@ -75,12 +77,15 @@ public struct Delivery<Event: Sendable>: Sendable {
     /// Where the same event id was applied first, when this is an adapter publishing it
     /// again (only for handlers that decide republished events).
     public var republishedFrom: FirstDelivery?
+    /// A signed message's content digest (`SignatureVerification.contentDigest`).
+    public var contentDigest: [UInt8]?
 
-    public init(message: ConsumedMessage, event: Event, eventID: String, republishedFrom: FirstDelivery? = nil) {
+    public init(message: ConsumedMessage, event: Event, eventID: String, republishedFrom: FirstDelivery? = nil, contentDigest: [UInt8]? = nil) {
         self.message = message
         self.event = event
         self.eventID = eventID
         self.republishedFrom = republishedFrom
+        self.contentDigest = contentDigest
     }
 
     /// Where this message was read.

@@ -22,6 +22,8 @@ public struct BatchPipeline<Handler: BatchHandler>: BatchProcessor {
     let clock: any HotlineClock
     let handler: Handler
     let logger: Logger
+    /// The senders of signed messages are checked against it.
+    let directory = PartyDirectoryCache()
 
     public init(client: PostgresClient, clock: any HotlineClock, handler: Handler, logger: Logger) {
         self.client = client
@@ -102,11 +104,26 @@ public struct BatchPipeline<Handler: BatchHandler>: BatchProcessor {
 
     /// The four steps on a connection inside the batch's transaction; the events to publish.
     /// Each step's statements cover the whole batch: one to claim its event ids, the
-    /// handler's loads and flushes, one for its dead letters.
+    /// handler's loads and flushes, one for its dead letters; a batch with a signed message
+    /// also asks whether the party directory changed (and reloads it, one query per table,
+    /// when it did). Senders are judged against the directory at the real instant of receipt,
+    /// also under a simulated clock: keys are valid and revoked in real time, and a send
+    /// time is the sender's real clock.
     public func apply(_ batch: [ConsumedMessage], now: Date, connection: PostgresConnection) async throws -> [OutboxMessage] {
-        let decoded = DecodedBatch(batch, decode: handler.decode)
-        let earlier = try await ProcessedEventStore.claim(consumer: handler.name, decoded.claims, on: connection, logger: logger)
-        let applicable = try decoded.toApply(earlier: earlier, decidesRepublished: handler.decidesRepublishedEvents, now: now)
+        let receivedAt = Date()
+        var authenticator: MessageAuthenticator?
+        if batch.contains(where: { TopicName.signed.contains($0.topic) }) {
+            authenticator = MessageAuthenticator(directory: try await directory.current(on: connection, logger: logger), verify: SignatureVerification.verify)
+        }
+        let decoded = DecodedBatch(batch, authenticate: { message in
+            guard let authenticator, TopicName.signed.contains(message.topic) else { return nil }
+            return authenticator.sender(
+                topic: message.topic, key: message.key, value: message.value, headers: message.headers.map { ($0.key, $0.value) }, receivedAt: receivedAt)
+        }, decode: handler.decode)
+        let claimed = try await ProcessedEventStore.claim(consumer: handler.name, decoded.claims, on: connection, logger: logger)
+        let applicable = try decoded.toApply(
+            earlier: claimed.mapValues(\.delivery), digests: claimed.compactMapValues(\.contentDigest),
+            decidesRepublished: handler.decidesRepublishedEvents, now: now)
         for message in applicable.duplicates {
             BatchTally.duplicate(topic: message.topic)
             logger.debug("skipped an event already applied", metadata: [
@@ -119,7 +136,7 @@ public struct BatchPipeline<Handler: BatchHandler>: BatchProcessor {
         let published = try await handler.flush(effects, now: now, connection: connection)
         StuckCallWatchdog.progressed()
         let letters = try await DeadLetterWriter(worker: handler.name, logger: logger)
-            .write(decoded.rejected + effects.rejections, now: now, connection: connection)
+            .write(decoded.rejected + applicable.replays + effects.rejections, now: now, connection: connection)
         return applicable.answers + letters + published
     }
 

@@ -4,8 +4,10 @@ import HotlineKafka
 import HotlinePostgres
 
 /// The decode step of a batch, without I/O: each message past the bounds every topic
-/// shares is refused, each other one decoded by the handler, and the event ids the batch
-/// must claim in `processed_events` listed once each.
+/// shares is refused, a message on a signed topic whose sender cannot be authenticated is
+/// refused (`unauthenticated`, no answer: its true sender is unknown), each other one
+/// decoded by the handler with its sender, and the event ids the batch must claim in
+/// `processed_events` listed once each.
 struct DecodedBatch<Event: Sendable>: Sendable {
     /// The decoded events, in offset order.
     var deliveries: [Delivery<Event>] = []
@@ -16,7 +18,12 @@ struct DecodedBatch<Event: Sendable>: Sendable {
     /// Messages another worker reads.
     var ignored = 0
 
-    init(_ batch: [ConsumedMessage], decode: (ConsumedMessage) -> Decoded<Event>) {
+    /// `authenticate` gives the sender of a message on a signed topic, or why it is refused;
+    /// nil for the other topics.
+    init(
+        _ batch: [ConsumedMessage], authenticate: (ConsumedMessage) -> Result<Party, IntakeRejection>? = { _ in nil },
+        decode: (ConsumedMessage, Party?) -> Decoded<Event>
+    ) {
         for message in batch {
             // A key or headers past the bounds are refused before any handler sees the
             // message, and the dead letter carries them cut.
@@ -24,9 +31,20 @@ struct DecodedBatch<Event: Sendable>: Sendable {
                 rejected.append(Rejection(message, rejection))
                 continue
             }
-            switch decode(message) {
+            var sender: Party?
+            switch authenticate(message) {
+            case nil:
+                break
+            case let .failure(rejection)?:
+                rejected.append(Rejection(message, rejection))
+                continue
+            case let .success(party)?:
+                sender = party
+            }
+            switch decode(message, sender) {
             case let .event(event, id):
-                deliveries.append(Delivery(message: message, event: event, eventID: id))
+                let digest = sender.map { _ in SignatureVerification.contentDigest(topic: message.topic, key: message.key, value: message.value) }
+                deliveries.append(Delivery(message: message, event: event, eventID: id, contentDigest: digest))
             case .ignored:
                 ignored += 1
             case let .refused(refusal):
@@ -42,10 +60,10 @@ struct DecodedBatch<Event: Sendable>: Sendable {
     var claims: [ProcessedEvent] {
         var seen: Set<String> = []
         var claims: [ProcessedEvent] = []
-        let carried = deliveries.map { ($0.eventID, $0.delivery) }
-            + answers.map { ($0.eventID, FirstDelivery(topic: $0.source.topic, partition: $0.source.partition, offset: $0.source.offset)) }
-        for (eventID, delivery) in carried where seen.insert(eventID).inserted {
-            claims.append(ProcessedEvent(eventID: eventID, delivery: delivery))
+        let carried = deliveries.map { ProcessedEvent(eventID: $0.eventID, delivery: $0.delivery, contentDigest: $0.contentDigest) }
+            + answers.map { ProcessedEvent(eventID: $0.eventID, delivery: FirstDelivery(topic: $0.source.topic, partition: $0.source.partition, offset: $0.source.offset)) }
+        for claim in carried where seen.insert(claim.eventID).inserted {
+            claims.append(claim)
         }
         return claims
     }
@@ -53,17 +71,28 @@ struct DecodedBatch<Event: Sendable>: Sendable {
     /// What the batch is still to apply once `earlier` says where each event applied
     /// before was first applied: a redelivery of that same message is dropped, and so is
     /// an event id met again at another offset (or twice in the batch) unless the handler
-    /// decides republished events; an answer goes out only for an id met the first time.
-    func toApply(earlier: [String: FirstDelivery], decidesRepublished: Bool, now: Date) throws -> Applicable {
+    /// decides republished events; an answer goes out only for an id met the first time. A
+    /// signed event whose id was first applied with other content (`digests`, and earlier
+    /// in the batch) is a replay: refused, `unauthenticated`.
+    func toApply(earlier: [String: FirstDelivery], digests: [String: [UInt8]] = [:], decidesRepublished: Bool, now: Date) throws -> Applicable {
         var first = earlier
+        var firstDigest = digests
         var result = Applicable()
         for var delivery in deliveries {
             if let applied = first[delivery.eventID] {
+                if let before = firstDigest[delivery.eventID], let content = delivery.contentDigest, before != content {
+                    result.replays.append(Rejection(delivery.message, IntakeRejection(
+                        .unauthenticated,
+                        "Event id \(delivery.eventID) was applied before with other content; a replayed or altered message is not accepted. Send a new event with a new event_id.",
+                        field: "/event_id")))
+                    continue
+                }
                 result.duplicates.append(delivery.message)
                 guard decidesRepublished, applied != delivery.delivery else { continue }
                 delivery.republishedFrom = applied
             } else {
                 first[delivery.eventID] = delivery.delivery
+                firstDigest[delivery.eventID] = delivery.contentDigest
             }
             result.deliveries.append(delivery)
         }
@@ -85,6 +114,8 @@ struct DecodedBatch<Event: Sendable>: Sendable {
         var deliveries: [Delivery<Event>] = []
         /// Messages skipped as already applied, counted on `/metrics`.
         var duplicates: [ConsumedMessage] = []
+        /// Signed messages reusing an applied event id with other content.
+        var replays: [Rejection] = []
         var answers: [OutboxMessage] = []
     }
 }

@@ -68,7 +68,7 @@ struct SupervisionHandler: BatchHandler {
 
     // MARK: decode
 
-    func decode(_ message: ConsumedMessage) -> Decoded<Event> {
+    func decode(_ message: ConsumedMessage, from sender: Party?) -> Decoded<Event> {
         if let type = message.eventType, !Supervisor.eventTypes.contains(type) { return .ignored }
         guard let value = message.value, let event = try? JSONDecoder().decode(Event.self, from: Data(value)) else {
             return .refused(DecodeRefusal(IntakeRejection(

@@ -11,7 +11,7 @@ struct BenchCommand: AsyncParsableCommand {
         subcommands: [
             BenchPostgresCeilingCommand.self, BenchKafkaCeilingCommand.self, BenchLoadCommand.self,
             BenchPreloadCommand.self, BenchDueClocksCommand.self, BenchLatenessCommand.self, BenchReceiptsCommand.self,
-            BenchOutboxFillCommand.self, BenchIntakeTextCommand.self, BenchSealOrdersCommand.self,
+            BenchOutboxFillCommand.self, BenchIntakeTextCommand.self, BenchSealOrdersCommand.self, BenchSignaturesCommand.self,
         ])
 }
 

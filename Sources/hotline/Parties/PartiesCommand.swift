@@ -106,15 +106,13 @@ struct PartiesCommand: AsyncParsableCommand {
         }
     }
 
-    /// Reads the directory with the time of HOTLINE_CLOCK (the simulated clock when set), the instant keys are judged at.
+    /// Reads the directory, with the instant keys are judged at: the real time, as the
+    /// workers judge signatures (a simulated HOTLINE_CLOCK moves cases, not keys).
     static func reading<Result: Sendable>(_ body: @Sendable @escaping (PostgresClient, Logger) async throws -> Result) async throws -> (Result, Date) {
         let logger = try CommandSupport.makeLogger("hotline.parties")
         let url = try CommandSupport.databaseURL(session: .reader)
-        let mode = try CommandSupport.reportingFileErrors { try HotlineConfiguration.ClockMode.fromEnvironment(ProcessInfo.processInfo.environment) }
-        return try await withPostgres(url.configuration, logger: logger) { client in
-            let now = try await makeClock(mode, client: client, logger: logger).now()
-            return (try await body(client, logger), now)
-        }
+        let result = try await withPostgres(url.configuration, logger: logger) { client in try await body(client, logger) }
+        return (result, Date())
     }
 }
 

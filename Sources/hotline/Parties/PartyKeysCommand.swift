@@ -46,7 +46,7 @@ struct PartyKeysCommand: AsyncParsableCommand {
         var purpose: String
         @Option(help: "The public key in Base64, as `keys generate` prints it.")
         var publicKey: String
-        @Option(help: "From when the key counts (RFC 3339; default: now by HOTLINE_CLOCK).")
+        @Option(help: "From when the key counts (RFC 3339; default: now, by the real clock).")
         var validFrom: String?
         @OptionGroup var change: DirectoryChangeOptions
 
@@ -56,9 +56,8 @@ struct PartyKeysCommand: AsyncParsableCommand {
             let validFrom = try validFrom.map(PartyKeysCommand.instant)
             let note = try change.note()
             let keyID = PartyKeyFile.keyID(party: party, purpose: purpose, publicKey: publicKey)
-            let mode = try CommandSupport.reportingFileErrors { try HotlineConfiguration.ClockMode.fromEnvironment(ProcessInfo.processInfo.environment) }
             try await PartiesCommand.changing { [party] client, logger in
-                let from: Date = if let validFrom { validFrom } else { try await makeClock(mode, client: client, logger: logger).now() }
+                let from = validFrom ?? Date()
                 let key = PartyKey(keyID: keyID, partyID: party, purpose: purpose, publicKey: publicKey, validFrom: from)
                 try await PartyStore.add(key, note: note, client: client, logger: logger)
             }
@@ -90,9 +89,8 @@ struct PartyKeysCommand: AsyncParsableCommand {
             } catch {
                 throw CommandSupport.fail("--key-dir: \(keyDir) cannot be created (\(error.localizedDescription))")
             }
-            let mode = try CommandSupport.reportingFileErrors { try HotlineConfiguration.ClockMode.fromEnvironment(ProcessInfo.processInfo.environment) }
             let issued = try await PartiesCommand.changing { [party, keyDir] client, logger in
-                let now = try await makeClock(mode, client: client, logger: logger).now()
+                let now = Date()
                 let directory = try await client.withConnection { try await PartyStore.directory(on: $0, logger: logger) }
                 if let unknown = party.first(where: { directory.party($0) == nil }) {
                     throw PartyDirectoryError(description: "party '\(unknown)' is not in the directory; add it first with `hotline parties add`")
@@ -143,9 +141,8 @@ struct PartyKeysCommand: AsyncParsableCommand {
             guard (0...24 * 90).contains(overlapHours) else { throw CommandSupport.fail("--overlap-hours: must be 0 to 2160 (90 days), found \(overlapHours)") }
             let note = try change.note()
             let keyID = PartyKeyFile.keyID(party: party, purpose: purpose, publicKey: publicKey)
-            let mode = try CommandSupport.reportingFileErrors { try HotlineConfiguration.ClockMode.fromEnvironment(ProcessInfo.processInfo.environment) }
             let ended = try await PartiesCommand.changing { [party, overlapHours] client, logger in
-                let now = try await makeClock(mode, client: client, logger: logger).now()
+                let now = Date()
                 let directory = try await client.withConnection { try await PartyStore.directory(on: $0, logger: logger) }
                 guard directory.party(party) != nil else {
                     throw PartyDirectoryError(description: "party '\(party)' is not in the directory; add it first with `hotline parties add`")
@@ -174,9 +171,8 @@ struct PartyKeysCommand: AsyncParsableCommand {
         func run() async throws {
             guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw CommandSupport.fail("--reason: say why the key is revoked") }
             let note = try DirectoryChangeOptions.note(by: by, reason: reason)
-            let mode = try CommandSupport.reportingFileErrors { try HotlineConfiguration.ClockMode.fromEnvironment(ProcessInfo.processInfo.environment) }
             let party = try await PartiesCommand.changing { [keyID] client, logger in
-                let now = try await makeClock(mode, client: client, logger: logger).now()
+                let now = Date()
                 return try await PartyStore.revoke(keyID: keyID, at: now, note: note, client: client, logger: logger)
             }
             print("revoked \(keyID) of \(party)")
