@@ -40,11 +40,15 @@ public struct KeyConfiguration: Sendable {
     }
 
     /// Keys given directly, not read from the environment (the bench's throwaway keys).
-    public init(active: DataKey, previous: [DataKey] = [], indexKey: [UInt8], contact: DataKey? = nil) {
+    public init(active: DataKey, previous: [DataKey] = [], indexKey: [UInt8], contact: DataKey? = nil,
+                queryCode: [UInt8]? = nil, lookup: DataKey? = nil, lookupPrevious: [DataKey] = []) {
         self.active = active
         self.previous = previous
         self.indexKey = indexKey
         self.contact = contact
+        self.queryCode = queryCode
+        self.lookup = lookup
+        self.lookupPrevious = lookupPrevious
     }
 
     init(environment: [String: String], devMode: Bool) throws {
