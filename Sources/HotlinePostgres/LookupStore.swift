@@ -3,21 +3,9 @@ import HotlineDomain
 import Logging
 import PostgresNIO
 
-/// A case's query code verifier as intake writes it (migration 0027).
-public struct NewLookupVerifier: Sendable, Equatable {
-    public var caseID: UUID
-    public var verifier: [UInt8]
-    public var keyID: String
-
-    public init(caseID: UUID, verifier: [UInt8], keyID: String) {
-        self.caseID = caseID
-        self.verifier = verifier
-        self.keyID = keyID
-    }
-}
-
-/// The verifier stored for a case number.
-public struct StoredLookupVerifier: Sendable, Equatable {
+/// A case's query code verifier (migration 0027): a keyed hash of its code, with the key's
+/// id; written by intake, read by the lookup.
+public struct LookupVerifier: Sendable, Equatable {
     public var caseID: UUID
     public var verifier: [UInt8]
     public var keyID: String
@@ -54,7 +42,7 @@ public enum LookupStore {
     static let clientScope = "client"
 
     /// The verifiers of the cases a batch opened, each with the case's final number.
-    public static func insertVerifiers(_ verifiers: [NewLookupVerifier], at now: Date, on connection: PostgresConnection, logger: Logger) async throws {
+    public static func insertVerifiers(_ verifiers: [LookupVerifier], at now: Date, on connection: PostgresConnection, logger: Logger) async throws {
         guard !verifiers.isEmpty else { return }
         try await connection.query(
             """
@@ -118,11 +106,11 @@ public enum LookupStore {
     }
 
     /// The verifier of a case number, or nil when no case has that number.
-    public static func verifier(caseNumber: String, on connection: PostgresConnection, logger: Logger) async throws -> StoredLookupVerifier? {
+    public static func verifier(caseNumber: String, on connection: PostgresConnection, logger: Logger) async throws -> LookupVerifier? {
         let rows = try await connection.query(
             "SELECT case_id, verifier, key_id FROM lookup_verifiers WHERE case_number = \(caseNumber)", logger: logger)
         for try await (caseID, verifier, keyID) in rows.decode((UUID, ByteBuffer, String).self) {
-            return StoredLookupVerifier(caseID: caseID, verifier: Array(verifier.readableBytesView), keyID: keyID)
+            return LookupVerifier(caseID: caseID, verifier: Array(verifier.readableBytesView), keyID: keyID)
         }
         return nil
     }

@@ -42,16 +42,10 @@ public struct HotlineConfiguration: Sendable {
     }
 
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> HotlineConfiguration {
-        func value(_ name: String) -> String? {
-            guard let text = environment[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-            return text
-        }
+        let settings = EnvironmentSettings(environment: environment)
+        func value(_ name: String) -> String? { settings.value(name) }
         func integer(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
-            guard let text = value(name) else { return fallback }
-            guard let number = Int(text), range.contains(number) else {
-                throw ConfigurationError(setting: name, problem: "must be an integer in \(range.lowerBound)...\(range.upperBound), found '\(text)'")
-            }
-            return number
+            try settings.integer(name, default: fallback, range: range)
         }
         guard let brokers = value("KAFKA_BROKERS") else {
             throw ConfigurationError(setting: "KAFKA_BROKERS", problem: "is not set; give the bootstrap servers, e.g. kafka-1:9092,kafka-2:9092 (Ops/dev writes it to .hotline/dev.env)")

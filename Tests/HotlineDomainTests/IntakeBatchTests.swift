@@ -76,7 +76,7 @@ import Testing
         #expect(receipts.map(\.queryCode) == Array(repeating: QueryCodeIssuerTests.issuer.code(for: caseID).description, count: 2))
         #expect(effects.requests.map(\.receipt.withoutQueryCode.queryCode) == [nil])
         #expect(effects.verifiers.map(\.caseID) == [caseID])
-        let stored = StoredLookupVerifier(caseID: caseID, verifier: effects.verifiers[0].verifier, keyID: effects.verifiers[0].keyID)
+        let stored = LookupVerifier(caseID: caseID, verifier: effects.verifiers[0].verifier, keyID: effects.verifiers[0].keyID)
         #expect(QueryCodeIssuerTests.verifier.check(try #require(QueryCode(parsing: receipts[0].queryCode ?? "")), against: stored))
     }
 

@@ -11,9 +11,9 @@ import Testing
     static let issuer = QueryCodeIssuer(codeKey: Array(repeating: 4, count: 32), lookupKey: lookupKey)
     static let verifier = QueryCodeVerifier(keys: [lookupKey])
 
-    func stored(_ caseID: UUID) -> StoredLookupVerifier {
+    func stored(_ caseID: UUID) -> LookupVerifier {
         let row = Self.issuer.verifier(for: caseID)
-        return StoredLookupVerifier(caseID: row.caseID, verifier: row.verifier, keyID: row.keyID)
+        return LookupVerifier(caseID: row.caseID, verifier: row.verifier, keyID: row.keyID)
     }
 
     /// A re-published appeal must get the same receipt: the code is a function of the case id.

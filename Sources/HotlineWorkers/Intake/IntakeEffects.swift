@@ -16,7 +16,7 @@ public struct IntakeEffects: BatchEffects {
     var urges: [NewUrge] = []
     var clocks: [ClockRecord] = []
     /// The query code verifiers of the cases opened (their numbers come from `cases` as they are written).
-    var verifiers: [NewLookupVerifier] = []
+    var verifiers: [LookupVerifier] = []
     /// Messages refused, dead-lettered by the pipeline.
     public var rejections: [Rejection] = []
     /// Receipts and lifecycle events to publish, in order.

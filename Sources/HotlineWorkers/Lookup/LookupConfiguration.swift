@@ -15,16 +15,10 @@ public struct LookupConfiguration: Sendable {
     public var clock: HotlineConfiguration.ClockMode
 
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LookupConfiguration {
-        func value(_ name: String) -> String? {
-            guard let text = environment[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-            return text
-        }
+        let settings = EnvironmentSettings(environment: environment)
+        func value(_ name: String) -> String? { settings.value(name) }
         func integer(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
-            guard let text = value(name) else { return fallback }
-            guard let number = Int(text), range.contains(number) else {
-                throw ConfigurationError(setting: name, problem: "must be an integer in \(range.lowerBound)...\(range.upperBound), found '\(text)'")
-            }
-            return number
+            try settings.integer(name, default: fallback, range: range)
         }
         guard let urlText = value("DATABASE_URL") else {
             throw ConfigurationError(setting: "DATABASE_URL", problem: "is not set; give the lookup's login, granted hotline_lookup (RUNBOOK \"Progress lookup\")")

@@ -37,9 +37,9 @@ public struct QueryCodeIssuer: Sendable {
     }
 
     /// The case's verifier row: its code's keyed hash under the active lookup key.
-    public func verifier(for caseID: UUID) -> NewLookupVerifier {
+    public func verifier(for caseID: UUID) -> LookupVerifier {
         let key = verifiers.keys[0]
-        return NewLookupVerifier(caseID: caseID, verifier: QueryCodeVerifier.hash(code(for: caseID), caseID: caseID, key: key), keyID: key.id)
+        return LookupVerifier(caseID: caseID, verifier: QueryCodeVerifier.hash(code(for: caseID), caseID: caseID, key: key), keyID: key.id)
     }
 }
 
@@ -64,7 +64,7 @@ public struct QueryCodeVerifier: Sendable {
 
     /// Whether `code` is the code of the stored case; false for no case (nil), a code under
     /// a key no longer configured, or a wrong code, after the same work in each case.
-    public func check(_ code: QueryCode, against stored: StoredLookupVerifier?) -> Bool {
+    public func check(_ code: QueryCode, against stored: LookupVerifier?) -> Bool {
         let key = stored.flatMap { stored in keys.first { $0.id == stored.keyID } }
         let expected = key == nil ? Self.standIn : stored!.verifier
         let mac = HMAC<SHA256>.authenticationCode(
