@@ -35,7 +35,10 @@ struct PartiesCommandTests {
             let keys = try stack.run(["parties", "keys", "list", "--party", "web-form"]).stdout.split(separator: "\n")
             #expect(keys.count == 2 && keys.allSatisfy { $0.contains("\tvalid\t") }, "both count during the overlap: \(keys)")
             #expect(try await stack.count(
-                "SELECT count(*) FROM party_keys WHERE key_id = \(firstID) AND valid_until BETWEEN now() + interval '119 minutes' AND now() + interval '121 minutes'") == 1)
+                """
+                SELECT count(*) FROM party_keys old JOIN party_keys new ON new.party_id = old.party_id AND new.key_id <> old.key_id
+                WHERE old.key_id = \(firstID) AND old.valid_until = new.valid_from + interval '2 hours'
+                """) == 1, "the old key ends the overlap after the new one starts")
 
             let changes = try stack.run(["parties", "changes", "--party", "web-form"]).stdout.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
             #expect(changes.map { $0[2] } == ["party_added", "key_added", "key_rotated"])
