@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import signal
+import shutil
 import subprocess
 import sys
 import time
@@ -90,8 +91,9 @@ class Bench:
         # Every unit holds a sealing key, as in the demo: dispatch seals each work order.
         self.hotline("parties", "sync-units", "--routing-file", self.env["HOTLINE_ROUTING_FILE"], "--by", "bench",
                      "--reason", "the bench's unit network")
-        self.hotline("parties", "keys", "issue", "--purpose", "sealing", "--key-dir", os.path.join(self.args.work, "keys", name),
-                     "--by", "bench", "--reason", "the bench's unit systems")
+        keys = os.path.join(self.args.work, "keys", name)
+        shutil.rmtree(keys, ignore_errors=True)  # a fresh database's keys; a key file is never overwritten
+        self.hotline("parties", "keys", "issue", "--purpose", "sealing", "--key-dir", keys, "--by", "bench", "--reason", "the bench's unit systems")
         psql(url, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
         return url
 

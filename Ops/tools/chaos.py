@@ -98,6 +98,7 @@ class Stack:
         # The parties, as in the demo: the units, the centre and the callback desk sign what
         # they send (docs/CONTRACTS.md "Signed messages"); each unit's work orders are sealed to it.
         self.keys = os.path.join(self.work, "keys")
+        shutil.rmtree(self.keys, ignore_errors=True)  # this database's keys; a key file is never overwritten
         self.hotline("parties", "sync-units", "--routing-file", self.env["HOTLINE_ROUTING_FILE"], "--by", "chaos")
         self.hotline("parties", "add", "--id", CENTRE, "--kind", "centre", "--name", "12345 热线中心", "--by", "chaos")
         self.hotline("parties", "add", "--id", CALLBACK_DESK, "--kind", "callback_adapter", "--name", "回访坐席与语音回访", "--by", "chaos")
