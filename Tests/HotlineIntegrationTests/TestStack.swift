@@ -151,7 +151,9 @@ final class TestStack: @unchecked Sendable {
         try launch("broker", [
             "dev-broker", "--topics", values.root + "/Topics", "--bootstrap-file", bootstrap, "--control-port", "\(brokerControlPort)",
         ])
-        try await waitUntil(timeout: .seconds(60), "the dev broker writes its bootstrap file") {
+        // Generous: the whole suite starts dozens of stacks at once on two cores, and a broker
+        // created among them took over a minute in a full run (it is up in about a second alone).
+        try await waitUntil(timeout: .seconds(180), "the dev broker writes its bootstrap file") {
             FileManager.default.fileExists(atPath: bootstrap)
         }
         kafkaBrokers = try String(contentsOfFile: bootstrap, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
