@@ -18,7 +18,7 @@ struct ConsumerBufferTests {
             let consumer = try KafkaConsumer(
                 configuration: KafkaConfiguration(bootstrapServers: stack.kafkaBrokers), groupID: "test-buffer",
                 topics: ["hotline.intake.v1"], bufferBytes: bound, logger: stack.logger)
-            try await stack.waitUntil(timeout: .seconds(30), "the consumer fetched up to its bound") {
+            try await stack.waitUntil("the consumer fetched up to its bound") {
                 consumer.buffered.bytes >= bound
             }
             try await Task.sleep(for: .seconds(2))
@@ -27,7 +27,7 @@ struct ConsumerBufferTests {
             #expect(full.messages < 40, "the rest of the burst waits on the broker: \(full.messages) of 40 buffered")
 
             var taken = await consumer.nextBatch(maxMessages: 2)
-            try await stack.waitUntil(timeout: .seconds(30), "fetching resumes once the worker took a batch") {
+            try await stack.waitUntil("fetching resumes once the worker took a batch") {
                 consumer.buffered.bytes >= bound
             }
             while taken.count < 40 {
