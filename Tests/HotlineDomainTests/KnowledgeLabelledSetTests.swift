@@ -56,9 +56,12 @@ import Testing
         let fixture = try LabelledSet.questions("Ops/fixtures/knowledge/questions.json")
         #expect(tuning.count + heldOut.count >= 100)
         #expect(Set(tuning.map(\.question) + fixture.map(\.question)).isDisjoint(with: heldOut.map(\.question)))
+        let blind = try LabelledSet.questions("Ops/fixtures/labelled/knowledge-heldout-2.json")
+        #expect(blind.count >= 100)
+        #expect(Set(tuning.map(\.question) + fixture.map(\.question) + heldOut.map(\.question)).isDisjoint(with: blind.map(\.question)))
         let ids = Set(try LabelledSet.knowledgeEntries().map(\.entryID))
         #expect(ids.count == 53)
-        for question in tuning + heldOut { #expect(question.expected == "none" || ids.contains(question.expected), "\(question.question)") }
+        for question in tuning + heldOut + blind { #expect(question.expected == "none" || ids.contains(question.expected), "\(question.question)") }
     }
 
     @Test func tuningPart() throws {
@@ -90,5 +93,16 @@ import Testing
         #expect(figures.hitAt1 >= 0.85, "hit@1 \(figures.hitAt1)")
         #expect(figures.hitAt3 >= 0.95, "hit@3 \(figures.hitAt3)")
         #expect(figures.noneRecognised >= 0.8, "none recognised \(figures.noneRecognised)")
+    }
+
+    /// The blind part (Ops/fixtures/labelled/README.md): 110 questions by a writer who read only
+    /// the entries and the 办法, never the search, its synonyms or the other questions, run once
+    /// on the search as it stood (hit@1 0.82, hit@3 0.96, "none" recognised 0.76, answerable
+    /// without a confident answer 0.81). Held at what it measured, below two of issue 18's floors.
+    @Test func blindPart() throws {
+        let figures = try Self.measure("Ops/fixtures/labelled/knowledge-heldout-2.json", label: "blind")
+        #expect(figures.hitAt1 >= 0.82, "hit@1 \(figures.hitAt1)")
+        #expect(figures.hitAt3 >= 0.96, "hit@3 \(figures.hitAt3)")
+        #expect(figures.noneRecognised >= 0.76, "none recognised \(figures.noneRecognised)")
     }
 }
