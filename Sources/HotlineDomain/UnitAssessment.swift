@@ -28,9 +28,11 @@ public struct UnitFigures: Sendable, Equatable, Codable {
     /// Rounds whose first callback was issued in the period, and of those rated.
     public var callbacksIssued: Int
     public var callbacksRated: Int
-    /// Supervisions (督办) opened on the unit in the period and the highest ladder rank any reached.
+    /// Supervisions (督办) opened on the unit in the period, the highest ladder rank any reached,
+    /// and how many stand on each rank, lowest first (ranks with none left out).
     public var supervisions: Int
     public var highestLevel: Int
+    public var supervisionsByLevel: [SupervisionLevelCount]
     /// Rating appeals (满意度申诉) the centre upheld for the unit in the period (长沙 第二十七条).
     public var appealsUpheld: Int
     /// Knowledge upkeep in the period (巴林左旗 第十八条 「热线知识库建设更新等指标」; 长沙 第三十六条
@@ -50,6 +52,7 @@ public struct UnitFigures: Sendable, Equatable, Codable {
         (satisfied, basicallySatisfied, dissatisfied, resolvedAnswers, resolvedYes) = (0, 0, 0, 0, 0)
         (callbacksIssued, callbacksRated, supervisions, highestLevel, appealsUpheld) = (0, 0, 0, 0, 0)
         (knowledgeAdded, knowledgeUpdated, knowledgeOverdue, knowledgeLate) = (0, 0, 0, 0)
+        supervisionsByLevel = []
     }
 
     public var rated: Int { satisfied + basicallySatisfied + dissatisfied }
@@ -70,6 +73,7 @@ public struct UnitFigures: Sendable, Equatable, Codable {
         case callbacksIssued = "callbacks_issued"
         case callbacksRated = "callbacks_rated"
         case highestLevel = "highest_level"
+        case supervisionsByLevel = "supervisions_by_level"
         case appealsUpheld = "appeals_upheld"
         case knowledgeAdded = "knowledge_added"
         case knowledgeUpdated = "knowledge_updated"

@@ -101,11 +101,15 @@ public enum AssessmentStore {
             """) { $0.appealsUpheld = $1 }
         let supervisions = try await connection.query(
             """
-            SELECT unit_id, count(*), max(level) FROM supervisions
-            WHERE unit_id IS NOT NULL AND opened_at BETWEEN \(since) AND \(until) GROUP BY unit_id
+            SELECT unit_id, level, count(*) FROM supervisions
+            WHERE unit_id IS NOT NULL AND opened_at BETWEEN \(since) AND \(until) GROUP BY unit_id, level ORDER BY unit_id, level
             """, logger: logger)
-        for try await (unit, count, level) in supervisions.decode((String, Int64, Int32).self) {
-            update(unit) { ($0.supervisions, $0.highestLevel) = (Int(count), Int(level)) }
+        for try await (unit, level, count) in supervisions.decode((String, Int32, Int64).self) {
+            update(unit) {
+                $0.supervisions += Int(count)
+                $0.highestLevel = max($0.highestLevel, Int(level))
+                $0.supervisionsByLevel.append(SupervisionLevelCount(level: Int(level), count: Int(count)))
+            }
         }
         for upkeep in try await KnowledgeStore.upkeep(from: since, until: until, lastDay: lastDay, on: connection, logger: logger) {
             update(upkeep.unitID) {

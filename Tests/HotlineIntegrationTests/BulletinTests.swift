@@ -83,6 +83,16 @@ struct BulletinTests {
             #expect(spots.map { $0[2] } == ["投诉 complaint", "求助 help", "投诉 complaint", "咨询 consultation"], "the policy's category names")
             let supervised = try Self.matches(#"<text class="bar-text"[^>]*>(1（2 [^<]*)</text>"#, in: dom)
             #expect(supervised.count == 1, "城管's one supervision, at ladder level 2")
+            let byLevel = try #require(try Self.matches(#"<table class="supervisions">(.*?)</table>"#, in: dom).first?.first)
+            for unit in units.compactMap({ $0["figures"] as? [String: Any] }) where (unit["supervisions"] as? Int ?? 0) > 0 {
+                let id = try #require(unit["unit_id"] as? String)
+                let row = try #require(try Self.matches(#"<tr data-supervised-unit="\#(id)">(.*?)</tr>"#, in: byLevel).first?.first, "\(id) by level")
+                let cells = try Self.matches(#"<td data-level="(\d+)">(\d+)</td>"#, in: row).filter { $0[1] != "0" }.map { "\($0[0]):\($0[1])" }
+                let reported = try #require(unit["supervisions_by_level"] as? [[String: Int]]).map { "\($0["level"]!):\($0["count"]!)" }
+                #expect(cells == reported, "\(id)'s supervisions by level as the JSON report counts them")
+            }
+            #expect(try Self.matches(#"<tr data-supervised-unit="\#(ReportTests.urban)"><td class="unit">[^<]*</td><td class="total">1</td><td data-level="1">0</td><td data-level="2">1</td>"#, in: byLevel).count == 1,
+                    "城管's one supervision stands on level 2")
         }
     }
 

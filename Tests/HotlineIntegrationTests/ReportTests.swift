@@ -167,6 +167,7 @@ struct ReportTests {
                 "resolved_answers": 3, "resolved_yes": 2, "callbacks_issued": 4, "callbacks_rated": 4, "supervisions": 1, "highest_level": 2,
             ]
             for (key, value) in expected { #expect(urbanFigures[key] as? Int == value, "\(key)") }
+            #expect(urbanFigures["supervisions_by_level"] as? [[String: Int]] == [["level": 2, "count": 1]], "the one supervision stands on level 2")
             #expect((first["figures"] as? [String: Any])?["orders_received"] as? Int == 2, "the September order is not October's")
 
             let refused = try stack.run(["report", "--policy", "changsha-2020", "--period", "2026-Q4"], expectSuccess: false)

@@ -114,14 +114,21 @@ struct BulletinHTML {
             """
     }
 
-    /// The report counts each unit's supervisions opened in the period and the highest ladder
-    /// level any of them stands on now; it has no count per level, so the chart shows the
-    /// count per unit and names that highest level beside it.
+    /// Each unit's supervisions opened in the period by the ladder rank they stand on now
+    /// (a table, a column per rank of the policy's ladder), and their count per unit as a chart.
     var supervisions: String {
         let ladder = policy.supervision.ladder
         let level = { (rank: Int) in ladder.indices.contains(rank - 1) ? "\(rank) \(ladder[rank - 1].label)" : String(rank) }
         let supervised = report.units.filter { $0.figures.supervisions > 0 }
         guard !supervised.isEmpty else { return "<h2>督办</h2>\n<p class=\"note\">本期没有单位被督办。</p>" }
+        let ranks = Array(1...max(ladder.count, supervised.map(\.figures.highestLevel).max() ?? 0))
+        let header = ["单位", "督办件数"] + ranks.map(level)
+        let rows = supervised.map { unit in
+            let counts = Dictionary(unit.figures.supervisionsByLevel.map { ($0.level, $0.count) }, uniquingKeysWith: +)
+            let cells = ["<td class=\"unit\">\(unit.figures.unitName.htmlEscaped)</td>", "<td class=\"total\">\(unit.figures.supervisions)</td>"]
+                + ranks.map { "<td data-level=\"\($0)\">\(counts[$0] ?? 0)</td>" }
+            return "<tr data-supervised-unit=\"\(unit.figures.unitID.htmlEscaped)\">\(cells.joined())</tr>"
+        }
         let chart = SVGBarChart(
             title: "本期督办件数（最高层级）",
             bars: supervised.map { unit in
@@ -129,8 +136,19 @@ struct BulletinHTML {
                       text: "\(unit.figures.supervisions)（\(level(unit.figures.highestLevel))）")
             },
             maximum: Double(supervised.map(\.figures.supervisions).max() ?? 0))
-        let note = "每个单位本期新开督办的件数；括号内为其中任一督办现处的最高层级。报告不按层级分计件数，故不作分层图。"
-        return "<h2>督办</h2>\n<p class=\"note\">\(note.htmlEscaped)</p>\n<figure>\(chart.svg)</figure>"
+        let articles = ladder.map(\.article).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }.joined(separator: "、")
+        let note = "每个单位本期新开的督办，按其现处的督办层级（《\(policy.title)》\(articles)）分计；图为每个单位的督办件数，括号内为最高层级。"
+        return """
+            <h2>督办</h2>
+            <p class="note">\(note.htmlEscaped)</p>
+            <table class="supervisions">
+            <thead><tr>\(header.map { "<th>\($0.htmlEscaped)</th>" }.joined())</tr></thead>
+            <tbody>
+            \(rows.joined(separator: "\n"))
+            </tbody>
+            </table>
+            <figure>\(chart.svg)</figure>
+            """
     }
 
     var basis: String {
