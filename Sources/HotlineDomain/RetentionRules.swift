@@ -1,7 +1,7 @@
 /// How long personal data kept beside the case record is kept (the policy's `retention:`
-/// section, README "Retention"): 《个人信息保护法》第十九条 「除法律、行政法规另有规定外，个人信息
-/// 的保存期限应当为实现处理目的所必要的最短时间」, and 第四十七条 makes the handler delete it once
-/// 「处理目的已实现、无法实现或者为实现处理目的不再必要」. No seed gives a number; each period is the
+/// section, README "Retention"): 《个人信息保护法》第十九条 “除法律、行政法规另有规定外，个人信息
+/// 的保存期限应当为实现处理目的所必要的最短时间”, and 第四十七条 makes the handler delete it once
+/// “处理目的已实现、无法实现或者为实现处理目的不再必要”. No seed gives a number; each period is the
 /// centre's choice, stated in the policy file with its reason. A period is plain elapsed time
 /// (N × 24 hours), like the hour limits.
 public struct RetentionRules: Sendable, Decodable, Equatable {
@@ -18,7 +18,7 @@ public struct RetentionRules: Sendable, Decodable, Equatable {
     /// shredding one case needs its own data key (issue 20 item 3).
     public var caseContentAfterArchiveDays: Int
 
-    /// 《网络安全法》第二十一条（三）「按照规定留存相关的网络日志不少于六个月」: the lookup's audit is
+    /// 《网络安全法》第二十一条（三）“按照规定留存相关的网络日志不少于六个月”: the lookup's audit is
     /// that log, and an investigation of a guesser needs it for at least as long.
     public static let minimumLookupAuditDays = 180
 
@@ -69,7 +69,7 @@ extension Policy {
         if retention.lookupAuditDays >= 1 && retention.lookupAuditDays < RetentionRules.minimumLookupAuditDays {
             problems.append(.init(
                 key: "retention.lookup_audit_days",
-                problem: "must be at least \(RetentionRules.minimumLookupAuditDays) days (《网络安全法》第二十一条（三）「留存相关的网络日志不少于六个月」), found \(retention.lookupAuditDays)"))
+                problem: "must be at least \(RetentionRules.minimumLookupAuditDays) days (《网络安全法》第二十一条（三）“留存相关的网络日志不少于六个月”), found \(retention.lookupAuditDays)"))
         }
         // The closed-case repeat rule (长沙 第十三条（六）) compares a new appeal with the caller's closed cases' content.
         if let lookback = `repeat`.closedCase?.withinDays, retention.caseContentAfterArchiveDays >= 1,

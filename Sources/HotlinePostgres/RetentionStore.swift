@@ -32,18 +32,29 @@ public struct RetentionRun: Sendable, Equatable {
 }
 
 /// Named queries of the retention sweep (migration 0028) and `hotline retention status`.
-/// Candidates are the oldest rows of a kind, locked with `FOR UPDATE SKIP LOCKED` so
-/// instances sweeping together never take the same row; which of them are past retention is
-/// `RetentionDecision`'s to say.
+/// Candidates are the oldest rows of a kind; which of them are past retention is
+/// `RetentionDecision`'s to say. One instance sweeps at a time (`tryLock`), so no two take the
+/// same rows and log them twice; the worker may delete these rows but not lock them
+/// `FOR UPDATE`, which would need the UPDATE it is not granted.
 public enum RetentionStore {
+    /// Takes the sweep's lock for this transaction; false when another instance holds it.
+    public static func tryLock(on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        let rows = try await connection.query("SELECT pg_try_advisory_xact_lock(\(Self.lockKey))", logger: logger)
+        for try await locked in rows.decode(Bool.self) { return locked }
+        return false
+    }
+
+    /// Arbitrary constant naming the retention sweep's lock.
+    static let lockKey: Int64 = 0x5265_7465_6E74_69
+
     public static func oldestLookupAttempts(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [RetentionCandidate<Int64>] {
         try await candidates(
-            connection.query("SELECT id, at FROM lookup_attempts ORDER BY at, id LIMIT \(Int32(limit)) FOR UPDATE SKIP LOCKED", logger: logger))
+            connection.query("SELECT id, at FROM lookup_attempts ORDER BY at, id LIMIT \(Int32(limit))", logger: logger))
     }
 
     public static func oldestParkedMessages(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [RetentionCandidate<Int64>] {
         try await candidates(
-            connection.query("SELECT id, parked_at FROM outbox_parked ORDER BY parked_at, id LIMIT \(Int32(limit)) FOR UPDATE SKIP LOCKED", logger: logger))
+            connection.query("SELECT id, parked_at FROM outbox_parked ORDER BY parked_at, id LIMIT \(Int32(limit))", logger: logger))
     }
 
     public static func oldestUnacceptedTexts(
@@ -52,7 +63,7 @@ public enum RetentionStore {
         let rows = try await connection.query(
             """
             SELECT channel, external_id, recorded_at FROM intake_requests WHERE content IS NOT NULL
-            ORDER BY recorded_at LIMIT \(Int32(limit)) FOR UPDATE SKIP LOCKED
+            ORDER BY recorded_at LIMIT \(Int32(limit))
             """, logger: logger)
         var result: [RetentionCandidate<IntakeRequestKey>] = []
         for try await (channel, externalID, date) in rows.decode((String, String, Date).self) {

@@ -3,8 +3,8 @@ import HotlineDomain
 import HotlineWorkers
 import Testing
 
-/// Retention (README "Retention"; 《个人信息保护法》第十九条 「个人信息的保存期限应当为实现处理目的所
-/// 必要的最短时间」, 第四十七条): which rows the sweep removes, and the policy section's checks.
+/// Retention (README "Retention"; 《个人信息保护法》第十九条 “个人信息的保存期限应当为实现处理目的所
+/// 必要的最短时间”, 第四十七条): which rows the sweep removes, and the policy section's checks.
 @Suite struct RetentionTests {
     static let rules = RetentionRules(
         article: "《个人信息保护法》第十九条", lookupAuditDays: 180, unacceptedAppealTextDays: 90, parkedMessageDays: 30,

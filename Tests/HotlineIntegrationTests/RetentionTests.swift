@@ -3,7 +3,7 @@ import PostgresNIO
 import Testing
 
 /// The supervision worker's retention sweep against the real server (README "Retention";
-/// 《个人信息保护法》第十九条 「个人信息的保存期限应当为实现处理目的所必要的最短时间」, 第四十七条):
+/// 《个人信息保护法》第十九条 “个人信息的保存期限应当为实现处理目的所必要的最短时间”, 第四十七条):
 /// under changsha-2020 the lookup audit is kept 180 days, the text of an appeal not accepted
 /// 180 days, a parked message 30 days.
 @Suite
@@ -51,7 +51,7 @@ struct RetentionSweepTests {
             let logged = try await stack.pairs(
                 """
                 SELECT kind || ' ' || removed || ' ' || retention_days || ' ' || to_char(oldest AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS')
-                       || ' ' || (oldest = newest) || ' ' || (run_at = timestamptz '\(Self.start)') || ' ' || policy_id, 1::bigint
+                       || ' ' || (oldest = newest) || ' ' || (run_at = timestamptz '2026-10-19T09:00:00+08:00') || ' ' || policy_id, 1::bigint
                 FROM retention_runs
                 """)
             #expect(Set(logged.keys) == [

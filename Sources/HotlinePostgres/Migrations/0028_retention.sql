@@ -1,5 +1,5 @@
--- Retention (issue 20 item 4; README "Retention"): 《个人信息保护法》第十九条 「个人信息的保存期限应当为
--- 实现处理目的所必要的最短时间」 and 第四十七条 (deletion). The supervision worker's retention sweep
+-- Retention (issue 20 item 4; README "Retention"): 《个人信息保护法》第十九条 “个人信息的保存期限应当为
+-- 实现处理目的所必要的最短时间” and 第四十七条 (deletion). The supervision worker's retention sweep
 -- removes what the policy's `retention:` periods say is past (RetentionDecision), in batches of one
 -- transaction each, and records every batch here in the same transaction: a batch is removed and
 -- logged whole, or not at all.

@@ -5,11 +5,12 @@ import Logging
 import PostgresNIO
 
 /// The supervision worker's retention sweep (README "Retention"; 《个人信息保护法》第十九条
-/// 「个人信息的保存期限应当为实现处理目的所必要的最短时间」, 第四十七条): each transaction takes the
+/// “个人信息的保存期限应当为实现处理目的所必要的最短时间”, 第四十七条): each transaction takes the
 /// oldest rows of each kind up to the batch size, keeps those `RetentionDecision` says are
 /// past the running policy's period, removes them and appends the batch to `retention_runs`.
 /// The removal and its record commit together or not at all; a sweep stopped half way leaves
-/// the earlier batches removed and logged and the rest untouched.
+/// the earlier batches removed and logged and the rest untouched. One instance sweeps at a
+/// time; the others find the lock taken and wait for their next interval.
 struct RetentionSweep {
     let rules: RetentionRules
     let policyID: String
@@ -18,6 +19,7 @@ struct RetentionSweep {
 
     /// Returns how many rows (or texts) it removed.
     func sweep(now: Date, limit: Int, connection: PostgresConnection, outbox: inout [OutboxMessage]) async throws -> Int {
+        guard try await RetentionStore.tryLock(on: connection, logger: logger) else { return 0 }
         var removed = 0
         for kind in RetentionKind.allCases where removed < limit {
             let budget = limit - removed
