@@ -109,3 +109,51 @@ struct RetentionSweepTests {
         }
     }
 }
+
+/// A sweep that fails half way removes nothing: its deletions and its log commit together.
+@Suite
+struct RetentionRollbackTests {
+    @Test func aBatchWhoseLogFailsRemovesNothingAndIsTriedAgain() async throws {
+        try await TestStack.with { stack in
+            try stack.run(["clock", "set", RetentionSweepTests.start])
+            for statement in RetentionSweepTests.seed {
+                try await stack.client.query(PostgresQuery(unsafeSQL: statement), logger: stack.logger)
+            }
+            // The log refuses the last kind the sweep reaches, after it removed the others in the same transaction.
+            try await RoleTests.withLogin(stack.ownerDatabaseURL, stack) { (client: PostgresClient) async throws in
+                for statement in [
+                    """
+                    CREATE FUNCTION refuse_parked_log() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        IF NEW.kind = 'parked_messages' THEN RAISE EXCEPTION 'test: the log refuses parked_messages'; END IF;
+                        RETURN NEW;
+                    END;
+                    $$
+                    """,
+                    "CREATE TRIGGER refuse_parked_log BEFORE INSERT ON retention_runs FOR EACH ROW EXECUTE FUNCTION refuse_parked_log()",
+                ] {
+                    try await client.query(PostgresQuery(unsafeSQL: statement), logger: stack.logger)
+                }
+            }
+            try stack.startWorker(
+                "supervision", extraEnvironment: ["HOTLINE_CLOCK": "simulated", "HOTLINE_POLICY": "changsha-2020", "HOTLINE_SWEEP_INTERVAL_MS": "100"])
+            let log = stack.directory.appendingPathComponent("supervision.log").path
+            try await stack.waitUntil("the sweep has failed") {
+                ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("retention sweep failed")
+            }
+            #expect(try await stack.count("SELECT count(*) FROM lookup_attempts") == 2)
+            #expect(try await stack.count("SELECT count(*) FROM intake_requests WHERE content IS NOT NULL") == 2)
+            #expect(try await stack.count("SELECT count(*) FROM outbox_parked") == 2)
+            #expect(try await stack.count("SELECT count(*) FROM retention_runs") == 0)
+
+            try await RoleTests.withLogin(stack.ownerDatabaseURL, stack) { (client: PostgresClient) async throws in
+                try await client.query("DROP TRIGGER refuse_parked_log ON retention_runs", logger: stack.logger)
+            }
+            try await stack.waitUntil("the retried sweep removed and logged all three kinds") {
+                try await stack.count("SELECT count(*) FROM retention_runs") == 3
+            }
+            #expect(try await stack.count("SELECT count(*) FROM lookup_attempts") == 1)
+            #expect(try await stack.count("SELECT count(*) FROM outbox_parked") == 1)
+        }
+    }
+}
