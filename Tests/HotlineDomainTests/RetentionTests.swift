@@ -90,6 +90,14 @@ import Testing
         #expect(result.description.contains("retention: is required"))
     }
 
+    /// A version recorded before the section existed still judges the cases accepted under it.
+    @Test func aRecordedVersionWithoutRetentionStillLoads() throws {
+        let text = try String(contentsOfFile: Fixtures.changshaPolicyFile, encoding: .utf8)
+        let older = String(text[..<text.range(of: "\n# Retention (README")!.lowerBound]) + "\n"
+        let policy = try PolicyLoader.parse(older, origin: "policy_versions(changsha-2020, 2020.13)", expectedID: "changsha-2020", recorded: true)
+        #expect(policy.retention == nil)
+    }
+
     @Test func aDurationThatIsNotANumberIsRefused() throws {
         let result = try Self.refusal { $0.replacingOccurrences(of: "  parked_message_days: 30\n", with: "  parked_message_days: 30d\n") }
         #expect(result.keys == ["retention.parked_message_days"])
