@@ -33,6 +33,9 @@ public struct Policy: Sendable, Decodable, Equatable {
     /// word by every intake text rule (scope, category, repeats); empty when the policy lists none.
     public var colloquial: Synonyms
     public var serviceHours: ServiceHours
+    /// How long personal data beside the case record is kept (`RetentionRules`). Nil only in
+    /// a version recorded before the section existed; a policy file must have it (`PolicyLoader`).
+    public var retention: RetentionRules?
     /// The regulation's term.
     public var validity: PolicyValidity
 
@@ -43,7 +46,7 @@ public struct Policy: Sendable, Decodable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case format, policy, version, title, jurisdiction, seed, categories, scope, `repeat`, calendar, limits
-        case lifecycle, callbacks, notifications, supervision, reports, assessment, knowledge, synonyms, colloquial, validity
+        case lifecycle, callbacks, notifications, supervision, reports, assessment, knowledge, synonyms, colloquial, validity, retention
         case serviceHours = "service_hours"
         case ratingAppeals = "rating_appeals"
         case defaultCategory = "default_category"
@@ -84,6 +87,7 @@ public struct Policy: Sendable, Decodable, Equatable {
         colloquial = Synonyms(groups: try container.decodeIfPresent([[String]].self, forKey: .colloquial) ?? [])
         serviceHours = try container.decode(ServiceHours.self, forKey: .serviceHours)
         validity = try container.decode(PolicyValidity.self, forKey: .validity)
+        retention = try container.decodeIfPresent(RetentionRules.self, forKey: .retention)
     }
 
     /// The rule for an obligation, or nil when the policy sets none.
@@ -187,7 +191,7 @@ public struct Policy: Sendable, Decodable, Equatable {
         }
         problems += limitProblems(categories: Set(codes.map(\.rawValue)))
         problems += lifecycleProblems() + callbackProblems() + notificationProblems() + supervisionProblems() + reportingProblems()
-            + assessmentProblems() + ratingAppealProblems() + knowledgeProblems()
+            + assessmentProblems() + ratingAppealProblems() + knowledgeProblems() + retentionProblems()
         if !(`repeat`.similarity > 0 && `repeat`.similarity <= 1) {
             problems.append(.init(key: "repeat.similarity", problem: "must be in (0, 1], found \(`repeat`.similarity)"))
         }

@@ -74,7 +74,7 @@ public final class PolicyArchive: Sendable {
         guard let text = try await PolicyVersionStore.document(policyID: policyID, version: version, on: connection, logger: logger) else {
             throw PolicyVersionMissing(policyID: policyID, version: version)
         }
-        let policy = try PolicyLoader.parse(text, origin: "policy_versions(\(policyID), \(version))", expectedID: policyID)
+        let policy = try PolicyLoader.parse(text, origin: "policy_versions(\(policyID), \(version))", expectedID: policyID, recorded: true)
         let edition = Edition(
             policy: policy,
             calendar: try CalendarLoader.load(name: policy.calendar, directory: calendarDirectory, provisionalYears: provisionalYears))

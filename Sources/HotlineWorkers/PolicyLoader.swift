@@ -71,6 +71,10 @@ public enum PolicyLoader {
             ]),
             "synonyms": .anyValue,
             "colloquial": .anyValue,
+            "retention": .map([
+                "article": .anyValue, "note": .anyValue, "lookup_audit_days": .anyValue, "unaccepted_appeal_text_days": .anyValue,
+                "parked_message_days": .anyValue, "case_content_after_archive_days": .anyValue,
+            ]),
         ])
     }()
 
@@ -92,7 +96,9 @@ public enum PolicyLoader {
     }
 
     /// Checks a policy's text; `origin` names it in problems (a file, or a recorded version).
-    public static func parse(_ text: String, origin file: String, expectedID: String? = nil) throws -> Policy {
+    /// A `recorded` version may predate the `retention` section: only the running policy's
+    /// periods are applied, so only a file must state them.
+    public static func parse(_ text: String, origin file: String, expectedID: String? = nil, recorded: Bool = false) throws -> Policy {
         let policy: Policy
         do {
             if let node = try Yams.compose(yaml: text) {
@@ -108,6 +114,9 @@ public enum PolicyLoader {
             throw PolicyFileError(file: file, problems: [PolicyProblem(key: YAMLErrorText.path(of: error), problem: YAMLErrorText.message(of: error))])
         }
         var problems = policy.problems()
+        if policy.retention == nil && !recorded {
+            problems.append(.init(key: "retention", problem: "is required: state how long personal data beside the case record is kept (《个人信息保护法》第十九条; docs/POLICY-FORMAT.md \"Retention\")"))
+        }
         let fileID = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         if policy.policy != (expectedID ?? fileID) {
             problems.insert(.init(key: "policy", problem: "'\(policy.policy)' does not match the file name '\(fileID)'"), at: 0)

@@ -119,6 +119,14 @@ public enum WorkerMetrics {
         ).set(Date().timeIntervalSince1970)
     }
 
+    /// Rows the retention sweep removed (README "Retention"), by kind; counted as each batch is removed and logged.
+    static func retentionRemoved(_ kind: RetentionKind, count: Int) {
+        registry.makeCounter(
+            descriptor: name("hotline_retention_removed_total", "Rows (or, for unaccepted_appeal_texts, texts) the retention sweep removed as past the policy's retention period, by kind."),
+            labels: [("kind", kind.rawValue)]
+        ).increment(by: Int64(count))
+    }
+
     /// The calendar's horizon: operators add next year's notice before it runs out (RUNBOOK "Calendar").
     static func calendar(_ calendar: WorkingDayCalendar) {
         registry.makeGauge(descriptor: name(

@@ -62,6 +62,15 @@ public enum WorkerRunner {
                 name: "knowledge review", client: client, clock: clock, batchSize: configuration.batchSize,
                 interval: configuration.sweepInterval, logger: logger,
                 sweep: KnowledgeReviewSweep(archive: archive, logger: logger).sweep))
+            let policy = archive.running.policy
+            guard let retention = policy.retention else {
+                throw ConfigurationError(
+                    setting: "HOTLINE_POLICY", problem: "\(policy.policy) \(policy.version) has no retention section; add it (docs/POLICY-FORMAT.md \"Retention\")")
+            }
+            companions.append(PeriodicSweep(
+                name: "retention", client: client, clock: clock, batchSize: configuration.batchSize,
+                interval: configuration.sweepInterval, logger: logger,
+                sweep: RetentionSweep(rules: retention, policyID: policy.policy, policyVersion: policy.version, logger: logger).sweep))
         case .callbacks:
             let archive = try await recordedArchive(configuration, logger: logger)
             let desk = CallbackDesk(

@@ -10,8 +10,11 @@ import Testing
 /// what every other integration suite shows: their processes connect as it.
 @Suite
 struct RoleTests {
-    static let appendOnly = ["case_history", "case_archive", "case_urges", "period_reports", "policy_versions", "outbox_parked", "party_key_changes",
-                             "history_digests", "history_digest_heads", "lookup_attempts"]
+    static let appendOnly = ["case_history", "case_archive", "case_urges", "period_reports", "policy_versions", "party_key_changes",
+                             "history_digests", "history_digest_heads", "retention_runs"]
+    /// Appended to, and removed from only whole rows by the retention sweep once past the
+    /// policy's period (migration 0028): never updated.
+    static let removedByRetention = ["lookup_attempts", "outbox_parked"]
 
     @Test func theWorkerCannotRewriteOrEmptyTheHistoryNorTouchItsTriggers() async throws {
         try await TestStack.with { stack in
@@ -96,6 +99,7 @@ struct RoleTests {
                        + 8 * has_table_privilege('hotline_worker', c.oid, 'TRUNCATE')::int
                        + 16 * (has_table_privilege('hotline_worker', c.oid, 'UPDATE') OR has_table_privilege('hotline_worker', c.oid, 'DELETE'))::int
                        + 32 * has_table_privilege('hotline_reader', c.oid, 'INSERT')::int
+                       + 64 * has_table_privilege('hotline_worker', c.oid, 'UPDATE')::int
                 FROM pg_tables t JOIN pg_class c ON c.oid = format('public.%I', t.tablename)::regclass
                 WHERE t.schemaname = 'public'
                 """)
@@ -104,6 +108,7 @@ struct RoleTests {
                 #expect(bits & 7 == 7, "\(table): owned by hotline_owner, read by hotline_worker and hotline_reader")
                 #expect(bits & 8 == 0 && bits & 32 == 0, "\(table): the worker cannot truncate it, the reader cannot write it")
                 if Self.appendOnly.contains(table) { #expect(bits & 16 == 0, "\(table) is append-only for the worker") }
+                if Self.removedByRetention.contains(table) { #expect(bits & 64 == 0, "\(table) is never updated by the worker") }
             }
         }
     }

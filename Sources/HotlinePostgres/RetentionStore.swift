@@ -1,0 +1,149 @@
+import Foundation
+import HotlineDomain
+import Logging
+import PostgresNIO
+
+/// One batch the retention sweep removed, as `retention_runs` records it.
+public struct RetentionRun: Sendable, Equatable {
+    public var runAt: Date
+    public var kind: RetentionKind
+    public var removed: Int
+    public var oldest: Date
+    public var newest: Date
+    public var cutoff: Date
+    public var retentionDays: Int
+    public var policyID: String
+    public var policyVersion: String
+
+    public init(
+        runAt: Date, kind: RetentionKind, removed: Int, oldest: Date, newest: Date, cutoff: Date, retentionDays: Int,
+        policyID: String, policyVersion: String
+    ) {
+        self.runAt = runAt
+        self.kind = kind
+        self.removed = removed
+        self.oldest = oldest
+        self.newest = newest
+        self.cutoff = cutoff
+        self.retentionDays = retentionDays
+        self.policyID = policyID
+        self.policyVersion = policyVersion
+    }
+}
+
+/// Named queries of the retention sweep (migration 0028) and `hotline retention status`.
+/// Candidates are the oldest rows of a kind; which of them are past retention is
+/// `RetentionDecision`'s to say. One instance sweeps at a time (`tryLock`), so no two take the
+/// same rows and log them twice; the worker may delete these rows but not lock them
+/// `FOR UPDATE`, which would need the UPDATE it is not granted.
+public enum RetentionStore {
+    /// Takes the sweep's lock for this transaction; false when another instance holds it.
+    public static func tryLock(on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        let rows = try await connection.query("SELECT pg_try_advisory_xact_lock(\(Self.lockKey))", logger: logger)
+        for try await locked in rows.decode(Bool.self) { return locked }
+        return false
+    }
+
+    /// Arbitrary constant naming the retention sweep's lock.
+    static let lockKey: Int64 = 0x5265_7465_6E74_69
+
+    public static func oldestLookupAttempts(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [RetentionCandidate<Int64>] {
+        try await candidates(
+            connection.query("SELECT id, at FROM lookup_attempts ORDER BY at, id LIMIT \(Int32(limit))", logger: logger))
+    }
+
+    public static func oldestParkedMessages(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [RetentionCandidate<Int64>] {
+        try await candidates(
+            connection.query("SELECT id, parked_at FROM outbox_parked ORDER BY parked_at, id LIMIT \(Int32(limit))", logger: logger))
+    }
+
+    public static func oldestUnacceptedTexts(
+        limit: Int, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [RetentionCandidate<IntakeRequestKey>] {
+        let rows = try await connection.query(
+            """
+            SELECT channel, external_id, recorded_at FROM intake_requests WHERE content IS NOT NULL
+            ORDER BY recorded_at LIMIT \(Int32(limit))
+            """, logger: logger)
+        var result: [RetentionCandidate<IntakeRequestKey>] = []
+        for try await (channel, externalID, date) in rows.decode((String, String, Date).self) {
+            // Intake writes only channels it knows; one a newer build added waits for that build's sweep.
+            guard let channel = Channel(rawValue: channel) else { continue }
+            result.append(RetentionCandidate(key: IntakeRequestKey(channel: channel, externalID: externalID), date: date))
+        }
+        return result
+    }
+
+    public static func deleteLookupAttempts(_ ids: [Int64], on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("DELETE FROM lookup_attempts WHERE id = ANY(\(ids)::bigint[])", logger: logger)
+    }
+
+    public static func deleteParkedMessages(_ ids: [Int64], on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("DELETE FROM outbox_parked WHERE id = ANY(\(ids)::bigint[])", logger: logger)
+    }
+
+    public static func clearUnacceptedTexts(_ keys: [IntakeRequestKey], on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query(
+            """
+            UPDATE intake_requests r SET content = NULL
+            FROM unnest(\(keys.map(\.channel.rawValue))::text[], \(keys.map(\.externalID))::text[]) AS k(channel, external_id)
+            WHERE r.channel = k.channel AND r.external_id = k.external_id
+            """, logger: logger)
+    }
+
+    /// Appends a batch to the log, in the transaction that removed it.
+    public static func record(_ run: RetentionRun, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query(
+            """
+            INSERT INTO retention_runs (run_at, kind, removed, oldest, newest, cutoff, retention_days, policy_id, policy_version)
+            VALUES (\(run.runAt), \(run.kind.rawValue), \(Int32(run.removed)), \(run.oldest), \(run.newest), \(run.cutoff),
+                    \(Int32(run.retentionDays)), \(run.policyID), \(run.policyVersion))
+            """, logger: logger)
+    }
+
+    /// The last batch removed of each kind.
+    public static func lastRuns(client: PostgresClient, logger: Logger) async throws -> [RetentionKind: RetentionRun] {
+        let rows = try await client.query(
+            """
+            SELECT DISTINCT ON (kind) run_at, kind, removed, oldest, newest, cutoff, retention_days, policy_id, policy_version
+            FROM retention_runs ORDER BY kind, id DESC
+            """, logger: logger)
+        var result: [RetentionKind: RetentionRun] = [:]
+        for try await row in rows.decode((Date, String, Int32, Date, Date, Date, Int32, String, String).self) {
+            guard let kind = RetentionKind(rawValue: row.1) else { continue }
+            result[kind] = RetentionRun(
+                runAt: row.0, kind: kind, removed: Int(row.2), oldest: row.3, newest: row.4, cutoff: row.5, retentionDays: Int(row.6),
+                policyID: row.7, policyVersion: row.8)
+        }
+        return result
+    }
+
+    /// How many rows of each kind are dated before its cutoff: what the next sweep removes.
+    public static func dueCounts(
+        cutoff: (RetentionKind) -> Date, client: PostgresClient, logger: Logger
+    ) async throws -> [RetentionKind: Int] {
+        let rows = try await client.query(
+            """
+            SELECT (SELECT count(*) FROM lookup_attempts WHERE at < \(cutoff(.lookupAttempts))),
+                   (SELECT count(*) FROM intake_requests WHERE content IS NOT NULL AND recorded_at < \(cutoff(.unacceptedAppealTexts))),
+                   (SELECT count(*) FROM outbox_parked WHERE parked_at < \(cutoff(.parkedMessages)))
+            """, logger: logger)
+        for try await (attempts, texts, parked) in rows.decode((Int64, Int64, Int64).self) {
+            return [.lookupAttempts: Int(attempts), .unacceptedAppealTexts: Int(texts), .parkedMessages: Int(parked)]
+        }
+        return [:]
+    }
+
+    /// Archived cases whose content is past `cutoff`: kept, since shredding one case needs its own data key.
+    public static func archivedBefore(_ cutoff: Date, client: PostgresClient, logger: Logger) async throws -> Int {
+        let rows = try await client.query("SELECT count(*) FROM case_archive WHERE archived_at < \(cutoff)", logger: logger)
+        for try await count in rows.decode(Int64.self) { return Int(count) }
+        return 0
+    }
+
+    private static func candidates(_ rows: PostgresRowSequence) async throws -> [RetentionCandidate<Int64>] {
+        var result: [RetentionCandidate<Int64>] = []
+        for try await (id, date) in rows.decode((Int64, Date).self) { result.append(RetentionCandidate(key: id, date: date)) }
+        return result
+    }
+}
