@@ -239,6 +239,7 @@ import Testing
         (housing.ordersReceived, housing.signDue, housing.signedOnTime, housing.satisfied) = (5, 5, 5, 5)
         var urban = UnitFigures(unitID: "city-urban", unitName: "长沙市城市管理和综合执法局")
         (urban.ordersReceived, urban.signDue, urban.signedOnTime, urban.dissatisfied) = (6, 6, 3, 1)
+        (urban.supervisions, urban.highestLevel, urban.supervisionsByLevel) = (1, 2, [SupervisionLevelCount(level: 2, count: 1)])
         let spots = HotSpotRanking().rank(
             [HotSpotCount(areaCode: "430104", category: "complaint", count: 4), HotSpotCount(areaCode: nil, category: "help", count: 2)],
             previous: [HotSpotCount(areaCode: "430104", category: "complaint", count: 1)])
