@@ -352,17 +352,39 @@ class Demo:
                     self.follow_ups += 1
 
     def settle(self, what):
+        """Waits until the workers are idle: every action and result answered, the outbox
+        empty, every consumer group caught up with its topics' ends (offsets are committed
+        once a batch's transaction is, within a second) and no clock due but unannounced,
+        the same in two readings in a row. Counting answers alone is not enough on a slow
+        machine: a worker can still be deciding an event the relay already published (a
+        callback task issued a few seconds late is then first seen after a weekend, past its
+        answer window)."""
         deadline = time.monotonic() + 180
         previous = None
         while time.monotonic() < deadline:
             answered = len(self.topic("hotline.action-outcomes.v1")) + len(self.topic("hotline.callback-outcomes.v1"))
             summary = json.loads(self.hotline("summary", "--json"))
-            state = (answered, json.dumps(summary, sort_keys=True))
-            if answered >= self.published and summary["outbox_backlog"] == 0 and state == previous:
-                return
+            state = (answered, len(self.topic("hotline.callback-tasks.v1")), json.dumps(summary, sort_keys=True))
+            if answered >= self.published and summary["outbox_backlog"] == 0:
+                state += self.consumed()
+                if state[3] and state == previous:
+                    return
             previous = state
-            time.sleep(1.0)
+            time.sleep(0.25)
         sys.exit(f"demo_units: timed out waiting for the workers after {what}")
+
+    def consumed(self):
+        """(caught up, every partition's end) as `hotline status` reads the consumer groups."""
+        # Exit 1 means stuck or warned, 2 unknown; the JSON, when printed, says which.
+        out = subprocess.run([self.args.hotline, "status", "--format", "json"], capture_output=True, text=True).stdout
+        try:
+            groups = json.loads(out)["groups"]
+        except (ValueError, KeyError):
+            return (False, None)
+        caught_up = all(p["lag"] == 0 for g in groups for p in g["partitions"]) \
+            and all(not g.get("clocks_due_unannounced") for g in groups)
+        ends = sorted((g["worker"], p["topic"], p["partition"], p["end_offset"]) for g in groups for p in g["partitions"])
+        return (caught_up, json.dumps(ends))
 
     def publish(self, topic, actions):
         """Publishes (key, signer, value) lines, each signed by its signer's key (docs/CONTRACTS.md "Signed messages")."""
@@ -388,6 +410,8 @@ class Demo:
               + ", ".join(f"{name} {by_scenario[name]}" for name in [URGENT] + [n for _, n in SCENARIOS]), flush=True)
         for day in range(self.args.days):
             self.hotline("clock", "set", self.at(day, "09:00:00"))
+            # What the night's deadlines set off (a silence deemed, a follow-up call) is out before the morning's calls.
+            self.settle(f"{self.days[day]} 09:00 (the night's deadlines)")
             callbacks = self.answer_callbacks(day)
             self.settle(f"{self.days[day]} 09:00 ({callbacks} callback results)")
             self.after_dissatisfied(day)
