@@ -114,7 +114,8 @@ public enum CallbackStore {
         return slots
     }
 
-    /// The tasks with these ids, locked for the results being applied to them.
+    /// The tasks with these ids, locked for the results being applied to them (`NO KEY
+    /// UPDATE`: a rating appeal dispatch files on a task meanwhile only checks that it exists).
     public static func lock(_ ids: [UUID], on connection: PostgresConnection, logger: Logger) async throws -> [UUID: CallbackTaskRow] {
         guard !ids.isEmpty else { return [:] }
         let rows = try await tasks(
@@ -124,7 +125,7 @@ public enum CallbackStore {
             FROM callback_tasks t JOIN cases c ON c.id = t.case_id
             WHERE t.id = ANY(\(ids))
             ORDER BY t.id
-            FOR UPDATE OF t
+            FOR NO KEY UPDATE OF t
             """, on: connection, logger: logger)
         return Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }

@@ -78,7 +78,10 @@ public enum ManualQueueChange: Sendable, Equatable {
 /// Named queries of the dispatch worker, one statement per table and batch.
 public enum DispatchStore {
     /// The cases with their current assignments, locked for the rest of the transaction in
-    /// one order (by id), so two batches lock shared cases without deadlocking.
+    /// one order (by id), so two batches lock shared cases without deadlocking. `NO KEY
+    /// UPDATE`, the lock dispatch's own UPDATE takes (it never changes a case's id or number):
+    /// `FOR UPDATE` also blocked the foreign-key checks of every row other workers add for
+    /// these cases (history, supervisions, callback tasks) until dispatch's batch committed.
     public static func lockCases(_ ids: [UUID], on connection: PostgresConnection, logger: Logger) async throws -> [UUID: DispatchCase] {
         guard !ids.isEmpty else { return [:] }
         let rows = try await connection.query(
@@ -91,7 +94,7 @@ public enum DispatchStore {
                    coalesce((SELECT array_agg(a.unit_id ORDER BY a.id) FROM assignments a WHERE a.case_id = c.id AND a.current AND a.role = 'co'),
                             '{}')
             FROM cases c WHERE c.id = ANY(\(ids)) ORDER BY c.id
-            FOR UPDATE OF c
+            FOR NO KEY UPDATE OF c
             """, logger: logger)
         var cases: [UUID: DispatchCase] = [:]
         for try await row in rows.decode(

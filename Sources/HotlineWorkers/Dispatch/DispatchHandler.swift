@@ -183,8 +183,12 @@ public struct DispatchHandler: BatchHandler {
 
     // MARK: flush
 
-    /// Each table written once, cases before the rows that name them.
+    /// Each table written once, cases before the rows that name them, the history last: its
+    /// chaining trigger locks each case's head until the transaction ends (migration 0026),
+    /// and the callbacks worker appends to the same fresh cases, so the work orders are
+    /// sealed before the first write rather than while those locks are held.
     public func flush(_ effects: DispatchEffects, now: Date, connection: PostgresConnection) async throws -> [OutboxMessage] {
+        let orders = try WorkOrderIssuer(vault: vault, logger: logger).issue(effects.workOrders, at: now)
         try await LifecycleStore.saveAll(effects.cases, on: connection, logger: logger)
         try await DispatchStore.writeAssignments(ending: effects.endedAssignments, effects.assignments, on: connection, logger: logger)
         try await DispatchStore.writeQueue(effects.queue, on: connection, logger: logger)
@@ -194,9 +198,8 @@ public struct DispatchHandler: BatchHandler {
         try await KnowledgeStore.decideAll(effects.knowledgeReviewed, at: now, on: connection, logger: logger)
         try await RatingAppealStore.fileAll(effects.appealsFiled, on: connection, logger: logger)
         try await RatingAppealStore.decideAll(effects.appealsDecided, on: connection, logger: logger)
-        try await CaseHistoryStore.appendAll(effects.history, on: connection, logger: logger)
-        let orders = try WorkOrderIssuer(vault: vault, logger: logger).issue(effects.workOrders, at: now)
         try await WorkOrderStore.recordWithheld(orders.withheld, on: connection, logger: logger)
+        try await CaseHistoryStore.appendAll(effects.history, on: connection, logger: logger)
         return effects.outbox + orders.messages
     }
 }
