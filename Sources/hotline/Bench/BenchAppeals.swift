@@ -25,9 +25,16 @@ struct BenchAppeals {
             templates.append(value)
         }
         guard !templates.isEmpty else { throw CommandSupport.fail("\(fixture): no accepted and dispatched appeal to copy") }
+        self.init(templates: templates, label: label)
+    }
+
+    private init(templates: [[String: Any]], label: String) {
         self.templates = templates
         self.label = label
     }
+
+    /// The same appeals under another label, with callers of their own.
+    func labelled(_ label: String) -> BenchAppeals { BenchAppeals(templates: templates, label: label) }
 
     /// The event id of appeal `number`; the bench finds its case by it.
     func eventID(_ number: Int) -> String { "\(label)-" + String(format: "%07d", number) }

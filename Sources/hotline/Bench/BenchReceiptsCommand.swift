@@ -59,7 +59,9 @@ struct BenchReceiptsCommand: AsyncParsableCommand {
             }
             return read
         }
-        let published = try await BenchPublisher(producer: producer, appeals: appeals).publish(count: count, rate: rate)
+        let publisher = BenchPublisher(producer: producer, appeals: appeals)
+        try await publisher.warmUp()
+        let published = try await publisher.publish(count: count, rate: rate)
         let read = await reading.value
         producer.close()
         await consumer.close()
