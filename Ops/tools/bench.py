@@ -175,13 +175,14 @@ class Bench:
         idle = fields[3] + fields[4]
         return (sum(fields[:8]) - idle) / CLOCK_TICKS
 
-    def top_statements(self, limit=6):
-        """The statements that took the most server time since the last reset."""
+    def top_statements(self, by="total_exec_time", limit=6):
+        """The statements that took the most server time (or were sent most often: by="calls")
+        since the last reset."""
         rows = psql(self.env["DATABASE_URL"], f"""
             SELECT round(total_exec_time)::bigint, calls, round(mean_exec_time::numeric, 3),
                    regexp_replace(left(query, 90), '\\s+', ' ', 'g')
             FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-            ORDER BY total_exec_time DESC LIMIT {limit}""")
+            ORDER BY {by} DESC LIMIT {limit}""")
         return [dict(zip(["total_ms", "calls", "mean_ms", "query"], line.split("|", 3))) for line in rows.splitlines()]
 
     def batch_totals(self, worker):
@@ -308,7 +309,7 @@ def end_to_end(bench, args, results, where):
             results[f"e2e_{key}_{worker}_mean_batch_size"] = round(size / max(1, count), 1)
             results[f"e2e_{key}_{worker}_transaction_s"] = round(seconds, 1)
         results[f"e2e_{key}_seconds"] = round(full["seconds"], 1)
-        where[key] = bench.top_statements()
+        where[key] = {"time": bench.top_statements(), "calls": bench.top_statements(by="calls", limit=12)}
         # The workers' statements only: the load generator's own progress polls (BenchStore)
         # and this script's queries are left out.
         statements = int(psql(bench.env["DATABASE_URL"], """
@@ -471,9 +472,10 @@ def main():
         json.dump(where, file, indent=2, ensure_ascii=False)
     print(table(results, args.levels))
     for key, statements in where.items():
-        print(f"\nwhere PostgreSQL's time went at {key} (full speed; server ms, calls, mean ms, statement):")
-        for row in statements:
-            print(f"  {row['total_ms']:>8} {row['calls']:>8} {row['mean_ms']:>8}  {row['query']}")
+        for order, heading in [("time", "where PostgreSQL's time went"), ("calls", "the statements sent most often")]:
+            print(f"\n{heading} at {key} (full speed; server ms, calls, mean ms, statement):")
+            for row in statements[order]:
+                print(f"  {row['total_ms']:>8} {row['calls']:>8} {row['mean_ms']:>8}  {row['query']}")
     say(f"figures written to {os.path.join(args.work, 'latest.json')}")
 
 
