@@ -352,39 +352,38 @@ class Demo:
                     self.follow_ups += 1
 
     def settle(self, what):
-        """Waits until the workers are idle: every action and result answered, the outbox
-        empty, every consumer group caught up with its topics' ends (offsets are committed
-        once a batch's transaction is, within a second) and no clock due but unannounced,
-        the same in two readings in a row. Counting answers alone is not enough on a slow
-        machine: a worker can still be deciding an event the relay already published (a
-        callback task issued a few seconds late is then first seen after a weekend, past its
-        answer window)."""
+        """Waits until the workers are idle: every consumer group caught up with its topics'
+        ends (the demo's own actions included: `hotline publish` returns once they are on
+        Kafka, so each has its outcome once its worker caught up), the outbox empty, no clock
+        due but unannounced, and nothing moved between two readings half a second apart
+        (the groups' ends and `hotline summary`). Counting the outcomes instead raced on a
+        slow machine: a worker could still be deciding an event the relay had already
+        published (a callback task issued seconds late was first seen after a weekend, past
+        its answer window)."""
         deadline = time.monotonic() + 180
         previous = None
         while time.monotonic() < deadline:
-            answered = len(self.topic("hotline.action-outcomes.v1")) + len(self.topic("hotline.callback-outcomes.v1"))
-            summary = json.loads(self.hotline("summary", "--json"))
-            state = (answered, len(self.topic("hotline.callback-tasks.v1")), json.dumps(summary, sort_keys=True))
-            if answered >= self.published and summary["outbox_backlog"] == 0:
-                state += self.consumed()
-                if state[3] and state == previous:
-                    return
+            state = self.consumed() + (self.hotline("summary", "--json"),)
+            if state[0] and state == previous:
+                return
             previous = state
-            time.sleep(0.25)
+            time.sleep(0.5)
         sys.exit(f"demo_units: timed out waiting for the workers after {what}")
 
     def consumed(self):
-        """(caught up, every partition's end) as `hotline status` reads the consumer groups."""
+        """(idle, every partition's end) as `hotline status` reads the consumer groups, the
+        outbox and the deadline clocks."""
         # Exit 1 means stuck or warned, 2 unknown; the JSON, when printed, says which.
         out = subprocess.run([self.args.hotline, "status", "--format", "json"], capture_output=True, text=True).stdout
         try:
-            groups = json.loads(out)["groups"]
-        except (ValueError, KeyError):
+            status = json.loads(out)
+            groups = status["groups"]
+            idle = status["outbox"]["backlog"] == 0 and all(p["lag"] == 0 for g in groups for p in g["partitions"]) \
+                and all(not g.get("clocks_due_unannounced") for g in groups)
+        except (ValueError, KeyError, TypeError):
             return (False, None)
-        caught_up = all(p["lag"] == 0 for g in groups for p in g["partitions"]) \
-            and all(not g.get("clocks_due_unannounced") for g in groups)
         ends = sorted((g["worker"], p["topic"], p["partition"], p["end_offset"]) for g in groups for p in g["partitions"])
-        return (caught_up, json.dumps(ends))
+        return (idle, json.dumps(ends))
 
     def publish(self, topic, actions):
         """Publishes (key, signer, value) lines, each signed by its signer's key (docs/CONTRACTS.md "Signed messages")."""
