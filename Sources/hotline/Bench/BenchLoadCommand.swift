@@ -36,9 +36,7 @@ struct BenchLoadCommand: AsyncParsableCommand {
         let appeals = try BenchAppeals(fixture: fixture, label: label)
         let producer = try KafkaProducer(
             configuration: KafkaConfiguration(bootstrapServers: try CommandSupport.kafkaBrokers()).forProducer(), logger: logger)
-        let publisher = BenchPublisher(producer: producer, appeals: appeals)
-        try await publisher.warmUp()
-        let published = try await publisher.publish(count: count, rate: rate)
+        let published = try await BenchPublisher(producer: producer, appeals: appeals).publish(count: count, rate: rate)
         producer.close()
         let (count, timeout, prefix) = (count, timeout, appeals.label + "-")
         let commits = try await withPostgres(database.configuration, logger: logger) { client in

@@ -10,18 +10,15 @@ struct BenchPublisher {
     let producer: KafkaProducer
     let appeals: BenchAppeals
 
-    /// Hands one appeal of its own (event id `warmup-LABEL-0000000`, outside every figure)
-    /// to Kafka and waits for its delivery. A new idempotent producer first connects and
-    /// obtains its producer id, about a second on the dev broker, before it sends anything;
-    /// a channel adapter's long-running producer did that once, at its start. Without this,
+    /// First hands one appeal of its own (event id `warmup-LABEL-0000000`, outside every
+    /// figure) to Kafka and waits for its delivery: a new idempotent producer connects and
+    /// obtains its producer id, about a second on the dev broker, before it sends anything,
+    /// which a channel adapter's long-running producer did once, at its start. Without it,
     /// the first appeals of a run carried that second into the receipt latency and the
     /// full-speed span.
-    func warmUp() async throws {
+    func publish(count: Int, rate: Double) async throws -> [Double] {
         let warmUp = appeals.labelled("warmup-\(appeals.label)")
         try await producer.send([warmUp.message(0, receivedAt: RFC3339.format(Date()))])
-    }
-
-    func publish(count: Int, rate: Double) async throws -> [Double] {
         var handedAt = [Double](repeating: 0, count: count)
         let started = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -59,9 +59,7 @@ struct BenchReceiptsCommand: AsyncParsableCommand {
             }
             return read
         }
-        let publisher = BenchPublisher(producer: producer, appeals: appeals)
-        try await publisher.warmUp()
-        let published = try await publisher.publish(count: count, rate: rate)
+        let published = try await BenchPublisher(producer: producer, appeals: appeals).publish(count: count, rate: rate)
         let read = await reading.value
         producer.close()
         await consumer.close()
