@@ -12,6 +12,11 @@ public enum RetentionKind: String, Sendable, CaseIterable, Equatable {
     case unacceptedAppealTexts = "unaccepted_appeal_texts"
     /// An outbox message the broker refused, dated by when it was parked; the row goes.
     case parkedMessages = "parked_messages"
+    /// An archived case's caller, subject, content and callback comments, dated by when it was
+    /// archived: its data key is destroyed (crypto-shredding) and its comments cleared; the
+    /// case's codes, dates, history and assessment figures stay. A case from before migration
+    /// 0030 has no key of its own and waits for `hotline keys reencrypt` to give it one.
+    case caseContents = "case_contents"
 }
 
 /// A row the sweep may remove: its key and the date its period counts from.

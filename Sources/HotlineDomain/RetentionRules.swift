@@ -14,8 +14,8 @@ public struct RetentionRules: Sendable, Decodable, Equatable {
     /// Outbox messages the broker refused (`outbox_parked`): their bytes may carry a
     /// dead-lettered intake original, personal data included.
     public var parkedMessageDays: Int
-    /// A case's content and personal data after it is archived. Stated, not yet enforced:
-    /// shredding one case needs its own data key (issue 20 item 3).
+    /// A case's content and personal data after it is archived: then the sweep shreds the case
+    /// (`RetentionKind.caseContents`).
     public var caseContentAfterArchiveDays: Int
 
     /// 《网络安全法》第二十一条（三）“按照规定留存相关的网络日志不少于六个月”: the lookup's audit is
@@ -48,6 +48,7 @@ public struct RetentionRules: Sendable, Decodable, Equatable {
         case .lookupAttempts: lookupAuditDays
         case .unacceptedAppealTexts: unacceptedAppealTextDays
         case .parkedMessages: parkedMessageDays
+        case .caseContents: caseContentAfterArchiveDays
         }
     }
 }

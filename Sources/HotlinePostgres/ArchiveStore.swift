@@ -57,13 +57,18 @@ public enum ArchiveStore {
         return due
     }
 
-    /// The archived record of a case, as JSON text; nil when it is not archived.
+    /// The archived record of a case, as JSON text, with when and under which period it was
+    /// shredded (`shredded`, null while its data key is kept); nil when it is not archived.
     public static func record(caseNumber: String, client: PostgresClient, logger: Logger) async throws -> String? {
         let rows = try await client.query(
             """
-            SELECT jsonb_build_object('case_number', case_number, 'policy', policy_id, 'policy_version', policy_version,
-                                      'closed_at', closed_at, 'archived_at', archived_at, 'record', record)::text
-            FROM case_archive WHERE case_number = \(caseNumber)
+            SELECT jsonb_build_object('case_number', a.case_number, 'policy', a.policy_id, 'policy_version', a.policy_version,
+                                      'closed_at', a.closed_at, 'archived_at', a.archived_at, 'record', a.record,
+                                      'shredded', (SELECT jsonb_build_object('shredded_at', s.shredded_at, 'erased', s.erased,
+                                                                             'retention_days', s.retention_days, 'policy', s.policy_id,
+                                                                             'policy_version', s.policy_version)
+                                                   FROM case_shreddings s WHERE s.case_id = a.case_id))::text
+            FROM case_archive a WHERE a.case_number = \(caseNumber)
             """, logger: logger)
         for try await (text,) in rows.decode((String,).self) { return text }
         return nil

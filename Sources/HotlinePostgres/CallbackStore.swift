@@ -11,8 +11,17 @@ public struct CallbackSubject: Sendable {
     public var round: Int
     public var leadUnitID: String?
     public var confidential: Bool
-    public var callerSealed: [UInt8]
-    public var callerKeyID: String
+    public var sealed: SealedCase
+
+    public init(caseNumber: String, policyID: String, policyVersion: String, round: Int, leadUnitID: String?, confidential: Bool, sealed: SealedCase) {
+        self.caseNumber = caseNumber
+        self.policyID = policyID
+        self.policyVersion = policyVersion
+        self.round = round
+        self.leadUnitID = leadUnitID
+        self.confidential = confidential
+        self.sealed = sealed
+    }
 }
 
 /// An open callback task, locked for the result or expiry being applied to it.
@@ -90,14 +99,15 @@ public enum CallbackStore {
             """
             SELECT c.id, c.case_number, c.policy_id, c.policy_version, c.round,
                    (SELECT a.unit_id FROM assignments a WHERE a.case_id = c.id AND a.current AND a.role = 'lead'),
-                   c.confidential, c.caller_sealed, c.caller_key_id
+                   c.confidential, \(unescaped: SealedCase.columns)
             FROM cases c WHERE c.id = ANY(\(caseIDs))
             """, logger: logger)
         var subjects: [UUID: CallbackSubject] = [:]
-        for try await row in rows.decode((UUID, String, String, String, Int32, String?, Bool, ByteBuffer, String).self) {
+        for try await stored in rows {
+            let row = try stored.decode((UUID, String, String, String, Int32, String?, Bool).self)
             subjects[row.0] = CallbackSubject(
                 caseNumber: row.1, policyID: row.2, policyVersion: row.3, round: Int(row.4), leadUnitID: row.5,
-                confidential: row.6, callerSealed: Array(row.7.readableBytesView), callerKeyID: row.8)
+                confidential: row.6, sealed: try SealedCase.decode(stored))
         }
         return subjects
     }

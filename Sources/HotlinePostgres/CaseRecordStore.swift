@@ -3,13 +3,16 @@ import Logging
 import PostgresNIO
 
 /// A case's whole record as one JSON object, in one place for the archive (归档) and for
-/// the centre's `hotline case show`: the case row without its sealed caller data, its
+/// the centre's `hotline case show`: the case row without what is sealed (caller, subject
+/// and content, the case's wrapped data key: the archive keeps no ciphertext, and shredding
+/// the case's key erases them), its
 /// assignments, clocks, history, callbacks (without their sealed comments), rating appeals
 /// and supervisions. SQL over a case row aliased `c`.
 enum CaseRecordSQL {
     static let record = """
         jsonb_build_object(
-            'case', to_jsonb(c) - 'caller_sealed' - 'caller_key_id' - 'caller_phone_index',
+            'case', to_jsonb(c) - 'caller_sealed' - 'caller_key_id' - 'caller_phone_index' - 'data_key_sealed' - 'data_key_id'
+                    - 'appeal_sealed',
             'assignments', (SELECT coalesce(jsonb_agg(to_jsonb(a) - 'case_id' ORDER BY a.id), '[]') FROM assignments a WHERE a.case_id = c.id),
             'clocks', (SELECT coalesce(jsonb_agg(to_jsonb(k) - 'case_id' ORDER BY k.id), '[]') FROM case_clocks k WHERE k.case_id = c.id),
             'history', (SELECT coalesce(jsonb_agg(to_jsonb(h) - 'case_id' ORDER BY h.id), '[]') FROM case_history h WHERE h.case_id = c.id),
@@ -27,8 +30,7 @@ public struct CaseRecord: Sendable {
     public var caseID: UUID
     /// The record as JSON text (`CaseRecordSQL.record`).
     public var recordJSON: String
-    public var callerSealed: [UInt8]
-    public var callerKeyID: String
+    public var sealed: SealedCase
     /// Callback comments sealed at rest, by callback task id.
     public var comments: [(taskID: UUID, sealed: [UInt8], keyID: String)]
 }
@@ -37,13 +39,14 @@ public enum CaseRecordStore {
     /// The case with this number, whatever its status; nil when there is none.
     public static func record(caseNumber: String, client: PostgresClient, logger: Logger) async throws -> CaseRecord? {
         var found: CaseRecord?
-        for try await (id, json, sealed, keyID) in try await client.query(
+        for try await row in try await client.query(
             """
-            SELECT c.id, \(unescaped: CaseRecordSQL.record)::text, c.caller_sealed, c.caller_key_id
+            SELECT \(unescaped: CaseRecordSQL.record)::text, \(unescaped: SealedCase.columns)
             FROM cases c WHERE c.case_number = \(caseNumber)
             """, logger: logger
-        ).decode((UUID, String, ByteBuffer, String).self) {
-            found = CaseRecord(caseID: id, recordJSON: json, callerSealed: Array(sealed.readableBytesView), callerKeyID: keyID, comments: [])
+        ) {
+            let sealed = try SealedCase.decode(row)
+            found = CaseRecord(caseID: sealed.caseID, recordJSON: try row.decode(String.self), sealed: sealed, comments: [])
         }
         guard var record = found else { return nil }
         for try await (taskID, sealed, keyID) in try await client.query(

@@ -8,14 +8,17 @@ import PostgresNIO
 public struct DispatchCase: Sendable, Equatable {
     public var lifecycle: LifecycleCase
     public var areaCode: String?
+    /// Subject and content, for the routing rules; empty as loaded until the worker opens `sealed` into it.
     public var text: String
     public var channel: HotlineDomain.Channel
+    public var sealed: SealedCase?
 
-    public init(lifecycle: LifecycleCase, areaCode: String?, text: String, channel: HotlineDomain.Channel) {
+    public init(lifecycle: LifecycleCase, areaCode: String?, text: String, channel: HotlineDomain.Channel, sealed: SealedCase? = nil) {
         self.lifecycle = lifecycle
         self.areaCode = areaCode
         self.text = text
         self.channel = channel
+        self.sealed = sealed
     }
 }
 
@@ -89,29 +92,30 @@ public enum DispatchStore {
             SELECT c.id, c.case_number, c.policy_id, c.policy_version, c.status, c.category, c.urgent, c.round, c.dispatched_at,
                    c.signed_at, c.handling_due, c.extensions_this_round, c.requested_due, c.leader_assigned, c.media_exposed,
                    (SELECT t.rating FROM callback_tasks t WHERE t.case_id = c.id AND t.round = c.round AND t.state = 'rated'),
-                   c.repeat_blocked, c.area_code, coalesce(c.subject || E'\\n', '') || c.content, c.channel, c.interim_replies_this_round,
+                   c.repeat_blocked, c.area_code, c.channel, c.interim_replies_this_round,
                    (SELECT a.unit_id FROM assignments a WHERE a.case_id = c.id AND a.current AND a.role = 'lead'),
                    coalesce((SELECT array_agg(a.unit_id ORDER BY a.id) FROM assignments a WHERE a.case_id = c.id AND a.current AND a.role = 'co'),
-                            '{}')
+                            '{}'),
+                   \(unescaped: SealedCase.columns)
             FROM cases c WHERE c.id = ANY(\(ids)) ORDER BY c.id
             FOR NO KEY UPDATE OF c
             """, logger: logger)
         var cases: [UUID: DispatchCase] = [:]
-        for try await row in rows.decode(
-            (UUID, String, String, String, String, String, Bool, Int32, Date?, Date?, Date?, Int32, Date?, Bool, Bool, String?, Bool,
-             String?, String, String, Int32, String?, [String]).self)
-        {
+        for try await stored in rows {
+            let row = try stored.decode(
+                (UUID, String, String, String, String, String, Bool, Int32, Date?, Date?, Date?, Int32, Date?, Bool, Bool, String?, Bool,
+                 String?, String, Int32, String?, [String]).self)
             guard let status = CaseStatus(rawValue: row.4), let category = CategoryCode(rawValue: row.5),
-                  let channel = HotlineDomain.Channel(rawValue: row.19) else { continue }
+                  let channel = HotlineDomain.Channel(rawValue: row.18) else { continue }
             var lifecycle = LifecycleCase(
                 id: row.0, caseNumber: row.1, policy: .init(id: row.2, version: row.3), status: status, category: category,
                 urgent: row.6, source: CaseSource.of(channel: channel, leaderAssigned: row.13, mediaExposed: row.14),
-                round: Int(row.7), leadUnitID: row.21, coUnitIDs: row.22, dispatchedAt: row.8, signedAt: row.9, handlingDue: row.10,
+                round: Int(row.7), leadUnitID: row.20, coUnitIDs: row.21, dispatchedAt: row.8, signedAt: row.9, handlingDue: row.10,
                 extensionsThisRound: Int(row.11), requestedDue: row.12, leaderAssigned: row.13, mediaExposed: row.14,
                 rating: row.15.flatMap(CallbackRating.init))
             lifecycle.repeatBlocked = row.16
-            lifecycle.interimRepliesThisRound = Int(row.20)
-            cases[row.0] = DispatchCase(lifecycle: lifecycle, areaCode: row.17, text: row.18, channel: channel)
+            lifecycle.interimRepliesThisRound = Int(row.19)
+            cases[row.0] = DispatchCase(lifecycle: lifecycle, areaCode: row.17, text: "", channel: channel, sealed: try SealedCase.decode(stored))
         }
         return cases
     }
@@ -208,7 +212,8 @@ public struct ManualQueueEntry: Sendable {
     public var caseNumber: String
     public var category: String
     public var areaCode: String?
-    public var subject: String?
+    /// The subject, sealed with the rest of the appeal: the dispatcher's command opens it.
+    public var sealed: SealedCase
     public var queuedAt: Date
 }
 
@@ -217,13 +222,15 @@ extension DispatchStore {
     public static func manualQueue(client: PostgresClient, logger: Logger) async throws -> [ManualQueueEntry] {
         let rows = try await client.query(
             """
-            SELECT c.case_number, c.category, c.area_code, c.subject, q.queued_at
+            SELECT c.case_number, c.category, c.area_code, q.queued_at, \(unescaped: SealedCase.columns)
             FROM manual_dispatch_queue q JOIN cases c ON c.id = q.case_id
             WHERE q.resolved_at IS NULL ORDER BY q.queued_at, c.case_number
             """, logger: logger)
         var entries: [ManualQueueEntry] = []
-        for try await (number, category, area, subject, queuedAt) in rows.decode((String, String, String?, String?, Date).self) {
-            entries.append(ManualQueueEntry(caseNumber: number, category: category, areaCode: area, subject: subject, queuedAt: queuedAt))
+        for try await row in rows {
+            let (number, category, area, queuedAt) = try row.decode((String, String, String?, Date).self)
+            entries.append(ManualQueueEntry(
+                caseNumber: number, category: category, areaCode: area, sealed: try SealedCase.decode(row), queuedAt: queuedAt))
         }
         return entries
     }

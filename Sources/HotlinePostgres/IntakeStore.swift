@@ -13,8 +13,8 @@ public struct NewCase: Sendable {
     public var category: CategoryCode
     public var categorySource: CategorySource
     public var acceptedAt: Date
-    public var callerSealed: [UInt8]
-    public var callerKeyID: String
+    /// The caller and the appeal's subject and content, sealed under the case's own data key.
+    public var sealed: SealedCase
     public var callerPhoneIndex: [UInt8]?
     /// `accepted`, `closed` for a direct answer (即时办结), `awaiting_reply` when the centre owes a reply.
     public var status: CaseStatus
@@ -26,7 +26,7 @@ public struct NewCase: Sendable {
     public init(
         id: UUID, caseNumber: String, policyID: String, policyVersion: String, event: IntakeEvent,
         category: CategoryCode, categorySource: CategorySource, acceptedAt: Date,
-        callerSealed: [UInt8], callerKeyID: String, callerPhoneIndex: [UInt8]?,
+        sealed: SealedCase, callerPhoneIndex: [UInt8]?,
         status: CaseStatus = .accepted, answeredFrom: KnowledgeAnswer? = nil, callbackOwed: Bool = false
     ) {
         self.id = id
@@ -37,8 +37,7 @@ public struct NewCase: Sendable {
         self.category = category
         self.categorySource = categorySource
         self.acceptedAt = acceptedAt
-        self.callerSealed = callerSealed
-        self.callerKeyID = callerKeyID
+        self.sealed = sealed
         self.callerPhoneIndex = callerPhoneIndex
         self.status = status
         self.answeredFrom = answeredFrom
@@ -89,14 +88,18 @@ public struct NewUrge: Sendable, Equatable {
 /// An open case as the intake worker loads it: the candidate the decider judges, whose
 /// caller it belongs to, and how often it was urged so far.
 public struct StoredOpenCase: Sendable, Equatable {
+    /// Its text is empty as loaded: the worker opens `sealed` into it.
     public var candidate: OpenCaseCandidate
     public var callerPhoneIndex: [UInt8]?
     public var urgeCount: Int
+    /// Nil for a case intake opened in the batch itself (its text is known).
+    public var sealed: SealedCase?
 
-    public init(candidate: OpenCaseCandidate, callerPhoneIndex: [UInt8]?, urgeCount: Int) {
+    public init(candidate: OpenCaseCandidate, callerPhoneIndex: [UInt8]?, urgeCount: Int, sealed: SealedCase? = nil) {
         self.candidate = candidate
         self.callerPhoneIndex = callerPhoneIndex
         self.urgeCount = urgeCount
+        self.sealed = sealed
     }
 }
 
@@ -161,23 +164,24 @@ public enum IntakeStore {
         let indexes = phoneIndexes.byteaArray
         let rows = try await connection.query(
             """
-            SELECT id, case_number, category, area_code, coalesce(subject || E'\\n', '') || content, repeat_blocked,
-                   caller_phone_index, urge_count, status = \(CaseStatus.closed.rawValue) AND NOT repeat_blocked
-            FROM cases
-            WHERE (status = ANY(\(CaseStatus.allCases.filter(\.takesUrges).map(\.rawValue))) OR repeat_blocked
-                   OR (status = \(CaseStatus.closed.rawValue) AND closed_at >= \(closedSince)))
-              AND (caller_phone_index = ANY(\(indexes)::bytea[]) OR case_number = ANY(\(caseNumbers)::text[]))
-            ORDER BY case_number
+            SELECT c.id, c.case_number, c.category, c.area_code, c.repeat_blocked,
+                   c.caller_phone_index, c.urge_count, c.status = \(CaseStatus.closed.rawValue) AND NOT c.repeat_blocked,
+                   \(unescaped: SealedCase.columns)
+            FROM cases c
+            WHERE (c.status = ANY(\(CaseStatus.allCases.filter(\.takesUrges).map(\.rawValue))) OR c.repeat_blocked
+                   OR (c.status = \(CaseStatus.closed.rawValue) AND c.closed_at >= \(closedSince)))
+              AND (c.caller_phone_index = ANY(\(indexes)::bytea[]) OR c.case_number = ANY(\(caseNumbers)::text[]))
+            ORDER BY c.case_number
             """, logger: logger)
         var result: [StoredOpenCase] = []
-        for try await (id, number, category, area, text, blocked, index, urges, closed) in rows.decode(
-            (UUID, String, String, String?, String, Bool, Data?, Int32, Bool).self)
-        {
+        for try await row in rows {
+            let (id, number, category, area, blocked, index, urges, closed) = try row.decode(
+                (UUID, String, String, String?, Bool, Data?, Int32, Bool).self)
             guard let code = CategoryCode(rawValue: category) else { continue }
             result.append(StoredOpenCase(
                 candidate: OpenCaseCandidate(
-                    caseID: id, caseNumber: number, category: code, areaCode: area, text: text, repeatBlocked: blocked, closed: closed),
-                callerPhoneIndex: index.map { Array($0) }, urgeCount: Int(urges)))
+                    caseID: id, caseNumber: number, category: code, areaCode: area, text: "", repeatBlocked: blocked, closed: closed),
+                callerPhoneIndex: index.map { Array($0) }, urgeCount: Int(urges), sealed: try SealedCase.decode(row)))
         }
         return result
     }
@@ -209,17 +213,18 @@ public enum IntakeStore {
             """
             INSERT INTO cases (
                 id, case_number, policy_id, policy_version, channel, external_id, category, category_source,
-                area_code, subject, content, urgent, confidential, status, received_at, accepted_at,
+                area_code, appeal_sealed, data_key_sealed, data_key_id, urgent, confidential, status, received_at, accepted_at,
                 caller_sealed, caller_key_id, caller_phone_index, intake_event_id, closed_at, answered_entry_id, answered_entry_version,
                 callback_owed)
             SELECT * FROM unnest(
                 \(cases.map(\.id))::uuid[], \(cases.map(\.caseNumber))::text[], \(cases.map(\.policyID))::text[],
                 \(cases.map(\.policyVersion))::text[], \(events.map(\.channel.rawValue))::text[], \(events.map(\.externalID))::text[],
                 \(cases.map(\.category.rawValue))::text[], \(cases.map(\.categorySource.rawValue))::text[],
-                \(NullableArray(events.map(\.areaCode)))::text[], \(NullableArray(events.map(\.subject)))::text[],
-                \(events.map(\.content))::text[], \(events.map(\.urgent))::bool[], \(events.map(\.caller.confidential))::bool[],
+                \(NullableArray(events.map(\.areaCode)))::text[], \(NullableArray(bytes: cases.map(\.sealed.appealSealed)))::bytea[],
+                \(NullableArray(bytes: cases.map(\.sealed.dataKey?.wrapped)))::bytea[], \(NullableArray(cases.map(\.sealed.dataKey?.keyID)))::text[],
+                \(events.map(\.urgent))::bool[], \(events.map(\.caller.confidential))::bool[],
                 \(cases.map(\.status.rawValue))::text[], \(events.map(\.receivedAt))::timestamptz[], \(cases.map(\.acceptedAt))::timestamptz[],
-                \(cases.map(\.callerSealed).byteaArray)::bytea[], \(cases.map(\.callerKeyID))::text[],
+                \(cases.map(\.sealed.callerSealed).byteaArray)::bytea[], \(cases.map(\.sealed.callerKeyID))::text[],
                 \(NullableArray(bytes: cases.map(\.callerPhoneIndex)))::bytea[], \(events.map(\.eventID))::text[],
                 \(NullableArray(cases.map { $0.status == .closed ? $0.acceptedAt : nil }))::timestamptz[],
                 \(NullableArray(cases.map(\.answeredFrom?.entryID)))::text[],

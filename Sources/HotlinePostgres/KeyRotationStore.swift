@@ -2,7 +2,8 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// One sealed value to re-encrypt: a caller's data (`cases`) or a callback comment (`callback_tasks`).
+/// One sealed value to re-encrypt: a callback comment (`callback_tasks`), sealed directly under
+/// a key-encryption key.
 public struct SealedRow: Sendable {
     public var id: UUID
     public var caseID: UUID
@@ -14,27 +15,53 @@ public struct SealedRow: Sendable {
 /// one, claimed a batch at a time (`FOR UPDATE SKIP LOCKED`, so workers and a second run
 /// are never blocked), and written back under the active key.
 public enum KeyRotationStore {
-    public static func callersNotUnder(_ keyID: String, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [SealedRow] {
-        try await rows(
+    /// Cases whose data key is wrapped under another key-encryption key than `keyID`.
+    public static func dataKeysNotUnder(_ keyID: String, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [SealedCase] {
+        try await sealedCases(
             """
-            SELECT id, id, caller_sealed, caller_key_id FROM cases WHERE caller_key_id <> \(keyID)
-            ORDER BY id LIMIT \(Int32(limit)) FOR UPDATE SKIP LOCKED
+            SELECT \(unescaped: SealedCase.columns) FROM cases c WHERE c.data_key_id <> \(keyID)
+            ORDER BY c.id LIMIT \(Int32(limit)) FOR UPDATE SKIP LOCKED
+            """, on: connection, logger: logger)
+    }
+
+    /// Cases accepted before migration 0030: their caller sealed directly under a
+    /// key-encryption key, their subject and content in clear.
+    public static func casesWithoutOwnKey(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [SealedCase] {
+        try await sealedCases(
+            """
+            SELECT \(unescaped: SealedCase.columns) FROM cases c WHERE c.caller_key_id <> \(SealedCase.caseKeyID)
+            ORDER BY c.id LIMIT \(Int32(limit)) FOR UPDATE SKIP LOCKED
             """, on: connection, logger: logger)
     }
 
     public static func commentsNotUnder(_ keyID: String, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [SealedRow] {
-        try await rows(
+        var result: [SealedRow] = []
+        for try await (id, caseID, sealed, keyID) in try await connection.query(
             """
             SELECT id, case_id, comment_sealed, comment_key_id FROM callback_tasks
             WHERE comment_sealed IS NOT NULL AND comment_key_id <> \(keyID)
             ORDER BY id LIMIT \(Int32(limit)) FOR UPDATE SKIP LOCKED
-            """, on: connection, logger: logger)
+            """, logger: logger
+        ).decode((UUID, UUID, ByteBuffer, String).self) {
+            result.append(SealedRow(id: id, caseID: caseID, sealed: Array(sealed.readableBytesView), keyID: keyID))
+        }
+        return result
     }
 
-    public static func updateCaller(_ row: SealedRow, on connection: PostgresConnection, logger: Logger) async throws {
+    /// Writes the cases' data keys, callers and sealed text as `sealed` now holds them; the
+    /// clear subject and content of a case from before migration 0030 go.
+    public static func updateSealed(_ cases: [SealedCase], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !cases.isEmpty else { return }
         try await connection.query(
-            "UPDATE cases SET caller_sealed = \(ByteBuffer(bytes: row.sealed)), caller_key_id = \(row.keyID) WHERE id = \(row.id)",
-            logger: logger)
+            """
+            UPDATE cases c SET data_key_sealed = u.data_key, data_key_id = u.data_key_id, caller_sealed = u.caller,
+                               caller_key_id = u.caller_key_id, appeal_sealed = u.appeal, subject = NULL, content = NULL
+            FROM unnest(\(cases.map(\.caseID))::uuid[], \(NullableArray(bytes: cases.map(\.dataKey?.wrapped)))::bytea[],
+                        \(NullableArray(cases.map(\.dataKey?.keyID)))::text[], \(cases.map(\.callerSealed).byteaArray)::bytea[],
+                        \(cases.map(\.callerKeyID))::text[], \(NullableArray(bytes: cases.map(\.appealSealed)))::bytea[])
+                 AS u(id, data_key, data_key_id, caller, caller_key_id, appeal)
+            WHERE c.id = u.id
+            """, logger: logger)
     }
 
     public static func updateComment(_ row: SealedRow, on connection: PostgresConnection, logger: Logger) async throws {
@@ -43,12 +70,14 @@ public enum KeyRotationStore {
             logger: logger)
     }
 
-    /// How many rows each key still seals, for the operator to see the rotation finish.
+    /// How many sealed values each key-encryption key still holds (a case's data key, a case
+    /// from before migration 0030, a callback comment), for the operator to see the rotation finish.
     public static func keyUse(client: PostgresClient, logger: Logger) async throws -> [(String, Int)] {
         let rows = try await client.query(
             """
             SELECT key_id, count(*) FROM (
-                SELECT caller_key_id AS key_id FROM cases
+                SELECT data_key_id AS key_id FROM cases WHERE data_key_id IS NOT NULL
+                UNION ALL SELECT caller_key_id FROM cases WHERE caller_key_id <> \(SealedCase.caseKeyID)
                 UNION ALL SELECT comment_key_id FROM callback_tasks WHERE comment_sealed IS NOT NULL) AS sealed
             GROUP BY key_id ORDER BY key_id
             """, logger: logger)
@@ -57,11 +86,9 @@ public enum KeyRotationStore {
         return result
     }
 
-    private static func rows(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> [SealedRow] {
-        var result: [SealedRow] = []
-        for try await (id, caseID, sealed, keyID) in try await connection.query(query, logger: logger).decode((UUID, UUID, ByteBuffer, String).self) {
-            result.append(SealedRow(id: id, caseID: caseID, sealed: Array(sealed.readableBytesView), keyID: keyID))
-        }
+    private static func sealedCases(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> [SealedCase] {
+        var result: [SealedCase] = []
+        for try await row in try await connection.query(query, logger: logger) { result.append(try SealedCase.decode(row)) }
         return result
     }
 }

@@ -74,6 +74,48 @@ public enum RetentionStore {
         return result
     }
 
+    /// Archived cases not yet shredded that have a data key of their own, oldest archive first.
+    public static func oldestArchivedCases(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [RetentionCandidate<UUID>] {
+        let rows = try await connection.query(
+            """
+            SELECT a.case_id, a.archived_at FROM case_archive a JOIN cases c ON c.id = a.case_id
+            WHERE c.data_key_sealed IS NOT NULL
+            ORDER BY a.archived_at, a.case_id LIMIT \(Int32(limit))
+            """, logger: logger)
+        var result: [RetentionCandidate<UUID>] = []
+        for try await (id, date) in rows.decode((UUID, Date).self) { result.append(RetentionCandidate(key: id, date: date)) }
+        return result
+    }
+
+    /// Shreds these cases: destroys each one's data key (its caller, subject and content can
+    /// no longer be opened, in this database or any copy of it), clears their callback
+    /// comments and records each case in `case_shreddings`, in one transaction with the
+    /// batch's `retention_runs` row.
+    public static func shredCases(
+        _ ids: [UUID], now: Date, cutoff: Date, retentionDays: Int, policyID: String, policyVersion: String,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        try await connection.query(
+            """
+            UPDATE cases SET data_key_sealed = NULL, data_key_id = NULL, shredded_at = \(now)
+            WHERE id = ANY(\(ids)::uuid[]) AND data_key_sealed IS NOT NULL
+            """, logger: logger)
+        try await connection.query(
+            """
+            UPDATE callback_tasks SET comment_sealed = NULL, comment_key_id = NULL
+            WHERE case_id = ANY(\(ids)::uuid[]) AND comment_sealed IS NOT NULL
+            """, logger: logger)
+        try await connection.query(
+            """
+            INSERT INTO case_shreddings (case_id, case_number, shredded_at, archived_at, erased, cutoff, retention_days, policy_id, policy_version)
+            SELECT a.case_id, a.case_number, \(now), a.archived_at, \(Self.erased), \(cutoff), \(Int32(retentionDays)), \(policyID), \(policyVersion)
+            FROM case_archive a WHERE a.case_id = ANY(\(ids)::uuid[])
+            """, logger: logger)
+    }
+
+    /// What shredding a case erases, as `case_shreddings.erased` names it.
+    public static let erased = ["caller", "subject", "content", "callback_comments"]
+
     public static func deleteLookupAttempts(_ ids: [Int64], on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("DELETE FROM lookup_attempts WHERE id = ANY(\(ids)::bigint[])", logger: logger)
     }
@@ -126,17 +168,24 @@ public enum RetentionStore {
             """
             SELECT (SELECT count(*) FROM lookup_attempts WHERE at < \(cutoff(.lookupAttempts))),
                    (SELECT count(*) FROM intake_requests WHERE content IS NOT NULL AND recorded_at < \(cutoff(.unacceptedAppealTexts))),
-                   (SELECT count(*) FROM outbox_parked WHERE parked_at < \(cutoff(.parkedMessages)))
+                   (SELECT count(*) FROM outbox_parked WHERE parked_at < \(cutoff(.parkedMessages))),
+                   (SELECT count(*) FROM case_archive a JOIN cases c ON c.id = a.case_id
+                    WHERE c.data_key_sealed IS NOT NULL AND a.archived_at < \(cutoff(.caseContents)))
             """, logger: logger)
-        for try await (attempts, texts, parked) in rows.decode((Int64, Int64, Int64).self) {
-            return [.lookupAttempts: Int(attempts), .unacceptedAppealTexts: Int(texts), .parkedMessages: Int(parked)]
+        for try await (attempts, texts, parked, cases) in rows.decode((Int64, Int64, Int64, Int64).self) {
+            return [.lookupAttempts: Int(attempts), .unacceptedAppealTexts: Int(texts), .parkedMessages: Int(parked), .caseContents: Int(cases)]
         }
         return [:]
     }
 
-    /// Archived cases whose content is past `cutoff`: kept, since shredding one case needs its own data key.
-    public static func archivedBefore(_ cutoff: Date, client: PostgresClient, logger: Logger) async throws -> Int {
-        let rows = try await client.query("SELECT count(*) FROM case_archive WHERE archived_at < \(cutoff)", logger: logger)
+    /// Archived cases past `cutoff` that the sweep cannot shred: accepted before migration 0030,
+    /// they have no data key of their own until `hotline keys reencrypt` gives them one.
+    public static func archivedWithoutOwnKey(before cutoff: Date, client: PostgresClient, logger: Logger) async throws -> Int {
+        let rows = try await client.query(
+            """
+            SELECT count(*) FROM case_archive a JOIN cases c ON c.id = a.case_id
+            WHERE c.caller_key_id <> \(SealedCase.caseKeyID) AND a.archived_at < \(cutoff)
+            """, logger: logger)
         for try await count in rows.decode(Int64.self) { return Int(count) }
         return 0
     }

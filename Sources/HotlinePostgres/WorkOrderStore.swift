@@ -3,17 +3,16 @@ import HotlineDomain
 import Logging
 import PostgresNIO
 
-/// A case's appeal as a work order is drawn from it, with the caller's personal data still
-/// sealed at rest under the data key (opened only where the order is sealed to its unit).
+/// A case's appeal as a work order is drawn from it, sealed at rest under the case's data
+/// key: the worker opens subject and content into `appeal` and the caller only where the
+/// order is sealed to its unit.
 public struct StoredAppeal: Sendable, Equatable {
     public var appeal: WorkOrderAppeal
-    public var callerSealed: [UInt8]
-    public var callerKeyID: String
+    public var sealed: SealedCase
 
-    public init(appeal: WorkOrderAppeal, callerSealed: [UInt8], callerKeyID: String) {
+    public init(appeal: WorkOrderAppeal, sealed: SealedCase) {
         self.appeal = appeal
-        self.callerSealed = callerSealed
-        self.callerKeyID = callerKeyID
+        self.sealed = sealed
     }
 }
 
@@ -43,21 +42,20 @@ public struct WithheldWorkOrder: Sendable, Equatable {
 /// Named queries of the work orders (migration 0025): what an order is drawn from, and the
 /// orders withheld for want of a sealing key.
 public enum WorkOrderStore {
-    /// The appeals of these cases.
+    /// The appeals of these cases, their subject and content still sealed.
     public static func appeals(of caseIDs: [UUID], on connection: PostgresConnection, logger: Logger) async throws -> [UUID: StoredAppeal] {
         guard !caseIDs.isEmpty else { return [:] }
         let rows = try await connection.query(
             """
-            SELECT id, subject, content, area_code, confidential, caller_sealed, caller_key_id
-            FROM cases WHERE id = ANY(\(caseIDs))
+            SELECT c.area_code, c.confidential, \(unescaped: SealedCase.columns)
+            FROM cases c WHERE c.id = ANY(\(caseIDs))
             """, logger: logger)
         var appeals: [UUID: StoredAppeal] = [:]
-        for try await (id, subject, content, area, confidential, sealed, keyID) in rows.decode(
-            (UUID, String?, String, String?, Bool, ByteBuffer, String).self)
-        {
-            appeals[id] = StoredAppeal(
-                appeal: WorkOrderAppeal(subject: subject, content: content, areaCode: area, confidential: confidential),
-                callerSealed: Array(sealed.readableBytesView), callerKeyID: keyID)
+        for try await row in rows {
+            let (area, confidential) = try row.decode((String?, Bool).self)
+            let sealed = try SealedCase.decode(row)
+            appeals[sealed.caseID] = StoredAppeal(
+                appeal: WorkOrderAppeal(subject: nil, content: "", areaCode: area, confidential: confidential), sealed: sealed)
         }
         return appeals
     }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HotlinePostgres
 
 /// The keys protecting callers' personal data.
 /// - `HOTLINE_DATA_KEY`: `keyid:base64` of 32 random bytes, the AES-256-GCM key new data is sealed with;
@@ -108,6 +109,9 @@ public struct KeyConfiguration: Sendable {
         }
         guard let bytes = Data(base64Encoded: parts[1]), bytes.count == 32 else {
             throw ConfigurationError(setting: setting, problem: "key '\(parts[0])' must be base64 of exactly 32 bytes")
+        }
+        guard parts[0] != SealedCase.caseKeyID else {
+            throw ConfigurationError(setting: setting, problem: "the key id '\(parts[0])' is reserved for data sealed under a case's own data key; choose another, e.g. k1")
         }
         return DataKey(id: parts[0], key: Array(bytes))
     }

@@ -3,10 +3,13 @@ import HotlinePostgres
 import Logging
 import PostgresNIO
 
-/// Re-encrypts, under the active `HOTLINE_DATA_KEY`, every caller's data and callback
-/// comment still sealed under an older key, a batch per transaction, so an operator can
-/// drop the old key from `HOTLINE_DATA_KEYS_PREVIOUS` afterwards. Workers keep running:
-/// they read both keys meanwhile, and a row a worker holds is taken in a later batch.
+/// Moves everything sealed under an older key-encryption key to the active
+/// `HOTLINE_DATA_KEY`, a batch per transaction, so an operator can drop the old key from
+/// `HOTLINE_DATA_KEYS_PREVIOUS` afterwards: each case's data key is re-wrapped (32 bytes; the
+/// case's sealed data stays as it is), a case from before migration 0030 is given a data key
+/// of its own with its caller and text sealed under it, and callback comments are re-sealed.
+/// Workers keep running: they read both keys meanwhile, and a row a worker holds is taken
+/// in a later batch.
 public struct KeyRotation: Sendable {
     let vault: PersonalDataVault
     let client: PostgresClient
@@ -18,25 +21,38 @@ public struct KeyRotation: Sendable {
         self.logger = logger
     }
 
-    /// Callers and comments re-encrypted.
-    public func reencrypt(batchSize: Int) async throws -> (callers: Int, comments: Int) {
-        var total = (callers: 0, comments: 0)
+    public struct Done: Sendable, Equatable {
+        public var dataKeys = 0
+        public var ownKeys = 0
+        public var comments = 0
+    }
+
+    public func reencrypt(batchSize: Int) async throws -> Done {
+        var total = Done()
         while true {
             let done = try await client.withTransaction(logger: logger) { connection in
                 let active = vault.activeKeyID
-                let callers = try await KeyRotationStore.callersNotUnder(active, limit: batchSize, on: connection, logger: logger)
-                for row in callers {
-                    try await KeyRotationStore.updateCaller(resealed(row), on: connection, logger: logger)
+                let wrapped = try await KeyRotationStore.dataKeysNotUnder(active, limit: batchSize, on: connection, logger: logger)
+                let rewrapped = try wrapped.map { sealed in
+                    var copy = sealed
+                    copy.dataKey = try sealed.dataKey.map { try vault.rewrap($0, caseID: sealed.caseID) }
+                    return copy
                 }
+                let legacy = try await KeyRotationStore.casesWithoutOwnKey(limit: batchSize, on: connection, logger: logger)
+                try await KeyRotationStore.updateSealed(rewrapped + (try legacy.map(vault.ownKey)), on: connection, logger: logger)
                 let comments = try await KeyRotationStore.commentsNotUnder(active, limit: batchSize, on: connection, logger: logger)
                 for row in comments {
                     try await KeyRotationStore.updateComment(resealed(row), on: connection, logger: logger)
                 }
-                return (callers.count, comments.count)
+                return Done(dataKeys: wrapped.count, ownKeys: legacy.count, comments: comments.count)
             }
-            total = (total.callers + done.0, total.comments + done.1)
-            if done == (0, 0) { return total }
-            logger.info("re-encrypted a batch", metadata: ["callers": "\(done.0)", "comments": "\(done.1)"])
+            total.dataKeys += done.dataKeys
+            total.ownKeys += done.ownKeys
+            total.comments += done.comments
+            if done == Done() { return total }
+            logger.info("re-encrypted a batch", metadata: [
+                "data_keys": "\(done.dataKeys)", "own_keys": "\(done.ownKeys)", "comments": "\(done.comments)",
+            ])
         }
     }
 

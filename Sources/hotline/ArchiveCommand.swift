@@ -6,7 +6,9 @@ import HotlineWorkers
 
 /// Reads an archived case (归档) for the centre's staff: the case, its assignments,
 /// clocks, history, callbacks, rating appeals and supervisions as they stood when it
-/// was archived. The archive is read-only; the caller's data and comments stay sealed.
+/// was archived. The archive is read-only and keeps no personal data: the caller, subject
+/// and content stay sealed in the case (`hotline case show` opens them) until retention
+/// shreds the case, which `shredded` then records.
 struct ArchiveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "archive", abstract: "Print an archived case's whole record as JSON.")

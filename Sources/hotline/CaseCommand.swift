@@ -32,13 +32,22 @@ struct CaseCommand: AsyncParsableCommand {
                   var row = record["case"] as? [String: Any] else {
                 throw CommandSupport.fail("the record of case \(caseNumber) is not a JSON object")
             }
-            let caller: Caller
-            do {
-                caller = try vault.open(found.callerSealed, keyID: found.callerKeyID, caseID: found.caseID)
-            } catch {
-                throw CommandSupport.fail("the caller of case \(caseNumber) is sealed under key \(found.callerKeyID), which this environment does not hold: \(error)")
+            if found.sealed.shredded {
+                // Retention shredded it (README "Retention"): its data key is destroyed, and with it the
+                // caller, the subject and the content; `shredded_at` says when.
+                row["caller"] = NSNull()
+            } else {
+                do {
+                    row["caller"] = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(try vault.caller(of: found.sealed)))
+                    if let appeal = try vault.appeal(of: found.sealed) {
+                        row["subject"] = appeal.subject ?? NSNull()
+                        row["content"] = appeal.content
+                    }
+                } catch {
+                    throw CommandSupport.fail(
+                        "case \(caseNumber) is sealed under key \(found.sealed.dataKey?.keyID ?? found.sealed.callerKeyID), which this environment does not hold: \(error)")
+                }
             }
-            row["caller"] = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(caller))
             record["case"] = row
             var comments: [String: String] = [:]
             for comment in found.comments {

@@ -13,7 +13,7 @@ struct KeysCommand: AsyncParsableCommand {
 
     struct Reencrypt: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Re-encrypt every caller's data and callback comment still sealed under an older key with HOTLINE_DATA_KEY.")
+            abstract: "Re-wrap every case's data key, and re-seal every callback comment, still under an older key with HOTLINE_DATA_KEY.")
 
         @Option(help: "Rows per transaction.")
         var batchSize = 500
@@ -26,7 +26,8 @@ struct KeysCommand: AsyncParsableCommand {
             let done = try await withPostgres(configuration.databaseURL.configuration, logger: logger) { [batchSize] client in
                 try await KeyRotation(vault: vault, client: client, logger: logger).reencrypt(batchSize: batchSize)
             }
-            print("re-encrypted under key \(vault.activeKeyID): \(done.callers) callers, \(done.comments) callback comments")
+            print("re-encrypted under key \(vault.activeKeyID): \(done.dataKeys) case data keys re-wrapped, "
+                + "\(done.ownKeys) older cases given their own data key, \(done.comments) callback comments")
         }
     }
 

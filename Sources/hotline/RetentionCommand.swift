@@ -39,8 +39,8 @@ struct RetentionCommand: AsyncParsableCommand {
                 let due = try await RetentionStore.dueCounts(
                     cutoff: { RetentionDecision.cutoff(for: $0, rules: rules, now: now) }, client: client, logger: logger)
                 let last = try await RetentionStore.lastRuns(client: client, logger: logger)
-                let archiveCutoff = now.addingTimeInterval(-Double(rules.caseContentAfterArchiveDays) * 86_400)
-                let archived = try await RetentionStore.archivedBefore(archiveCutoff, client: client, logger: logger)
+                let waiting = try await RetentionStore.archivedWithoutOwnKey(
+                    before: RetentionDecision.cutoff(for: .caseContents, rules: rules, now: now), client: client, logger: logger)
                 var lines = ["retention under \(loaded.policy) \(loaded.version) at \(RFC3339.format(now)) (\(rules.article))"]
                 for kind in RetentionKind.allCases {
                     let removed = last[kind].map {
@@ -48,8 +48,10 @@ struct RetentionCommand: AsyncParsableCommand {
                     } ?? "none removed yet"
                     lines.append("\(kind.rawValue): kept \(rules.days(of: kind)) days; past it now: \(due[kind] ?? 0); \(removed)")
                 }
-                lines.append(
-                    "case content: kept \(rules.caseContentAfterArchiveDays) days after archiving; archived cases past it: \(archived), kept: not enforced until each case is sealed under its own data key (issue 20 item 3)")
+                if waiting > 0 {
+                    lines.append(
+                        "\(RetentionKind.caseContents.rawValue): \(waiting) archived cases past it have no data key of their own (accepted before migration 0030): run hotline keys reencrypt, then the sweep shreds them")
+                }
                 return lines
             }
             print(lines.joined(separator: "\n"))

@@ -34,7 +34,7 @@ import Testing
         view.subjects[Self.caseID] = CallbackSubject(
             caseNumber: "20261113-000001", policyID: Self.policy.id, policyVersion: Self.policy.version, round: 1,
             leadUnitID: "city-housing", confidential: false,
-            callerSealed: try vault.seal(Caller(phone: "13874812345"), caseID: Self.caseID), callerKeyID: vault.activeKeyID)
+            sealed: try vault.sealNewCase(Self.caseID, caller: Caller(phone: "13874812345"), subject: nil, content: "楼道灯坏了。"))
         view.approved[Self.caseID] = ApprovedResult(
             result: HandlingResult(outcome: .resolved, unitID: "city-housing", unitName: "市住建局"), reply: "已修复。", submittedAt: Self.now.addingTimeInterval(-3600))
         for task in tasks { view.tasks[task.id] = task }

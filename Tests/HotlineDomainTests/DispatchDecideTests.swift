@@ -32,7 +32,8 @@ import Testing
         for lifecycle in cases {
             view.cases[lifecycle.id] = DispatchCase(lifecycle: lifecycle, areaCode: areaCode, text: text, channel: .phone)
             view.appeals[lifecycle.id] = StoredAppeal(
-                appeal: WorkOrderAppeal(subject: nil, content: text, areaCode: areaCode, confidential: false), callerSealed: [], callerKeyID: "k1")
+                appeal: WorkOrderAppeal(subject: nil, content: text, areaCode: areaCode, confidential: false),
+                sealed: SealedCase(caseID: lifecycle.id, dataKey: nil, callerSealed: [], callerKeyID: "k1", appealSealed: nil))
         }
         view.clocks = ClockBook(clocks)
         view.editions[Self.policy] = edition

@@ -1,5 +1,7 @@
+import Crypto
 import Foundation
 import HotlineDomain
+import HotlinePostgres
 import HotlineWorkers
 import Testing
 
@@ -45,61 +47,126 @@ import Testing
         }
     }
 
-    @Test func sealThenOpenGivesTheCallerBack() throws {
-        let vault = try Self.vault()
-        #expect(vault.activeKeyID == "k1")
-        let sealed = try vault.seal(caller, caseID: caseID)
-        #expect(try vault.open(sealed, keyID: "k1", caseID: caseID) == caller)
+    let subject = "噪音扰民"
+    let content = "望月湖小区7片楼下的工地每天夜里施工到凌晨两点，影响休息，请尽快处理。"
+
+    func sealed(_ vault: PersonalDataVault) throws -> SealedCase {
+        try vault.sealNewCase(caseID, caller: caller, subject: subject, content: content)
     }
 
-    @Test func aSealedBlobCannotBeMovedToAnotherCase() throws {
-        // The case id is authenticated data (AES-GCM AAD).
+    /// A case's caller and appeal are sealed under a data key of its own, itself kept only
+    /// wrapped under the key-encryption key (issue 20 item 3, migration 0030).
+    @Test func aCaseIsSealedUnderItsOwnDataKey() throws {
         let vault = try Self.vault()
-        let sealed = try vault.seal(caller, caseID: caseID)
-        #expect(throws: (any Error).self) { try vault.open(sealed, keyID: "k1", caseID: UUID()) }
+        let sealed = try sealed(vault)
+        #expect(sealed.callerKeyID == SealedCase.caseKeyID && sealed.dataKey?.keyID == "k1")
+        #expect(sealed.clearSubject == nil && sealed.clearContent == nil)
+        #expect(try vault.caller(of: sealed) == caller)
+        let appeal = try #require(try vault.appeal(of: sealed))
+        #expect(appeal.subject == subject && appeal.content == content)
+        #expect(try vault.text(of: sealed) == "\(subject)\n\(content)", "the text the repeat and routing rules read, as IntakeEvent.text")
+    }
+
+    @Test func aSealedCaseCannotBeMovedToAnotherCase() throws {
+        // The case id is authenticated data (AES-GCM AAD) of the wrapped key and of each blob.
+        let vault = try Self.vault()
+        var moved = try sealed(vault)
+        moved.caseID = UUID()
+        #expect(throws: (any Error).self) { try vault.caller(of: moved) }
+        #expect(throws: (any Error).self) { try vault.appeal(of: moved) }
+    }
+
+    @Test func oneCasesBlobsDoNotOpenUnderAnotherCasesKeyOrInAnotherPlace() throws {
+        let vault = try Self.vault()
+        let first = try sealed(vault)
+        var second = try vault.sealNewCase(caseID, caller: Caller(phone: "13900000000"), subject: nil, content: "另一件事")
+        second.appealSealed = first.appealSealed
+        #expect(throws: (any Error).self, "another key of the same case id does not open it") { try vault.appeal(of: second) }
+        var swapped = first
+        swapped.appealSealed = first.callerSealed
+        #expect(throws: (any Error).self, "the caller's blob does not stand in for the appeal") { try vault.appeal(of: swapped) }
     }
 
     @Test func aTamperedBlobIsRefused() throws {
         let vault = try Self.vault()
-        var sealed = try vault.seal(caller, caseID: caseID)
-        sealed[sealed.count / 2] ^= 0x01
-        #expect(throws: (any Error).self) { try vault.open(sealed, keyID: "k1", caseID: self.caseID) }
+        var tampered = try sealed(vault)
+        tampered.callerSealed[tampered.callerSealed.count / 2] ^= 0x01
+        #expect(throws: (any Error).self) { try vault.caller(of: tampered) }
+        var wrapped = try sealed(vault)
+        wrapped.dataKey?.wrapped[4] ^= 0x01
+        #expect(throws: (any Error).self) { try vault.appeal(of: wrapped) }
     }
 
     @Test func sealedBytesDoNotContainThePersonalData() throws {
-        let sealed = try Self.vault().seal(caller, caseID: caseID)
-        for secret in ["13874812345", "刘建华", "430104198506121238", "望月湖小区"] {
-            let needle = Array(secret.utf8)
-            let found = sealed.indices.dropLast(needle.count - 1).contains { Array(sealed[$0..<$0 + needle.count]) == needle }
-            #expect(!found, "\(secret) appears in the sealed bytes")
+        let sealed = try sealed(Self.vault())
+        for bytes in [sealed.callerSealed, sealed.appealSealed ?? [], sealed.dataKey?.wrapped ?? []] {
+            for secret in ["13874812345", "刘建华", "430104198506121238", "望月湖小区", "噪音扰民", "凌晨两点"] {
+                let needle = Array(secret.utf8)
+                let found = bytes.indices.dropLast(needle.count - 1).contains { Array(bytes[$0..<$0 + needle.count]) == needle }
+                #expect(!found, "\(secret) appears in the sealed bytes")
+            }
         }
     }
 
-    @Test func sealingTwiceGivesDifferentBytes() throws {
-        // A fresh nonce each time: equal callers are not recognisable from the stored blobs.
+    @Test func sealingTwiceGivesDifferentKeysAndBytes() throws {
+        // A fresh data key and nonce each time: equal callers are not recognisable from the stored blobs.
         let vault = try Self.vault()
-        #expect(try vault.seal(caller, caseID: caseID) != vault.seal(caller, caseID: caseID))
+        let first = try sealed(vault)
+        let second = try sealed(vault)
+        #expect(first.dataKey != second.dataKey && first.callerSealed != second.callerSealed && first.appealSealed != second.appealSealed)
     }
 
-    @Test func aRotatedKeyStillOpensOldData() throws {
-        let sealed = try Self.vault().seal(caller, caseID: caseID)
+    /// 《个人信息保护法》第四十七条: once its data key is destroyed, nothing opens a case, with any key.
+    @Test func aShreddedCaseOpensNoMore() throws {
+        let vault = try Self.vault()
+        var shredded = try sealed(vault)
+        shredded.dataKey = nil
+        shredded.shredded = true
+        #expect(throws: VaultError.self) { try vault.caller(of: shredded) }
+        #expect(try vault.appeal(of: shredded) == nil)
+        #expect(try vault.text(of: shredded) == "", "the repeat rule reads a shredded case as empty")
+    }
+
+    @Test func aRotatedKeyStillOpensOldDataAndRewrapsItsKey() throws {
+        let sealed = try sealed(Self.vault())
         let rotated = try Self.vault(Self.environment([
             "HOTLINE_DATA_KEY": "k2:" + Self.base64Key(2),
             "HOTLINE_DATA_KEYS_PREVIOUS": "k1:" + Self.base64Key(1),
             "HOTLINE_INDEX_KEY": Self.base64Key(100),
         ]))
         #expect(rotated.activeKeyID == "k2")
-        #expect(try rotated.open(sealed, keyID: "k1", caseID: caseID) == caller)
-        // Without the old key it cannot be read, and the error names the key.
+        #expect(try rotated.caller(of: sealed) == caller)
+        var rewrapped = sealed
+        rewrapped.dataKey = try rotated.rewrap(try #require(sealed.dataKey), caseID: caseID)
+        #expect(rewrapped.dataKey?.keyID == "k2")
+        // Without the old key the case is read only once re-wrapped, and the error names the key.
         let forgotten = try Self.vault(Self.environment([
             "HOTLINE_DATA_KEY": "k2:" + Self.base64Key(2), "HOTLINE_INDEX_KEY": Self.base64Key(100),
         ]))
+        #expect(try forgotten.caller(of: rewrapped) == caller)
         do {
-            _ = try forgotten.open(sealed, keyID: "k1", caseID: caseID)
+            _ = try forgotten.caller(of: sealed)
             Issue.record("opened with a key that is not configured")
         } catch let error as VaultError {
             #expect(error.description.contains("'k1'"))
         }
+    }
+
+    /// A case accepted before migration 0030: its caller sealed directly under the
+    /// key-encryption key (the case id as authenticated data), its text in clear.
+    @Test func aCaseFromBeforeCaseKeysOpensAndGetsItsOwnKey() throws {
+        let vault = try Self.vault()
+        let box = try AES.GCM.seal(
+            try JSONEncoder().encode(caller), using: SymmetricKey(data: try #require(Data(base64Encoded: Self.base64Key(1)))),
+            authenticating: Data(caseID.uuidString.lowercased().utf8))
+        let legacy = SealedCase(
+            caseID: caseID, dataKey: nil, callerSealed: Array(try #require(box.combined)), callerKeyID: "k1", appealSealed: nil,
+            clearSubject: subject, clearContent: content)
+        #expect(try vault.caller(of: legacy) == caller)
+        #expect(try vault.text(of: legacy) == "\(subject)\n\(content)")
+        let own = try vault.ownKey(for: legacy)
+        #expect(own.callerKeyID == SealedCase.caseKeyID && own.dataKey?.keyID == "k1" && own.clearContent == nil)
+        #expect(try vault.caller(of: own) == caller && vault.text(of: own) == vault.text(of: legacy))
     }
 
     @Test func phoneIndexIgnoresFormatting() throws {
@@ -135,8 +202,9 @@ import Testing
         #expect(configuration.devMode)
         #expect(configuration.keys.active.id == "dev-insecure")
         let vault = PersonalDataVault(keys: configuration.keys)
-        let sealed = try vault.seal(caller, caseID: caseID)
-        #expect(try vault.open(sealed, keyID: "dev-insecure", caseID: caseID) == caller)
+        let sealed = try sealed(vault)
+        #expect(sealed.dataKey?.keyID == "dev-insecure")
+        #expect(try vault.caller(of: sealed) == caller)
         #expect(vault.phoneIndex(Caller(phone: "138-0000-1111")) == vault.phoneIndex(Caller(phone: "13800001111")))
     }
 
@@ -146,6 +214,7 @@ import Testing
         "k1:not base64!",
         base64Key(1),                       // no key id
         ":" + base64Key(1),                 // empty key id
+        "case:" + base64Key(1),             // the id of data sealed under a case's own key
     ])
     func aMalformedDataKeyIsRefused(key: String) {
         #expect(configurationError(Self.environment(["HOTLINE_DATA_KEY": key, "HOTLINE_INDEX_KEY": Self.base64Key(100)]))?.setting

@@ -39,6 +39,11 @@ import Testing
 
     static func vault() throws -> PersonalDataVault { try PersonalDataVaultTests.vault() }
 
+    /// The case as intake seals it at rest.
+    static func sealed(_ vault: PersonalDataVault) throws -> SealedCase {
+        try vault.sealNewCase(caseID, caller: caller, subject: appeal().subject, content: appeal().content)
+    }
+
     /// 长沙 第十六条（二）「明确1个责任单位牵头办理，其他单位会同办理」: the lead and each co-unit
     /// get an order of their own, each naming the round's lead, co-units and due instants.
     @Test func eachUnitOfTheRoundGetsItsOwnOrder() {
@@ -103,7 +108,7 @@ import Testing
         let vault = try Self.vault()
         let key = Curve25519.KeyAgreement.PrivateKey()
         let unitKey = UnitSealingKey(keyID: "city-housing:sealing:1", publicKey: Array(key.publicKey.rawRepresentation))
-        let stored = StoredAppeal(appeal: Self.appeal(), callerSealed: try vault.seal(Self.caller, caseID: Self.caseID), callerKeyID: vault.activeKeyID)
+        let stored = StoredAppeal(appeal: Self.appeal(), sealed: try Self.sealed(vault))
         let reopen = WorkOrderPlanner.drafts(
             kind: .reopen, round: Self.round(2), lead: Self.housing, coUnits: [], clocks: [.start(Self.signPlan)], appeal: Self.appeal(),
             earlierRounds: [RoundReport(round: 1, unitID: "city-housing", outcome: .resolved, handledAt: Self.now, handledBy: "王某", actionTaken: "已处理", rating: .dissatisfied)],
@@ -129,7 +134,7 @@ import Testing
             "city-housing": UnitSealingKey(keyID: "city-housing:sealing:1", publicKey: Array(housingKey.publicKey.rawRepresentation)),
             "city-urban": UnitSealingKey(keyID: "city-urban:sealing:1", publicKey: Array(urbanKey.publicKey.rawRepresentation)),
         ]
-        let stored = StoredAppeal(appeal: Self.appeal(), callerSealed: try vault.seal(Self.caller, caseID: Self.caseID), callerKeyID: vault.activeKeyID)
+        let stored = StoredAppeal(appeal: Self.appeal(), sealed: try Self.sealed(vault))
         let pending = Self.drafts().map { PendingWorkOrder(draft: $0, key: keys[$0.order.unitID], appeal: stored) }
         let issued = try WorkOrderIssuer(vault: vault, logger: Self.logger).issue(pending, at: Self.now)
         #expect(issued.withheld.isEmpty)
@@ -163,7 +168,9 @@ import Testing
         let vault = try Self.vault()
         let key = Curve25519.KeyAgreement.PrivateKey()
         let unitKey = UnitSealingKey(keyID: "k", publicKey: Array(key.publicKey.rawRepresentation))
-        let stored = StoredAppeal(appeal: Self.appeal(confidential: true), callerSealed: [1, 2, 3], callerKeyID: "unknown-key")
+        let stored = StoredAppeal(
+            appeal: Self.appeal(confidential: true),
+            sealed: SealedCase(caseID: Self.caseID, dataKey: nil, callerSealed: [1, 2, 3], callerKeyID: "unknown-key", appealSealed: nil))
         let draft = Self.drafts(confidential: true)[0]
         let issued = try WorkOrderIssuer(vault: vault, logger: Self.logger).issue([PendingWorkOrder(draft: draft, key: unitKey, appeal: stored)], at: Self.now)
         let order = try JSONDecoder().decode(WorkOrder.self, from: Data(issued.messages[0].payload))
@@ -176,7 +183,7 @@ import Testing
     /// order is kept for the centre to reissue.
     @Test func anOrderForAUnitWithoutAKeyIsWithheld() throws {
         let vault = try Self.vault()
-        let stored = StoredAppeal(appeal: Self.appeal(), callerSealed: try vault.seal(Self.caller, caseID: Self.caseID), callerKeyID: vault.activeKeyID)
+        let stored = StoredAppeal(appeal: Self.appeal(), sealed: try Self.sealed(vault))
         let draft = Self.drafts()[1]
         let issued = try WorkOrderIssuer(vault: vault, logger: Self.logger).issue([PendingWorkOrder(draft: draft, key: nil, appeal: stored)], at: Self.now)
         let text = String(decoding: issued.messages[0].payload, as: UTF8.self)

@@ -129,14 +129,19 @@ struct PipelineTests {
         }
     }
 
-    /// Callers' personal data is sealed at rest and never on a lifecycle topic.
+    /// Callers' personal data and the appeal's text are sealed at rest (issue 20 item 3), and
+    /// personal data is never on a lifecycle topic.
     @Test func personalDataIsEncryptedAndNeverOnLifecycleTopics() async throws {
         try await TestStack.with { stack in
             for worker in ["intake", "dispatch", "relay"] { try stack.startWorker(worker) }
             try stack.publish((1...5).map { IntakeEvents.appeal($0) })
             try await stack.waitForPipeline(messages: 5)
             #expect(try await stack.count("SELECT count(*) FROM cases WHERE position('13900000001'::bytea in caller_sealed) > 0") == 0)
-            #expect(try await stack.count("SELECT count(*) FROM cases WHERE caller_key_id = 'test1'") == 5)
+            #expect(try await stack.count("SELECT count(*) FROM cases WHERE caller_key_id = 'case' AND data_key_id = 'test1'") == 5,
+                    "each case under a data key of its own, wrapped under HOTLINE_DATA_KEY")
+            #expect(try await stack.count("SELECT count(*) FROM cases WHERE subject IS NULL AND content IS NULL AND appeal_sealed IS NOT NULL") == 5,
+                    "the appeal's text is sealed too")
+            #expect(try await stack.count("SELECT count(*) FROM cases WHERE position(convert_to('道路破损', 'UTF8') in appeal_sealed) > 0") == 0)
             let events = try await stack.readTopic("hotline.cases.v1", expected: 10)
             let text = events.map { String(decoding: $0.value ?? [], as: UTF8.self) }.joined()
             #expect(!text.contains("1390000000"), "no phone number on hotline.cases.v1")

@@ -68,7 +68,7 @@ struct RetentionSweepTests {
                 extraEnvironment: ["DATABASE_URL": stack.readerDatabaseURL, "HOTLINE_CLOCK": "simulated", "HOTLINE_POLICY": "changsha-2020"]).stdout
             #expect(status.contains("lookup_attempts: kept 180 days; past it now: 0; last removed 1 at 2026-10-19T09:00:00"), "\(status)")
             #expect(status.contains("parked_messages: kept 30 days; past it now: 0; last removed 1"), "\(status)")
-            #expect(status.contains("case content: kept 1095 days after archiving; archived cases past it: 0, kept: not enforced"), "\(status)")
+            #expect(status.contains("case_contents: kept 1095 days; past it now: 0; none removed yet"), "\(status)")
 
             // Two days on, the attempt made 179 days before the start is past its 180 days.
             try stack.run(["clock", "set", "2026-10-21T09:00:00+08:00"])
@@ -120,21 +120,7 @@ struct RetentionRollbackTests {
                 try await stack.client.query(PostgresQuery(unsafeSQL: statement), logger: stack.logger)
             }
             // The log refuses the last kind the sweep reaches, after it removed the others in the same transaction.
-            try await RoleTests.withLogin(stack.ownerDatabaseURL, stack) { (client: PostgresClient) async throws in
-                for statement in [
-                    """
-                    CREATE FUNCTION refuse_parked_log() RETURNS trigger LANGUAGE plpgsql AS $$
-                    BEGIN
-                        IF NEW.kind = 'parked_messages' THEN RAISE EXCEPTION 'test: the log refuses parked_messages'; END IF;
-                        RETURN NEW;
-                    END;
-                    $$
-                    """,
-                    "CREATE TRIGGER refuse_parked_log BEFORE INSERT ON retention_runs FOR EACH ROW EXECUTE FUNCTION refuse_parked_log()",
-                ] {
-                    try await client.query(PostgresQuery(unsafeSQL: statement), logger: stack.logger)
-                }
-            }
+            try await Self.refuseLog(of: "parked_messages", stack)
             try stack.startWorker(
                 "supervision", extraEnvironment: ["HOTLINE_CLOCK": "simulated", "HOTLINE_POLICY": "changsha-2020", "HOTLINE_SWEEP_INTERVAL_MS": "100"])
             let log = stack.directory.appendingPathComponent("supervision.log").path
@@ -146,14 +132,39 @@ struct RetentionRollbackTests {
             #expect(try await stack.count("SELECT count(*) FROM outbox_parked") == 2)
             #expect(try await stack.count("SELECT count(*) FROM retention_runs") == 0)
 
-            try await RoleTests.withLogin(stack.ownerDatabaseURL, stack) { (client: PostgresClient) async throws in
-                try await client.query("DROP TRIGGER refuse_parked_log ON retention_runs", logger: stack.logger)
-            }
+            try await Self.acceptLog(stack)
             try await stack.waitUntil("the retried sweep removed and logged all three kinds") {
                 try await stack.count("SELECT count(*) FROM retention_runs") == 3
             }
             #expect(try await stack.count("SELECT count(*) FROM lookup_attempts") == 1)
             #expect(try await stack.count("SELECT count(*) FROM outbox_parked") == 1)
+        }
+    }
+
+    /// A trigger (as the owner) that makes `retention_runs` refuse batches of `kind`: the
+    /// sweep's transaction fails after it removed rows of that kind.
+    static func refuseLog(of kind: String, _ stack: TestStack) async throws {
+        try await RoleTests.withLogin(stack.ownerDatabaseURL, stack) { (client: PostgresClient) async throws in
+            for statement in [
+                """
+                CREATE FUNCTION refuse_log() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.kind = '\(kind)' THEN RAISE EXCEPTION 'test: the log refuses \(kind)'; END IF;
+                    RETURN NEW;
+                END;
+                $$
+                """,
+                "CREATE TRIGGER refuse_log BEFORE INSERT ON retention_runs FOR EACH ROW EXECUTE FUNCTION refuse_log()",
+            ] {
+                try await client.query(PostgresQuery(unsafeSQL: statement), logger: stack.logger)
+            }
+        }
+    }
+
+    /// Drops `refuseLog`'s trigger: the next sweep goes through.
+    static func acceptLog(_ stack: TestStack) async throws {
+        try await RoleTests.withLogin(stack.ownerDatabaseURL, stack) { (client: PostgresClient) async throws in
+            try await client.query("DROP TRIGGER refuse_log ON retention_runs", logger: stack.logger)
         }
     }
 }

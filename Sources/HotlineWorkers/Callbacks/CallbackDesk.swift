@@ -27,7 +27,7 @@ struct CallbackDesk: Sendable {
         _ plan: NotificationPlan, reply: String? = nil, caseID: UUID, subject: CallbackSubject, now: Date, effects: inout CallbacksEffects,
         logger: Logger
     ) throws {
-        guard let phone = try vault.open(subject.callerSealed, keyID: subject.callerKeyID, caseID: caseID).phone else {
+        guard let phone = try vault.caller(of: subject.sealed).phone else {
             logger.debug("no notification: the caller gave no phone", metadata: ["kind": "\(plan.kind)"])
             return
         }
@@ -59,7 +59,7 @@ struct CallbackDesk: Sendable {
             obligation: .callback, unitID: plan.performerUnitID, startedAt: start, dueAt: plan.dueAt, warnAt: nil, limit: plan.limit,
             basis: planner.calendar.basis(from: start, to: plan.dueAt, limit: plan.limit))
         view.clocks.apply([.start(clock)] + (plan.channel.isAutomatic ? [.meet(.callback, at: now)] : []), caseID: caseID, round: subject.round)
-        let caller = try vault.open(subject.callerSealed, keyID: subject.callerKeyID, caseID: caseID)
+        let caller = try vault.caller(of: subject.sealed)
         let article = planner.policy.rule(for: .callback)?.article ?? planner.policy.callbacks.article
         let event = CallbackTaskEvent(
             eventID: UUID(), taskID: taskID, caseID: caseID, caseNumber: subject.caseNumber, round: subject.round, plan: plan,

@@ -23,7 +23,7 @@ public struct DispatchHandler: BatchHandler {
     let router: Router
     /// Each case is routed and timed under the policy version it was accepted under.
     let archive: PolicyArchive
-    /// Opens the caller's contact where a work order is sealed to its unit.
+    /// Opens a case's text for routing and the caller's contact where a work order is sealed to its unit.
     let vault: PersonalDataVault
     let logger: Logger
 
@@ -32,6 +32,14 @@ public struct DispatchHandler: BatchHandler {
         self.archive = archive
         self.vault = vault
         self.logger = logger
+    }
+
+    /// A case's subject and content opened for the routing rules (a shredded case's is empty).
+    private func opened(_ stored: DispatchCase) throws -> DispatchCase {
+        guard let sealed = stored.sealed else { return stored }
+        var opened = stored
+        opened.text = try vault.text(of: sealed)
+        return opened
     }
 
     /// The topics the dispatch worker consumes.
@@ -129,7 +137,7 @@ public struct DispatchHandler: BatchHandler {
     public func load(_ batch: [Delivery<DispatchEvent>], now: Date, connection: PostgresConnection) async throws -> DispatchView {
         var view = DispatchView()
         let caseIDs = Array(Set(batch.compactMap(\.event.caseID)))
-        view.cases = try await DispatchStore.lockCases(caseIDs, on: connection, logger: logger)
+        view.cases = try await DispatchStore.lockCases(caseIDs, on: connection, logger: logger).mapValues(opened)
         let toRoute = batch.compactMap { delivery -> RoutingPrecedent.Key? in
             guard case let .accepted(caseID) = delivery.event, let routed = view.cases[caseID] else { return nil }
             return RoutingPrecedent.Key(category: routed.lifecycle.category, areaCode: routed.areaCode)
@@ -163,7 +171,7 @@ public struct DispatchHandler: BatchHandler {
             default: nil
             }
         }
-        view.appeals = try await WorkOrderStore.appeals(of: Array(Set(dispatching)), on: connection, logger: logger)
+        view.appeals = try await WorkOrderStore.appeals(of: Array(Set(dispatching)), on: connection, logger: logger).mapValues(vault.opened)
         let reopening = batch.compactMap { delivery -> UUID? in
             guard case let .action(action) = delivery.event, case .reopen = action.kind else { return nil }
             return action.caseID

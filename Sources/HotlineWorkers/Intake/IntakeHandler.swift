@@ -66,9 +66,18 @@ public struct IntakeHandler: BatchHandler {
         view.requests = try await IntakeStore.requests(events.map(\.requestKey), on: connection, logger: logger)
         let closedSince = decider.policy.repeat.closedCase.map { now.addingTimeInterval(-Double($0.withinDays) * 86_400) }
         view.openCases = try await IntakeStore.openCases(
-            phoneIndexes: phoneIndexes, caseNumbers: events.compactMap(\.refersToCase), closedSince: closedSince, on: connection, logger: logger)
+            phoneIndexes: phoneIndexes, caseNumbers: events.compactMap(\.refersToCase), closedSince: closedSince, on: connection, logger: logger
+        ).map(opened)
         view.knowledge = try await KnowledgeStore.found(events.compactMap(\.answeredFrom), on: connection, logger: logger)
         return view
+    }
+
+    /// A stored case's text, opened for the repeat rule's similarity (a shredded case's is empty).
+    private func opened(_ stored: StoredOpenCase) throws -> StoredOpenCase {
+        guard let sealed = stored.sealed else { return stored }
+        var opened = stored
+        opened.candidate.text = try vault.text(of: sealed)
+        return opened
     }
 
     // MARK: decide
@@ -229,7 +238,7 @@ public struct IntakeHandler: BatchHandler {
         effects.cases.append(NewCase(
             id: caseID, caseNumber: caseNumber, policyID: policy.policy, policyVersion: policy.version,
             event: event, category: category, categorySource: source, acceptedAt: now,
-            callerSealed: try vault.seal(event.caller, caseID: caseID), callerKeyID: vault.activeKeyID,
+            sealed: try vault.sealNewCase(caseID, caller: event.caller, subject: event.subject, content: event.content),
             callerPhoneIndex: phoneIndex, status: status, answeredFrom: answeredFrom, callbackOwed: callbackOwed))
         effects.verifiers.append(queryCodes.verifier(for: caseID))
         effects.history.append(HistoryEntry(

@@ -39,6 +39,13 @@ struct RetentionSweep {
                 guard let removal = RetentionDecision.due(candidates, kind: kind, rules: rules, now: now) else { continue }
                 try await RetentionStore.deleteParkedMessages(removal.keys, on: connection, logger: logger)
                 removed += try await record(removal, now: now, connection: connection)
+            case .caseContents:
+                let candidates = try await RetentionStore.oldestArchivedCases(limit: budget, on: connection, logger: logger)
+                guard let removal = RetentionDecision.due(candidates, kind: kind, rules: rules, now: now) else { continue }
+                try await RetentionStore.shredCases(
+                    removal.keys, now: now, cutoff: removal.cutoff, retentionDays: removal.retentionDays, policyID: policyID,
+                    policyVersion: policyVersion, on: connection, logger: logger)
+                removed += try await record(removal, now: now, connection: connection)
             }
         }
         return removed

@@ -49,7 +49,7 @@ public struct WorkOrderIssuer: Sendable {
                 var content = pending.draft.content
                 if pending.draft.includesCaller {
                     if callers[order.caseID] == nil {
-                        let caller = try vault.open(pending.appeal.callerSealed, keyID: pending.appeal.callerKeyID, caseID: order.caseID)
+                        let caller = try vault.caller(of: pending.appeal.sealed)
                         callers[order.caseID] = Self.contact(caller)
                     }
                     content.caller = callers[order.caseID] ?? nil
@@ -82,5 +82,17 @@ public struct WorkOrderIssuer: Sendable {
         OutboxMessage(
             topic: TopicName.workOrders, key: Array(order.unitID.utf8), payload: try EventJSON.encode(order),
             headers: EventHeaders.make(eventID: order.eventID.uuidString.lowercased(), type: WorkOrder.type))
+    }
+}
+
+extension PersonalDataVault {
+    /// A stored appeal with its subject and content opened for the work order (empty once shredded).
+    func opened(_ stored: StoredAppeal) throws -> StoredAppeal {
+        var opened = stored
+        if let appeal = try appeal(of: stored.sealed) {
+            opened.appeal.subject = appeal.subject
+            opened.appeal.content = appeal.content
+        }
+        return opened
     }
 }

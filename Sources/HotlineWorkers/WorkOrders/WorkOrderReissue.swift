@@ -35,6 +35,7 @@ public struct WorkOrderReissue: Sendable {
             let open = try await WorkOrderStore.lockOpenWithheld(unitID: unitID, limit: limit, on: connection, logger: logger)
             let standing = try await WorkOrderStore.stillAssigned(open, on: connection, logger: logger)
             let appeals = try await WorkOrderStore.appeals(of: Array(Set(open.map(\.caseID))), on: connection, logger: logger)
+                .mapValues(issuer.vault.opened)
             let reports = try await WorkOrderStore.roundReports(of: Array(Set(open.map(\.caseID))), on: connection, logger: logger)
             var pending: [PendingWorkOrder] = []
             var settled: [(eventID: UUID, reissuedAs: UUID?)] = []

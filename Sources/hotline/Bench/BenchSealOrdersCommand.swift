@@ -34,7 +34,8 @@ struct BenchSealOrdersCommand: AsyncParsableCommand {
         for event in events {
             let caseID = UUID()
             let appeal = WorkOrderAppeal(subject: event.subject, content: event.content, areaCode: event.areaCode, confidential: event.caller.confidential)
-            let stored = StoredAppeal(appeal: appeal, callerSealed: try vault.seal(event.caller, caseID: caseID), callerKeyID: vault.activeKeyID)
+            let stored = StoredAppeal(
+                appeal: appeal, sealed: try vault.sealNewCase(caseID, caller: event.caller, subject: event.subject, content: event.content))
             let round = LifecycleCase(
                 id: caseID, caseNumber: "20261019-000001", policy: .init(id: "changsha-2020", version: "bench"), status: .dispatched,
                 category: event.category ?? .complaint, urgent: event.urgent, round: 1, leadUnitID: unit.id, dispatchedAt: now)
