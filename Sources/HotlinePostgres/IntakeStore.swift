@@ -61,14 +61,15 @@ public struct NewIntakeRequest: Sendable {
     public var event: IntakeEvent
     public var receipt: IntakeReceipt
     public var recordedAt: Date
-    /// Redirected and not accepted appeals keep what was asked, for the record.
-    public var keepContent: Bool
+    /// Redirected and not accepted appeals keep what was asked, for the record, sealed
+    /// (migration 0031); nil for the others.
+    public var keptText: SealedText?
 
-    public init(event: IntakeEvent, receipt: IntakeReceipt, recordedAt: Date, keepContent: Bool) {
+    public init(event: IntakeEvent, receipt: IntakeReceipt, recordedAt: Date, keptText: SealedText?) {
         self.event = event
         self.receipt = receipt
         self.recordedAt = recordedAt
-        self.keepContent = keepContent
+        self.keptText = keptText
     }
 }
 
@@ -242,19 +243,36 @@ public enum IntakeStore {
             """
             INSERT INTO intake_requests (
                 channel, external_id, first_event_id, outcome, reason_code, case_id, category, receipt,
-                received_at, recorded_at, content)
+                received_at, recorded_at, content_sealed, content_key_id)
             SELECT channel, external_id, first_event_id, outcome, reason_code, case_id, category, receipt::jsonb,
-                   received_at, recorded_at, content
+                   received_at, recorded_at, content_sealed, content_key_id
             FROM unnest(
                 \(events.map(\.channel.rawValue))::text[], \(events.map(\.externalID))::text[], \(events.map(\.eventID))::text[],
                 \(receipts.map(\.outcome.rawValue))::text[], \(NullableArray(receipts.map(\.reasonCode)))::text[],
                 \(NullableArray(receipts.map { $0.caseID.flatMap(UUID.init(uuidString:)) }))::uuid[],
                 \(NullableArray(receipts.map(\.category?.rawValue)))::text[], \(receiptJSON)::text[],
                 \(events.map(\.receivedAt))::timestamptz[], \(requests.map(\.recordedAt))::timestamptz[],
-                \(NullableArray(requests.map { $0.keepContent ? $0.event.text : nil }))::text[])
+                \(NullableArray(bytes: requests.map(\.keptText?.sealed)))::bytea[], \(NullableArray(requests.map(\.keptText?.keyID)))::text[])
                 AS r(channel, external_id, first_event_id, outcome, reason_code, case_id, category, receipt,
-                     received_at, recorded_at, content)
+                     received_at, recorded_at, content_sealed, content_key_id)
             """, logger: logger)
+    }
+
+    /// An appeal's receipt (without its query code) and its kept text, sealed or, written
+    /// before migration 0031, in clear; nil when no appeal has this key.
+    public static func keptRequest(
+        _ key: IntakeRequestKey, client: PostgresClient, logger: Logger
+    ) async throws -> (receiptJSON: String, sealedText: SealedText?, clearText: String?)? {
+        let rows = try await client.query(
+            """
+            SELECT receipt::text, content_sealed, content_key_id, content FROM intake_requests
+            WHERE channel = \(key.channel.rawValue) AND external_id = \(key.externalID)
+            """, logger: logger)
+        for try await (receipt, sealed, keyID, clear) in rows.decode((String, ByteBuffer?, String?, String?).self) {
+            let text = sealed.flatMap { bytes in keyID.map { SealedText(sealed: Array(bytes.readableBytesView), keyID: $0) } }
+            return (receipt, text, clear)
+        }
+        return nil
     }
 
     /// Links repeat appeals to their open cases as urges (催办) and adds them to each

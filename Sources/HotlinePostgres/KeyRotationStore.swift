@@ -1,4 +1,5 @@
 import Foundation
+import HotlineDomain
 import Logging
 import PostgresNIO
 
@@ -64,6 +65,35 @@ public enum KeyRotationStore {
             """, logger: logger)
     }
 
+    /// Texts of appeals not accepted sealed under another key-encryption key than `keyID`.
+    public static func requestTextsNotUnder(
+        _ keyID: String, limit: Int, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [(IntakeRequestKey, SealedText)] {
+        var result: [(IntakeRequestKey, SealedText)] = []
+        for try await (channel, externalID, sealed, keyID) in try await connection.query(
+            """
+            SELECT channel, external_id, content_sealed, content_key_id FROM intake_requests
+            WHERE content_sealed IS NOT NULL AND content_key_id <> \(keyID)
+            ORDER BY channel, external_id LIMIT \(Int32(limit)) FOR UPDATE SKIP LOCKED
+            """, logger: logger
+        ).decode((String, String, ByteBuffer, String).self) {
+            guard let channel = Channel(rawValue: channel) else { continue }
+            result.append((IntakeRequestKey(channel: channel, externalID: externalID), SealedText(sealed: Array(sealed.readableBytesView), keyID: keyID)))
+        }
+        return result
+    }
+
+    public static func updateRequestTexts(_ texts: [(IntakeRequestKey, SealedText)], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !texts.isEmpty else { return }
+        try await connection.query(
+            """
+            UPDATE intake_requests r SET content_sealed = u.sealed, content_key_id = u.key_id
+            FROM unnest(\(texts.map(\.0.channel.rawValue))::text[], \(texts.map(\.0.externalID))::text[],
+                        \(texts.map(\.1.sealed).byteaArray)::bytea[], \(texts.map(\.1.keyID))::text[]) AS u(channel, external_id, sealed, key_id)
+            WHERE r.channel = u.channel AND r.external_id = u.external_id
+            """, logger: logger)
+    }
+
     public static func updateComment(_ row: SealedRow, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query(
             "UPDATE callback_tasks SET comment_sealed = \(ByteBuffer(bytes: row.sealed)), comment_key_id = \(row.keyID) WHERE id = \(row.id)",
@@ -71,14 +101,15 @@ public enum KeyRotationStore {
     }
 
     /// How many sealed values each key-encryption key still holds (a case's data key, a case
-    /// from before migration 0030, a callback comment), for the operator to see the rotation finish.
+    /// from before migration 0030, a callback comment, the text of an appeal not accepted), for the operator to see the rotation finish.
     public static func keyUse(client: PostgresClient, logger: Logger) async throws -> [(String, Int)] {
         let rows = try await client.query(
             """
             SELECT key_id, count(*) FROM (
                 SELECT data_key_id AS key_id FROM cases WHERE data_key_id IS NOT NULL
                 UNION ALL SELECT caller_key_id FROM cases WHERE caller_key_id <> \(SealedCase.caseKeyID)
-                UNION ALL SELECT comment_key_id FROM callback_tasks WHERE comment_sealed IS NOT NULL) AS sealed
+                UNION ALL SELECT comment_key_id FROM callback_tasks WHERE comment_sealed IS NOT NULL
+                UNION ALL SELECT content_key_id FROM intake_requests WHERE content_sealed IS NOT NULL) AS sealed
             GROUP BY key_id ORDER BY key_id
             """, logger: logger)
         var result: [(String, Int)] = []

@@ -62,7 +62,7 @@ public enum RetentionStore {
     ) async throws -> [RetentionCandidate<IntakeRequestKey>] {
         let rows = try await connection.query(
             """
-            SELECT channel, external_id, recorded_at FROM intake_requests WHERE content IS NOT NULL
+            SELECT channel, external_id, recorded_at FROM intake_requests WHERE content IS NOT NULL OR content_sealed IS NOT NULL
             ORDER BY recorded_at LIMIT \(Int32(limit))
             """, logger: logger)
         var result: [RetentionCandidate<IntakeRequestKey>] = []
@@ -127,7 +127,7 @@ public enum RetentionStore {
     public static func clearUnacceptedTexts(_ keys: [IntakeRequestKey], on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query(
             """
-            UPDATE intake_requests r SET content = NULL
+            UPDATE intake_requests r SET content = NULL, content_sealed = NULL, content_key_id = NULL
             FROM unnest(\(keys.map(\.channel.rawValue))::text[], \(keys.map(\.externalID))::text[]) AS k(channel, external_id)
             WHERE r.channel = k.channel AND r.external_id = k.external_id
             """, logger: logger)
@@ -167,7 +167,8 @@ public enum RetentionStore {
         let rows = try await client.query(
             """
             SELECT (SELECT count(*) FROM lookup_attempts WHERE at < \(cutoff(.lookupAttempts))),
-                   (SELECT count(*) FROM intake_requests WHERE content IS NOT NULL AND recorded_at < \(cutoff(.unacceptedAppealTexts))),
+                   (SELECT count(*) FROM intake_requests
+                    WHERE (content IS NOT NULL OR content_sealed IS NOT NULL) AND recorded_at < \(cutoff(.unacceptedAppealTexts))),
                    (SELECT count(*) FROM outbox_parked WHERE parked_at < \(cutoff(.parkedMessages))),
                    (SELECT count(*) FROM case_archive a JOIN cases c ON c.id = a.case_id
                     WHERE c.data_key_sealed IS NOT NULL AND a.archived_at < \(cutoff(.caseContents)))

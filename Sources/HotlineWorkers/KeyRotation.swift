@@ -7,7 +7,8 @@ import PostgresNIO
 /// `HOTLINE_DATA_KEY`, a batch per transaction, so an operator can drop the old key from
 /// `HOTLINE_DATA_KEYS_PREVIOUS` afterwards: each case's data key is re-wrapped (32 bytes; the
 /// case's sealed data stays as it is), a case from before migration 0030 is given a data key
-/// of its own with its caller and text sealed under it, and callback comments are re-sealed.
+/// of its own with its caller and text sealed under it, and callback comments and the texts of
+/// appeals not accepted are re-sealed.
 /// Workers keep running: they read both keys meanwhile, and a row a worker holds is taken
 /// in a later batch.
 public struct KeyRotation: Sendable {
@@ -25,6 +26,7 @@ public struct KeyRotation: Sendable {
         public var dataKeys = 0
         public var ownKeys = 0
         public var comments = 0
+        public var requestTexts = 0
     }
 
     public func reencrypt(batchSize: Int) async throws -> Done {
@@ -44,14 +46,20 @@ public struct KeyRotation: Sendable {
                 for row in comments {
                     try await KeyRotationStore.updateComment(resealed(row), on: connection, logger: logger)
                 }
-                return Done(dataKeys: wrapped.count, ownKeys: legacy.count, comments: comments.count)
+                let texts = try await KeyRotationStore.requestTextsNotUnder(active, limit: batchSize, on: connection, logger: logger)
+                try await KeyRotationStore.updateRequestTexts(
+                    try texts.map { key, sealed in (key, try vault.seal(requestText: try vault.open(requestText: sealed, of: key), of: key)) },
+                    on: connection, logger: logger)
+                return Done(dataKeys: wrapped.count, ownKeys: legacy.count, comments: comments.count, requestTexts: texts.count)
             }
             total.dataKeys += done.dataKeys
             total.ownKeys += done.ownKeys
             total.comments += done.comments
+            total.requestTexts += done.requestTexts
             if done == Done() { return total }
             logger.info("re-encrypted a batch", metadata: [
                 "data_keys": "\(done.dataKeys)", "own_keys": "\(done.ownKeys)", "comments": "\(done.comments)",
+                "request_texts": "\(done.requestTexts)",
             ])
         }
     }

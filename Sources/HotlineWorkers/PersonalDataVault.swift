@@ -55,6 +55,28 @@ public struct PersonalDataVault: Sendable {
         return Array(combined)
     }
 
+    // MARK: an appeal not accepted
+
+    /// The text of an appeal redirected or not accepted, sealed under the active key-encryption
+    /// key with its channel and external id as authenticated data.
+    public func seal(requestText text: String, of request: IntakeRequestKey) throws -> SealedText {
+        let box = try AES.GCM.seal(Data(text.utf8), using: keys.active.symmetricKey, authenticating: Self.associatedData(request))
+        guard let combined = box.combined else { throw VaultError.sealFailed }
+        return SealedText(sealed: Array(combined), keyID: keys.active.id)
+    }
+
+    public func open(requestText sealed: SealedText, of request: IntakeRequestKey) throws -> String {
+        guard let key = ([keys.active] + keys.previous).first(where: { $0.id == sealed.keyID })?.symmetricKey else {
+            throw VaultError.unknownKey(sealed.keyID)
+        }
+        let box = try AES.GCM.SealedBox(combined: Data(sealed.sealed))
+        return String(decoding: try AES.GCM.open(box, using: key, authenticating: Self.associatedData(request)), as: UTF8.self)
+    }
+
+    private static func associatedData(_ request: IntakeRequestKey) -> Data {
+        Data("appeal-text:\(request.channel.rawValue):\(request.externalID)".utf8)
+    }
+
     // MARK: a case's own data key
 
     /// A new case's data key, wrapped under the active key-encryption key, with its caller

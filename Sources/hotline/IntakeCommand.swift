@@ -1,14 +1,56 @@
 import ArgumentParser
 import Foundation
 import HotlineDomain
+import HotlinePostgres
 import HotlineWorkers
 
 /// `hotline intake judge`: what intake and dispatch make of a fixture, from the domain's
-/// own rules, so the demo's expectations are never a second copy of them.
+/// own rules, so the demo's expectations are never a second copy of them; `hotline intake
+/// show`: an appeal's record as intake answered it, its kept text opened for the centre.
 struct IntakeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "intake", abstract: "Judge intake events with the workers' rules, without a database or broker.",
-        subcommands: [Judge.self])
+        commandName: "intake", abstract: "Judge intake events with the workers' rules; show how an appeal was answered.",
+        subcommands: [Judge.self, Show.self])
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print an appeal's receipt and, for one redirected or not accepted, its text opened with the centre's data keys.",
+            discussion: """
+            The text is kept (sealed) for unaccepted_appeal_text_days after the answer (README "Retention"), \
+            for the caller who asks again or complains of the refusal; "text" is null once it is removed \
+            and for an appeal that opened or joined a case (`hotline case show` prints that case).
+            """)
+
+        @Option(help: "The channel the appeal came in on, e.g. web.")
+        var channel: String
+
+        @Option(help: "The channel's own id for it, e.g. WEB-2026-100026.")
+        var externalID: String
+
+        func run() async throws {
+            let logger = try CommandSupport.makeLogger("hotline.intake")
+            guard let channel = Channel(rawValue: channel) else {
+                throw CommandSupport.fail("--channel must be one of \(Channel.allCases.map(\.rawValue).joined(separator: ", ")), found \(self.channel)")
+            }
+            let key = IntakeRequestKey(channel: channel, externalID: externalID)
+            let configuration = try HotlineConfiguration.fromEnvironment()
+            let vault = PersonalDataVault(keys: configuration.keys)
+            let kept = try await withPostgres(configuration.databaseURL.configuration, logger: logger) { client in
+                try await IntakeStore.keptRequest(key, client: client, logger: logger)
+            }
+            guard let kept else { throw CommandSupport.fail("no appeal \(channel.rawValue):\(externalID) was received") }
+            let text: String?
+            do {
+                text = try kept.sealedText.map { try vault.open(requestText: $0, of: key) } ?? kept.clearText
+            } catch {
+                throw CommandSupport.fail("the text of \(channel.rawValue):\(externalID) is sealed under key \(kept.sealedText?.keyID ?? "-"), which this environment does not hold: \(error)")
+            }
+            var record = try JSONSerialization.jsonObject(with: Data(kept.receiptJSON.utf8)) as? [String: Any] ?? [:]
+            record["text"] = text ?? NSNull()
+            let output = try JSONSerialization.data(withJSONObject: record, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            print(String(decoding: output, as: UTF8.self))
+        }
+    }
 
     struct Judge: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

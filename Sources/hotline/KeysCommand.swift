@@ -27,7 +27,8 @@ struct KeysCommand: AsyncParsableCommand {
                 try await KeyRotation(vault: vault, client: client, logger: logger).reencrypt(batchSize: batchSize)
             }
             print("re-encrypted under key \(vault.activeKeyID): \(done.dataKeys) case data keys re-wrapped, "
-                + "\(done.ownKeys) older cases given their own data key, \(done.comments) callback comments")
+                + "\(done.ownKeys) older cases given their own data key, \(done.comments) callback comments, "
+                + "\(done.requestTexts) texts of appeals not accepted")
         }
     }
 

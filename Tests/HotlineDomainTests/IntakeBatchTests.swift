@@ -102,7 +102,13 @@ import Testing
         let numbered = effects.numbered(after: [Self.day: 41])
         #expect(numbered.cases.map(\.caseNumber) == ["\(Self.day)-000042", "\(Self.day)-000043"])
         #expect(effects.outcomes[1] == .decided(.notAccepted, caseNumber: nil))
-        #expect(effects.requests.map(\.keepContent) == [false, true, false])
+        #expect(effects.requests.map { $0.keptText != nil } == [false, true, false], "only the appeal not accepted keeps its text")
+        let kept = try #require(effects.requests[1].keptText)
+        #expect(!String(decoding: kept.sealed, as: UTF8.self).contains("株洲"), "sealed at rest")
+        #expect(try vault.open(requestText: kept, of: effects.requests[1].event.requestKey) == "株洲市某小区门口的路灯坏了")
+        #expect(throws: (any Error).self, "bound to its request") {
+            try vault.open(requestText: kept, of: effects.requests[0].event.requestKey)
+        }
     }
 
     /// A case's final number reaches everything that names it: its receipt, its event, and

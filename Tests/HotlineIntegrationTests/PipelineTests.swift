@@ -149,6 +149,37 @@ struct PipelineTests {
         }
     }
 
+    /// The text of an appeal not accepted is kept sealed (migration 0031) for the refusal's
+    /// period; `hotline intake show` opens it for the centre, and a key rotation re-seals it.
+    @Test func theTextOfAnAppealNotAcceptedIsSealed() async throws {
+        try await TestStack.with { stack in
+            for worker in ["intake", "relay"] { try stack.startWorker(worker) }
+            var outside = IntakeEvents.appeal(1)
+            let text = "株洲市某小区门口的路灯坏了一个月了，晚上看不清路"
+            if case var .object(value) = outside.value {
+                value["content"] = .string(text)
+                value.removeValue(forKey: "area_code")
+                outside.value = .object(value)
+            }
+            try stack.publish([outside, IntakeEvents.appeal(2)])
+            try await stack.waitUntil("both appeals are answered") {
+                try await stack.count("SELECT count(*) FROM intake_requests") == 2
+            }
+            #expect(try await stack.count(
+                "SELECT count(*) FROM intake_requests WHERE outcome = 'not_accepted' AND content IS NULL AND content_key_id = 'test1'") == 1)
+            #expect(try await stack.count("SELECT count(*) FROM intake_requests WHERE outcome = 'accepted' AND content_sealed IS NULL") == 1)
+            #expect(try await stack.count("SELECT count(*) FROM intake_requests WHERE position(convert_to('株洲', 'UTF8') in content_sealed) > 0") == 0)
+            let shown = try stack.run(["intake", "show", "--channel", "phone", "--external-id", "T-00000001"]).stdout
+            #expect(shown.contains(text) && shown.contains("not_accepted"), "\(shown)")
+
+            let rotated = ["HOTLINE_DATA_KEY": KeyRotationTests.newKey, "HOTLINE_DATA_KEYS_PREVIOUS": KeyRotationTests.oldKey]
+            #expect(try stack.run(["keys", "reencrypt"], extraEnvironment: rotated).stdout.contains(", 1 texts of appeals not accepted"))
+            #expect(try stack.run(["intake", "show", "--channel", "phone", "--external-id", "T-00000001"], extraEnvironment: rotated).stdout.contains(text))
+            #expect(try stack.run(["intake", "show", "--channel", "phone", "--external-id", "T-00000001"], expectSuccess: false).status != 0,
+                    "the old key alone no longer opens it")
+        }
+    }
+
     /// The history is append-only: PostgreSQL refuses to change or delete a row.
     @Test func caseHistoryIsAppendOnly() async throws {
         try await TestStack.with { stack in

@@ -118,8 +118,10 @@ public struct IntakeHandler: BatchHandler {
                 }
                 continue
             }
-            let keepContent = receipt.outcome == .notAccepted || receipt.outcome == .redirected
-            effects.requests.append(NewIntakeRequest(event: event, receipt: receipt, recordedAt: now, keepContent: keepContent))
+            let keepText = receipt.outcome == .notAccepted || receipt.outcome == .redirected
+            effects.requests.append(NewIntakeRequest(
+                event: event, receipt: receipt, recordedAt: now,
+                keptText: keepText ? try vault.seal(requestText: event.text, of: event.requestKey) : nil))
             view.requests[event.requestKey] = receipt
             effects.outgoing.append(.receipt(receipt, key: receiptKey))
             effects.outgoing.append(contentsOf: caseEvents.map(IntakeOutgoing.caseEvent))
