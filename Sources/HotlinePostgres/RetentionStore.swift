@@ -179,6 +179,24 @@ public enum RetentionStore {
         return [:]
     }
 
+    /// Rows deleted from `lookup_attempts` and `outbox_parked` that no retention batch accounts
+    /// for: the database logs every deletion (`deletion_log`, migration 0032), the sweep logs
+    /// its batches (`retention_runs`); a difference is a deletion made outside the sweep.
+    public static func deletedOutsideTheSweep(client: PostgresClient, logger: Logger) async throws -> [RetentionKind: Int] {
+        let rows = try await client.query(
+            """
+            SELECT k.kind, (SELECT coalesce(sum(rows), 0) FROM deletion_log d WHERE d.table_name = k.table_name)
+                           - (SELECT coalesce(sum(removed), 0) FROM retention_runs r WHERE r.kind = k.kind)
+            FROM (VALUES (\(RetentionKind.lookupAttempts.rawValue), 'lookup_attempts'),
+                         (\(RetentionKind.parkedMessages.rawValue), 'outbox_parked')) AS k(kind, table_name)
+            """, logger: logger)
+        var result: [RetentionKind: Int] = [:]
+        for try await (kind, difference) in rows.decode((String, Int64).self) {
+            if let kind = RetentionKind(rawValue: kind), difference > 0 { result[kind] = Int(difference) }
+        }
+        return result
+    }
+
     /// Archived cases past `cutoff` that the sweep cannot shred: accepted before migration 0030,
     /// they have no data key of their own until `hotline keys reencrypt` gives them one.
     public static func archivedWithoutOwnKey(before cutoff: Date, client: PostgresClient, logger: Logger) async throws -> Int {

@@ -6,7 +6,7 @@ import HotlineWorkers
 
 /// `hotline retention status` (README "Retention"): per kind the running policy's period, what
 /// is past it now (what the supervision worker's next sweep removes) and the last batch it
-/// removed; then archived cases past the case-content period, kept until sealing per case lands.
+/// removed; rows deleted outside the sweep; archived cases the sweep cannot shred yet.
 struct RetentionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retention", abstract: "What the retention sweep removes and removed.", subcommands: [Status.self])
@@ -39,6 +39,7 @@ struct RetentionCommand: AsyncParsableCommand {
                 let due = try await RetentionStore.dueCounts(
                     cutoff: { RetentionDecision.cutoff(for: $0, rules: rules, now: now) }, client: client, logger: logger)
                 let last = try await RetentionStore.lastRuns(client: client, logger: logger)
+                let outside = try await RetentionStore.deletedOutsideTheSweep(client: client, logger: logger)
                 let waiting = try await RetentionStore.archivedWithoutOwnKey(
                     before: RetentionDecision.cutoff(for: .caseContents, rules: rules, now: now), client: client, logger: logger)
                 var lines = ["retention under \(loaded.policy) \(loaded.version) at \(RFC3339.format(now)) (\(rules.article))"]
@@ -47,6 +48,10 @@ struct RetentionCommand: AsyncParsableCommand {
                         "last removed \($0.removed) at \(RFC3339.format($0.runAt)) (dated \(RFC3339.format($0.oldest)) to \(RFC3339.format($0.newest)))"
                     } ?? "none removed yet"
                     lines.append("\(kind.rawValue): kept \(rules.days(of: kind)) days; past it now: \(due[kind] ?? 0); \(removed)")
+                    if let count = outside[kind] {
+                        lines.append(
+                            "\(kind.rawValue): WARNING \(count) rows deleted outside the retention sweep (deletion_log has more than retention_runs); see RUNBOOK \"Retention\"")
+                    }
                 }
                 if waiting > 0 {
                     lines.append(

@@ -69,6 +69,8 @@ struct RetentionSweepTests {
             #expect(status.contains("lookup_attempts: kept 180 days; past it now: 0; last removed 1 at 2026-10-19T09:00:00"), "\(status)")
             #expect(status.contains("parked_messages: kept 30 days; past it now: 0; last removed 1"), "\(status)")
             #expect(status.contains("case_contents: kept 1095 days; past it now: 0; none removed yet"), "\(status)")
+            #expect(!status.contains("WARNING"), "the sweep's deletions are all accounted for: \(status)")
+            #expect(try await stack.count("SELECT sum(rows)::bigint FROM deletion_log") == 2, "the database logged the sweep's two deletions too")
 
             // Two days on, the attempt made 179 days before the start is past its 180 days.
             try stack.run(["clock", "set", "2026-10-21T09:00:00+08:00"])
@@ -78,6 +80,32 @@ struct RetentionSweepTests {
             #expect(try await stack.count("SELECT count(*) FROM retention_runs WHERE kind = 'lookup_attempts'") == 2)
             #expect(try await stack.count("SELECT count(*) FROM retention_runs") == 4)
             #expect(try await stack.count("SELECT count(*) FROM outbox_parked") == 1)
+        }
+    }
+
+    /// A deletion outside the sweep does not go unseen: the database logs every DELETE on the
+    /// audit and parked rows (migration 0032) and `hotline retention status` names the rows no
+    /// retention batch accounts for. The worker can neither write nor change that log.
+    @Test func aDeletionOutsideTheSweepIsLoggedAndReported() async throws {
+        try await TestStack.with { stack in
+            try stack.run(["clock", "set", Self.start])
+            for statement in Self.seed { try await stack.client.query(PostgresQuery(unsafeSQL: statement), logger: stack.logger) }
+            try await RoleTests.withLogin(stack.databaseURL, stack) { (client: PostgresClient) async throws in
+                try await client.query("DELETE FROM lookup_attempts WHERE client = '192.0.2.8'", logger: stack.logger)
+                for statement in [
+                    "INSERT INTO deletion_log (table_name, rows, oldest, newest) VALUES ('lookup_attempts', 1, now(), now())",
+                    "UPDATE deletion_log SET rows = 0", "DELETE FROM deletion_log", "TRUNCATE deletion_log",
+                ] {
+                    #expect(try await RoleTests.sqlState(of: statement, client, stack) == "42501", "\(statement) is refused to the worker")
+                }
+            }
+            let logged = try await stack.pairs("SELECT table_name || ' ' || rows || ' ' || (login <> 'hotline_owner'), 1::bigint FROM deletion_log")
+            #expect(Set(logged.keys) == ["lookup_attempts 1 true"])
+            let status = try stack.run(
+                ["retention", "status"],
+                extraEnvironment: ["DATABASE_URL": stack.readerDatabaseURL, "HOTLINE_CLOCK": "simulated", "HOTLINE_POLICY": "changsha-2020"]).stdout
+            #expect(status.contains("lookup_attempts: WARNING 1 rows deleted outside the retention sweep"), "\(status)")
+            #expect(!status.contains("parked_messages: WARNING"), "\(status)")
         }
     }
 

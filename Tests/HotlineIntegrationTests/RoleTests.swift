@@ -11,7 +11,7 @@ import Testing
 @Suite
 struct RoleTests {
     static let appendOnly = ["case_history", "case_archive", "case_urges", "period_reports", "policy_versions", "party_key_changes",
-                             "history_digests", "history_digest_heads", "retention_runs"]
+                             "history_digests", "history_digest_heads", "retention_runs", "case_shreddings", "deletion_log"]
     /// Appended to, and removed from only whole rows by the retention sweep once past the
     /// policy's period (migration 0028): never updated.
     static let removedByRetention = ["lookup_attempts", "outbox_parked"]
