@@ -6,10 +6,17 @@ public struct TopicDefinition: Sendable, Decodable, Equatable {
     public var name: String
     public var partitions: Int
     public var replicationFactor: Int?
+    /// The production topic settings (`retention.ms` …), as strings.
+    public var config: [String: String]?
 
     enum CodingKeys: String, CodingKey {
-        case name, partitions
+        case name, partitions, config
         case replicationFactor = "replication_factor"
+    }
+
+    /// `retention.ms` in days; nil when not set.
+    public var retentionDays: Double? {
+        config?["retention.ms"].flatMap(Double.init).map { $0 / 86_400_000 }
     }
 }
 

@@ -27,6 +27,17 @@ import Testing
         #expect(removal.retentionDays == 180)
     }
 
+    /// Each preset keeps a parked message (which may be a dead letter carrying an intake
+    /// original) no longer than `hotline.intake.dlq.v1` keeps the originals themselves, as their
+    /// notes say: the parked copy must not outlive the topic's.
+    @Test(arguments: ["changsha-2020", "yibin-2007", "ordos-2019", "lanxi-2010", "bairin-left-banner"])
+    func parkedMessagesAreKeptNoLongerThanTheDeadLetterTopicKeepsOriginals(policy: String) throws {
+        let rules = try #require(try PolicyLoader.load(file: Repository.path("Ops/policies/\(policy).yaml")).retention)
+        let topic = try #require(try TopicCatalog.load(directory: Repository.path("Topics")).first { $0.name == "hotline.intake.dlq.v1" })
+        let topicDays = try #require(topic.retentionDays)
+        #expect(Double(rules.parkedMessageDays) <= topicDays, "\(policy): parked_message_days \(rules.parkedMessageDays) > the topic's \(topicDays) days")
+    }
+
     @Test func nothingPastTheLimitIsNothingToDo() {
         #expect(RetentionDecision.due([Self.aged(30 * Self.day, key: 1)], kind: .lookupAttempts, rules: Self.rules, now: Self.now) == nil)
         #expect(RetentionDecision.due([RetentionCandidate<Int64>](), kind: .parkedMessages, rules: Self.rules, now: Self.now) == nil)
