@@ -137,7 +137,13 @@ public struct DispatchHandler: BatchHandler {
     public func load(_ batch: [Delivery<DispatchEvent>], now: Date, connection: PostgresConnection) async throws -> DispatchView {
         var view = DispatchView()
         let caseIDs = Array(Set(batch.compactMap(\.event.caseID)))
-        view.cases = try await DispatchStore.lockCases(caseIDs, on: connection, logger: logger).mapValues(opened)
+        // Only a case to route needs its text: the others' stays sealed.
+        let routing = Set(batch.compactMap { delivery -> UUID? in
+            guard case let .accepted(caseID) = delivery.event else { return nil }
+            return caseID
+        })
+        view.cases = try await DispatchStore.lockCases(caseIDs, on: connection, logger: logger)
+            .mapValues { routing.contains($0.lifecycle.id) ? try opened($0) : $0 }
         let toRoute = batch.compactMap { delivery -> RoutingPrecedent.Key? in
             guard case let .accepted(caseID) = delivery.event, let routed = view.cases[caseID] else { return nil }
             return RoutingPrecedent.Key(category: routed.lifecycle.category, areaCode: routed.areaCode)
