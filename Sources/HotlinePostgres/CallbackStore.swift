@@ -35,6 +35,9 @@ public struct CallbackTaskRow: Sendable {
     public var unitID: String?
     public var state: String
     public var task: OpenCallbackTask
+    /// The case's data key, which a citizen's comment on the task is sealed under; nil for a
+    /// case from before migration 0030.
+    public var caseDataKey: WrappedDataKey? = nil
 }
 
 /// A callback task as a batch issues it.
@@ -131,7 +134,7 @@ public enum CallbackStore {
         let rows = try await tasks(
             """
             SELECT t.id, t.case_id, c.case_number, c.policy_id, c.policy_version, t.round, t.unit_id, t.state, t.attempt, t.channel,
-                   t.performer_unit_id
+                   t.performer_unit_id, c.data_key_sealed, c.data_key_id
             FROM callback_tasks t JOIN cases c ON c.id = t.case_id
             WHERE t.id = ANY(\(ids))
             ORDER BY t.id
@@ -189,15 +192,13 @@ public enum CallbackStore {
             """, logger: logger)
     }
 
-
-
     /// Open automatic tasks whose answer window has passed, claimed so two instances never expire the same one;
     /// one set aside until later (`setAsideForCalendar`) is left out until then.
     public static func claimExpired(now: Date, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [CallbackTaskRow] {
         try await tasks(
             """
             SELECT t.id, t.case_id, c.case_number, c.policy_id, c.policy_version, t.round, t.unit_id, t.state, t.attempt, t.channel,
-                   t.performer_unit_id
+                   t.performer_unit_id, c.data_key_sealed, c.data_key_id
             FROM callback_tasks t JOIN cases c ON c.id = t.case_id
             WHERE t.state = 'open' AND t.answer_by IS NOT NULL AND t.answer_by <= \(now)
               AND (t.calendar_retry_at IS NULL OR t.calendar_retry_at <= \(now))
@@ -215,17 +216,15 @@ public enum CallbackStore {
             "UPDATE callback_tasks SET calendar_retry_at = \(retryAt) WHERE id = ANY(\(ids))", logger: logger)
     }
 
-
-
-
     private static func tasks(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> [CallbackTaskRow] {
         var result: [CallbackTaskRow] = []
         let rows = try await connection.query(query, logger: logger)
-        for try await row in rows.decode((UUID, UUID, String, String, String, Int32, String?, String, Int32, String, String?).self) {
+        for try await row in rows.decode((UUID, UUID, String, String, String, Int32, String?, String, Int32, String, String?, ByteBuffer?, String?).self) {
             guard let channel = CallbackChannel(rawValue: row.9) else { continue }
             result.append(CallbackTaskRow(
                 id: row.0, caseID: row.1, caseNumber: row.2, policyID: row.3, policyVersion: row.4, round: Int(row.5), unitID: row.6,
-                state: row.7, task: OpenCallbackTask(attempt: Int(row.8), channel: channel, performerUnitID: row.10)))
+                state: row.7, task: OpenCallbackTask(attempt: Int(row.8), channel: channel, performerUnitID: row.10),
+                caseDataKey: row.11.flatMap { wrapped in row.12.map { WrappedDataKey(wrapped: Array(wrapped.readableBytesView), keyID: $0) } }))
         }
         return result
     }

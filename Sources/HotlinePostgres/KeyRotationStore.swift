@@ -40,7 +40,7 @@ public enum KeyRotationStore {
         for try await (id, caseID, sealed, keyID) in try await connection.query(
             """
             SELECT id, case_id, comment_sealed, comment_key_id FROM callback_tasks
-            WHERE comment_sealed IS NOT NULL AND comment_key_id <> \(keyID)
+            WHERE comment_sealed IS NOT NULL AND comment_key_id <> \(keyID) AND comment_key_id <> \(SealedCase.caseKeyID)
             ORDER BY id LIMIT \(Int32(limit)) FOR UPDATE SKIP LOCKED
             """, logger: logger
         ).decode((UUID, UUID, ByteBuffer, String).self) {
@@ -108,7 +108,7 @@ public enum KeyRotationStore {
             SELECT key_id, count(*) FROM (
                 SELECT data_key_id AS key_id FROM cases WHERE data_key_id IS NOT NULL
                 UNION ALL SELECT caller_key_id FROM cases WHERE caller_key_id <> \(SealedCase.caseKeyID)
-                UNION ALL SELECT comment_key_id FROM callback_tasks WHERE comment_sealed IS NOT NULL
+                UNION ALL SELECT comment_key_id FROM callback_tasks WHERE comment_sealed IS NOT NULL AND comment_key_id <> \(SealedCase.caseKeyID)
                 UNION ALL SELECT content_key_id FROM intake_requests WHERE content_sealed IS NOT NULL) AS sealed
             GROUP BY key_id ORDER BY key_id
             """, logger: logger)

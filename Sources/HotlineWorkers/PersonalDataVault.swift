@@ -25,9 +25,22 @@ public struct PersonalDataVault: Sendable {
         try JSONDecoder().decode(Caller.self, from: try openBytes(sealed, keyID: keyID, caseID: caseID))
     }
 
-    /// Free text sealed with `seal(text:caseID:)` (a callback comment), opened for the centre's staff.
-    public func openText(_ sealed: [UInt8], keyID: String, caseID: UUID) throws -> String {
-        String(decoding: try openBytes(sealed, keyID: keyID, caseID: caseID), as: UTF8.self)
+    /// A citizen's callback comment (free text that may name people), sealed under the case's
+    /// own data key, or directly under the key-encryption key for a case from before migration 0030.
+    public func seal(comment: String, caseID: UUID, dataKey: WrappedDataKey?) throws -> SealedText {
+        guard let dataKey else { return SealedText(sealed: try seal(Data(comment.utf8), caseID: caseID), keyID: keys.active.id) }
+        let key = try unwrap(dataKey, caseID: caseID)
+        return SealedText(sealed: try seal(Data(comment.utf8), with: key, purpose: .comment, caseID: caseID), keyID: SealedCase.caseKeyID)
+    }
+
+    /// A callback comment, opened for the centre's staff; one under the case's own key needs
+    /// the case's data key (`SealedCase.dataKey`).
+    public func open(comment: SealedText, caseID: UUID, dataKey: WrappedDataKey?) throws -> String {
+        guard comment.keyID == SealedCase.caseKeyID else {
+            return String(decoding: try openBytes(comment.sealed, keyID: comment.keyID, caseID: caseID), as: UTF8.self)
+        }
+        guard let dataKey else { throw VaultError.shredded(caseID) }
+        return String(decoding: try open(comment.sealed, with: try unwrap(dataKey, caseID: caseID), purpose: .comment, caseID: caseID), as: UTF8.self)
     }
 
     /// A blob sealed under an older key, sealed again under the active one (key rotation:
@@ -42,11 +55,6 @@ public struct PersonalDataVault: Sendable {
         }
         let box = try AES.GCM.SealedBox(combined: Data(sealed))
         return try AES.GCM.open(box, using: key, authenticating: Data(caseID.uuidString.lowercased().utf8))
-    }
-
-    /// Free text that may name the caller (a callback comment), sealed like the caller's data.
-    public func seal(text: String, caseID: UUID) throws -> [UInt8] {
-        try seal(Data(text.utf8), caseID: caseID)
     }
 
     private func seal(_ plaintext: Data, caseID: UUID) throws -> [UInt8] {
@@ -139,6 +147,7 @@ public struct PersonalDataVault: Sendable {
         case dataKey = "data-key"
         case caller
         case appeal
+        case comment
     }
 
     private func dataKey(of sealed: SealedCase) throws -> SymmetricKey {

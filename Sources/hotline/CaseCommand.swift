@@ -51,7 +51,8 @@ struct CaseCommand: AsyncParsableCommand {
             record["case"] = row
             var comments: [String: String] = [:]
             for comment in found.comments {
-                comments[comment.taskID.uuidString.lowercased()] = try vault.openText(comment.sealed, keyID: comment.keyID, caseID: found.caseID)
+                comments[comment.taskID.uuidString.lowercased()] = try vault.open(
+                    comment: SealedText(sealed: comment.sealed, keyID: comment.keyID), caseID: found.caseID, dataKey: found.sealed.dataKey)
             }
             if var callbacks = record["callbacks"] as? [[String: Any]] {
                 for index in callbacks.indices {

@@ -127,6 +127,23 @@ import Testing
         #expect(try vault.text(of: shredded) == "", "the repeat rule reads a shredded case as empty")
     }
 
+    /// A citizen's callback comment goes with its case: sealed under the case's data key, it
+    /// opens with that key and is gone once the case is shredded.
+    @Test func aCommentIsSealedUnderItsCasesKey() throws {
+        let vault = try Self.vault()
+        let sealed = try sealed(vault)
+        let comment = try vault.seal(comment: "李女士说路已修好", caseID: caseID, dataKey: sealed.dataKey)
+        #expect(comment.keyID == SealedCase.caseKeyID)
+        #expect(try vault.open(comment: comment, caseID: caseID, dataKey: sealed.dataKey) == "李女士说路已修好")
+        #expect(throws: VaultError.self) { try vault.open(comment: comment, caseID: self.caseID, dataKey: nil) }
+        var swapped = sealed
+        swapped.appealSealed = comment.sealed
+        #expect(throws: (any Error).self, "a comment does not stand in for the appeal") { try vault.appeal(of: swapped) }
+        let older = try vault.seal(comment: "旧案的意见", caseID: caseID, dataKey: nil)
+        #expect(older.keyID == "k1", "a case from before migration 0030 seals it under the key-encryption key")
+        #expect(try vault.open(comment: older, caseID: caseID, dataKey: nil) == "旧案的意见")
+    }
+
     @Test func aRotatedKeyStillOpensOldDataAndRewrapsItsKey() throws {
         let sealed = try sealed(Self.vault())
         let rotated = try Self.vault(Self.environment([

@@ -87,14 +87,13 @@ struct CallbackDesk: Sendable {
         _ row: CallbackTaskRow, _ decision: CallbackDecision, result: CallbackResult?, planner: CallbackPlanner, now: Date,
         view: inout CallbacksView, effects: inout CallbacksEffects, logger: Logger
     ) throws {
-        let comment = try result?.comment.map { try vault.seal(text: $0, caseID: row.caseID) }
-        let keyID = vault.activeKeyID
+        let comment = try result?.comment.map { try vault.seal(comment: $0, caseID: row.caseID, dataKey: row.caseDataKey) }
         func ended(_ change: inout CallbackTaskChange, state: String) {
             change.state = state
             change.calledBy = result?.calledBy
             change.calledAt = result?.calledAt
-            change.comment = comment
-            change.commentKeyID = comment == nil ? nil : keyID
+            change.comment = comment?.sealed
+            change.commentKeyID = comment?.keyID
             change.closedAt = now
         }
         switch decision {
