@@ -66,8 +66,8 @@ public struct KeyRotation: Sendable {
 
     private func resealed(_ row: SealedRow) throws -> SealedRow {
         var row = row
-        row.sealed = try vault.reseal(row.sealed, keyID: row.keyID, caseID: row.caseID)
-        row.keyID = vault.activeKeyID
+        let comment = try vault.reseal(comment: SealedText(sealed: row.sealed, keyID: row.keyID), caseID: row.caseID)
+        (row.sealed, row.keyID) = (comment.sealed, comment.keyID)
         return row
     }
 }

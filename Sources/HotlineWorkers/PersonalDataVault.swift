@@ -3,14 +3,18 @@ import Foundation
 import HotlineDomain
 import HotlinePostgres
 
-/// Seals callers' personal data at rest (AES-256-GCM, the case id as authenticated
-/// data so a sealed blob cannot be moved to another case) and computes the phone
-/// lookup index (HMAC-SHA256) that finds a caller's open cases without decrypting.
+/// Seals callers' personal data and what they said at rest (AES-256-GCM) and computes the
+/// phone lookup index (HMAC-SHA256) that finds a caller's open cases without decrypting.
 ///
-/// A case's caller and appeal are sealed under a data key of the case's own, kept wrapped
-/// under the key-encryption key `HOTLINE_DATA_KEY` (envelope encryption, migration 0030):
-/// destroying the wrapped key erases that one case (crypto-shredding, 《个人信息保护法》
-/// 第四十七条), and a rotation re-wraps 32 bytes per case instead of re-sealing its data.
+/// A case's caller, appeal and callback comments are sealed under a data key of the case's
+/// own, kept wrapped under the key-encryption key `HOTLINE_DATA_KEY` (envelope encryption,
+/// migration 0030): destroying the wrapped key erases that one case (crypto-shredding,
+/// 《个人信息保护法》第四十七条), and a rotation re-wraps 32 bytes per case instead of re-sealing
+/// its data. Every blob binds the case id and what it holds as authenticated data, so none can
+/// be moved to another case or stand in for another blob. The text of an appeal not accepted
+/// (no case) is sealed directly under the key-encryption key, bound to its channel and
+/// external id; so are the caller and comments of a case from before migration 0030, bound to
+/// the case id alone.
 public struct PersonalDataVault: Sendable {
     private let keys: KeyConfiguration
 
@@ -20,71 +24,6 @@ public struct PersonalDataVault: Sendable {
 
     public var activeKeyID: String { keys.active.id }
 
-    /// A caller sealed directly under a key-encryption key (a case from before migration 0030).
-    private func open(_ sealed: [UInt8], keyID: String, caseID: UUID) throws -> Caller {
-        try JSONDecoder().decode(Caller.self, from: try openBytes(sealed, keyID: keyID, caseID: caseID))
-    }
-
-    /// A citizen's callback comment (free text that may name people), sealed under the case's
-    /// own data key, or directly under the key-encryption key for a case from before migration 0030.
-    public func seal(comment: String, caseID: UUID, dataKey: WrappedDataKey?) throws -> SealedText {
-        guard let dataKey else { return SealedText(sealed: try seal(Data(comment.utf8), caseID: caseID), keyID: keys.active.id) }
-        let key = try unwrap(dataKey, caseID: caseID)
-        return SealedText(sealed: try seal(Data(comment.utf8), with: key, purpose: .comment, caseID: caseID), keyID: SealedCase.caseKeyID)
-    }
-
-    /// A callback comment, opened for the centre's staff; one under the case's own key needs
-    /// the case's data key (`SealedCase.dataKey`).
-    public func open(comment: SealedText, caseID: UUID, dataKey: WrappedDataKey?) throws -> String {
-        guard comment.keyID == SealedCase.caseKeyID else {
-            return String(decoding: try openBytes(comment.sealed, keyID: comment.keyID, caseID: caseID), as: UTF8.self)
-        }
-        guard let dataKey else { throw VaultError.shredded(caseID) }
-        return String(decoding: try open(comment.sealed, with: try unwrap(dataKey, caseID: caseID), purpose: .comment, caseID: caseID), as: UTF8.self)
-    }
-
-    /// A blob sealed under an older key, sealed again under the active one (key rotation:
-    /// `hotline keys reencrypt`); what it holds is not looked at.
-    public func reseal(_ sealed: [UInt8], keyID: String, caseID: UUID) throws -> [UInt8] {
-        try seal(try openBytes(sealed, keyID: keyID, caseID: caseID), caseID: caseID)
-    }
-
-    private func openBytes(_ sealed: [UInt8], keyID: String, caseID: UUID) throws -> Data {
-        guard let key = ([keys.active] + keys.previous).first(where: { $0.id == keyID })?.symmetricKey else {
-            throw VaultError.unknownKey(keyID)
-        }
-        let box = try AES.GCM.SealedBox(combined: Data(sealed))
-        return try AES.GCM.open(box, using: key, authenticating: Data(caseID.uuidString.lowercased().utf8))
-    }
-
-    private func seal(_ plaintext: Data, caseID: UUID) throws -> [UInt8] {
-        let box = try AES.GCM.seal(plaintext, using: keys.active.symmetricKey, authenticating: Data(caseID.uuidString.lowercased().utf8))
-        guard let combined = box.combined else { throw VaultError.sealFailed }
-        return Array(combined)
-    }
-
-    // MARK: an appeal not accepted
-
-    /// The text of an appeal redirected or not accepted, sealed under the active key-encryption
-    /// key with its channel and external id as authenticated data.
-    public func seal(requestText text: String, of request: IntakeRequestKey) throws -> SealedText {
-        let box = try AES.GCM.seal(Data(text.utf8), using: keys.active.symmetricKey, authenticating: Self.associatedData(request))
-        guard let combined = box.combined else { throw VaultError.sealFailed }
-        return SealedText(sealed: Array(combined), keyID: keys.active.id)
-    }
-
-    public func open(requestText sealed: SealedText, of request: IntakeRequestKey) throws -> String {
-        guard let key = ([keys.active] + keys.previous).first(where: { $0.id == sealed.keyID })?.symmetricKey else {
-            throw VaultError.unknownKey(sealed.keyID)
-        }
-        let box = try AES.GCM.SealedBox(combined: Data(sealed.sealed))
-        return String(decoding: try AES.GCM.open(box, using: key, authenticating: Self.associatedData(request)), as: UTF8.self)
-    }
-
-    private static func associatedData(_ request: IntakeRequestKey) -> Data {
-        Data("appeal-text:\(request.channel.rawValue):\(request.externalID)".utf8)
-    }
-
     // MARK: a case's own data key
 
     /// A new case's data key, wrapped under the active key-encryption key, with its caller
@@ -93,17 +32,17 @@ public struct PersonalDataVault: Sendable {
         let dataKey = SymmetricKey(size: .bits256)
         return SealedCase(
             caseID: caseID, dataKey: try wrap(dataKey, caseID: caseID),
-            callerSealed: try seal(try JSONEncoder().encode(caller), with: dataKey, purpose: .caller, caseID: caseID),
+            callerSealed: try Self.seal(try JSONEncoder().encode(caller), with: dataKey, authenticating: .bound(.caller, caseID)),
             callerKeyID: SealedCase.caseKeyID,
-            appealSealed: try seal(try JSONEncoder().encode(AppealText(subject: subject, content: content)), with: dataKey, purpose: .appeal, caseID: caseID))
+            appealSealed: try Self.seal(
+                try JSONEncoder().encode(AppealText(subject: subject, content: content)), with: dataKey, authenticating: .bound(.appeal, caseID)))
     }
 
     /// The case's caller; a shredded case's is gone (`VaultError.shredded`).
     public func caller(of sealed: SealedCase) throws -> Caller {
-        guard sealed.callerKeyID == SealedCase.caseKeyID else {
-            return try open(sealed.callerSealed, keyID: sealed.callerKeyID, caseID: sealed.caseID)
-        }
-        let data = try open(sealed.callerSealed, with: try dataKey(of: sealed), purpose: .caller, caseID: sealed.caseID)
+        let data = try sealed.callerKeyID == SealedCase.caseKeyID
+            ? Self.open(sealed.callerSealed, with: try dataKey(of: sealed), authenticating: .bound(.caller, sealed.caseID))
+            : Self.open(sealed.callerSealed, with: try keyEncryptionKey(sealed.callerKeyID), authenticating: .caseOnly(sealed.caseID))
         return try JSONDecoder().decode(Caller.self, from: data)
     }
 
@@ -114,7 +53,7 @@ public struct PersonalDataVault: Sendable {
         }
         guard sealed.dataKey != nil else { return nil }
         let text = try JSONDecoder().decode(
-            AppealText.self, from: try open(appealSealed, with: try dataKey(of: sealed), purpose: .appeal, caseID: sealed.caseID))
+            AppealText.self, from: try Self.open(appealSealed, with: try dataKey(of: sealed), authenticating: .bound(.appeal, sealed.caseID)))
         return (text.subject, text.content)
     }
 
@@ -122,6 +61,30 @@ public struct PersonalDataVault: Sendable {
     public func text(of sealed: SealedCase) throws -> String {
         guard let appeal = try appeal(of: sealed) else { return "" }
         return appeal.subject.map { "\($0)\n\(appeal.content)" } ?? appeal.content
+    }
+
+    /// A citizen's callback comment (free text that may name people), sealed under the case's
+    /// data key, or under the key-encryption key for a case from before migration 0030.
+    public func seal(comment: String, caseID: UUID, dataKey: WrappedDataKey?) throws -> SealedText {
+        guard let dataKey else {
+            return SealedText(
+                sealed: try Self.seal(Data(comment.utf8), with: keys.active.symmetricKey, authenticating: .caseOnly(caseID)),
+                keyID: keys.active.id)
+        }
+        return SealedText(
+            sealed: try Self.seal(Data(comment.utf8), with: try unwrap(dataKey, caseID: caseID), authenticating: .bound(.comment, caseID)),
+            keyID: SealedCase.caseKeyID)
+    }
+
+    /// A callback comment, opened for the centre's staff.
+    public func open(comment: SealedText, caseID: UUID, dataKey: WrappedDataKey?) throws -> String {
+        guard comment.keyID == SealedCase.caseKeyID else {
+            return String(decoding: try Self.open(comment.sealed, with: try keyEncryptionKey(comment.keyID), authenticating: .caseOnly(caseID)), as: UTF8.self)
+        }
+        guard let dataKey else { throw VaultError.shredded(caseID) }
+        return String(
+            decoding: try Self.open(comment.sealed, with: try unwrap(dataKey, caseID: caseID), authenticating: .bound(.comment, caseID)),
+            as: UTF8.self)
     }
 
     /// The case's data key wrapped under the active key-encryption key (key rotation).
@@ -136,18 +99,67 @@ public struct PersonalDataVault: Sendable {
         return try sealNewCase(sealed.caseID, caller: try caller(of: sealed), subject: appeal.subject, content: appeal.content)
     }
 
+    /// A comment of a case from before migration 0030, sealed again under the active
+    /// key-encryption key (key rotation); what it holds is not looked at.
+    public func reseal(comment: SealedText, caseID: UUID) throws -> SealedText {
+        let data = try Self.open(comment.sealed, with: try keyEncryptionKey(comment.keyID), authenticating: .caseOnly(caseID))
+        return SealedText(sealed: try Self.seal(data, with: keys.active.symmetricKey, authenticating: .caseOnly(caseID)), keyID: keys.active.id)
+    }
+
+    // MARK: an appeal not accepted
+
+    /// The text of an appeal redirected or not accepted, sealed under the active key-encryption key.
+    public func seal(requestText text: String, of request: IntakeRequestKey) throws -> SealedText {
+        SealedText(sealed: try Self.seal(Data(text.utf8), with: keys.active.symmetricKey, authenticating: .request(request)), keyID: keys.active.id)
+    }
+
+    public func open(requestText sealed: SealedText, of request: IntakeRequestKey) throws -> String {
+        String(decoding: try Self.open(sealed.sealed, with: try keyEncryptionKey(sealed.keyID), authenticating: .request(request)), as: UTF8.self)
+    }
+
+    // MARK: index
+
+    public func phoneIndex(_ caller: Caller) -> [UInt8]? {
+        guard let phone = caller.normalizedPhone else { return nil }
+        return Array(HMAC<SHA256>.authenticationCode(for: Data(phone.utf8), using: SymmetricKey(data: keys.indexKey)))
+    }
+
+    // MARK: primitives
+
     private struct AppealText: Codable {
         var subject: String?
         var content: String
     }
 
-    /// What a blob sealed under a case's data key holds, bound into its authenticated data so
-    /// one blob cannot stand in for another of the same case.
+    /// What a blob under a case's data key holds, bound into its authenticated data.
     private enum Purpose: String {
         case dataKey = "data-key"
         case caller
         case appeal
         case comment
+    }
+
+    /// The authenticated data a blob is bound to.
+    private enum Binding {
+        /// A blob of a case, under its data key (or the data key itself, under the key-encryption key).
+        case bound(Purpose, UUID)
+        /// The caller or a comment of a case from before migration 0030.
+        case caseOnly(UUID)
+        /// The text of an appeal not accepted.
+        case request(IntakeRequestKey)
+
+        var data: Data {
+            switch self {
+            case let .bound(purpose, caseID): Data("\(purpose.rawValue):\(caseID.uuidString.lowercased())".utf8)
+            case let .caseOnly(caseID): Data(caseID.uuidString.lowercased().utf8)
+            case let .request(key): Data("appeal-text:\(key.channel.rawValue):\(key.externalID)".utf8)
+            }
+        }
+    }
+
+    private func keyEncryptionKey(_ id: String) throws -> SymmetricKey {
+        guard let key = ([keys.active] + keys.previous).first(where: { $0.id == id }) else { throw VaultError.unknownKey(id) }
+        return key.symmetricKey
     }
 
     private func dataKey(of sealed: SealedCase) throws -> SymmetricKey {
@@ -157,35 +169,21 @@ public struct PersonalDataVault: Sendable {
 
     private func wrap(_ dataKey: SymmetricKey, caseID: UUID) throws -> WrappedDataKey {
         let bytes = dataKey.withUnsafeBytes { Data($0) }
-        return WrappedDataKey(wrapped: try seal(bytes, with: keys.active.symmetricKey, purpose: .dataKey, caseID: caseID), keyID: keys.active.id)
+        return WrappedDataKey(
+            wrapped: try Self.seal(bytes, with: keys.active.symmetricKey, authenticating: .bound(.dataKey, caseID)), keyID: keys.active.id)
     }
 
     private func unwrap(_ key: WrappedDataKey, caseID: UUID) throws -> SymmetricKey {
-        guard let encryptionKey = ([keys.active] + keys.previous).first(where: { $0.id == key.keyID })?.symmetricKey else {
-            throw VaultError.unknownKey(key.keyID)
-        }
-        return SymmetricKey(data: try open(key.wrapped, with: encryptionKey, purpose: .dataKey, caseID: caseID))
+        SymmetricKey(data: try Self.open(key.wrapped, with: try keyEncryptionKey(key.keyID), authenticating: .bound(.dataKey, caseID)))
     }
 
-    private func seal(_ plaintext: Data, with key: SymmetricKey, purpose: Purpose, caseID: UUID) throws -> [UInt8] {
-        let box = try AES.GCM.seal(plaintext, using: key, authenticating: Self.associatedData(purpose, caseID))
-        guard let combined = box.combined else { throw VaultError.sealFailed }
+    private static func seal(_ plaintext: Data, with key: SymmetricKey, authenticating binding: Binding) throws -> [UInt8] {
+        guard let combined = try AES.GCM.seal(plaintext, using: key, authenticating: binding.data).combined else { throw VaultError.sealFailed }
         return Array(combined)
     }
 
-    private func open(_ sealed: [UInt8], with key: SymmetricKey, purpose: Purpose, caseID: UUID) throws -> Data {
-        try AES.GCM.open(try AES.GCM.SealedBox(combined: Data(sealed)), using: key, authenticating: Self.associatedData(purpose, caseID))
-    }
-
-    private static func associatedData(_ purpose: Purpose, _ caseID: UUID) -> Data {
-        Data("\(purpose.rawValue):\(caseID.uuidString.lowercased())".utf8)
-    }
-
-    // MARK: index
-
-    public func phoneIndex(_ caller: Caller) -> [UInt8]? {
-        guard let phone = caller.normalizedPhone else { return nil }
-        return Array(HMAC<SHA256>.authenticationCode(for: Data(phone.utf8), using: SymmetricKey(data: keys.indexKey)))
+    private static func open(_ sealed: [UInt8], with key: SymmetricKey, authenticating binding: Binding) throws -> Data {
+        try AES.GCM.open(try AES.GCM.SealedBox(combined: Data(sealed)), using: key, authenticating: binding.data)
     }
 }
 
