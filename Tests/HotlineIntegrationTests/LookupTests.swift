@@ -110,6 +110,15 @@ struct LookupTests {
             #expect(outcomes.sorted { $0.value < $1.value }.map { $0.key.split(separator: " ").dropFirst().joined(separator: " ") } == [
                 "no_match -", "no_match -", "no_match -", "locked 300", "no_match -", "no_match -", "no_match -", "locked 300", "locked 1", "answered -",
             ])
+            // The operators see the same on /metrics, by outcome only: no case number, no client.
+            let metrics = try LookupClient.get(stack, port: port, "/metrics")
+            for line in [
+                #"hotline_lookup_attempts_total{outcome="no_match"} 6"#, #"hotline_lookup_attempts_total{outcome="locked"} 3"#,
+                #"hotline_lookup_attempts_total{outcome="answered"} 1"#, #"hotline_lookup_attempts_total{outcome="unavailable"} 0"#,
+            ] {
+                #expect(metrics.contains(line), "\(line) in \(metrics)")
+            }
+            #expect(!metrics.contains(number) && !metrics.contains("127.0.0.1"))
         }
     }
 
@@ -180,6 +189,14 @@ enum LookupClient {
         let input = String(decoding: try JSONEncoder().encode(attempts), as: UTF8.self)
         let output = try stack.runTool("/usr/bin/python3", ["-c", script, "\(port)", input])
         return try JSONDecoder().decode([Answer].self, from: Data(output.utf8))
+    }
+
+    /// The body of a GET.
+    static func get(_ stack: TestStack, port: Int, _ path: String) throws -> String {
+        try stack.runTool("/usr/bin/python3", [
+            "-c", "import sys, urllib.request; print(urllib.request.urlopen(f'http://127.0.0.1:{sys.argv[1]}{sys.argv[2]}', timeout=10).read().decode())",
+            "\(port)", path,
+        ])
     }
 
     static func freePort(_ stack: TestStack) throws -> Int {

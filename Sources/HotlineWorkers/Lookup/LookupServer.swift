@@ -9,8 +9,9 @@ import ServiceLifecycle
 
 /// The citizens' progress lookup over HTTP (`hotline serve-lookup`; the contract is
 /// `docs/openapi/lookup.yaml`): `POST /v1/progress` with the case number and the query
-/// code, `/health` and `/ready` for the orchestrator. Every answer is `no-store`: a shared
-/// cache must keep no one's progress.
+/// code, `/health` and `/ready` for the orchestrator, `/metrics` (`LookupMetrics`, the
+/// Prometheus text format) for the operators. Every answer is `no-store`: a shared cache must
+/// keep no one's progress.
 struct LookupServer: Service {
     let lookup: ProgressLookup
     let clientAddress: ClientAddress
@@ -24,8 +25,12 @@ struct LookupServer: Service {
 
     func run() async throws {
         let router = Router(context: LookupRequestContext.self)
-        router.add(middleware: AllowedMethods(allowed: ["/health": [.get], "/ready": [.get], "/v1/progress": [.post]]))
+        router.add(middleware: AllowedMethods(allowed: ["/health": [.get], "/ready": [.get], "/metrics": [.get], "/v1/progress": [.post]]))
+        LookupMetrics.started()
         router.get("health") { _, _ in Self.text(.ok, "ok\n") }
+        router.get("metrics") { _, _ in
+            Self.respond(.ok, "text/plain; version=0.0.4; charset=utf-8", Data(WorkerMetrics.registry.emitToString().utf8))
+        }
         router.get("ready") { [ready] _, _ -> Response in
             guard let problem = await ready.check() else { return Self.text(.ok, "ready\n") }
             return Self.json(.serviceUnavailable, ["ready": .bool(false), "problems": .array([.string(problem)])])
@@ -36,8 +41,11 @@ struct LookupServer: Service {
             let body = try? await request.body.collect(upTo: Self.maximumBodyBytes)
             let fields = body.flatMap { try? JSONDecoder().decode(ProgressRequest.self, from: Data(buffer: $0)) }
             do {
-                return Self.response(to: try await lookup.attempt(caseNumber: fields?.caseNumber, code: fields?.queryCode, client: client))
+                let answer = try await lookup.attempt(caseNumber: fields?.caseNumber, code: fields?.queryCode, client: client)
+                LookupMetrics.attempt(answer.outcome)
+                return Self.response(to: answer)
             } catch {
+                LookupMetrics.attempt(.unavailable)
                 logger.error("progress lookup failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
                 var response = Self.json(.serviceUnavailable, ["error": .string("unavailable"), "message": .string(Self.unavailable)])
                 response.headers[.retryAfter] = "30"
