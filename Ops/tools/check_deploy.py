@@ -107,6 +107,34 @@ def check_acls(deploy, root, topics, expect):
         expect(f"kafka: the relay alone writes {topic}" + (f" (also {others})" if others else ""),
                "User:hotline-relay" in writers(topic) and not others)
 WORKER_KEYS = {"HOTLINE_DATA_KEY", "HOTLINE_DATA_KEYS_PREVIOUS", "HOTLINE_INDEX_KEY", "HOTLINE_CONTACT_KEY", "HOTLINE_QUERY_CODE_KEY"}
+DATA_KEYS = {"HOTLINE_DATA_KEY", "HOTLINE_DATA_KEYS_PREVIOUS", "HOTLINE_INDEX_KEY"}
+
+
+def check_data_keys(deploy, root, deployments, documented, expect):
+    """Issue 20 item 3: only the workers that open personal data hold the key-encryption and
+    index keys. Which those are is read from WorkerRunner.swift (the workers whose case builds a
+    PersonalDataVault); Kubernetes gives exactly them hotline-data-keys, and neither the shared
+    Secret nor the shared systemd file carries the keys."""
+    runner = open(os.path.join(root, "Sources", "HotlineWorkers", "WorkerRunner.swift"), encoding="utf-8").read()
+    cases = re.split(r"\n        case \.(\w+):", runner.split("switch name {", 1)[1].split("\n        }\n", 1)[0])
+    opening = {name for name, body in zip(cases[1::2], cases[2::2]) if "PersonalDataVault(" in body}
+    given = {worker for worker, d in deployments.items()
+             if any(next(iter(s.values()))["name"] == "hotline-data-keys" for s in d["spec"]["template"]["spec"]["containers"][0].get("envFrom", []))}
+    expect(f"kubernetes: hotline-data-keys goes to exactly the workers that open personal data ({sorted(opening)})",
+           opening and given == opening)
+    secret = yaml.safe_load(open(os.path.join(deploy, "kubernetes", "data-keys-secret.example.yaml"), encoding="utf-8"))
+    expect("kubernetes: data-keys-secret.example.yaml is hotline-data-keys with the data, previous and index keys only",
+           secret["metadata"]["name"] == "hotline-data-keys" and set(secret["stringData"]) == DATA_KEYS and DATA_KEYS <= documented)
+    for name in ("secret.example.yaml", "configmap.yaml"):
+        manifest = yaml.safe_load(open(os.path.join(deploy, "kubernetes", name), encoding="utf-8"))
+        expect(f"kubernetes: {name}, which every worker reads, holds no data or index key",
+               not (set((manifest.get("data") or manifest.get("stringData") or {}).keys()) & DATA_KEYS))
+
+    def settings(name):
+        return {line.split("=", 1)[0] for line in open(os.path.join(deploy, "systemd", name), encoding="utf-8")
+                if "=" in line and not line.startswith("#")}
+    expect("systemd: hotline.env.example, which every worker reads, holds no data or index key; data-keys.env.example holds them",
+           not (settings("hotline.env.example") & DATA_KEYS) and settings("data-keys.env.example") == DATA_KEYS)
 
 
 def check_lookup(deploy, documented, expect):
@@ -179,6 +207,7 @@ def main(root):
         expect(f"kubernetes: {name} sets only documented settings" + (f" (not documented: {unknown})" if unknown else ""), not unknown)
 
     check_lookup(deploy, documented, expect)
+    check_data_keys(deploy, root, deployments, documented, expect)
 
     topics = sorted(t for t in os.listdir(os.path.join(root, "Topics")) if os.path.exists(os.path.join(root, "Topics", t, "topic.yaml")))
     check_autoscaling(deploy, root, deployments, expect)

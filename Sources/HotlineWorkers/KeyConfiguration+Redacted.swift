@@ -3,7 +3,7 @@
 /// this, `HOTLINE_LOG_LEVEL=debug` wrote the data, index, contact, query code and lookup keys to the log.
 extension KeyConfiguration: CustomStringConvertible, CustomDebugStringConvertible {
     public var description: String {
-        "KeyConfiguration(active: \(active), previous: \(previous.map(\.id)), indexKey: <redacted>, contact: \(contact.map(\.description) ?? "none"), "
+        "KeyConfiguration(active: \(active.map(\.description) ?? "none"), previous: \(previous.map(\.id)), indexKey: \(indexKey == nil ? "none" : "<redacted>"), contact: \(contact.map(\.description) ?? "none"), "
             + "queryCode: \(queryCode == nil ? "none" : "<redacted>"), lookup: \(lookup.map(\.description) ?? "none"), lookupPrevious: \(lookupPrevious.map(\.id)))"
     }
 

@@ -3,9 +3,13 @@ import Foundation
 import HotlinePostgres
 
 /// The keys protecting callers' personal data.
-/// - `HOTLINE_DATA_KEY`: `keyid:base64` of 32 random bytes, the AES-256-GCM key new data is sealed with;
+/// - `HOTLINE_DATA_KEY`: `keyid:base64` of 32 random bytes, the key-encryption key each case's
+///   data key is wrapped under (and appeals not accepted sealed with); only the processes that
+///   open or seal personal data hold it: the intake, dispatch and callbacks workers and the
+///   centre's commands (`PersonalDataVault` refuses to start without it);
 /// - `HOTLINE_DATA_KEYS_PREVIOUS`: comma-separated `keyid:base64` keys still read (rotation);
-/// - `HOTLINE_INDEX_KEY`: base64 of 32 random bytes, the HMAC key of the phone lookup index;
+/// - `HOTLINE_INDEX_KEY`: base64 of 32 random bytes, the HMAC key of the phone lookup index
+///   (intake; `PersonalDataVault` too);
 /// - `HOTLINE_CONTACT_KEY`: `keyid:base64` of 32 random bytes shared with the callback and
 ///   notification adapters, who alone open the phone numbers sealed with it (callbacks worker only);
 /// - `HOTLINE_QUERY_CODE_KEY`: base64 of 32 random bytes, from which intake derives each case's
@@ -13,12 +17,14 @@ import HotlinePostgres
 /// - `HOTLINE_LOOKUP_KEY`: `keyid:base64` of 32 random bytes, the HMAC key of the query code
 ///   verifiers (intake writes them, the progress lookup checks them), older ones in
 ///   `HOTLINE_LOOKUP_KEYS_PREVIOUS`.
-/// Outside dev mode a missing key stops the worker that needs it at start-up.
+/// Outside dev mode a missing key stops the worker that needs it at start-up; the deadlines,
+/// supervision and relay workers need none.
 public struct KeyConfiguration: Sendable {
-    public var active: DataKey
+    /// Nil outside dev mode when not set.
+    public var active: DataKey?
     public var previous: [DataKey]
-    /// Raw key bytes; `SymmetricKey` is built where used (it is not Sendable).
-    public var indexKey: [UInt8]
+    /// Raw key bytes; `SymmetricKey` is built where used (it is not Sendable). Nil outside dev mode when not set.
+    public var indexKey: [UInt8]?
     /// The adapters' key; nil outside dev mode when not set (only the callbacks worker needs it).
     public var contact: DataKey?
     /// The query codes' derivation key; nil outside dev mode when not set (only intake needs it).
@@ -55,10 +61,8 @@ public struct KeyConfiguration: Sendable {
     init(environment: [String: String], devMode: Bool) throws {
         if let text = environment["HOTLINE_DATA_KEY"], !text.isEmpty {
             active = try Self.parseDataKey(text, setting: "HOTLINE_DATA_KEY")
-        } else if devMode {
-            active = DataKey(id: "dev-insecure", key: Self.devKey("data"))
         } else {
-            throw ConfigurationError(setting: "HOTLINE_DATA_KEY", problem: "is not set; give keyid:base64 of 32 random bytes (e.g. k1:$(openssl rand -base64 32)); only HOTLINE_DEV_MODE=1 runs without one")
+            active = devMode ? DataKey(id: "dev-insecure", key: Self.devKey("data")) : nil
         }
         previous = try (environment["HOTLINE_DATA_KEYS_PREVIOUS"] ?? "")
             .split(separator: ",").map { try Self.parseDataKey(String($0), setting: "HOTLINE_DATA_KEYS_PREVIOUS") }
@@ -67,10 +71,8 @@ public struct KeyConfiguration: Sendable {
                 throw ConfigurationError(setting: "HOTLINE_INDEX_KEY", problem: "must be base64 of exactly 32 bytes")
             }
             indexKey = Array(bytes)
-        } else if devMode {
-            indexKey = Self.devKey("index")
         } else {
-            throw ConfigurationError(setting: "HOTLINE_INDEX_KEY", problem: "is not set; give base64 of 32 random bytes; only HOTLINE_DEV_MODE=1 runs without one")
+            indexKey = devMode ? Self.devKey("index") : nil
         }
         if let text = environment["HOTLINE_CONTACT_KEY"], !text.isEmpty {
             contact = try Self.parseDataKey(text, setting: "HOTLINE_CONTACT_KEY")

@@ -15,14 +15,32 @@ import HotlinePostgres
 /// (no case) is sealed directly under the key-encryption key, bound to its channel and
 /// external id; so are the caller and comments of a case from before migration 0030, bound to
 /// the case id alone.
-public struct PersonalDataVault: Sendable {
-    private let keys: KeyConfiguration
+public struct PersonalDataVault: Sendable, CustomStringConvertible {
+    private let active: KeyConfiguration.DataKey
+    private let previous: [KeyConfiguration.DataKey]
+    private let indexKey: [UInt8]
 
-    public init(keys: KeyConfiguration) {
-        self.keys = keys
+    /// Refuses to start a process that opens or seals personal data without its keys.
+    public init(keys: KeyConfiguration) throws {
+        guard let active = keys.active else {
+            throw ConfigurationError(
+                setting: "HOTLINE_DATA_KEY",
+                problem: "is not set; give keyid:base64 of 32 random bytes (e.g. k1:$(openssl rand -base64 32)) to the processes that open personal data (intake, dispatch, callbacks, the centre's commands); only HOTLINE_DEV_MODE=1 runs without one")
+        }
+        guard let indexKey = keys.indexKey else {
+            throw ConfigurationError(
+                setting: "HOTLINE_INDEX_KEY",
+                problem: "is not set; give base64 of 32 random bytes to the processes that open personal data; only HOTLINE_DEV_MODE=1 runs without one")
+        }
+        self.active = active
+        self.previous = keys.previous
+        self.indexKey = indexKey
     }
 
-    public var activeKeyID: String { keys.active.id }
+    public var activeKeyID: String { active.id }
+
+    /// Key ids only: ServiceLifecycle logs the services a worker starts, and they hold the vault.
+    public var description: String { "PersonalDataVault(active: \(active), previous: \(previous.map(\.id)), indexKey: <redacted>)" }
 
     // MARK: a case's own data key
 
@@ -68,8 +86,8 @@ public struct PersonalDataVault: Sendable {
     public func seal(comment: String, caseID: UUID, dataKey: WrappedDataKey?) throws -> SealedText {
         guard let dataKey else {
             return SealedText(
-                sealed: try Self.seal(Data(comment.utf8), with: keys.active.symmetricKey, authenticating: .caseOnly(caseID)),
-                keyID: keys.active.id)
+                sealed: try Self.seal(Data(comment.utf8), with: active.symmetricKey, authenticating: .caseOnly(caseID)),
+                keyID: active.id)
         }
         return SealedText(
             sealed: try Self.seal(Data(comment.utf8), with: try unwrap(dataKey, caseID: caseID), authenticating: .bound(.comment, caseID)),
@@ -103,14 +121,14 @@ public struct PersonalDataVault: Sendable {
     /// key-encryption key (key rotation); what it holds is not looked at.
     public func reseal(comment: SealedText, caseID: UUID) throws -> SealedText {
         let data = try Self.open(comment.sealed, with: try keyEncryptionKey(comment.keyID), authenticating: .caseOnly(caseID))
-        return SealedText(sealed: try Self.seal(data, with: keys.active.symmetricKey, authenticating: .caseOnly(caseID)), keyID: keys.active.id)
+        return SealedText(sealed: try Self.seal(data, with: active.symmetricKey, authenticating: .caseOnly(caseID)), keyID: active.id)
     }
 
     // MARK: an appeal not accepted
 
     /// The text of an appeal redirected or not accepted, sealed under the active key-encryption key.
     public func seal(requestText text: String, of request: IntakeRequestKey) throws -> SealedText {
-        SealedText(sealed: try Self.seal(Data(text.utf8), with: keys.active.symmetricKey, authenticating: .request(request)), keyID: keys.active.id)
+        SealedText(sealed: try Self.seal(Data(text.utf8), with: active.symmetricKey, authenticating: .request(request)), keyID: active.id)
     }
 
     public func open(requestText sealed: SealedText, of request: IntakeRequestKey) throws -> String {
@@ -121,7 +139,7 @@ public struct PersonalDataVault: Sendable {
 
     public func phoneIndex(_ caller: Caller) -> [UInt8]? {
         guard let phone = caller.normalizedPhone else { return nil }
-        return Array(HMAC<SHA256>.authenticationCode(for: Data(phone.utf8), using: SymmetricKey(data: keys.indexKey)))
+        return Array(HMAC<SHA256>.authenticationCode(for: Data(phone.utf8), using: SymmetricKey(data: indexKey)))
     }
 
     // MARK: primitives
@@ -158,7 +176,7 @@ public struct PersonalDataVault: Sendable {
     }
 
     private func keyEncryptionKey(_ id: String) throws -> SymmetricKey {
-        guard let key = ([keys.active] + keys.previous).first(where: { $0.id == id }) else { throw VaultError.unknownKey(id) }
+        guard let key = ([active] + previous).first(where: { $0.id == id }) else { throw VaultError.unknownKey(id) }
         return key.symmetricKey
     }
 
@@ -170,7 +188,7 @@ public struct PersonalDataVault: Sendable {
     private func wrap(_ dataKey: SymmetricKey, caseID: UUID) throws -> WrappedDataKey {
         let bytes = dataKey.withUnsafeBytes { Data($0) }
         return WrappedDataKey(
-            wrapped: try Self.seal(bytes, with: keys.active.symmetricKey, authenticating: .bound(.dataKey, caseID)), keyID: keys.active.id)
+            wrapped: try Self.seal(bytes, with: active.symmetricKey, authenticating: .bound(.dataKey, caseID)), keyID: active.id)
     }
 
     private func unwrap(_ key: WrappedDataKey, caseID: UUID) throws -> SymmetricKey {

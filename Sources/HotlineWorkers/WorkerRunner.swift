@@ -18,18 +18,22 @@ public enum WorkerRunner {
         var companions: [any Service] = []
         switch name {
         case .intake:
+            // The keys first: a worker without them stops before it touches anything.
+            let vault = try PersonalDataVault(keys: configuration.keys)
+            let queryCodes = try QueryCodeIssuer(configuration: configuration.keys)
             let archive = try await recordedArchive(configuration, logger: logger)
             let policy = archive.running.policy
             let handler = IntakeHandler(
-                policy: policy, calendar: archive.running.calendar, vault: PersonalDataVault(keys: configuration.keys),
-                queryCodes: try QueryCodeIssuer(configuration: configuration.keys), caseNumbers: PostgresCaseNumbers(client: client, logger: logger), maximumEventBytes: configuration.maximumEventBytes, logger: logger)
+                policy: policy, calendar: archive.running.calendar, vault: vault,
+                queryCodes: queryCodes, caseNumbers: PostgresCaseNumbers(client: client, logger: logger), maximumEventBytes: configuration.maximumEventBytes, logger: logger)
             worker = try consumerWorker(name, handler: handler, client: client, clock: clock, configuration: configuration, logger: logger)
             logger.info("intake worker configured", metadata: ["policy": "\(policy.policy)", "policy_version": "\(policy.version)"])
         case .dispatch:
+            let vault = try PersonalDataVault(keys: configuration.keys)
             let router = try RoutingLoader.load(file: configuration.routingFile)
             let archive = try await recordedArchive(configuration, logger: logger)
             worker = try consumerWorker(
-                name, handler: DispatchHandler(router: router, archive: archive, vault: PersonalDataVault(keys: configuration.keys), logger: logger),
+                name, handler: DispatchHandler(router: router, archive: archive, vault: vault, logger: logger),
                 client: client, clock: clock, configuration: configuration, logger: logger)
             logger.info("dispatch worker configured", metadata: ["units": "\(router.network.units.count)", "rules": "\(router.rules.count)"])
         case .deadlines:
@@ -72,9 +76,9 @@ public enum WorkerRunner {
                 interval: configuration.sweepInterval, logger: logger,
                 sweep: RetentionSweep(rules: retention, policyID: policy.policy, policyVersion: policy.version, logger: logger).sweep))
         case .callbacks:
-            let archive = try await recordedArchive(configuration, logger: logger)
             let desk = CallbackDesk(
-                vault: PersonalDataVault(keys: configuration.keys), sealer: try ContactSealer(configuration: configuration.keys), logger: logger)
+                vault: try PersonalDataVault(keys: configuration.keys), sealer: try ContactSealer(configuration: configuration.keys), logger: logger)
+            let archive = try await recordedArchive(configuration, logger: logger)
             let handler = CallbacksHandler(archive: archive, desk: desk, logger: logger)
             worker = try consumerWorker(name, handler: handler, client: client, clock: clock, configuration: configuration, logger: logger)
             companions.append(PeriodicSweep(

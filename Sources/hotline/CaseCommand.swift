@@ -23,7 +23,7 @@ struct CaseCommand: AsyncParsableCommand {
         func run() async throws {
             let logger = try CommandSupport.makeLogger("hotline.case")
             let configuration = try HotlineConfiguration.fromEnvironment()
-            let vault = PersonalDataVault(keys: configuration.keys)
+            let vault = try PersonalDataVault(keys: configuration.keys)
             let found = try await withPostgres(configuration.databaseURL.configuration, logger: logger) { client in
                 try await CaseRecordStore.record(caseNumber: caseNumber, client: client, logger: logger)
             }

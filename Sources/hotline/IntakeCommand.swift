@@ -34,7 +34,7 @@ struct IntakeCommand: AsyncParsableCommand {
             }
             let key = IntakeRequestKey(channel: channel, externalID: externalID)
             let configuration = try HotlineConfiguration.fromEnvironment()
-            let vault = PersonalDataVault(keys: configuration.keys)
+            let vault = try PersonalDataVault(keys: configuration.keys)
             let kept = try await withPostgres(configuration.databaseURL.configuration, logger: logger) { client in
                 try await IntakeStore.keptRequest(key, client: client, logger: logger)
             }

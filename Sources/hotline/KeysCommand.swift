@@ -22,7 +22,7 @@ struct KeysCommand: AsyncParsableCommand {
             let logger = try CommandSupport.makeLogger("hotline.keys")
             guard (1...10_000).contains(batchSize) else { throw CommandSupport.fail("--batch-size must be 1 to 10000, found \(batchSize)") }
             let configuration = try HotlineConfiguration.fromEnvironment()
-            let vault = PersonalDataVault(keys: configuration.keys)
+            let vault = try PersonalDataVault(keys: configuration.keys)
             let done = try await withPostgres(configuration.databaseURL.configuration, logger: logger) { [batchSize] client in
                 try await KeyRotation(vault: vault, client: client, logger: logger).reencrypt(batchSize: batchSize)
             }

@@ -12,7 +12,7 @@ struct ManualQueueCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = try CommandSupport.makeLogger("hotline.manual-queue")
         let configuration = try HotlineConfiguration.fromEnvironment()
-        let vault = PersonalDataVault(keys: configuration.keys)
+        let vault = try PersonalDataVault(keys: configuration.keys)
         let entries = try await withPostgres(configuration.databaseURL.configuration, logger: logger) {
             try await DispatchStore.manualQueue(client: $0, logger: logger)
         }

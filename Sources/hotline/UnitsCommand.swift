@@ -193,7 +193,7 @@ struct UnitsCommand: AsyncParsableCommand {
             let logger = try CommandSupport.makeLogger("hotline.units")
             guard (1...100_000).contains(limit) else { throw CommandSupport.fail("--limit must be 1 to 100000, found \(limit)") }
             let configuration = try HotlineConfiguration.fromEnvironment()
-            let vault = PersonalDataVault(keys: configuration.keys)
+            let vault = try PersonalDataVault(keys: configuration.keys)
             let outcome = try await withPostgres(configuration.databaseURL.configuration, logger: logger) { [unit, limit] client in
                 let now = try await makeClock(configuration.clock, client: client, logger: logger).now()
                 let directory = try await client.withConnection { try await PartyStore.directory(on: $0, logger: logger) }

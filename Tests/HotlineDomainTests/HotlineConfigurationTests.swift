@@ -137,9 +137,13 @@ import Testing
         #expect(try HotlineConfiguration.fromEnvironment(environment(["HOTLINE_DEV_MODE": value])).devMode)
     }
 
-    @Test func devModeOffNeedsKeys() {
-        #expect(refusedSetting(["HOTLINE_DEV_MODE": "0"]) == "HOTLINE_DATA_KEY")
-        #expect(refusedSetting(["HOTLINE_DEV_MODE": nil]) == "HOTLINE_DATA_KEY")
+    /// Outside dev mode no key is made up: a process without HOTLINE_DATA_KEY has none, and
+    /// the ones that open personal data refuse to start (`PersonalDataVault`).
+    @Test(arguments: ["0", nil] as [String?])
+    func devModeOffNeedsKeys(value: String?) throws {
+        let keys = try HotlineConfiguration.fromEnvironment(environment(["HOTLINE_DEV_MODE": value])).keys
+        #expect(keys.active == nil && keys.indexKey == nil && keys.contact == nil && keys.queryCode == nil)
+        #expect(throws: ConfigurationError.self) { try PersonalDataVault(keys: keys) }
     }
 
     /// `hotline config check` prints the effective settings; no secret reaches the output.

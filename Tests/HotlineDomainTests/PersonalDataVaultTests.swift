@@ -27,7 +27,7 @@ import Testing
     ])
 
     static func vault(_ environment: [String: String] = productionKeys) throws -> PersonalDataVault {
-        PersonalDataVault(keys: try HotlineConfiguration.fromEnvironment(environment).keys)
+        try PersonalDataVault(keys: try HotlineConfiguration.fromEnvironment(environment).keys)
     }
 
     let caller = Caller(
@@ -204,21 +204,37 @@ import Testing
 
     // MARK: Key configuration
 
-    @Test func aMissingDataKeyStopsAProductionWorker() {
-        let error = configurationError(Self.environment(["HOTLINE_INDEX_KEY": Self.base64Key(100)]))
-        #expect(error?.setting == "HOTLINE_DATA_KEY")
+    /// Issue 20 item 3: only the processes that open personal data hold the key-encryption
+    /// key. Without it a process still configures (the deadlines, supervision and relay
+    /// workers need none), but no vault starts, and the error names the setting.
+    @Test func aMissingDataKeyStopsOnlyWhatOpensPersonalData() throws {
+        let keys = try HotlineConfiguration.fromEnvironment(Self.environment(["HOTLINE_INDEX_KEY": Self.base64Key(100)])).keys
+        #expect(keys.active == nil)
+        #expect(throws: ConfigurationError.self) { try PersonalDataVault(keys: keys) }
+        do {
+            _ = try PersonalDataVault(keys: keys)
+        } catch let error as ConfigurationError {
+            #expect(error.setting == "HOTLINE_DATA_KEY")
+        }
+        let none = try HotlineConfiguration.fromEnvironment(Self.baseEnvironment).keys
+        #expect(none.active == nil && none.indexKey == nil, "a worker that opens nothing is given no key")
     }
 
-    @Test func aMissingIndexKeyStopsAProductionWorker() {
-        let error = configurationError(Self.environment(["HOTLINE_DATA_KEY": "k1:" + Self.base64Key(1)]))
-        #expect(error?.setting == "HOTLINE_INDEX_KEY")
+    @Test func aMissingIndexKeyStopsTheVault() throws {
+        let keys = try HotlineConfiguration.fromEnvironment(Self.environment(["HOTLINE_DATA_KEY": "k1:" + Self.base64Key(1)])).keys
+        do {
+            _ = try PersonalDataVault(keys: keys)
+            Issue.record("a vault started without the index key")
+        } catch let error as ConfigurationError {
+            #expect(error.setting == "HOTLINE_INDEX_KEY")
+        }
     }
 
     @Test func devModeRunsWithPublicDevKeys() throws {
         let configuration = try HotlineConfiguration.fromEnvironment(Self.environment(["HOTLINE_DEV_MODE": "1"]))
         #expect(configuration.devMode)
-        #expect(configuration.keys.active.id == "dev-insecure")
-        let vault = PersonalDataVault(keys: configuration.keys)
+        #expect(configuration.keys.active?.id == "dev-insecure")
+        let vault = try PersonalDataVault(keys: configuration.keys)
         let sealed = try sealed(vault)
         #expect(sealed.dataKey?.keyID == "dev-insecure")
         #expect(try vault.caller(of: sealed) == caller)
@@ -259,10 +275,10 @@ import Testing
 @Suite struct KeyRedactionTests {
     @Test func keysPrintByIdOnly() throws {
         let keys = try HotlineConfiguration.fromEnvironment(PersonalDataVaultTests.productionKeys).keys
-        for text in [String(describing: keys), String(reflecting: keys), String(describing: PersonalDataVault(keys: keys))] {
+        for text in [String(describing: keys), String(reflecting: keys), String(describing: try PersonalDataVault(keys: keys))] {
             #expect(text.contains("k1"))
-            #expect(!text.contains(keys.active.key.map(String.init).joined(separator: ", ")), "the data key's bytes")
-            #expect(!text.contains(keys.indexKey.map(String.init).joined(separator: ", ")), "the index key's bytes")
+            #expect(!text.contains(try #require(keys.active).key.map(String.init).joined(separator: ", ")), "the data key's bytes")
+            #expect(!text.contains(try #require(keys.indexKey).map(String.init).joined(separator: ", ")), "the index key's bytes")
         }
     }
 }

@@ -50,7 +50,7 @@ import Testing
                 client: stack.client, clock: SystemClock(),
                 handler: IntakeHandler(
                     policy: policy, calendar: try PolicyFileReader.calendar(policy.calendar, root: root),
-                    vault: PersonalDataVault(keys: configuration.keys), queryCodes: try QueryCodeIssuer(configuration: configuration.keys),
+                    vault: try PersonalDataVault(keys: configuration.keys), queryCodes: try QueryCodeIssuer(configuration: configuration.keys),
                     caseNumbers: PostgresCaseNumbers(client: stack.client, logger: stack.logger),
                     maximumEventBytes: 65_536, logger: stack.logger),
                 logger: stack.logger)
@@ -58,7 +58,7 @@ import Testing
             let archive = try PolicyArchive(
                 policyFile: "\(root)/Ops/policies/changsha-2020.yaml", policyID: "changsha-2020", calendarDirectory: "\(root)/Ops/calendars")
             let dispatch = BatchPipeline(
-                client: stack.client, clock: SystemClock(), handler: DispatchHandler(router: router, archive: archive, vault: PersonalDataVault(keys: configuration.keys), logger: stack.logger),
+                client: stack.client, clock: SystemClock(), handler: DispatchHandler(router: router, archive: archive, vault: try PersonalDataVault(keys: configuration.keys), logger: stack.logger),
                 logger: stack.logger)
             let appeals = (1...12).enumerated().map { index, number in
                 let line = IntakeEvents.appeal(number)

@@ -72,7 +72,7 @@ import Testing
             let keys = try HotlineConfiguration.fromEnvironment(stack.environment).keys
             let handler = IntakeHandler(
                 policy: policy, calendar: try PolicyFileReader.calendar(policy.calendar, root: root),
-                vault: PersonalDataVault(keys: keys), queryCodes: try QueryCodeIssuer(configuration: keys),
+                vault: try PersonalDataVault(keys: keys), queryCodes: try QueryCodeIssuer(configuration: keys),
                 caseNumbers: PostgresCaseNumbers(client: stack.client, logger: stack.logger), maximumEventBytes: 65_536, logger: stack.logger)
             let pipeline = BatchPipeline(client: stack.client, clock: SystemClock(), handler: handler, logger: stack.logger)
             for batch in batches {

@@ -41,8 +41,8 @@ struct KeyRotationTests {
 
             // The old key is gone: every case still opens, under the new key alone, the one from
             // before migration 0030 with the same caller and text.
-            let newOnly = PersonalDataVault(keys: try HotlineConfiguration.fromEnvironment(stack.environment.merging(["HOTLINE_DATA_KEY": Self.newKey]) { $1 }).keys)
-            let oldOnly = PersonalDataVault(keys: try HotlineConfiguration.fromEnvironment(stack.environment).keys)
+            let newOnly = try PersonalDataVault(keys: try HotlineConfiguration.fromEnvironment(stack.environment.merging(["HOTLINE_DATA_KEY": Self.newKey]) { $1 }).keys)
+            let oldOnly = try PersonalDataVault(keys: try HotlineConfiguration.fromEnvironment(stack.environment).keys)
             for number in numbers {
                 let sealed = try await sealedCase(stack, number)
                 #expect(try newOnly.caller(of: sealed).normalizedPhone == String(format: "139%08d", try await appealNumber(stack, number)))
@@ -54,7 +54,7 @@ struct KeyRotationTests {
 
     /// Puts a case back as it was stored before migration 0030.
     func makeLegacy(_ stack: TestStack, _ number: String) async throws {
-        let vault = PersonalDataVault(keys: try HotlineConfiguration.fromEnvironment(stack.environment).keys)
+        let vault = try PersonalDataVault(keys: try HotlineConfiguration.fromEnvironment(stack.environment).keys)
         let sealed = try await sealedCase(stack, number)
         let caller = try vault.caller(of: sealed)
         let appeal = try #require(try vault.appeal(of: sealed))

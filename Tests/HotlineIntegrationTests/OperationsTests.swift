@@ -49,6 +49,24 @@ struct OperationsTests {
         }
     }
 
+    /// Issue 20 item 3: only the workers that open personal data hold the key-encryption key.
+    /// The relay, deadlines and supervision workers run without the data and index keys while
+    /// intake and dispatch, which open it, have theirs; a case goes all the way through.
+    @Test func theWorkersThatOpenNoPersonalDataRunWithoutTheDataKeys() async throws {
+        try await TestStack.with { stack in
+            let noKeys = ["HOTLINE_DATA_KEY": "", "HOTLINE_DATA_KEYS_PREVIOUS": "", "HOTLINE_INDEX_KEY": ""]
+            for worker in ["intake", "dispatch"] { try stack.startWorker(worker) }
+            for worker in ["relay", "deadlines", "supervision"] { try stack.startWorker(worker, extraEnvironment: noKeys) }
+            try stack.publish([IntakeEvents.appeal(1)])
+            try await stack.waitForPipeline(messages: 1)
+            try await stack.waitUntil("the case is dispatched and its events published by the keyless relay") {
+                try await stack.count("SELECT count(*) FROM cases c WHERE c.status = 'dispatched' AND NOT EXISTS (SELECT 1 FROM outbox)") == 1
+            }
+            let refused = try stack.run(["worker", "callbacks"], extraEnvironment: noKeys, expectSuccess: false)
+            #expect(refused.status != 0 && refused.output.contains("HOTLINE_DATA_KEY"), "the callbacks worker opens personal data: \(refused.output)")
+        }
+    }
+
     /// Outside dev mode a worker refuses to start without the data key, in one line
     /// naming the setting, with a non-zero exit code.
     @Test func workerRefusesToStartWithoutItsKey() async throws {

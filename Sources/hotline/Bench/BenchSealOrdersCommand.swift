@@ -25,7 +25,7 @@ struct BenchSealOrdersCommand: AsyncParsableCommand {
         let events = try FixtureFile(path: file).lines.compactMap { try? decoder.decode($0.value).get() }
         guard !events.isEmpty else { throw CommandSupport.fail("\(file): no valid intake event to seal") }
         let random = { (0..<32).map { _ in UInt8.random(in: .min ... .max) } }
-        let vault = PersonalDataVault(keys: KeyConfiguration(active: .init(id: "bench", key: random()), indexKey: random()))
+        let vault = try PersonalDataVault(keys: KeyConfiguration(active: .init(id: "bench", key: random()), indexKey: random()))
         let unitKey = Curve25519.KeyAgreement.PrivateKey()
         let key = UnitSealingKey(keyID: "bench-unit:sealing:0", publicKey: Array(unitKey.publicKey.rawRepresentation))
         let unit = HandlingUnit(id: "bench-unit", name: "基准单位", level: .bureau, parent: nil, areas: [])
