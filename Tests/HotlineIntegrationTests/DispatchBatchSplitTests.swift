@@ -107,10 +107,15 @@ import Testing
     /// order and each one's units from the routing rules it will be routed by.
     func dispatchMessages(stack: TestStack, router: Router) async throws -> [ConsumedMessage] {
         var cases: [(id: String, number: String, lead: String?)] = []
+        // The text is sealed at rest: each case's comes from the appeal that opened it.
+        let texts = Dictionary(uniqueKeysWithValues: (1...12).map { number -> (String, String) in
+            guard case let .object(value)? = IntakeEvents.appeal(number).value, case let .string(content)? = value["content"] else { return ("", "") }
+            return (String(format: "T-%08d", number), content)
+        })
         let rows = try await stack.client.query(
-            "SELECT id::text, case_number, category, area_code, coalesce(subject || E'\\n', '') || content FROM cases ORDER BY case_number",
-            logger: stack.logger)
-        for try await (id, number, category, area, text) in rows.decode((String, String, String, String?, String).self) {
+            "SELECT id::text, case_number, category, area_code, external_id FROM cases ORDER BY case_number", logger: stack.logger)
+        for try await (id, number, category, area, externalID) in rows.decode((String, String, String, String?, String).self) {
+            let text = try #require(texts[externalID])
             var lead: String?
             if case let .dispatch(unit, _, _) = router.route(category: CategoryCode(rawValue: category)!, areaCode: area, text: text) {
                 lead = unit.id
