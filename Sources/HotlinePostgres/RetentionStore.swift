@@ -78,9 +78,9 @@ public enum RetentionStore {
     public static func oldestArchivedCases(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [RetentionCandidate<UUID>] {
         let rows = try await connection.query(
             """
-            SELECT a.case_id, a.archived_at FROM case_archive a JOIN cases c ON c.id = a.case_id
-            WHERE c.data_key_sealed IS NOT NULL
-            ORDER BY a.archived_at, a.case_id LIMIT \(Int32(limit))
+            SELECT id, archived_at FROM cases
+            WHERE archived_at IS NOT NULL AND data_key_sealed IS NOT NULL
+            ORDER BY archived_at, id LIMIT \(Int32(limit))
             """, logger: logger)
         var result: [RetentionCandidate<UUID>] = []
         for try await (id, date) in rows.decode((UUID, Date).self) { result.append(RetentionCandidate(key: id, date: date)) }
@@ -170,8 +170,8 @@ public enum RetentionStore {
                    (SELECT count(*) FROM intake_requests
                     WHERE (content IS NOT NULL OR content_sealed IS NOT NULL) AND recorded_at < \(cutoff(.unacceptedAppealTexts))),
                    (SELECT count(*) FROM outbox_parked WHERE parked_at < \(cutoff(.parkedMessages))),
-                   (SELECT count(*) FROM case_archive a JOIN cases c ON c.id = a.case_id
-                    WHERE c.data_key_sealed IS NOT NULL AND a.archived_at < \(cutoff(.caseContents)))
+                   (SELECT count(*) FROM cases
+                    WHERE archived_at IS NOT NULL AND data_key_sealed IS NOT NULL AND archived_at < \(cutoff(.caseContents)))
             """, logger: logger)
         for try await (attempts, texts, parked, cases) in rows.decode((Int64, Int64, Int64, Int64).self) {
             return [.lookupAttempts: Int(attempts), .unacceptedAppealTexts: Int(texts), .parkedMessages: Int(parked), .caseContents: Int(cases)]

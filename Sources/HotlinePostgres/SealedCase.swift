@@ -13,18 +13,6 @@ public struct WrappedDataKey: Sendable, Equatable {
     }
 }
 
-/// A value sealed directly under the key-encryption key `keyID`: a callback comment, the
-/// text of an appeal not accepted.
-public struct SealedText: Sendable, Equatable {
-    public var sealed: [UInt8]
-    public var keyID: String
-
-    public init(sealed: [UInt8], keyID: String) {
-        self.sealed = sealed
-        self.keyID = keyID
-    }
-}
-
 /// What a case keeps of its caller and appeal, as stored: sealed under the case's own data
 /// key, or, for a case accepted before migration 0030, the caller sealed directly under a
 /// key-encryption key and the text in clear. Only a worker holding the key-encryption key
