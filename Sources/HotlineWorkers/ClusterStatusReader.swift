@@ -25,21 +25,18 @@ public struct ClusterStatusReader: Sendable {
     public func read(stuckAfter: Double) async throws -> ClusterStatus {
         let sightings = try await WorkerMemberStore.all(client: client, logger: logger)
         let now = Date()
+        let positions = try await positionsOfEveryGroup()
         var groups: [ClusterStatus.Group] = []
         for worker in WorkerName.allCases {
             var group = ClusterStatus.Group(
                 worker: worker.rawValue, group: worker.subscription?.group,
                 members: sightings.filter { $0.member.worker == worker.rawValue }.map(member), partitions: [],
                 clocksDueUnannounced: nil)
-            if let subscription = worker.subscription {
-                group.partitions = try await KafkaGroupInspector.positions(
-                    configuration: kafka, group: subscription.group, topics: subscription.topics
-                ).map { position in
-                    ClusterStatus.Partition(
-                        topic: position.partition.topic, partition: position.partition.partition,
-                        committedOffset: position.committedOffset, endOffset: position.endOffset, lag: position.lag,
-                        oldestUnprocessedAgeSeconds: position.oldestUnprocessedAt.map { max(0, now.timeIntervalSince($0)) })
-                }
+            group.partitions = (positions[worker] ?? []).map { position in
+                ClusterStatus.Partition(
+                    topic: position.partition.topic, partition: position.partition.partition,
+                    committedOffset: position.committedOffset, endOffset: position.endOffset, lag: position.lag,
+                    oldestUnprocessedAgeSeconds: position.oldestUnprocessedAt.map { max(0, now.timeIntervalSince($0)) })
             }
             if worker == .deadlines {
                 let hotlineNow = try await clock.now()
@@ -52,6 +49,24 @@ public struct ClusterStatusReader: Sendable {
         return ClusterStatus(
             checkedAt: now, stuckAfterSeconds: stuckAfter, groups: groups,
             outbox: .init(backlog: backlog.count, oldestAgeSeconds: backlog.oldest.map { max(0, now.timeIntervalSince($0)) }))
+    }
+
+    /// Every consumer group's positions, the groups read side by side: each is a handle of its
+    /// own and a round trip per partition, so one after another they made `hotline status`
+    /// (and every settle of the demo, which polls it) wait for the slowest sum.
+    private func positionsOfEveryGroup() async throws -> [WorkerName: [GroupPartitionPosition]] {
+        try await withThrowingTaskGroup(of: (WorkerName, [GroupPartitionPosition]).self) { tasks in
+            for worker in WorkerName.allCases {
+                guard let subscription = worker.subscription else { continue }
+                tasks.addTask {
+                    (worker, try await KafkaGroupInspector.positions(
+                        configuration: kafka, group: subscription.group, topics: subscription.topics))
+                }
+            }
+            var positions: [WorkerName: [GroupPartitionPosition]] = [:]
+            for try await (worker, read) in tasks { positions[worker] = read }
+            return positions
+        }
     }
 
     private func member(_ sighting: WorkerMemberSighting) -> ClusterStatus.Member {
