@@ -4,7 +4,7 @@ promtool accepts the rules and passes their unit tests, every alert has a test w
 fires and one where it stays silent, a summary, a description and a runbook_url whose
 anchor is in Ops/RUNBOOK.md; the dashboard is JSON with a datasource variable every panel
 uses, and every panel's PromQL parses; every rule and panel names only series the workers
-declare (Sources/HotlineWorkers/WorkerMetrics.swift) or, with --exported, only series
+and the progress lookup declare (WorkerMetrics.swift, Lookup/LookupMetrics.swift) or, with --exported, only series
 found in the given /metrics text of a running stack.
 Prints one line per check naming the file and the rule or panel at fault; exit 1 when one fails.
 
@@ -46,9 +46,11 @@ def metric_names(expr):
 
 
 def declared_series(root):
-    """The series WorkerMetrics.swift declares; a histogram's as its _bucket, _sum and _count."""
+    """The series WorkerMetrics.swift and the progress lookup's LookupMetrics.swift declare;
+    a histogram's as its _bucket, _sum and _count."""
     source = open(os.path.join(root, "Sources", "HotlineWorkers", "WorkerMetrics.swift"), encoding="utf-8").read()
-    names = set(re.findall(r'name\(\s*"(hotline_[a-z_]+)"', source))
+    lookup = open(os.path.join(root, "Sources", "HotlineWorkers", "Lookup", "LookupMetrics.swift"), encoding="utf-8").read()
+    names = set(re.findall(r'name\(\s*"(hotline_[a-z_]+)"', source)) | set(re.findall(r'metricName: "(hotline_[a-z_]+)"', lookup))
     histograms = set(re.findall(r'make(?:Value|Duration)Histogram\(\s*descriptor: name\("(hotline_[a-z_]+)"', source))
     return (names - histograms) | {h + suffix for h in histograms for suffix in ("_bucket", "_sum", "_count")}
 

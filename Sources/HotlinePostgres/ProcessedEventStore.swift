@@ -3,7 +3,7 @@ import Logging
 import PostgresNIO
 
 /// Where a consumed event was first applied.
-public struct FirstDelivery: Sendable, Equatable {
+public struct FirstDelivery: Sendable, Hashable {
     public var topic: String
     public var partition: Int32
     public var offset: Int64

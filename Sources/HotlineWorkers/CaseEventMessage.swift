@@ -3,10 +3,10 @@ import HotlineDomain
 import HotlinePostgres
 
 /// A lifecycle event for `hotline.cases.v1`, keyed by case id.
-func caseMessage(_ event: CaseEvent) throws -> OutboxMessage {
+func caseMessage(_ event: CaseEvent, trace: TraceHeaders = .none) throws -> OutboxMessage {
     OutboxMessage(
         topic: TopicName.cases, key: Array(event.caseID.uuidString.lowercased().utf8), payload: try EventJSON.encode(event),
-        headers: EventHeaders.make(eventID: event.eventID.uuidString.lowercased(), type: event.type))
+        headers: EventHeaders.make(eventID: event.eventID.uuidString.lowercased(), type: event.type, trace: trace))
 }
 
 /// A flat JSON object for history details.

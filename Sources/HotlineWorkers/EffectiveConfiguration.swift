@@ -25,6 +25,7 @@ extension HotlineConfiguration {
             ("HOTLINE_DEV_MODE", devMode ? "1" : "0"),
             ("HOTLINE_HTTP_HOST", httpHost),
             ("HOTLINE_HTTP_PORT", httpPort.map(String.init) ?? "not set (no /health, /ready, /metrics)"),
+            ("traces (OTEL_EXPORTER_OTLP_ENDPOINT)", traceExport?.description ?? "off (no OTLP endpoint set)"),
             ("HOTLINE_DATA_KEY", keys.active.map { "id \($0.id) (key masked)" } ?? "not set (the intake, dispatch and callbacks workers refuse to start)"),
             ("HOTLINE_DATA_KEYS_PREVIOUS", keys.previous.isEmpty ? "none" : keys.previous.map { "id \($0.id)" }.joined(separator: ", ")),
             ("HOTLINE_INDEX_KEY", keys.indexKey == nil ? "not set (the intake, dispatch and callbacks workers refuse to start)" : "set (masked)"),

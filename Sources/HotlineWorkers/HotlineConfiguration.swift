@@ -26,6 +26,8 @@ public struct HotlineConfiguration: Sendable {
     /// Where `/health`, `/ready` and `/metrics` are served; no HTTP surface when the port is nil.
     public var httpHost: String
     public var httpPort: Int?
+    /// Where spans are exported; nil when traces are off (the default).
+    public var traceExport: TraceExport?
 
     public enum ClockMode: String, Sendable {
         case system, simulated
@@ -78,7 +80,8 @@ public struct HotlineConfiguration: Sendable {
             devMode: devMode,
             keys: try KeyConfiguration(environment: environment, devMode: devMode),
             httpHost: value("HOTLINE_HTTP_HOST") ?? "127.0.0.1",
-            httpPort: value("HOTLINE_HTTP_PORT") == nil ? nil : try integer("HOTLINE_HTTP_PORT", default: 0, range: 1...65_535))
+            httpPort: value("HOTLINE_HTTP_PORT") == nil ? nil : try integer("HOTLINE_HTTP_PORT", default: 0, range: 1...65_535),
+            traceExport: try TraceExport.fromEnvironment(environment))
     }
 
     /// librdkafka pass-through: every `HOTLINE_KAFKA_SOME_PROPERTY=value` becomes

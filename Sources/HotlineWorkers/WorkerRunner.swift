@@ -12,6 +12,8 @@ import ServiceLifecycle
 public enum WorkerRunner {
     public static func run(_ name: WorkerName, configuration: HotlineConfiguration, logger: Logger) async throws {
         WorkerMetrics.started(worker: name.rawValue)
+        // First in the group, so it stops last and exports the spans of the final batch.
+        let tracing = try configuration.traceExport.map { try $0.bootstrap(serviceName: "hotline-\(name.rawValue)", logger: logger) }
         let client = PostgresClient(configuration: configuration.databaseURL.configuration, backgroundLogger: logger)
         let clock = makeClock(configuration.clock, client: client, logger: logger)
         let worker: any Service
@@ -100,7 +102,8 @@ public enum WorkerRunner {
         }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: client), .init(service: worker)] + companions.map { .init(service: $0) },
+                services: (tracing.map { [.init(service: $0)] } ?? []) + [.init(service: client), .init(service: worker)]
+                    + companions.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

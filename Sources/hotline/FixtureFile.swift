@@ -3,8 +3,9 @@ import HotlineDomain
 
 /// A JSON-lines fixture as `hotline publish` sends it and `hotline intake judge` judges it:
 /// one message per line, `{"key": ..., "value": {...}}` or `{"key": ..., "value_base64": "..."}`
-/// for raw bytes, with an optional `"wave"` to publish in rounds and an optional `"sign_as"`
-/// naming the party whose key signs the line (`hotline publish --key-dir`). Both commands read the
+/// for raw bytes, with an optional `"wave"` to publish in rounds, an optional `"sign_as"`
+/// naming the party whose key signs the line (`hotline publish --key-dir`) and optional
+/// `"headers"` (name to text, e.g. an adapter's W3C `traceparent`). Both commands read the
 /// same bytes from a line, so what is judged is what is published.
 struct FixtureFile {
     struct Line {
@@ -14,6 +15,7 @@ struct FixtureFile {
         var key: String?
         var value: [UInt8]
         var signAs: String?
+        var headers: [String: String]
     }
 
     private struct Parsed: Decodable {
@@ -22,9 +24,10 @@ struct FixtureFile {
         var value: JSONValue?
         var valueBase64: String?
         var signAs: String?
+        var headers: [String: String]?
 
         enum CodingKeys: String, CodingKey {
-            case wave, key, value
+            case wave, key, value, headers
             case valueBase64 = "value_base64"
             case signAs = "sign_as"
         }
@@ -59,7 +62,8 @@ struct FixtureFile {
             } else {
                 value = []
             }
-            lines.append(Line(number: index + 1, wave: parsed.wave, key: parsed.key, value: value, signAs: parsed.signAs))
+            lines.append(Line(
+                number: index + 1, wave: parsed.wave, key: parsed.key, value: value, signAs: parsed.signAs, headers: parsed.headers ?? [:]))
         }
     }
 }

@@ -45,7 +45,9 @@ struct PublishCommand: AsyncParsableCommand {
         let lines = try FixtureFile(path: file).lines.filter { wave == nil || $0.wave == wave }
         let signer = try signer()
         let messages = try lines.map { line in
-            var message = OutgoingMessage(topic: topic, key: line.key.map { Array($0.utf8) }, value: line.value)
+            var message = OutgoingMessage(
+                topic: topic, key: line.key.map { Array($0.utf8) }, value: line.value,
+                headers: line.headers.sorted { $0.key < $1.key }.map { KafkaHeader(key: $0.key, value: Array($0.value.utf8)) })
             if let signer, let signature = try signer.sign(line, message, file: file) {
                 message.headers.append(KafkaHeader(key: MessageSignature.header, value: signature.headerValue))
             } else if signer == nil, line.signAs != nil {

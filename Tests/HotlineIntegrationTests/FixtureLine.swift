@@ -9,6 +9,8 @@ struct FixtureLine {
     var rawValue: [UInt8]?
     /// The party whose key signs the line on a signed topic (`hotline publish --key-dir`).
     var signAs: String?
+    /// Headers sent with the message (an adapter's `traceparent`).
+    var headers: [String: String] = [:]
 
     var jsonLine: String {
         var object: [String: JSONValue] = [:]
@@ -17,6 +19,7 @@ struct FixtureLine {
         if let value { object["value"] = value }
         if let rawValue { object["value_base64"] = .string(Data(rawValue).base64EncodedString()) }
         if let signAs { object["sign_as"] = .string(signAs) }
+        if !headers.isEmpty { object["headers"] = .object(headers.mapValues { .string($0) }) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try! encoder.encode(JSONValue.object(object)), as: UTF8.self)

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 
 /// The alert rules (`Ops/deploy/prometheus/hotline-alerts.yaml`) and the Grafana dashboard
-/// (`Ops/deploy/grafana/hotline.json`) name only series the workers really export, read
-/// from the `/metrics` of all six at work; and `Ops/tools/check_observability.py` refuses a
+/// (`Ops/deploy/grafana/hotline.json`) name only series the workers and the progress lookup
+/// really export, read from the `/metrics` of all six workers at work and the lookup's; and `Ops/tools/check_observability.py` refuses a
 /// malformed rules file or dashboard, naming the file and the rule or panel.
 @Suite(.serialized)
 struct ObservabilityTests {
@@ -16,6 +16,8 @@ struct ObservabilityTests {
                 ports[worker] = try OperationsTests().freePort(stack)
                 try stack.startWorker(worker, extraEnvironment: ["HOTLINE_HTTP_PORT": "\(ports[worker]!)"])
             }
+            let lookupPort = try OperationsTests().freePort(stack)
+            try stack.startLookup(port: lookupPort)
             try stack.publish((1...20).map { IntakeEvents.appeal($0) } + [FixtureLine(key: "bad", value: .string("not an object"))])
             try await stack.waitForPipeline(messages: 21)
 
@@ -26,7 +28,8 @@ struct ObservabilityTests {
             var metrics = ""
             do {
                 try await stack.waitUntil(timeout: .seconds(60), "the rules and panels name only exported series", pollEvery: .seconds(2)) {
-                    metrics = try Self.workers.map { try stack.runTool("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(ports[$0]!)/metrics"]) }.joined()
+                    metrics = try (Self.workers.map { ports[$0]! } + [lookupPort])
+                        .map { try stack.runTool("/usr/bin/curl", ["-sf", "http://127.0.0.1:\($0)/metrics"]) }.joined()
                     try Data(metrics.utf8).write(to: exported)
                     let check = try ProgramResult.run(
                         "/usr/bin/python3", ["Ops/tools/check_observability.py", stack.values.root, "--exported", exported.path],

@@ -137,7 +137,8 @@ final class TestStack: @unchecked Sendable {
     }
 
     var environment: [String: String] {
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("HOTLINE_") }
+        // Traces are off unless a test turns them on (TraceTests).
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("HOTLINE_") && !$0.key.hasPrefix("OTEL_") }
         environment.merge(Self.keys) { $1 }
         environment["KAFKA_BROKERS"] = kafkaBrokers
         environment["DATABASE_URL"] = databaseURL
@@ -185,9 +186,17 @@ final class TestStack: @unchecked Sendable {
             extraEnvironment: ["DATABASE_URL": lookupDatabaseURL, "HOTLINE_LOOKUP_PORT": "\(port)"].merging(extraEnvironment) { $1 })
     }
 
-    private func launch(_ id: String, _ arguments: [String], extraEnvironment: [String: String] = [:]) throws {
+    /// Starts `Ops/tools/otlp_sink.py` on `port`, where a collector would be; the JSON-lines file it writes the spans to.
+    func startOTLPSink(port: Int) throws -> URL {
+        let spans = directory.appendingPathComponent("spans.jsonl")
+        try launch(
+            "otlp-sink", [values.root + "/Ops/tools/otlp_sink.py", "--port", "\(port)", "--out", spans.path], executable: "/usr/bin/python3")
+        return spans
+    }
+
+    private func launch(_ id: String, _ arguments: [String], extraEnvironment: [String: String] = [:], executable: String? = nil) throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: values.executable)
+        process.executableURL = URL(fileURLWithPath: executable ?? values.executable)
         process.arguments = arguments
         process.environment = environment.merging(extraEnvironment) { $1 }
         process.currentDirectoryURL = URL(fileURLWithPath: values.root)

@@ -105,6 +105,9 @@ struct CallbacksHandler: BatchHandler {
         var view = view
         var effects = CallbacksEffects()
         for delivery in batch {
+            // What the event leads to continues its trace.
+            let mark = effects.outbox.count
+            defer { effects.outbox.carry(delivery.trace, from: mark) }
             var log = logger.forEvent(delivery.eventID, in: delivery.message)
             switch delivery.event {
             case let .lifecycle(caseID, facts):

@@ -10,6 +10,12 @@ extension DispatchHandler {
         var view = view
         var effects = DispatchEffects()
         for delivery in batch {
+            // What the event leads to continues its trace.
+            let marks = (outbox: effects.outbox.count, workOrders: effects.workOrders.count)
+            defer {
+                effects.outbox.carry(delivery.trace, from: marks.outbox)
+                for index in marks.workOrders..<effects.workOrders.count { effects.workOrders[index].trace = delivery.trace }
+            }
             var log = logger.forEvent(delivery.eventID, in: delivery.message)
             if let caseID = delivery.event.caseID { log[metadataKey: "case_id"] = "\(caseID.uuidString.lowercased())" }
             switch delivery.event {

@@ -54,12 +54,12 @@ public struct IntakeEffects: BatchEffects {
         for index in copy.requests.indices { renumber(&copy.requests[index].receipt) }
         copy.outgoing = copy.outgoing.map { outgoing in
             switch outgoing {
-            case .receipt(var receipt, let key):
+            case .receipt(var receipt, let key, let trace):
                 renumber(&receipt)
-                return .receipt(receipt, key: key)
-            case var .caseEvent(event):
+                return .receipt(receipt, key: key, trace: trace)
+            case .caseEvent(var event, let trace):
                 if let final = numbers[event.caseID] { event.caseNumber = final }
-                return .caseEvent(event)
+                return .caseEvent(event, trace: trace)
             }
         }
         return copy
@@ -69,21 +69,22 @@ public struct IntakeEffects: BatchEffects {
     func outbox() throws -> [OutboxMessage] {
         try outgoing.map { outgoing in
             switch outgoing {
-            case let .receipt(receipt, key):
+            case let .receipt(receipt, key, trace):
                 OutboxMessage(
                     topic: TopicName.receipts, key: key, payload: try EventJSON.encode(receipt),
-                    headers: EventHeaders.make(eventID: receipt.eventID, type: "receipt.\(receipt.outcome.rawValue)"))
-            case let .caseEvent(event):
-                try caseMessage(event)
+                    headers: EventHeaders.make(eventID: receipt.eventID, type: "receipt.\(receipt.outcome.rawValue)", trace: trace))
+            case let .caseEvent(event, trace):
+                try caseMessage(event, trace: trace)
             }
         }
     }
 }
 
-/// A receipt for the adapter or a lifecycle event of a case, before it is encoded.
+/// A receipt for the adapter or a lifecycle event of a case, before it is encoded, with
+/// the trace of the appeal it answers.
 enum IntakeOutgoing: Sendable {
-    case receipt(IntakeReceipt, key: [UInt8])
-    case caseEvent(CaseEvent)
+    case receipt(IntakeReceipt, key: [UInt8], trace: TraceHeaders)
+    case caseEvent(CaseEvent, trace: TraceHeaders)
 }
 
 /// What one message of a batch came to.

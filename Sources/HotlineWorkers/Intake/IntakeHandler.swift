@@ -97,7 +97,7 @@ public struct IntakeHandler: BatchHandler {
                 // is channel + external id), and open nothing.
                 effects.republished[event.requestKey, default: 0] += 1
                 let again = withQueryCode(existing.reissued(eventID: UUID(), replyingTo: event, issuedAt: now))
-                effects.outgoing.append(.receipt(again, key: receiptKey))
+                effects.outgoing.append(.receipt(again, key: receiptKey, trace: delivery.trace))
                 effects.outcomes.append(.republished)
                 log.info("answered a re-published appeal", metadata: ["outcome": "\(existing.outcome.rawValue)"])
                 continue
@@ -123,8 +123,8 @@ public struct IntakeHandler: BatchHandler {
                 event: event, receipt: receipt, recordedAt: now,
                 keptText: keepText ? try vault.seal(requestText: event.text, of: event.requestKey) : nil))
             view.requests[event.requestKey] = receipt
-            effects.outgoing.append(.receipt(receipt, key: receiptKey))
-            effects.outgoing.append(contentsOf: caseEvents.map(IntakeOutgoing.caseEvent))
+            effects.outgoing.append(.receipt(receipt, key: receiptKey, trace: delivery.trace))
+            effects.outgoing.append(contentsOf: caseEvents.map { .caseEvent($0, trace: delivery.trace) })
             effects.outcomes.append(.decided(receipt.outcome, caseNumber: receipt.caseNumber))
         }
         return effects
@@ -272,7 +272,7 @@ public struct IntakeHandler: BatchHandler {
         try await IntakeStore.recordUrges(effects.urges, on: connection, logger: logger)
         try await ClockStore.write(effects.clocks, on: connection, logger: logger)
         try await CaseHistoryStore.appendAll(effects.history, on: connection, logger: logger)
-        for case let .receipt(receipt, _) in effects.outgoing {
+        for case let .receipt(receipt, _, _) in effects.outgoing {
             BatchTally.receipt(outcome: receipt.outcome.rawValue, duplicate: receipt.duplicate)
         }
         return try effects.outbox()

@@ -79,13 +79,19 @@ public struct Delivery<Event: Sendable>: Sendable {
     public var republishedFrom: FirstDelivery?
     /// A signed message's content digest (`SignatureVerification.contentDigest`).
     public var contentDigest: [UInt8]?
+    /// The trace context the events this one leads to carry (its span's); none when tracing is off.
+    public var trace: TraceHeaders
 
-    public init(message: ConsumedMessage, event: Event, eventID: String, republishedFrom: FirstDelivery? = nil, contentDigest: [UInt8]? = nil) {
+    public init(
+        message: ConsumedMessage, event: Event, eventID: String, republishedFrom: FirstDelivery? = nil, contentDigest: [UInt8]? = nil,
+        trace: TraceHeaders = .none
+    ) {
         self.message = message
         self.event = event
         self.eventID = eventID
         self.republishedFrom = republishedFrom
         self.contentDigest = contentDigest
+        self.trace = trace
     }
 
     /// Where this message was read.

@@ -33,12 +33,23 @@ public struct BatchPipeline<Handler: BatchHandler>: BatchProcessor {
     }
 
     public func process(_ batch: [ConsumedMessage]) async throws {
+        let spans = BatchSpans(worker: handler.name, batch)
+        do {
+            try await process(batch, spans: spans)
+            spans.end(failing: nil)
+        } catch {
+            spans.end(failing: error)
+            throw error
+        }
+    }
+
+    private func process(_ batch: [ConsumedMessage], spans: BatchSpans) async throws {
         var poisonAttempts = 0
         var conflictAttempts = 0
         var backoff = Duration.milliseconds(100)
         while true {
             do {
-                try await applyAll(batch)
+                try await applyAll(batch, spans: spans)
                 return
             } catch {
                 var kind = FailureKind.of(error)
@@ -87,12 +98,12 @@ public struct BatchPipeline<Handler: BatchHandler>: BatchProcessor {
         }
     }
 
-    private func applyAll(_ batch: [ConsumedMessage]) async throws {
+    private func applyAll(_ batch: [ConsumedMessage], spans: BatchSpans) async throws {
         let now = try await clock.now()
         let started = ContinuousClock.now
         try await BatchTally.counting(worker: handler.name, batch) {
             try await client.withWatchedTransaction("a batch transaction", logger: logger) { connection in
-                let outbox = try await apply(batch, now: now, connection: connection)
+                let outbox = try await apply(batch, now: now, connection: connection, spans: spans)
                 try await OutboxStore.enqueue(outbox, on: connection, logger: logger)
             }
         }
@@ -108,8 +119,13 @@ public struct BatchPipeline<Handler: BatchHandler>: BatchProcessor {
     /// also asks whether the party directory changed (and reloads it, one query per table,
     /// when it did). Senders are judged against the directory at the real instant of receipt,
     /// also under a simulated clock: keys are valid and revoked in real time, and a send
-    /// time is the sender's real clock.
+    /// time is the sender's real clock. What each message leads to carries its span's
+    /// trace context (`spans`; none where a test gives none).
     public func apply(_ batch: [ConsumedMessage], now: Date, connection: PostgresConnection) async throws -> [OutboxMessage] {
+        try await apply(batch, now: now, connection: connection, spans: nil)
+    }
+
+    private func apply(_ batch: [ConsumedMessage], now: Date, connection: PostgresConnection, spans: BatchSpans?) async throws -> [OutboxMessage] {
         let receivedAt = Date()
         var authenticator: MessageAuthenticator?
         if batch.contains(where: { TopicName.signed.contains($0.topic) }) {
@@ -119,7 +135,7 @@ public struct BatchPipeline<Handler: BatchHandler>: BatchProcessor {
             guard let authenticator, TopicName.signed.contains(message.topic) else { return nil }
             return authenticator.sender(
                 topic: message.topic, key: message.key, value: message.value, headers: message.headers.map { ($0.key, $0.value) }, receivedAt: receivedAt)
-        }, decode: handler.decode)
+        }, trace: { spans?.trace(of: $0) ?? .none }, decode: handler.decode)
         let claimed = try await ProcessedEventStore.claim(consumer: handler.name, decoded.claims, on: connection, logger: logger)
         let applicable = try decoded.toApply(
             earlier: claimed.mapValues(\.delivery), digests: claimed.compactMapValues(\.contentDigest),
@@ -136,7 +152,7 @@ public struct BatchPipeline<Handler: BatchHandler>: BatchProcessor {
         let published = try await handler.flush(effects, now: now, connection: connection)
         StuckCallWatchdog.progressed()
         let letters = try await DeadLetterWriter(worker: handler.name, logger: logger)
-            .write(decoded.rejected + applicable.replays + effects.rejections, now: now, connection: connection)
+            .write(decoded.rejected + applicable.replays + effects.rejections, now: now, connection: connection) { spans?.trace(of: $0) ?? .none }
         return applicable.answers + letters + published
     }
 

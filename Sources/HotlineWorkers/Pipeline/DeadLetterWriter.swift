@@ -12,8 +12,11 @@ struct DeadLetterWriter: Sendable {
     let worker: String
     let logger: Logger
 
-    /// Records the batch's dead letters in one statement; the events to publish for those recorded now.
-    func write(_ rejected: [Rejection], now: Date, connection: PostgresConnection) async throws -> [OutboxMessage] {
+    /// Records the batch's dead letters in one statement; the events to publish for those
+    /// recorded now, each carrying the trace of the message it sets aside.
+    func write(
+        _ rejected: [Rejection], now: Date, connection: PostgresConnection, trace: (ConsumedMessage) -> TraceHeaders = { _ in .none }
+    ) async throws -> [OutboxMessage] {
         guard !rejected.isEmpty else { return [] }
         let letters = rejected.map { item in
             let message = item.message
@@ -44,7 +47,7 @@ struct DeadLetterWriter: Sendable {
             ])
             outbox.append(OutboxMessage(
                 topic: TopicName.deadLetters, key: letter.originalKey, payload: try EventJSON.encode(letter),
-                headers: EventHeaders.make(eventID: letter.eventID.uuidString.lowercased(), type: "dead_letter")))
+                headers: EventHeaders.make(eventID: letter.eventID.uuidString.lowercased(), type: "dead_letter", trace: trace(message))))
         }
         return outbox
     }
@@ -53,7 +56,8 @@ struct DeadLetterWriter: Sendable {
 /// The headers every published event carries, so consumers can route and dedupe
 /// without parsing the value.
 enum EventHeaders {
-    static func make(eventID: String, type: String) -> [String: String] {
+    static func make(eventID: String, type: String, trace: TraceHeaders = .none) -> [String: String] {
         ["hotline-event-id": eventID, "hotline-event-type": type, "hotline-schema-version": "1", "content-type": "application/json"]
+            .merging(trace.fields) { own, _ in own }
     }
 }

@@ -22,7 +22,7 @@ struct DecodedBatch<Event: Sendable>: Sendable {
     /// nil for the other topics.
     init(
         _ batch: [ConsumedMessage], authenticate: (ConsumedMessage) -> Result<Party, IntakeRejection>? = { _ in nil },
-        decode: (ConsumedMessage, Party?) -> Decoded<Event>
+        trace: (ConsumedMessage) -> TraceHeaders = { _ in .none }, decode: (ConsumedMessage, Party?) -> Decoded<Event>
     ) {
         for message in batch {
             // A key or headers past the bounds are refused before any handler sees the
@@ -44,13 +44,13 @@ struct DecodedBatch<Event: Sendable>: Sendable {
             switch decode(message, sender) {
             case let .event(event, id):
                 let digest = sender.map { _ in SignatureVerification.contentDigest(topic: message.topic, key: message.key, value: message.value) }
-                deliveries.append(Delivery(message: message, event: event, eventID: id, contentDigest: digest))
+                deliveries.append(Delivery(message: message, event: event, eventID: id, contentDigest: digest, trace: trace(message)))
             case .ignored:
                 ignored += 1
             case let .refused(refusal):
                 rejected.append(Rejection(message, refusal.rejection))
                 if let eventID = refusal.eventID, let answer = refusal.answer {
-                    answers.append(Answer(eventID: eventID, source: message, message: answer))
+                    answers.append(Answer(eventID: eventID, source: message, trace: trace(message), message: answer))
                 }
             }
         }
@@ -99,6 +99,7 @@ struct DecodedBatch<Event: Sendable>: Sendable {
         var answered: Set<String> = []
         for answer in answers where earlier[answer.eventID] == nil && answered.insert(answer.eventID).inserted {
             result.answers.append(try answer.message(now))
+            result.answers.carry(answer.trace, from: result.answers.count - 1)
         }
         return result
     }
@@ -107,6 +108,7 @@ struct DecodedBatch<Event: Sendable>: Sendable {
     struct Answer: Sendable {
         var eventID: String
         var source: ConsumedMessage
+        var trace: TraceHeaders
         var message: @Sendable (_ now: Date) throws -> OutboxMessage
     }
 

@@ -94,9 +94,11 @@ public struct OutboxRelay: Service {
             }
             for row in rows {
                 state.inFlight[row.id] = row
+                let span = PublishSpan(row)
+                state.spans[row.id] = span
                 await producer.send(OutgoingMessage(
                     topic: row.message.topic, key: row.message.key, value: row.message.payload,
-                    headers: row.message.headers.sorted { $0.key < $1.key }.map { KafkaHeader(key: $0.key, value: Array($0.value.utf8)) })
+                    headers: PublishSpan.headers(of: row, span: span))
                 ) { error in inbox.report(row.id, error) }
             }
             full = rows.count == room
@@ -108,8 +110,10 @@ public struct OutboxRelay: Service {
     /// often, and hands a shard back once it has nothing in flight.
     private func settle(_ state: inout RelayState, reports: (delivered: [Int64], failed: [(id: Int64, error: KafkaError)])) async throws {
         let delivered = reports.delivered.compactMap { state.inFlight.removeValue(forKey: $0) }
+        for row in delivered { state.spans.removeValue(forKey: row.id)?.end(failing: nil) }
         var toPark: [(row: OutboxRow, attempts: Int, error: KafkaError)] = []
         for (id, error) in reports.failed {
+            state.spans.removeValue(forKey: id)?.end(failing: error)
             guard let row = state.inFlight.removeValue(forKey: id) else { continue }
             guard error.refusesTheMessage else {
                 // Anything but the message itself: the row is read and sent again after a pause.
@@ -223,6 +227,8 @@ struct RelayState: Sendable {
     var inFlight: [Int64: OutboxRow] = [:]
     /// How often the broker refused each row as it is.
     var refusals: [Int64: Int] = [:]
+    /// The spans of the rows in flight that carry a trace.
+    var spans: [Int64: PublishSpan] = [:]
     var renewAt = ContinuousClock.now
     var pausedUntil = ContinuousClock.now
 }

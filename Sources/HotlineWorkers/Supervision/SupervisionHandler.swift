@@ -107,6 +107,9 @@ struct SupervisionHandler: BatchHandler {
         var view = view
         var effects = Effects()
         for delivery in batch {
+            // What the event leads to continues its trace.
+            let mark = effects.outbox.count
+            defer { effects.outbox.carry(delivery.trace, from: mark) }
             let event = delivery.event
             var log = logger.forEvent(event.eventID, in: delivery.message)
             log[metadataKey: "case_id"] = "\(event.caseID.uuidString.lowercased())"

@@ -9,11 +9,14 @@ public struct PendingWorkOrder: Sendable, Equatable {
     public var draft: WorkOrderDraft
     public var key: UnitSealingKey?
     public var appeal: StoredAppeal
+    /// The trace of the event that dispatched the case.
+    public var trace: TraceHeaders
 
-    public init(draft: WorkOrderDraft, key: UnitSealingKey?, appeal: StoredAppeal) {
+    public init(draft: WorkOrderDraft, key: UnitSealingKey?, appeal: StoredAppeal, trace: TraceHeaders = .none) {
         self.draft = draft
         self.key = key
         self.appeal = appeal
+        self.trace = trace
     }
 }
 
@@ -66,7 +69,7 @@ public struct WorkOrderIssuer: Sendable {
                     "event_id": "\(order.eventID.uuidString.lowercased())", "reason_code": "no_sealing_key",
                 ])
             }
-            messages.append(try Self.message(order))
+            messages.append(try Self.message(order, trace: pending.trace))
         }
         return (messages, withheld)
     }
@@ -78,10 +81,10 @@ public struct WorkOrderIssuer: Sendable {
     }
 
     /// The order as an event on `hotline.work-orders.v1`, keyed by its unit.
-    static func message(_ order: WorkOrder) throws -> OutboxMessage {
+    static func message(_ order: WorkOrder, trace: TraceHeaders = .none) throws -> OutboxMessage {
         OutboxMessage(
             topic: TopicName.workOrders, key: Array(order.unitID.utf8), payload: try EventJSON.encode(order),
-            headers: EventHeaders.make(eventID: order.eventID.uuidString.lowercased(), type: WorkOrder.type))
+            headers: EventHeaders.make(eventID: order.eventID.uuidString.lowercased(), type: WorkOrder.type, trace: trace))
     }
 }
 
