@@ -54,6 +54,11 @@ public struct TraceExport: Sendable, Equatable {
         configuration.logs.enabled = false
         configuration.metrics.enabled = false
         configuration.traces.enabled = true
+        // A collector that is down or hangs must not hold up a stopping worker past its
+        // bound (README: SIGTERM): a request gives up after 3 s, the final flush after 5 s.
+        // OTEL_EXPORTER_OTLP_TIMEOUT and OTEL_BSP_EXPORT_TIMEOUT still override these.
+        configuration.traces.otlpExporter.timeout = .seconds(3)
+        configuration.traces.batchSpanProcessor.exportTimeout = .seconds(5)
         configuration.diagnosticLogger = .custom(logger)
         let backend = try OTel.makeTracingBackend(configuration: configuration)
         InstrumentationSystem.bootstrap(backend.factory)
