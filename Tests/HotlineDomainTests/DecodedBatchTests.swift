@@ -25,6 +25,8 @@ import Testing
         return .event(text, id: text)
     }
 
+    static func unsigned(_ eventID: String) -> ClaimedID { ClaimedID(sender: "", eventID: eventID) }
+
     let batch = [message(1, "a"), message(2, "bad"), message(3, "other"), message(4, "b"), message(5, "a"), message(6, "bad:x")]
 
     @Test func refusedMessagesAreSetAsideAndTheOthersKeepTheirOrder() {
@@ -47,7 +49,7 @@ import Testing
     @Test func eventsAppliedBeforeAreSkipped() throws {
         let decoded = DecodedBatch(batch, decode: { message, _ in Self.decode(message) })
         let applicable = try decoded.toApply(
-            earlier: ["b": FirstDelivery(topic: "t", partition: 0, offset: 4), "x": FirstDelivery(topic: "t", partition: 0, offset: 6)],
+            earlier: [Self.unsigned("b"): FirstDelivery(topic: "t", partition: 0, offset: 4), Self.unsigned("x"): FirstDelivery(topic: "t", partition: 0, offset: 6)],
             decidesRepublished: false, now: Date())
         #expect(applicable.deliveries.map(\.message.offset) == [1])
         #expect(applicable.duplicates.map(\.offset) == [4, 5])
@@ -58,9 +60,29 @@ import Testing
     /// redelivery of that same message is still skipped.
     @Test func aHandlerThatDecidesRepublishedEventsSeesWhereTheFirstWas() throws {
         let decoded = DecodedBatch(batch, decode: { message, _ in Self.decode(message) })
-        let applicable = try decoded.toApply(earlier: ["b": FirstDelivery(topic: "t", partition: 0, offset: 4)], decidesRepublished: true, now: Date())
+        let applicable = try decoded.toApply(earlier: [Self.unsigned("b"): FirstDelivery(topic: "t", partition: 0, offset: 4)], decidesRepublished: true, now: Date())
         #expect(applicable.deliveries.map(\.message.offset) == [1, 5])
         #expect(applicable.deliveries.last?.republishedFrom == FirstDelivery(topic: "t", partition: 0, offset: 1))
         #expect(applicable.answers.map { String(decoding: $0.payload, as: UTF8.self) } == ["x"])
+    }
+
+    /// Issue 19: a signed message's event id is claimed within its sender's ids. Another
+    /// party sending the same id (refused or not) claims only its own, and cannot make the
+    /// first party's message count as applied before, or as a replay.
+    @Test func signedEventIDsAreClaimedPerSender() throws {
+        let parties = ["unit-a": Party(id: "unit-a", kind: .unit, displayName: "A"), "unit-b": Party(id: "unit-b", kind: .unit, displayName: "B")]
+        let batch = [Self.message(1, "e", key: Array("unit-b".utf8)), Self.message(2, "e", key: Array("unit-a".utf8))]
+        let decoded = DecodedBatch(
+            batch, authenticate: { message in .success(parties[String(decoding: message.key ?? [], as: UTF8.self)]!) },
+            decode: { message, _ in Self.decode(message) })
+        #expect(decoded.claims.map(\.claim) == [ClaimedID(sender: "unit-b", eventID: "e"), ClaimedID(sender: "unit-a", eventID: "e")])
+        // unit-b's message was applied before (here: squatted earlier with other content);
+        // unit-a's own event with that id is still applied.
+        let applicable = try decoded.toApply(
+            earlier: [ClaimedID(sender: "unit-b", eventID: "e"): FirstDelivery(topic: "t", partition: 0, offset: 0)],
+            digests: [ClaimedID(sender: "unit-b", eventID: "e"): [1, 2, 3]], decidesRepublished: false, now: Date())
+        #expect(applicable.deliveries.map(\.message.offset) == [2])
+        #expect(applicable.deliveries.first?.sender == "unit-a")
+        #expect(applicable.replays.map(\.message.offset) == [1], "the same sender's id with other content is still a replay")
     }
 }

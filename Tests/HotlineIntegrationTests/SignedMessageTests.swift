@@ -63,6 +63,25 @@ struct SignedMessageIntegrationTests {
         }
     }
 
+    /// Issue 19: event ids are each sender's own. Another unit's action carrying the id the
+    /// lead will use is refused for what it is (not its case) and takes nothing from the lead:
+    /// the lead's own action with that id is applied, not refused as a replay.
+    @Test func anotherPartysMessageCannotTakeAUnitsEventID() async throws {
+        try await TestStack.with { stack in
+            try stack.startLifecycle(policy: "changsha-2020", at: "2026-10-12T09:00:00+08:00")
+            let order = try #require(try await stack.dispatchedCases([IntakeEvents.appeal(1)]).first)
+            let other = Self.another(than: order.lead)
+            try await stack.unitActs([Actions.unit("sign", case: order.id, unit: other, id: "ua-shared-0001")])
+            #expect(try await stack.state(order).status == "dispatched")
+            try stack.publish([Actions.unit("sign", case: order.id, unit: order.lead, id: "ua-shared-0001")], topic: TopicName.unitActions)
+            try await stack.waitUntil(timeout: .seconds(60), "the lead's sign is applied") { try await stack.state(order).status == "signed" }
+            #expect(try await stack.count("SELECT count(*) FROM dead_letters WHERE topic = \(TopicName.unitActions)") == 0)
+            #expect(try await stack.pairs(
+                "SELECT sender, count(*) FROM processed_events WHERE consumer = 'dispatch' AND event_id = 'ua-shared-0001' GROUP BY sender")
+                == [other: 1, order.lead: 1])
+        }
+    }
+
     @Test func aKnowledgeApprovalNotSignedByTheCentreIsRefused() async throws {
         try await TestStack.with { stack in
             try stack.startLifecycle(policy: "changsha-2020", at: "2026-10-21T09:00:00+08:00")

@@ -79,20 +79,26 @@ public struct Delivery<Event: Sendable>: Sendable {
     public var republishedFrom: FirstDelivery?
     /// A signed message's content digest (`SignatureVerification.contentDigest`).
     public var contentDigest: [UInt8]?
+    /// The party that signed the message; empty on the unsigned topics.
+    public var sender: String
     /// The trace context the events this one leads to carry (its span's); none when tracing is off.
     public var trace: TraceHeaders
 
     public init(
         message: ConsumedMessage, event: Event, eventID: String, republishedFrom: FirstDelivery? = nil, contentDigest: [UInt8]? = nil,
-        trace: TraceHeaders = .none
+        sender: String = "", trace: TraceHeaders = .none
     ) {
         self.message = message
         self.event = event
         self.eventID = eventID
         self.republishedFrom = republishedFrom
         self.contentDigest = contentDigest
+        self.sender = sender
         self.trace = trace
     }
+
+    /// The event id as the consumer claims it: a signed one within its sender's own ids.
+    public var claim: ClaimedID { ClaimedID(sender: sender, eventID: eventID) }
 
     /// Where this message was read.
     public var delivery: FirstDelivery {

@@ -44,25 +44,32 @@ struct DecodedBatch<Event: Sendable>: Sendable {
             switch decode(message, sender) {
             case let .event(event, id):
                 let digest = sender.map { _ in SignatureVerification.contentDigest(topic: message.topic, key: message.key, value: message.value) }
-                deliveries.append(Delivery(message: message, event: event, eventID: id, contentDigest: digest, trace: trace(message)))
+                deliveries.append(Delivery(
+                    message: message, event: event, eventID: id, contentDigest: digest, sender: sender?.id ?? "", trace: trace(message)))
             case .ignored:
                 ignored += 1
             case let .refused(refusal):
                 rejected.append(Rejection(message, refusal.rejection))
                 if let eventID = refusal.eventID, let answer = refusal.answer {
-                    answers.append(Answer(eventID: eventID, source: message, trace: trace(message), message: answer))
+                    answers.append(Answer(
+                        claim: ClaimedID(sender: sender?.id ?? "", eventID: eventID), source: message, trace: trace(message), message: answer))
                 }
             }
         }
     }
 
-    /// Every event id of the batch once, with the first message that carried it.
+    /// Every event id of the batch once (a signed one once per sender), with the first
+    /// message that carried it.
     var claims: [ProcessedEvent] {
-        var seen: Set<String> = []
+        var seen: Set<ClaimedID> = []
         var claims: [ProcessedEvent] = []
-        let carried = deliveries.map { ProcessedEvent(eventID: $0.eventID, delivery: $0.delivery, contentDigest: $0.contentDigest) }
-            + answers.map { ProcessedEvent(eventID: $0.eventID, delivery: FirstDelivery(topic: $0.source.topic, partition: $0.source.partition, offset: $0.source.offset)) }
-        for claim in carried where seen.insert(claim.eventID).inserted {
+        let carried = deliveries.map { ProcessedEvent(eventID: $0.eventID, delivery: $0.delivery, contentDigest: $0.contentDigest, sender: $0.sender) }
+            + answers.map {
+                ProcessedEvent(
+                    eventID: $0.claim.eventID, delivery: FirstDelivery(topic: $0.source.topic, partition: $0.source.partition, offset: $0.source.offset),
+                    sender: $0.claim.sender)
+            }
+        for claim in carried where seen.insert(claim.claim).inserted {
             claims.append(claim)
         }
         return claims
@@ -74,13 +81,13 @@ struct DecodedBatch<Event: Sendable>: Sendable {
     /// decides republished events; an answer goes out only for an id met the first time. A
     /// signed event whose id was first applied with other content (`digests`, and earlier
     /// in the batch) is a replay: refused, `unauthenticated`.
-    func toApply(earlier: [String: FirstDelivery], digests: [String: [UInt8]] = [:], decidesRepublished: Bool, now: Date) throws -> Applicable {
+    func toApply(earlier: [ClaimedID: FirstDelivery], digests: [ClaimedID: [UInt8]] = [:], decidesRepublished: Bool, now: Date) throws -> Applicable {
         var first = earlier
         var firstDigest = digests
         var result = Applicable()
         for var delivery in deliveries {
-            if let applied = first[delivery.eventID] {
-                if let before = firstDigest[delivery.eventID], let content = delivery.contentDigest, before != content {
+            if let applied = first[delivery.claim] {
+                if let before = firstDigest[delivery.claim], let content = delivery.contentDigest, before != content {
                     result.replays.append(Rejection(delivery.message, IntakeRejection(
                         .unauthenticated,
                         "Event id \(delivery.eventID) was applied before with other content; a replayed or altered message is not accepted. Send a new event with a new event_id.",
@@ -91,13 +98,13 @@ struct DecodedBatch<Event: Sendable>: Sendable {
                 guard decidesRepublished, applied != delivery.delivery else { continue }
                 delivery.republishedFrom = applied
             } else {
-                first[delivery.eventID] = delivery.delivery
-                firstDigest[delivery.eventID] = delivery.contentDigest
+                first[delivery.claim] = delivery.delivery
+                firstDigest[delivery.claim] = delivery.contentDigest
             }
             result.deliveries.append(delivery)
         }
-        var answered: Set<String> = []
-        for answer in answers where earlier[answer.eventID] == nil && answered.insert(answer.eventID).inserted {
+        var answered: Set<ClaimedID> = []
+        for answer in answers where earlier[answer.claim] == nil && answered.insert(answer.claim).inserted {
             result.answers.append(try answer.message(now))
             result.answers.carry(answer.trace, from: result.answers.count - 1)
         }
@@ -106,7 +113,7 @@ struct DecodedBatch<Event: Sendable>: Sendable {
 
     /// The answer to a refused message that carried an event id.
     struct Answer: Sendable {
-        var eventID: String
+        var claim: ClaimedID
         var source: ConsumedMessage
         var trace: TraceHeaders
         var message: @Sendable (_ now: Date) throws -> OutboxMessage
