@@ -3,7 +3,7 @@ import HotlineDomain
 import HotlinePostgres
 
 /// A lifecycle event for `hotline.cases.v1`, keyed by case id.
-func caseMessage(_ event: CaseEvent, trace: TraceHeaders = .none) throws -> OutboxMessage {
+func caseMessage(_ event: CaseEvent, trace: TraceHeaders = .ofSweep) throws -> OutboxMessage {
     OutboxMessage(
         topic: TopicName.cases, key: Array(event.caseID.uuidString.lowercased().utf8), payload: try EventJSON.encode(event),
         headers: EventHeaders.make(eventID: event.eventID.uuidString.lowercased(), type: event.type, trace: trace))

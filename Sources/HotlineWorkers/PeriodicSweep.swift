@@ -62,14 +62,25 @@ struct PeriodicSweep: Service {
         return min(interval, max(.milliseconds(5), .milliseconds(Int64((gap * 1000).rounded(.up)))))
     }
 
+    /// One sweep in its transaction, with its span (`SweepSpan`): the events it makes carry it.
     private func sweepOnce(now: Date, limit: Int) async throws -> Int {
-        try await client.withWatchedTransaction("the \(name) sweep", logger: logger) { connection in
-            var outbox: [OutboxMessage] = []
-            let handled = try await sweep(now, limit, connection, &outbox)
-            try await OutboxStore.enqueue(outbox, on: connection, logger: logger)
-            if handled > 0 { logger.info("\(name) sweep", metadata: ["handled": "\(handled)"]) }
-            WorkerMetrics.swept(name, handled: handled)
+        let span = SweepSpan(name: name)
+        do {
+            let handled = try await SweepSpan.$current.withValue(span) {
+                try await client.withWatchedTransaction("the \(name) sweep", logger: logger) { connection in
+                    var outbox: [OutboxMessage] = []
+                    let handled = try await sweep(now, limit, connection, &outbox)
+                    try await OutboxStore.enqueue(outbox, on: connection, logger: logger)
+                    if handled > 0 { logger.info("\(name) sweep", metadata: ["handled": "\(handled)"]) }
+                    WorkerMetrics.swept(name, handled: handled)
+                    return handled
+                }
+            }
+            span.end(handled: handled, failing: nil)
             return handled
+        } catch {
+            span.end(handled: 0, failing: error)
+            throw error
         }
     }
 }

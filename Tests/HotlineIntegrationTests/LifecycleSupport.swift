@@ -41,9 +41,10 @@ struct TrackedCase {
 
 extension TestStack {
     /// Every lifecycle worker under the shared simulated clock, set to `start`.
-    func startLifecycle(policy: String, at start: String) throws {
+    func startLifecycle(policy: String, at start: String, extraEnvironment: [String: String] = [:]) throws {
         try run(["clock", "set", start])
         let environment = ["HOTLINE_CLOCK": "simulated", "HOTLINE_POLICY": policy, "HOTLINE_SWEEP_INTERVAL_MS": "100"]
+            .merging(extraEnvironment) { $1 }
         for worker in ["intake", "dispatch", "deadlines", "supervision", "relay"] {
             try startWorker(worker, extraEnvironment: environment)
         }

@@ -114,6 +114,29 @@ struct TraceTests {
         }
     }
 
+    /// A sweep that fires clocks is a span of its own, and what it publishes continues it:
+    /// the overdue sign (长沙 第十七条) reaches supervision inside the deadline sweep's trace.
+    @Test func aDeadlineSweepIsASpanItsEventsContinue() async throws {
+        try await TestStack.with { stack in
+            let port = try stack.freePort()
+            let spansFile = try stack.startOTLPSink(port: port)
+            try stack.startLifecycle(
+                policy: "changsha-2020", at: "2026-10-09T09:00:00+08:00",
+                extraEnvironment: Self.tracing.merging(["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(port)"]) { $1 })
+            let order = try #require(try await stack.dispatchedCases([IntakeEvents.appeal(3)]).first)
+            try stack.setClock("2026-10-11T08:00:00+08:00")
+            try await stack.waitUntil(timeout: .seconds(60), "the overdue sign went from the deadline sweep through the relay to supervision") {
+                let spans = Self.spans(in: spansFile)
+                let sweeps = Set(spans.filter { $0.service == "hotline-deadlines" && $0.name == "deadlines sweep" }.map(\.spanID))
+                let relayed = spans.filter { $0.service == "hotline-relay" && $0.name == "relay deadline.overdue" && sweeps.contains($0.parentSpanID) }
+                return spans.contains { span in
+                    span.service == "hotline-supervision" && span.name == "supervision deadline.overdue"
+                        && span.attributes["hotline.case_id"] == .text(order.id) && relayed.contains { $0.spanID == span.parentSpanID }
+                }
+            }
+        }
+    }
+
     @Test func tracesAreOffUnlessAnEndpointIsSet() async throws {
         try await TestStack.with { stack in
             for worker in ["intake", "dispatch", "relay"] { try stack.startWorker(worker) }

@@ -56,7 +56,8 @@ struct DeadLetterWriter: Sendable {
 /// The headers every published event carries, so consumers can route and dedupe
 /// without parsing the value.
 enum EventHeaders {
-    static func make(eventID: String, type: String, trace: TraceHeaders = .none) -> [String: String] {
+    /// `trace`: the context of the message the event answers; by default, the sweep run's that makes it, if any.
+    static func make(eventID: String, type: String, trace: TraceHeaders = .ofSweep) -> [String: String] {
         ["hotline-event-id": eventID, "hotline-event-type": type, "hotline-schema-version": "1", "content-type": "application/json"]
             .merging(trace.fields) { own, _ in own }
     }

@@ -10,6 +10,10 @@ public struct TraceHeaders: Sendable, Equatable {
 
     public static let none = TraceHeaders(fields: [:])
 
+    /// What an event carries where no message's trace is given: the context of the sweep
+    /// run that makes it (`SweepSpan`), else none.
+    public static var ofSweep: TraceHeaders { SweepSpan.current?.trace ?? .none }
+
     public init(fields: [String: String]) {
         self.fields = fields
     }

@@ -12,7 +12,7 @@ public struct PendingWorkOrder: Sendable, Equatable {
     /// The trace of the event that dispatched the case.
     public var trace: TraceHeaders
 
-    public init(draft: WorkOrderDraft, key: UnitSealingKey?, appeal: StoredAppeal, trace: TraceHeaders = .none) {
+    public init(draft: WorkOrderDraft, key: UnitSealingKey?, appeal: StoredAppeal, trace: TraceHeaders = .ofSweep) {
         self.draft = draft
         self.key = key
         self.appeal = appeal
@@ -81,7 +81,7 @@ public struct WorkOrderIssuer: Sendable {
     }
 
     /// The order as an event on `hotline.work-orders.v1`, keyed by its unit.
-    static func message(_ order: WorkOrder, trace: TraceHeaders = .none) throws -> OutboxMessage {
+    static func message(_ order: WorkOrder, trace: TraceHeaders = .ofSweep) throws -> OutboxMessage {
         OutboxMessage(
             topic: TopicName.workOrders, key: Array(order.unitID.utf8), payload: try EventJSON.encode(order),
             headers: EventHeaders.make(eventID: order.eventID.uuidString.lowercased(), type: WorkOrder.type, trace: trace))
