@@ -59,7 +59,8 @@ public enum ProcessedEventStore {
     ///
     /// A signed event claimed before migration 0034 was recorded without its sender: one
     /// with the same id on the same topic counts as applied before, so a message redelivered
-    /// across the upgrade is not applied twice.
+    /// across the upgrade is not applied twice (a primary-key lookup per signed claim; none
+    /// for the unsigned ones).
     public static func claim(
         consumer: String, _ events: [ProcessedEvent], on connection: PostgresConnection, logger: Logger
     ) async throws -> [ClaimedID: ProcessedEvent] {
@@ -82,8 +83,11 @@ public enum ProcessedEventStore {
             SELECT sender, event_id, topic, partition, "offset", content_digest FROM claimed WHERE existed
             UNION ALL
             SELECT e.sender, l.event_id, l.topic, l.partition, l."offset", l.content_digest
-            FROM e JOIN processed_events l
-              ON l.consumer = \(consumer) AND l.sender = '' AND e.sender <> '' AND l.event_id = e.event_id AND l.topic = e.topic
+            FROM e CROSS JOIN LATERAL (
+                SELECT event_id, topic, partition, "offset", content_digest FROM processed_events
+                WHERE consumer = \(consumer) AND sender = '' AND event_id = e.event_id AND topic = e.topic LIMIT 1
+            ) l
+            WHERE e.sender <> ''
             """, logger: logger)
         var earlier: [ClaimedID: ProcessedEvent] = [:]
         for try await (sender, eventID, topic, partition, offset, digest) in rows.decode((String, String, String, Int32, Int64, ByteBuffer?).self) {
