@@ -126,6 +126,11 @@ public struct Rejection: Sendable {
 extension ConsumedMessage {
     /// The `hotline-event-type` header every event the project publishes carries.
     public var eventType: String? {
-        headers.last { $0.key == "hotline-event-type" }?.value.map { String(decoding: $0, as: UTF8.self) }
+        header("hotline-event-type")
+    }
+
+    /// The text of the last header named `name` (Kafka allows repeats; the last one wins).
+    public func header(_ name: String) -> String? {
+        headers.header(name)
     }
 }

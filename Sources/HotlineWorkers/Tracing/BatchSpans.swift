@@ -26,7 +26,7 @@ struct BatchSpans: Sendable {
                 span.attributes["messaging.destination.name"] = message.topic
                 span.attributes["messaging.destination.partition.id"] = "\(message.partition)"
                 span.attributes["messaging.kafka.offset"] = Int(message.offset)
-                if let eventID = message.eventID { span.attributes["messaging.message.id"] = eventID }
+                if let eventID = message.header("hotline-event-id") { span.attributes["messaging.message.id"] = eventID }
                 if let caseID = message.caseID { span.attributes["hotline.case_id"] = caseID.uuidString.lowercased() }
                 span.addLink(SpanLink(context: batch.context, attributes: [:]))
                 messages[FirstDelivery(topic: message.topic, partition: message.partition, offset: message.offset)] = span
@@ -51,12 +51,5 @@ struct BatchSpans: Sendable {
             }
             span.end()
         }
-    }
-}
-
-extension ConsumedMessage {
-    /// The `hotline-event-id` header the project's events carry (an adapter's may not).
-    fileprivate var eventID: String? {
-        headers.last { $0.key == "hotline-event-id" }?.value.map { String(decoding: $0, as: UTF8.self) }
     }
 }

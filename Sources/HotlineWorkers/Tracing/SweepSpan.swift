@@ -2,7 +2,7 @@ import Synchronization
 import Tracing
 
 /// The span of a sweep run (docs/TRACING.md), started when the run makes its first event:
-/// a run that handled something is a span, and every event it publishes carries it; the
+/// a run that publishes something is a span, and every event it publishes carries it; the
 /// idle runs, every sweep interval, leave none. `PeriodicSweep` binds one to each run, and
 /// `EventHeaders.make` reads it where no message's trace is given.
 final class SweepSpan: Sendable {

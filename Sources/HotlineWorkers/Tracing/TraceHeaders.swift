@@ -55,7 +55,14 @@ private struct FieldsExtractor: Extractor {
 /// Kafka header names are case-sensitive; W3C's are lower case, as the adapters are told to send them.
 private struct KafkaHeadersExtractor: Extractor {
     func extract(key: String, from carrier: [KafkaHeader]) -> String? {
-        carrier.last { $0.key == key }?.value.map { String(decoding: $0, as: UTF8.self) }
+        carrier.header(key)
+    }
+}
+
+extension Array where Element == KafkaHeader {
+    /// The text of the last header named `name` (Kafka allows repeats; the last one wins).
+    func header(_ name: String) -> String? {
+        last { $0.key == name }?.value.map { String(decoding: $0, as: UTF8.self) }
     }
 }
 
