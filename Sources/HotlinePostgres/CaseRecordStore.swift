@@ -4,15 +4,15 @@ import PostgresNIO
 
 /// A case's whole record as one JSON object, in one place for the archive (归档) and for
 /// the centre's `hotline case show`: the case row without what is sealed (caller, subject
-/// and content, the case's wrapped data key: the archive keeps no ciphertext, and shredding
-/// the case's key erases them), its
-/// assignments, clocks, history, callbacks (without their sealed comments), rating appeals
-/// and supervisions. SQL over a case row aliased `c`.
+/// and content, the case's wrapped data key and reply key), its assignments, clocks, history as stored
+/// (what units and staff wrote in it sealed under the case's data key, migration 0035),
+/// callbacks (without their sealed comments), rating appeals and supervisions. Shredding the
+/// case's key erases the history's sealed texts in the archive too. SQL over a case row aliased `c`.
 enum CaseRecordSQL {
     static let record = """
         jsonb_build_object(
             'case', to_jsonb(c) - 'caller_sealed' - 'caller_key_id' - 'caller_phone_index' - 'data_key_sealed' - 'data_key_id'
-                    - 'appeal_sealed',
+                    - 'appeal_sealed' - 'lookup_key_sealed',
             'assignments', (SELECT coalesce(jsonb_agg(to_jsonb(a) - 'case_id' ORDER BY a.id), '[]') FROM assignments a WHERE a.case_id = c.id),
             'clocks', (SELECT coalesce(jsonb_agg(to_jsonb(k) - 'case_id' ORDER BY k.id), '[]') FROM case_clocks k WHERE k.case_id = c.id),
             'history', (SELECT coalesce(jsonb_agg(to_jsonb(h) - 'case_id' ORDER BY h.id), '[]') FROM case_history h WHERE h.case_id = c.id),

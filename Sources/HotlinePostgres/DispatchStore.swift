@@ -11,9 +11,11 @@ public struct DispatchCase: Sendable, Equatable {
     /// Subject and content, for the routing rules; empty as loaded until the worker opens `sealed` into it.
     public var text: String
     public var channel: HotlineDomain.Channel
-    public var sealed: SealedCase?
+    /// The case's data key with its caller and appeal, as stored: routing opens the text, and
+    /// what a unit or the centre writes into the history is sealed under the key.
+    public var sealed: SealedCase
 
-    public init(lifecycle: LifecycleCase, areaCode: String?, text: String, channel: HotlineDomain.Channel, sealed: SealedCase? = nil) {
+    public init(lifecycle: LifecycleCase, areaCode: String?, text: String, channel: HotlineDomain.Channel, sealed: SealedCase) {
         self.lifecycle = lifecycle
         self.areaCode = areaCode
         self.text = text

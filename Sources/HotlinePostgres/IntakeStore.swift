@@ -216,7 +216,7 @@ public enum IntakeStore {
                 id, case_number, policy_id, policy_version, channel, external_id, category, category_source,
                 area_code, appeal_sealed, data_key_sealed, data_key_id, urgent, confidential, status, received_at, accepted_at,
                 caller_sealed, caller_key_id, caller_phone_index, intake_event_id, closed_at, answered_entry_id, answered_entry_version,
-                callback_owed)
+                callback_owed, lookup_key_sealed)
             SELECT * FROM unnest(
                 \(cases.map(\.id))::uuid[], \(cases.map(\.caseNumber))::text[], \(cases.map(\.policyID))::text[],
                 \(cases.map(\.policyVersion))::text[], \(events.map(\.channel.rawValue))::text[], \(events.map(\.externalID))::text[],
@@ -230,7 +230,7 @@ public enum IntakeStore {
                 \(NullableArray(cases.map { $0.status == .closed ? $0.acceptedAt : nil }))::timestamptz[],
                 \(NullableArray(cases.map(\.answeredFrom?.entryID)))::text[],
                 \(NullableArray(cases.map { $0.answeredFrom.map { Int32($0.version) } }))::int4[],
-                \(cases.map(\.callbackOwed))::bool[])
+                \(cases.map(\.callbackOwed))::bool[], \(NullableArray(bytes: cases.map(\.sealed.lookupKeySealed)))::bytea[])
             """, logger: logger)
     }
 

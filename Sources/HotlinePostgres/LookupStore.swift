@@ -34,6 +34,19 @@ public struct LookupAttemptRecord: Sendable, Equatable {
     }
 }
 
+/// A result's reply sealed for the citizens' lookup (`LookupReplySealing`, migration 0035).
+public struct LookupReply: Sendable, Equatable {
+    public var caseID: UUID
+    public var sealed: [UInt8]
+    public var submittedAt: Date
+
+    public init(caseID: UUID, sealed: [UInt8], submittedAt: Date) {
+        self.caseID = caseID
+        self.sealed = sealed
+        self.submittedAt = submittedAt
+    }
+}
+
 /// The named queries of intake's verifiers and of `hotline serve-lookup`, which connects as
 /// a login granted `hotline_lookup`: it reads `lookup_case_progress` and `lookup_verifiers`,
 /// and writes `lookup_limits` and `lookup_attempts` only.
@@ -51,6 +64,18 @@ public enum LookupStore {
             FROM unnest(\(verifiers.map(\.caseID))::uuid[], \(verifiers.map { ByteBuffer(bytes: $0.verifier) })::bytea[],
                         \(verifiers.map(\.keyID))::text[]) AS v(case_id, verifier, key_id)
             JOIN cases c ON c.id = v.case_id
+            """, logger: logger)
+    }
+
+    /// Each case's latest reply sealed for the lookup, in one statement (dispatch's flush).
+    public static func writeReplies(_ replies: [LookupReply], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !replies.isEmpty else { return }
+        try await connection.query(
+            """
+            INSERT INTO case_lookup_replies (case_id, reply_sealed, submitted_at)
+            SELECT * FROM unnest(\(replies.map(\.caseID))::uuid[], \(replies.map(\.sealed).byteaArray)::bytea[],
+                                 \(replies.map(\.submittedAt))::timestamptz[])
+            ON CONFLICT (case_id) DO UPDATE SET reply_sealed = excluded.reply_sealed, submitted_at = excluded.submitted_at
             """, logger: logger)
     }
 
@@ -116,19 +141,26 @@ public enum LookupStore {
     }
 
     /// What the citizen may see of the case (`lookup_case_progress`, migration 0027).
-    public static func progressFacts(caseNumber: String, on connection: PostgresConnection, logger: Logger) async throws -> CaseProgress.Facts? {
+    /// What the citizen may see of the case, with its latest reply in clear (a result
+    /// submitted before migration 0035) or sealed under the case's lookup key.
+    public static func progressFacts(
+        caseNumber: String, on connection: PostgresConnection, logger: Logger
+    ) async throws -> (facts: CaseProgress.Facts, sealedReply: [UInt8]?)? {
         let rows = try await connection.query(
             """
             SELECT case_number, status, category, received_at, accepted_at, unit_name, handling_due, resolved_at, closed_at,
-                   result_outcome, result_reply, rating
+                   result_outcome, result_reply, rating, result_reply_sealed
             FROM lookup_case_progress WHERE case_number = \(caseNumber)
             """, logger: logger)
-        for try await row in rows.decode((String, String, String, Date, Date, String?, Date?, Date?, Date?, String?, String?, String?).self) {
+        for try await row in rows.decode(
+            (String, String, String, Date, Date, String?, Date?, Date?, Date?, String?, String?, String?, ByteBuffer?).self)
+        {
             guard let status = CaseStatus(rawValue: row.1), let category = CategoryCode(rawValue: row.2) else { return nil }
-            return CaseProgress.Facts(
+            let facts = CaseProgress.Facts(
                 caseNumber: row.0, status: status, category: category, receivedAt: row.3, acceptedAt: row.4, leadUnitName: row.5,
                 handlingDue: row.6, resolvedAt: row.7, closedAt: row.8, latestResultOutcome: row.9.flatMap(ResultReport.Outcome.init),
                 latestResultReply: row.10, latestRating: row.11.flatMap(CallbackRating.init))
+            return (facts, row.12.map { Array($0.readableBytesView) })
         }
         return nil
     }

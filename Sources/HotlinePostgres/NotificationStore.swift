@@ -6,8 +6,9 @@ import PostgresNIO
 /// The approved result of a case as its result notification carries it.
 public struct ApprovedResult: Sendable {
     public var result: HandlingResult
-    /// The unit's `action_taken`, kept as the `reason` of its `submit_result` history row.
-    public var reply: String?
+    /// The unit's `action_taken`, kept as the `reason` of its `submit_result` history row:
+    /// sealed there since migration 0035, opened by the callbacks worker.
+    public var reply: StoredHistoryText?
     /// When the unit submitted it (鄂尔多斯 第二十一条 counts the callback from here).
     public var submittedAt: Date
 }
@@ -19,16 +20,21 @@ public enum NotificationStore {
         guard !caseIDs.isEmpty else { return [:] }
         let rows = try await connection.query(
             """
-            SELECT DISTINCT ON (h.case_id) h.case_id, h.detail->>'outcome', h.detail->>'reason', a.unit_id, a.unit_name, h.at
+            SELECT DISTINCT ON (h.case_id) h.case_id, h.detail->>'outcome', \(unescaped: StoredHistoryText.columns("reason", of: "h")),
+                   a.unit_id, a.unit_name, h.at
             FROM case_history h
             JOIN assignments a ON a.case_id = h.case_id AND a.current AND a.role = 'lead'
             WHERE h.case_id = ANY(\(caseIDs)) AND h.action = 'submit_result'
             ORDER BY h.case_id, h.id DESC
             """, logger: logger)
         var results: [UUID: ApprovedResult] = [:]
-        for try await row in rows.decode((UUID, String?, String?, String, String, Date).self) {
-            guard let outcome = row.1.flatMap(ResultReport.Outcome.init) else { continue }
-            results[row.0] = ApprovedResult(result: HandlingResult(outcome: outcome, unitID: row.3, unitName: row.4), reply: row.2, submittedAt: row.5)
+        for try await (caseID, outcome, reply, sealed, keyID, unitID, unitName, at) in rows.decode(
+            (UUID, String?, String?, String?, String?, String, String, Date).self)
+        {
+            guard let outcome = outcome.flatMap(ResultReport.Outcome.init) else { continue }
+            results[caseID] = ApprovedResult(
+                result: HandlingResult(outcome: outcome, unitID: unitID, unitName: unitName),
+                reply: StoredHistoryText(clear: reply, sealed: sealed, keyID: keyID), submittedAt: at)
         }
         return results
     }

@@ -45,14 +45,14 @@ public enum RatingAppealStore {
         guard !filed.isEmpty else { return }
         try await connection.query(
             """
-            INSERT INTO rating_appeals (id, task_id, case_id, round, unit_id, ground, statement, evidence, filed_at, filed_by, appeal_by)
-            SELECT id, task_id, case_id, round, unit_id, ground, statement, evidence::jsonb, filed_at, filed_by, appeal_by
+            INSERT INTO rating_appeals (id, task_id, case_id, round, unit_id, ground, evidence, filed_at, filed_by, appeal_by)
+            SELECT id, task_id, case_id, round, unit_id, ground, evidence::jsonb, filed_at, filed_by, appeal_by
             FROM unnest(
                 \(filed.map(\.id))::uuid[], \(filed.map(\.rated.taskID))::uuid[], \(filed.map(\.caseID))::uuid[],
                 \(filed.map { Int32($0.rated.round) })::int4[], \(filed.map(\.notice.unitID))::text[], \(filed.map(\.notice.ground.code))::text[],
-                \(filed.map(\.statement))::text[], \(filed.map(\.evidenceJSON))::text[], \(filed.map(\.at))::timestamptz[],
+                \(filed.map(\.evidenceJSON))::text[], \(filed.map(\.at))::timestamptz[],
                 \(filed.map(\.filedBy))::text[], \(filed.map { $0.notice.appealBy ?? $0.at })::timestamptz[])
-                AS a(id, task_id, case_id, round, unit_id, ground, statement, evidence, filed_at, filed_by, appeal_by)
+                AS a(id, task_id, case_id, round, unit_id, ground, evidence, filed_at, filed_by, appeal_by)
             """, logger: logger)
     }
 
@@ -61,56 +61,53 @@ public enum RatingAppealStore {
         guard !decisions.isEmpty else { return }
         try await connection.query(
             """
-            UPDATE rating_appeals a SET state = d.state, assessed_rating = d.assessed, decided_at = d.at, decided_by = d.by,
-                   decision_reason = d.reason
+            UPDATE rating_appeals a SET state = d.state, assessed_rating = d.assessed, decided_at = d.at, decided_by = d.by
             FROM unnest(\(decisions.map(\.id))::uuid[], \(decisions.map(\.state.rawValue))::text[],
                         \(NullableArray(decisions.map(\.assessedRating?.rawValue)))::text[], \(decisions.map(\.at))::timestamptz[],
-                        \(decisions.map(\.decidedBy))::text[], \(decisions.map(\.reason))::text[])
-                 AS d(id, state, assessed, at, by, reason)
+                        \(decisions.map(\.decidedBy))::text[])
+                 AS d(id, state, assessed, at, by)
             WHERE a.id = d.id AND a.state = 'pending'
             """, logger: logger)
     }
 }
 
-/// A rating appeal as a unit files it.
+/// A rating appeal as a unit files it. Its statement is kept only in the history row that
+/// filed it, sealed there under the case's data key (migration 0035).
 public struct FiledRatingAppeal: Sendable {
     public var id: UUID
     public var caseID: UUID
     public var rated: RatedRound
     public var notice: RatingAppealNotice
-    public var statement: String
     public var evidenceJSON: String
     public var filedBy: String
     public var at: Date
 
     public init(
-        id: UUID, caseID: UUID, rated: RatedRound, notice: RatingAppealNotice, statement: String, evidenceJSON: String, filedBy: String, at: Date
+        id: UUID, caseID: UUID, rated: RatedRound, notice: RatingAppealNotice, evidenceJSON: String, filedBy: String, at: Date
     ) {
         self.id = id
         self.caseID = caseID
         self.rated = rated
         self.notice = notice
-        self.statement = statement
         self.evidenceJSON = evidenceJSON
         self.filedBy = filedBy
         self.at = at
     }
 }
 
-/// The centre's decision on a pending appeal.
+/// The centre's decision on a pending appeal; its reason is kept, sealed, in the history row
+/// that records the decision (migration 0035).
 public struct RatingAppealDecision: Sendable {
     public var id: UUID
     public var state: RatingAppealState
     public var assessedRating: AssessedRating?
-    public var reason: String
     public var decidedBy: String
     public var at: Date
 
-    public init(id: UUID, state: RatingAppealState, assessedRating: AssessedRating?, reason: String, decidedBy: String, at: Date) {
+    public init(id: UUID, state: RatingAppealState, assessedRating: AssessedRating?, decidedBy: String, at: Date) {
         self.id = id
         self.state = state
         self.assessedRating = assessedRating
-        self.reason = reason
         self.decidedBy = decidedBy
         self.at = at
     }

@@ -87,9 +87,10 @@ public enum RetentionStore {
         return result
     }
 
-    /// Shreds these cases: destroys each one's data key (its caller, subject and content can
-    /// no longer be opened, in this database or any copy of it), clears their callback
-    /// comments and records each case in `case_shreddings`, in one transaction with the
+    /// Shreds these cases: destroys each one's data key (its caller, subject and content, and
+    /// what units and staff wrote in its history, can no longer be opened, in this database or
+    /// any copy of it), clears their callback comments, deletes the reply sealed for the
+    /// lookup and records each case in `case_shreddings`, in one transaction with the
     /// batch's `retention_runs` row.
     public static func shredCases(
         _ ids: [UUID], now: Date, cutoff: Date, retentionDays: Int, policyID: String, policyVersion: String,
@@ -97,9 +98,10 @@ public enum RetentionStore {
     ) async throws {
         try await connection.query(
             """
-            UPDATE cases SET data_key_sealed = NULL, data_key_id = NULL, shredded_at = \(now)
+            UPDATE cases SET data_key_sealed = NULL, data_key_id = NULL, lookup_key_sealed = NULL, shredded_at = \(now)
             WHERE id = ANY(\(ids)::uuid[]) AND data_key_sealed IS NOT NULL
             """, logger: logger)
+        try await connection.query("DELETE FROM case_lookup_replies WHERE case_id = ANY(\(ids)::uuid[])", logger: logger)
         try await connection.query(
             """
             UPDATE callback_tasks SET comment_sealed = NULL, comment_key_id = NULL
@@ -114,7 +116,7 @@ public enum RetentionStore {
     }
 
     /// What shredding a case erases, as `case_shreddings.erased` names it.
-    public static let erased = ["caller", "subject", "content", "callback_comments"]
+    public static let erased = ["caller", "subject", "content", "callback_comments", "history_texts", "lookup_reply"]
 
     public static func deleteLookupAttempts(_ ids: [Int64], on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("DELETE FROM lookup_attempts WHERE id = ANY(\(ids)::bigint[])", logger: logger)

@@ -32,11 +32,14 @@ public struct SealedCase: Sendable, Equatable {
     /// Subject and content of a case from before migration 0030, in clear.
     public var clearSubject: String?
     public var clearContent: String?
+    /// The key the case's replies are sealed under for the citizens' lookup, wrapped under the
+    /// data key; nil for a case accepted before migration 0035 and once shredded.
+    public var lookupKeySealed: [UInt8]?
     public var shredded: Bool
 
     public init(
         caseID: UUID, dataKey: WrappedDataKey?, callerSealed: [UInt8], callerKeyID: String, appealSealed: [UInt8]?,
-        clearSubject: String? = nil, clearContent: String? = nil, shredded: Bool = false
+        clearSubject: String? = nil, clearContent: String? = nil, lookupKeySealed: [UInt8]? = nil, shredded: Bool = false
     ) {
         self.caseID = caseID
         self.dataKey = dataKey
@@ -45,6 +48,7 @@ public struct SealedCase: Sendable, Equatable {
         self.appealSealed = appealSealed
         self.clearSubject = clearSubject
         self.clearContent = clearContent
+        self.lookupKeySealed = lookupKeySealed
         self.shredded = shredded
     }
 
@@ -53,7 +57,8 @@ public struct SealedCase: Sendable, Equatable {
     static let columns = """
         c.id AS sealed_case_id, c.data_key_sealed AS sealed_data_key, c.data_key_id AS sealed_data_key_id,
         c.caller_sealed AS sealed_caller, c.caller_key_id AS sealed_caller_key_id, c.appeal_sealed AS sealed_appeal,
-        c.subject AS clear_subject, c.content AS clear_content, c.shredded_at IS NOT NULL AS shredded
+        c.subject AS clear_subject, c.content AS clear_content, c.lookup_key_sealed AS sealed_lookup_key,
+        c.shredded_at IS NOT NULL AS shredded
         """
 
     static func decode(_ row: PostgresRow) throws -> SealedCase {
@@ -71,6 +76,7 @@ public struct SealedCase: Sendable, Equatable {
             appealSealed: try bytes("sealed_appeal"),
             clearSubject: try cells["clear_subject"].decode(String?.self),
             clearContent: try cells["clear_content"].decode(String?.self),
+            lookupKeySealed: try bytes("sealed_lookup_key"),
             shredded: try cells["shredded"].decode(Bool.self))
     }
 }

@@ -63,7 +63,7 @@ public enum WorkOrderStore {
     /// Each round's lead unit with its last submitted result (长沙 第二十二条) and the citizen's
     /// final rating of it, oldest round first. A result belongs to the round of the latest
     /// dispatching history entry before it.
-    public static func roundReports(of caseIDs: [UUID], on connection: PostgresConnection, logger: Logger) async throws -> [UUID: [RoundReport]] {
+    public static func roundReports(of caseIDs: [UUID], on connection: PostgresConnection, logger: Logger) async throws -> [UUID: [StoredRoundReport]] {
         guard !caseIDs.isEmpty else { return [:] }
         let rows = try await connection.query(
             """
@@ -78,20 +78,22 @@ public enum WorkOrderStore {
                 ORDER BY h.case_id, r.round, h.id DESC
             )
             SELECT a.case_id, a.round, a.unit_id, res.detail->>'outcome', res.detail->>'handled_at', res.detail->>'handled_by',
-                   res.detail->>'reason',
+                   \(unescaped: StoredHistoryText.columns("reason", of: "res")),
                    (SELECT t.rating FROM callback_tasks t WHERE t.case_id = a.case_id AND t.round = a.round AND t.state = 'rated'
                     ORDER BY t.attempt DESC LIMIT 1)
             FROM assignments a LEFT JOIN results res ON res.case_id = a.case_id AND res.round = a.round
             WHERE a.case_id = ANY(\(caseIDs)) AND a.role = 'lead'
             ORDER BY a.case_id, a.round, a.id
             """, logger: logger)
-        var reports: [UUID: [RoundReport]] = [:]
-        for try await (caseID, round, unit, outcome, handledAt, handledBy, actionTaken, rating) in rows.decode(
-            (UUID, Int32, String, String?, String?, String?, String?, String?).self)
+        var reports: [UUID: [StoredRoundReport]] = [:]
+        for try await (caseID, round, unit, outcome, handledAt, handledBy, actionTaken, sealed, keyID, rating) in rows.decode(
+            (UUID, Int32, String, String?, String?, String?, String?, String?, String?, String?).self)
         {
-            reports[caseID, default: []].append(RoundReport(
-                round: Int(round), unitID: unit, outcome: outcome.flatMap(ResultReport.Outcome.init), handledAt: handledAt.flatMap(RFC3339.parse),
-                handledBy: handledBy, actionTaken: actionTaken, rating: rating.flatMap(CallbackRating.init)))
+            reports[caseID, default: []].append(StoredRoundReport(
+                report: RoundReport(
+                    round: Int(round), unitID: unit, outcome: outcome.flatMap(ResultReport.Outcome.init),
+                    handledAt: handledAt.flatMap(RFC3339.parse), handledBy: handledBy, actionTaken: nil, rating: rating.flatMap(CallbackRating.init)),
+                actionTaken: StoredHistoryText(clear: actionTaken, sealed: sealed, keyID: keyID)))
         }
         return reports
     }
@@ -162,4 +164,10 @@ public enum WorkOrderStore {
         for try await (unit, count) in rows.decode((String, Int64).self) { result.append((unit, Int(count))) }
         return result
     }
+}
+
+/// A round's report as stored: the unit's action taken still sealed in its history row.
+public struct StoredRoundReport: Sendable, Equatable {
+    public var report: RoundReport
+    public var actionTaken: StoredHistoryText?
 }

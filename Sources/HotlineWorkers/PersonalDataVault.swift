@@ -45,15 +45,21 @@ public struct PersonalDataVault: Sendable, CustomStringConvertible {
     // MARK: a case's own data key
 
     /// A new case's data key, wrapped under the active key-encryption key, with its caller
-    /// and appeal sealed under it.
-    public func sealNewCase(_ caseID: UUID, caller: Caller, subject: String?, content: String) throws -> SealedCase {
+    /// and appeal sealed under it, and the key its replies are sealed under for the citizens'
+    /// lookup (`LookupReplySealing`), where intake gives one.
+    public func sealNewCase(
+        _ caseID: UUID, caller: Caller, subject: String?, content: String, lookupReplyKey: SymmetricKey? = nil
+    ) throws -> SealedCase {
         let dataKey = SymmetricKey(size: .bits256)
         return SealedCase(
             caseID: caseID, dataKey: try wrap(dataKey, caseID: caseID),
             callerSealed: try Self.seal(try JSONEncoder().encode(caller), with: dataKey, authenticating: .bound(.caller, caseID)),
             callerKeyID: SealedCase.caseKeyID,
             appealSealed: try Self.seal(
-                try JSONEncoder().encode(AppealText(subject: subject, content: content)), with: dataKey, authenticating: .bound(.appeal, caseID)))
+                try JSONEncoder().encode(AppealText(subject: subject, content: content)), with: dataKey, authenticating: .bound(.appeal, caseID)),
+            lookupKeySealed: try lookupReplyKey.map {
+                try Self.seal($0.withUnsafeBytes { Data($0) }, with: dataKey, authenticating: .bound(.lookupKey, caseID))
+            })
     }
 
     /// The case's caller; a shredded case's is gone (`VaultError.shredded`).
@@ -124,6 +130,58 @@ public struct PersonalDataVault: Sendable, CustomStringConvertible {
         return SealedText(sealed: try Self.seal(data, with: active.symmetricKey, authenticating: .caseOnly(caseID)), keyID: active.id)
     }
 
+    // MARK: what units and staff wrote
+
+    /// A history row's detail with its free text (`HistoryFreeText`) sealed under the case's
+    /// data key. A shredded case's new rows keep no free text, since nothing could open it
+    /// again; a case from before migration 0030 keeps it in clear like the rest of its text,
+    /// until `hotline keys reencrypt` gives it a data key (a row sealed under the
+    /// key-encryption key would be lost with that key, and history rows are never rewritten).
+    public func sealingFreeText(in detail: [String: String], of sealed: SealedCase) throws -> [String: String] {
+        let (clear, texts) = HistoryFreeText.split(detail)
+        guard !texts.isEmpty, let dataKey = sealed.dataKey else { return sealed.shredded ? clear : detail }
+        let text = try Self.seal(
+            try JSONEncoder().encode(texts), with: try unwrap(dataKey, caseID: sealed.caseID), authenticating: .bound(.history, sealed.caseID))
+        return clear.merging([
+            HistoryFreeText.sealedMember: Data(text).base64EncodedString(), HistoryFreeText.sealedKeyMember: SealedCase.caseKeyID,
+        ]) { $1 }
+    }
+
+    /// A result's reply sealed for the citizens' lookup under the case's lookup key; nil for a
+    /// case without one (accepted before migration 0035) or shredded.
+    public func sealLookupReply(_ reply: String, of sealed: SealedCase) throws -> [UInt8]? {
+        guard let wrapped = sealed.lookupKeySealed, let dataKey = sealed.dataKey else { return nil }
+        let key = SymmetricKey(data: try Self.open(wrapped, with: try unwrap(dataKey, caseID: sealed.caseID), authenticating: .bound(.lookupKey, sealed.caseID)))
+        return try LookupReplySealing.seal(reply, with: key, caseID: sealed.caseID)
+    }
+
+    /// One free-text member of a history row as stored: the clear text of a row from before
+    /// migration 0035, or the member opened from the row's sealed texts; nil when the row has
+    /// none or its case is shredded.
+    public func open(_ stored: StoredHistoryText, member: String, of sealed: SealedCase) throws -> String? {
+        switch stored {
+        case let .clear(text): return text
+        case let .sealed(text): return try openFreeText(text, of: sealed)?[member]
+        }
+    }
+
+    /// Each earlier round's report with the unit's action taken opened (a reopen's work order carries them).
+    public func opened(_ reports: [StoredRoundReport], of sealed: SealedCase) throws -> [RoundReport] {
+        try reports.map { stored in
+            var report = stored.report
+            report.actionTaken = try stored.actionTaken.flatMap { try open($0, member: "reason", of: sealed) }
+            return report
+        }
+    }
+
+    /// Every free-text member of a sealed history row; nil once the case is shredded.
+    public func openFreeText(_ text: SealedText, of sealed: SealedCase) throws -> [String: String]? {
+        guard let dataKey = sealed.dataKey else { return nil }
+        return try JSONDecoder().decode(
+            [String: String].self,
+            from: try Self.open(text.sealed, with: try unwrap(dataKey, caseID: sealed.caseID), authenticating: .bound(.history, sealed.caseID)))
+    }
+
     // MARK: an appeal not accepted
 
     /// The text of an appeal redirected or not accepted, sealed under the active key-encryption key.
@@ -155,6 +213,8 @@ public struct PersonalDataVault: Sendable, CustomStringConvertible {
         case caller
         case appeal
         case comment
+        case history
+        case lookupKey = "lookup-key"
     }
 
     /// The authenticated data a blob is bound to.

@@ -5,9 +5,9 @@ import HotlinePostgres
 import HotlineWorkers
 
 /// The centre's staff read a case's whole record: the case, its assignments, clocks,
-/// history, callbacks, rating appeals and supervisions, with the appeal's text and the
-/// caller's personal data and callback comments opened with the centre's data keys
-/// (HOTLINE_DATA_KEY, HOTLINE_DATA_KEYS_PREVIOUS). Only the centre holds those keys; a
+/// history, callbacks, rating appeals and supervisions, with the appeal's text, the
+/// caller's personal data, what units and staff wrote in the history and callback comments
+/// opened with the centre's data keys (HOTLINE_DATA_KEY, HOTLINE_DATA_KEYS_PREVIOUS). Only the centre holds those keys; a
 /// unit reads what its work order carries.
 struct CaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -53,6 +53,23 @@ struct CaseCommand: AsyncParsableCommand {
             for comment in found.comments {
                 comments[comment.taskID.uuidString.lowercased()] = try vault.open(
                     comment: SealedText(sealed: comment.sealed, keyID: comment.keyID), caseID: found.caseID, dataKey: found.sealed.dataKey)
+            }
+            if var history = record["history"] as? [[String: Any]] {
+                for index in history.indices {
+                    guard var detail = history[index]["detail"] as? [String: Any],
+                          let sealed = (detail[HistoryFreeText.sealedMember] as? String).flatMap({ Data(base64Encoded: $0) }),
+                          let keyID = detail[HistoryFreeText.sealedKeyMember] as? String else { continue }
+                    detail[HistoryFreeText.sealedMember] = nil
+                    detail[HistoryFreeText.sealedKeyMember] = nil
+                    if let texts = try vault.openFreeText(SealedText(sealed: Array(sealed), keyID: keyID), of: found.sealed) {
+                        detail.merge(texts) { $1 }
+                    } else {
+                        // A shredded case's texts went with its data key.
+                        detail["texts"] = "shredded"
+                    }
+                    history[index]["detail"] = detail
+                }
+                record["history"] = history
             }
             if var callbacks = record["callbacks"] as? [[String: Any]] {
                 for index in callbacks.indices {

@@ -31,12 +31,17 @@ import Testing
 
     func view(tasks: [CallbackTaskRow] = [], slots: Set<CallbackSlot> = []) throws -> CallbacksView {
         var view = CallbacksView()
+        let sealed = try vault.sealNewCase(Self.caseID, caller: Caller(phone: "13874812345"), subject: nil, content: "楼道灯坏了。")
         view.subjects[Self.caseID] = CallbackSubject(
             caseNumber: "20261113-000001", policyID: Self.policy.id, policyVersion: Self.policy.version, round: 1,
             leadUnitID: "city-housing", confidential: false,
-            sealed: try vault.sealNewCase(Self.caseID, caller: Caller(phone: "13874812345"), subject: nil, content: "楼道灯坏了。"))
+            sealed: sealed)
+        // The unit's reply as dispatch keeps it in the history: sealed under the case's key.
+        let row = try vault.sealingFreeText(in: ["reason": "已修复。"], of: sealed)
         view.approved[Self.caseID] = ApprovedResult(
-            result: HandlingResult(outcome: .resolved, unitID: "city-housing", unitName: "市住建局"), reply: "已修复。", submittedAt: Self.now.addingTimeInterval(-3600))
+            result: HandlingResult(outcome: .resolved, unitID: "city-housing", unitName: "市住建局"),
+            reply: StoredHistoryText(clear: nil, sealed: row[HistoryFreeText.sealedMember], keyID: row[HistoryFreeText.sealedKeyMember]),
+            submittedAt: Self.now.addingTimeInterval(-3600))
         for task in tasks { view.tasks[task.id] = task }
         view.slots = slots
         view.editions[Self.policy] = edition

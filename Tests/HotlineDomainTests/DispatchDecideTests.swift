@@ -27,10 +27,12 @@ import Testing
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
-    func view(_ cases: [LifecycleCase], text: String = noise, areaCode: String? = "430104007", clocks: [ClockRecord] = []) -> DispatchView {
+    func view(_ cases: [LifecycleCase], text: String = noise, areaCode: String? = "430104007", clocks: [ClockRecord] = []) throws -> DispatchView {
         var view = DispatchView()
         for lifecycle in cases {
-            view.cases[lifecycle.id] = DispatchCase(lifecycle: lifecycle, areaCode: areaCode, text: text, channel: .phone)
+            view.cases[lifecycle.id] = DispatchCase(
+                lifecycle: lifecycle, areaCode: areaCode, text: text, channel: .phone,
+                sealed: try handler.vault.sealNewCase(lifecycle.id, caller: Caller(), subject: nil, content: text))
             view.appeals[lifecycle.id] = StoredAppeal(
                 appeal: WorkOrderAppeal(subject: nil, content: text, areaCode: areaCode, confidential: false),
                 sealed: SealedCase(caseID: lifecycle.id, dataKey: nil, callerSealed: [], callerKeyID: "k1", appealSealed: nil))
@@ -64,7 +66,7 @@ import Testing
     /// with its sign clock (next working day) and, as 长沙 counts handling from signing, no
     /// handling clock yet.
     @Test func anAcceptedCaseIsDispatchedWithItsClocks() throws {
-        let effects = try handler.decide([delivery(1, .accepted(caseID: Self.caseID))], view: view([accepted()]), now: Self.now)
+        let effects = try handler.decide([delivery(1, .accepted(caseID: Self.caseID))], view: try view([accepted()]), now: Self.now)
         #expect(effects.assignments.map { "\($0.unit.id) \($0.role) \($0.round) \($0.current)" } == ["city-housing lead 1 true", "city-urban co 1 true"])
         #expect(effects.cases.map(\.lifecycle.status) == [.dispatched])
         #expect(effects.clocks.map { "\($0.obligation.rawValue) \($0.state.rawValue) \(RFC3339.formatSeconds($0.dueAt))" }
@@ -78,7 +80,7 @@ import Testing
     /// to be sealed to the unit's key as the view holds it at the batch's instant; a unit
     /// with no key is left without one (its order is withheld at flush).
     @Test func aDispatchIssuesAWorkOrderPerUnit() throws {
-        var view = view([accepted()])
+        var view = try view([accepted()])
         view.sealingKeys["city-housing"] = UnitSealingKey(keyID: "city-housing:sealing:1", publicKey: Array(repeating: 1, count: 32))
         let effects = try handler.decide([delivery(1, .accepted(caseID: Self.caseID))], view: view, now: Self.now)
         #expect(effects.workOrders.map { "\($0.draft.order.unitID) \($0.draft.order.role.rawValue) \($0.draft.order.kind.rawValue) \($0.key?.keyID ?? "no key")" }
@@ -92,7 +94,7 @@ import Testing
     @Test func aSignInTheSameBatchSeesTheDispatch() throws {
         let effects = try handler.decide(
             [delivery(1, .accepted(caseID: Self.caseID)), action(2, .sign, by: .unit(id: "city-housing", staffID: "s1"))],
-            view: view([accepted()]), now: Self.now)
+            view: try view([accepted()]), now: Self.now)
         #expect(effects.cases.count == 1)
         #expect(effects.cases.first?.lifecycle.status == .signed)
         #expect(effects.clocks.map { "\($0.obligation.rawValue) \($0.state.rawValue)" } == ["sign met", "handling open"])
@@ -101,7 +103,7 @@ import Testing
 
     /// A centre precedent for the category and area (长沙 第二十三条) routes before the rules.
     @Test func aPrecedentRoutesBeforeTheRules() throws {
-        var given = view([accepted()])
+        var given = try view([accepted()])
         let key = RoutingPrecedent.Key(category: .complaint, areaCode: "430104007")
         given.precedents[key] = RoutingPrecedent(key: key, lead: "city-eco", coUnits: [], basisCase: UUID(), decidedAt: Self.now)
         let effects = try handler.decide([delivery(1, .accepted(caseID: Self.caseID))], view: given, now: Self.now)
@@ -112,7 +114,7 @@ import Testing
     /// No rule matches: the case waits in the manual-dispatch queue, announced, never dropped.
     @Test func aCaseNoRuleMatchesWaitsForADispatcher() throws {
         let effects = try handler.decide(
-            [delivery(1, .accepted(caseID: Self.caseID))], view: view([accepted()], text: "我想问一个问题", areaCode: nil), now: Self.now)
+            [delivery(1, .accepted(caseID: Self.caseID))], view: try view([accepted()], text: "我想问一个问题", areaCode: nil), now: Self.now)
         #expect(effects.assignments.isEmpty && effects.clocks.isEmpty)
         #expect(effects.cases.map(\.lifecycle.status) == [.awaitingManualDispatch])
         guard case .queued? = effects.queue[Self.caseID] else { Issue.record("not queued: \(effects.queue)"); return }
@@ -123,7 +125,7 @@ import Testing
     @Test func aSignByAnotherUnitIsRefusedAndChangesNothing() throws {
         let effects = try handler.decide(
             [delivery(1, .accepted(caseID: Self.caseID)), action(2, .sign, by: .unit(id: "city-eco", staffID: "s1"))],
-            view: view([accepted()]), now: Self.now)
+            view: try view([accepted()]), now: Self.now)
         #expect(effects.cases.first?.lifecycle.status == .dispatched)
         let refused = try #require(effects.outbox.last)
         #expect(refused.headers["hotline-event-type"] == "action.refused")
@@ -136,13 +138,13 @@ import Testing
         dispatched.status = .dispatched
         dispatched.round = 1
         dispatched.leadUnitID = "city-housing"
-        let effects = try handler.decide([delivery(1, .accepted(caseID: Self.caseID))], view: view([dispatched]), now: Self.now)
+        let effects = try handler.decide([delivery(1, .accepted(caseID: Self.caseID))], view: try view([dispatched]), now: Self.now)
         #expect(effects.cases.isEmpty && effects.outbox.isEmpty && effects.assignments.isEmpty)
     }
 
     /// A lifecycle event about a case this database does not hold is set aside with a reason.
     @Test func anEventAboutAnUnknownCaseIsSetAside() throws {
-        let effects = try handler.decide([delivery(1, .accepted(caseID: UUID()))], view: view([]), now: Self.now)
+        let effects = try handler.decide([delivery(1, .accepted(caseID: UUID()))], view: try view([]), now: Self.now)
         #expect(effects.rejections.map(\.rejection.reason) == [.processingError])
     }
 
@@ -154,10 +156,29 @@ import Testing
             delivery(1, .accepted(caseID: Self.caseID)),
             action(2, .redispatch(.init(leadUnitID: "city-eco"), reason: "职责"), by: centre),
             action(3, .redispatch(.init(leadUnitID: "city-urban"), reason: "属地"), by: centre),
-        ], view: view([accepted()]), now: Self.now)
+        ], view: try view([accepted()]), now: Self.now)
         #expect(effects.assignments.map { "\($0.unit.id) \($0.round) \($0.current)" }
             == ["city-housing 1 false", "city-urban 1 false", "city-eco 2 false", "city-urban 3 true"])
         #expect(effects.cases.first?.lifecycle.round == 3)
         #expect(effects.clocks.map { "\($0.round) \($0.obligation.rawValue) \($0.state.rawValue)" } == ["1 sign cancelled", "2 sign cancelled", "3 sign open"])
+    }
+
+    /// The centre's reason goes into the history sealed under the case's data key (issue 20
+    /// item 3): the row keeps who, what and which round in clear, and the reason opens with
+    /// the case's key.
+    @Test func aReasonIsKeptSealedInTheHistory() throws {
+        let given = try view([accepted()])
+        let effects = try handler.decide([
+            delivery(1, .accepted(caseID: Self.caseID)),
+            action(2, .redispatch(.init(leadUnitID: "city-eco"), reason: "刘先生来电说明应由生态环境局处理"), by: .centre(staffID: "c1")),
+        ], view: given, now: Self.now)
+        let row = try #require(effects.history.last { $0.action == "redispatch" })
+        #expect(!row.detailJSON.contains("刘先生"))
+        let detail = try #require(try JSONSerialization.jsonObject(with: Data(row.detailJSON.utf8)) as? [String: String])
+        #expect(detail["reason"] == nil && detail["lead_unit"] == "city-eco" && detail["staff_id"] == "c1")
+        let stored = try #require(StoredHistoryText(
+            clear: nil, sealed: detail[HistoryFreeText.sealedMember], keyID: detail[HistoryFreeText.sealedKeyMember]))
+        let sealed = try #require(given.cases[Self.caseID]?.sealed)
+        #expect(try handler.vault.open(stored, member: "reason", of: sealed) == "刘先生来电说明应由生态环境局处理")
     }
 }

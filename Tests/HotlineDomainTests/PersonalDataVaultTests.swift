@@ -144,6 +144,47 @@ import Testing
         #expect(try vault.open(comment: older, caseID: caseID, dataKey: nil) == "旧案的意见")
     }
 
+    /// What a unit or the centre writes into the history (issue 20 item 3, migration 0035):
+    /// the free-text members are sealed under the case's data key, the rest stays readable,
+    /// and the sealed texts open for that case only, and no more once it is shredded.
+    @Test func aHistoryRowsFreeTextIsSealedUnderItsCasesKey() throws {
+        let vault = try Self.vault()
+        let sealed = try sealed(vault)
+        let detail = try vault.sealingFreeText(in: ["reason": "已联系刘建华现场处理", "outcome": "resolved", "round": "1"], of: sealed)
+        #expect(detail["reason"] == nil && detail["outcome"] == "resolved" && detail["round"] == "1")
+        #expect(detail[HistoryFreeText.sealedKeyMember] == SealedCase.caseKeyID)
+        let stored = try #require(StoredHistoryText(
+            clear: detail["reason"], sealed: detail[HistoryFreeText.sealedMember], keyID: detail[HistoryFreeText.sealedKeyMember]))
+        #expect(try vault.open(stored, member: "reason", of: sealed) == "已联系刘建华现场处理")
+        #expect(try vault.open(.clear("旧行的回复"), member: "reason", of: sealed) == "旧行的回复", "a row from before migration 0035 reads as stored")
+        let other = try vault.sealNewCase(UUID(), caller: caller, subject: nil, content: "另一件事")
+        #expect(throws: (any Error).self, "another case's key does not open it") { try vault.open(stored, member: "reason", of: other) }
+        var shredded = sealed
+        shredded.dataKey = nil
+        shredded.shredded = true
+        #expect(try vault.open(stored, member: "reason", of: shredded) == nil)
+        #expect(try vault.sealingFreeText(in: ["reason": "新意见", "outcome": "resolved"], of: shredded) == ["outcome": "resolved"],
+                "a shredded case's new rows keep no free text")
+        #expect(try vault.sealingFreeText(in: ["outcome": "resolved"], of: sealed) == ["outcome": "resolved"], "nothing to seal, nothing added")
+    }
+
+    /// The unit's reply for the citizens' lookup: sealed under a key intake derives from the
+    /// lookup key, the case id and its query code; the lookup opens it with the right code only.
+    @Test func aReplyForTheLookupOpensWithTheCasesQueryCodeOnly() throws {
+        let lookupKey = KeyConfiguration.DataKey(id: "l1", key: Array(repeating: 7, count: 32))
+        let issuer = QueryCodeIssuer(codeKey: Array(repeating: 9, count: 32), lookupKey: lookupKey)
+        let vault = try Self.vault()
+        let sealed = try vault.sealNewCase(caseID, caller: caller, subject: nil, content: content, lookupReplyKey: issuer.replyKey(for: caseID))
+        let reply = try #require(try vault.sealLookupReply("路面已修复", of: sealed))
+        let verifier = QueryCodeVerifier(keys: [lookupKey])
+        let stored = issuer.verifier(for: caseID)
+        let key = try #require(verifier.replyKey(issuer.code(for: caseID), of: stored))
+        #expect(try LookupReplySealing.open(reply, with: key, caseID: caseID) == "路面已修复")
+        let wrongCode = QueryCode(derivedFrom: UInt64(issuer.code(for: caseID).digits)! + 1)
+        #expect(throws: (any Error).self) { try LookupReplySealing.open(reply, with: verifier.replyKey(wrongCode, of: stored)!, caseID: self.caseID) }
+        #expect(try vault.sealLookupReply("路面已修复", of: try self.sealed(vault)) == nil, "a case without a lookup key gets no sealed reply")
+    }
+
     @Test func aRotatedKeyStillOpensOldDataAndRewrapsItsKey() throws {
         let sealed = try sealed(Self.vault())
         let rotated = try Self.vault(Self.environment([

@@ -54,7 +54,7 @@ struct ShreddingTests {
                 """
                 SELECT case_number || ' ' || array_to_string(erased, ',') || ' ' || retention_days || ' ' || policy_id, 1::bigint FROM case_shreddings
                 """)
-            #expect(Set(record.keys) == ["\(old) caller,subject,content,callback_comments 1095 changsha-2020"])
+            #expect(Set(record.keys) == ["\(old) caller,subject,content,callback_comments,history_texts,lookup_reply 1095 changsha-2020"])
             #expect(try await stack.count("SELECT removed::bigint FROM retention_runs WHERE kind = 'case_contents'") == 1)
             // The codes, dates and history stay for the figures.
             #expect(try await stack.count("SELECT count(*) FROM cases WHERE case_number = \(old) AND category = 'complaint' AND accepted_at IS NOT NULL") == 1)

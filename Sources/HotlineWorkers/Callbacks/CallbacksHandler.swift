@@ -132,7 +132,8 @@ struct CallbacksHandler: BatchHandler {
         let resolved = facts.type == LifecycleNotice.Step.resolved.rawValue
         let approved = resolved ? view.approved[caseID] : nil
         if let notice = NotificationPlanner(policy: planner.policy).plan(for: facts, confidential: subject.confidential, result: approved?.result) {
-            try desk.notify(notice, reply: approved?.reply, caseID: caseID, subject: subject, now: now, effects: &effects, logger: logger)
+            let reply = try approved?.reply.flatMap { try desk.vault.open($0, member: "reason", of: subject.sealed) }
+            try desk.notify(notice, reply: reply, caseID: caseID, subject: subject, now: now, effects: &effects, logger: logger)
         }
         let answeredDirectly = facts.type == LifecycleNotice.Step.closed.rawValue && facts.answeredFrom != nil
         guard resolved || (answeredDirectly && planner.policy.knowledgeRules.directAnswerCallbackArticle != nil) else { return }

@@ -19,6 +19,8 @@ public struct DispatchEffects: BatchEffects {
     public var knowledgeReviewed: [KnowledgeReview] = []
     public var appealsFiled: [FiledRatingAppeal] = []
     public var appealsDecided: [RatingAppealDecision] = []
+    /// The latest result's reply of each case, sealed for the citizens' lookup.
+    public var lookupReplies: [UUID: LookupReply] = [:]
     public var outbox: [OutboxMessage] = []
     /// The work orders of the batch's new rounds, sealed to their units at flush.
     public var workOrders: [PendingWorkOrder] = []

@@ -182,8 +182,14 @@ extension DispatchHandler {
         effects.save(after, at: now)
         effects.history.append(HistoryEntry(
             caseID: before.id, at: now, actor: historyActor, action: change.history,
-            detailJSON: try jsonText(change.historyDetail.merging(staffID.map { ["staff_id": $0] } ?? [:]) { $1 }),
+            detailJSON: try jsonText(vault.sealingFreeText(
+                in: change.historyDetail.merging(staffID.map { ["staff_id": $0] } ?? [:]) { $1 }, of: current.sealed)),
             eventID: eventID))
+        // The unit's reply, for the citizen who looks the case up with the receipt's code.
+        if change.notice?.step == .resultSubmitted, let reply = change.historyDetail["reason"],
+           let sealed = try vault.sealLookupReply(reply, of: current.sealed) {
+            effects.lookupReplies[before.id] = LookupReply(caseID: before.id, sealed: sealed, submittedAt: now)
+        }
         if let notice = change.notice { try publish(.lifecycle(notice)) }
     }
 
@@ -205,7 +211,7 @@ extension DispatchHandler {
         case let .file(_, statement, evidence, _):
             let id = UUID()
             effects.appealsFiled.append(FiledRatingAppeal(
-                id: id, caseID: caseID, rated: rated, notice: notice, statement: statement,
+                id: id, caseID: caseID, rated: rated, notice: notice,
                 evidenceJSON: String(decoding: try JSONEncoder().encode(evidence), as: UTF8.self), filedBy: action.actor.staffID, at: now))
             view.ratingAppeals[rated.taskID] = RatingAppealRecord(id: id, ground: notice.ground.code, state: .pending)
             detail["statement"] = statement
@@ -214,14 +220,15 @@ extension DispatchHandler {
             guard let existing else { return }
             let state: RatingAppealState = notice.step == .upheld ? .upheld : .rejected
             effects.appealsDecided.append(RatingAppealDecision(
-                id: existing.id, state: state, assessedRating: notice.assessedRating, reason: reason, decidedBy: action.actor.staffID, at: now))
+                id: existing.id, state: state, assessedRating: notice.assessedRating, decidedBy: action.actor.staffID, at: now))
             view.ratingAppeals[rated.taskID]?.state = state
             detail["reason"] = reason
             if let assessed = notice.assessedRating { detail["assessed_rating"] = assessed.rawValue }
         }
         effects.history.append(HistoryEntry(
             caseID: caseID, at: now, actor: action.actor.historyName, action: action.type,
-            detailJSON: try jsonText(detail.merging(["staff_id": action.actor.staffID]) { $1 }), eventID: action.eventID))
+            detailJSON: try jsonText(vault.sealingFreeText(in: detail.merging(["staff_id": action.actor.staffID]) { $1 }, of: current.sealed)),
+            eventID: action.eventID))
         effects.outbox.append(try caseMessage(CaseEvent(
             eventID: UUID(), caseID: caseID, caseNumber: current.lifecycle.caseNumber, occurredAt: now, policy: current.lifecycle.policy,
             body: .ratingAppeal(notice))))

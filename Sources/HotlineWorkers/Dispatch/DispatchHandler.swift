@@ -36,9 +36,8 @@ public struct DispatchHandler: BatchHandler {
 
     /// A case's subject and content opened for the routing rules (a shredded case's is empty).
     private func opened(_ stored: DispatchCase) throws -> DispatchCase {
-        guard let sealed = stored.sealed else { return stored }
         var opened = stored
-        opened.text = try vault.text(of: sealed)
+        opened.text = try vault.text(of: stored.sealed)
         return opened
     }
 
@@ -182,7 +181,10 @@ public struct DispatchHandler: BatchHandler {
             guard case let .action(action) = delivery.event, case .reopen = action.kind else { return nil }
             return action.caseID
         }
-        view.roundReports = try await WorkOrderStore.roundReports(of: Array(Set(reopening)), on: connection, logger: logger)
+        for (caseID, reports) in try await WorkOrderStore.roundReports(of: Array(Set(reopening)), on: connection, logger: logger) {
+            guard let sealed = view.cases[caseID]?.sealed else { continue }
+            view.roundReports[caseID] = try vault.opened(reports, of: sealed)
+        }
         if !dispatching.isEmpty {
             // Every party's sealing key valid now, at the real instant also under a simulated
             // clock (keys are enrolled, rotated and revoked in real time, as BatchPipeline
@@ -213,6 +215,7 @@ public struct DispatchHandler: BatchHandler {
         try await RatingAppealStore.fileAll(effects.appealsFiled, on: connection, logger: logger)
         try await RatingAppealStore.decideAll(effects.appealsDecided, on: connection, logger: logger)
         try await WorkOrderStore.recordWithheld(orders.withheld, on: connection, logger: logger)
+        try await LookupStore.writeReplies(Array(effects.lookupReplies.values), on: connection, logger: logger)
         try await CaseHistoryStore.appendAll(effects.history, on: connection, logger: logger)
         return effects.outbox + orders.messages
     }

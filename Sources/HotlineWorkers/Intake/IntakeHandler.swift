@@ -240,7 +240,8 @@ public struct IntakeHandler: BatchHandler {
         effects.cases.append(NewCase(
             id: caseID, caseNumber: caseNumber, policyID: policy.policy, policyVersion: policy.version,
             event: event, category: category, categorySource: source, acceptedAt: now,
-            sealed: try vault.sealNewCase(caseID, caller: event.caller, subject: event.subject, content: event.content),
+            sealed: try vault.sealNewCase(
+                caseID, caller: event.caller, subject: event.subject, content: event.content, lookupReplyKey: queryCodes.replyKey(for: caseID)),
             callerPhoneIndex: phoneIndex, status: status, answeredFrom: answeredFrom, callbackOwed: callbackOwed))
         effects.verifiers.append(queryCodes.verifier(for: caseID))
         effects.history.append(HistoryEntry(

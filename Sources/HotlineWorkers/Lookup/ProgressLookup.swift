@@ -49,9 +49,12 @@ public struct ProgressLookup: Sendable {
                 (outcome, answer, retryAfter) = (.locked, .locked(retryAfter: wait), wait)
             } else if let wellFormed {
                 let stored = try await LookupStore.verifier(caseNumber: wellFormed.number, on: connection, logger: logger)
-                if verifier.check(wellFormed.code, against: stored),
-                   let facts = try await LookupStore.progressFacts(caseNumber: wellFormed.number, on: connection, logger: logger) {
-                    (outcome, answer) = (.answered, .progress(CaseProgress(facts)))
+                if verifier.check(wellFormed.code, against: stored), let stored,
+                   var found = try await LookupStore.progressFacts(caseNumber: wellFormed.number, on: connection, logger: logger) {
+                    if let sealed = found.sealedReply, let key = verifier.replyKey(wellFormed.code, of: stored) {
+                        found.facts.latestResultReply = try LookupReplySealing.open(sealed, with: key, caseID: stored.caseID)
+                    }
+                    (outcome, answer) = (.answered, .progress(CaseProgress(found.facts)))
                 } else {
                     (outcome, answer) = (.noMatch, .noMatch)
                 }

@@ -36,6 +36,11 @@ public struct QueryCodeIssuer: Sendable {
         return QueryCode(derivedFrom: value)
     }
 
+    /// The key the case's replies are sealed under for the lookup (`LookupReplySealing`).
+    public func replyKey(for caseID: UUID) -> SymmetricKey {
+        LookupReplySealing.key(lookupKey: verifiers.keys[0], caseID: caseID, code: code(for: caseID))
+    }
+
     /// The case's verifier row: its code's keyed hash under the active lookup key.
     public func verifier(for caseID: UUID) -> LookupVerifier {
         let key = verifiers.keys[0]
@@ -70,6 +75,11 @@ public struct QueryCodeVerifier: Sendable {
         let mac = HMAC<SHA256>.authenticationCode(
             for: Self.message(code, caseID: stored?.caseID ?? Self.standInCase), using: SymmetricKey(data: (key ?? keys[0]).key))
         return Self.constantTimeEqual(Array(mac), expected) && key != nil
+    }
+
+    /// The key the case's reply is sealed under for the lookup, from a code `check` accepted.
+    public func replyKey(_ code: QueryCode, of stored: LookupVerifier) -> SymmetricKey? {
+        keys.first { $0.id == stored.keyID }.map { LookupReplySealing.key(lookupKey: $0, caseID: stored.caseID, code: code) }
     }
 
     static func hash(_ code: QueryCode, caseID: UUID, key: KeyConfiguration.DataKey) -> [UInt8] {

@@ -55,7 +55,8 @@ public struct WorkOrderReissue: Sendable {
                 order.withheld = nil
                 order.occurredAt = now
                 let content = WorkOrderPlanner.content(
-                    kind: order.kind, round: order.round, appeal: appeal.appeal, earlierRounds: reports[withheld.caseID] ?? [])
+                    kind: order.kind, round: order.round, appeal: appeal.appeal,
+                    earlierRounds: try issuer.vault.opened(reports[withheld.caseID] ?? [], of: appeal.sealed))
                 pending.append(PendingWorkOrder(
                     draft: WorkOrderDraft(order: order, content: content, includesCaller: appeal.appeal.contactGoesToUnit), key: key, appeal: appeal))
                 settled.append((withheld.eventID, order.eventID))
