@@ -137,6 +137,32 @@ struct TraceTests {
         }
     }
 
+    /// A progress lookup is a span of the lookup service, continuing the trace the citizens'
+    /// portal sent, with the method, the route and the status, and nothing of who asked or what.
+    @Test func aProgressLookupIsASpanWithoutTheClientOrTheCode() async throws {
+        try await TestStack.with { stack in
+            let port = try stack.freePort()
+            let spansFile = try stack.startOTLPSink(port: port)
+            let lookupPort = try LookupClient.freePort(stack)
+            try stack.startLookup(port: lookupPort, extraEnvironment: Self.tracing.merging(["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(port)"]) { $1 })
+            let answers = try LookupClient.post(stack, port: lookupPort, [
+                .init("20991231-999999", "4821-0937-5516", headers: ["traceparent": "00-\(Self.adapterTrace)-\(Self.adapterSpan)-01"]),
+            ])
+            #expect(answers.map(\.status) == [404])
+            try await stack.waitUntil(timeout: .seconds(30), "the lookup's span reached the receiver") {
+                Self.spans(in: spansFile).contains { $0.traceID == Self.adapterTrace }
+            }
+            let spans = Self.spans(in: spansFile)
+            let span = try #require(spans.first { $0.traceID == Self.adapterTrace })
+            #expect(span.service == "hotline-lookup" && span.name == "lookup POST /v1/progress" && span.parentSpanID == Self.adapterSpan)
+            #expect(span.attributes["http.response.status_code"] == .number(404) && span.attributes["http.route"] == .text("/v1/progress"))
+            #expect(!spans.contains { $0.name.contains("ready") || $0.name.contains("health") }, "probes make no span")
+            let exported = try String(contentsOf: spansFile, encoding: .utf8)
+            for secret in ["127.0.0.1", "20991231-999999", "4821"] { #expect(!exported.contains(secret), "\(secret) in a span") }
+            #expect(!span.attributes.keys.contains { $0.hasPrefix("client.") || $0.hasPrefix("user_agent.") || $0.hasPrefix("network.peer") })
+        }
+    }
+
     @Test func tracesAreOffUnlessAnEndpointIsSet() async throws {
         try await TestStack.with { stack in
             for worker in ["intake", "dispatch", "relay"] { try stack.startWorker(worker) }

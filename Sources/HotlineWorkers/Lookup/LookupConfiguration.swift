@@ -13,6 +13,8 @@ public struct LookupConfiguration: Sendable {
     public var clientAddress: ClientAddress
     public var limits: LookupLimits
     public var clock: HotlineConfiguration.ClockMode
+    /// Where the lookup's request spans go (the workers' `OTEL_*` settings); nil: off.
+    public var traceExport: TraceExport?
 
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LookupConfiguration {
         let settings = EnvironmentSettings(environment: environment)
@@ -48,6 +50,7 @@ public struct LookupConfiguration: Sendable {
                 clientAttempts: try integer("HOTLINE_LOOKUP_CLIENT_ATTEMPTS", default: standard.clientAttempts, range: 1...10_000),
                 window: TimeInterval(try integer("HOTLINE_LOOKUP_WINDOW_SECONDS", default: Int(standard.window), range: 1...86_400)),
                 lockout: TimeInterval(try integer("HOTLINE_LOOKUP_LOCKOUT_SECONDS", default: Int(standard.lockout), range: 1...86_400))),
-            clock: try HotlineConfiguration.ClockMode.fromEnvironment(environment))
+            clock: try HotlineConfiguration.ClockMode.fromEnvironment(environment),
+            traceExport: try TraceExport.fromEnvironment(environment))
     }
 }

@@ -5,10 +5,12 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 
-/// `hotline serve-lookup`: the progress lookup's HTTP server, its database pool and the
-/// sweep that forgets idle counters, until SIGTERM or SIGINT.
+/// `hotline serve-lookup`: the progress lookup's HTTP server, its database pool, the sweep
+/// that forgets idle counters and, where configured, the trace exporter, until SIGTERM or SIGINT.
 public enum LookupRunner {
     public static func run(_ configuration: LookupConfiguration, logger: Logger) async throws {
+        // First in the group, so it stops last and exports the final requests' spans.
+        let tracing = try configuration.traceExport.map { try $0.bootstrap(serviceName: "hotline-lookup", logger: logger) }
         let client = PostgresClient(configuration: configuration.databaseURL.configuration, backgroundLogger: logger)
         let clock = makeClock(configuration.clock, client: client, logger: logger)
         let lookup = ProgressLookup(
@@ -19,7 +21,7 @@ public enum LookupRunner {
         let sweep = IdleCounterSweep(client: client, clock: clock, limits: configuration.limits, logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: client), .init(service: server), .init(service: sweep)],
+                services: (tracing.map { [.init(service: $0)] } ?? []) + [.init(service: client), .init(service: server), .init(service: sweep)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

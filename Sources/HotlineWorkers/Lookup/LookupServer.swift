@@ -25,6 +25,7 @@ struct LookupServer: Service {
 
     func run() async throws {
         let router = Router(context: LookupRequestContext.self)
+        router.add(middleware: LookupRequestSpan(path: "/v1/progress"))
         router.add(middleware: AllowedMethods(allowed: ["/health": [.get], "/ready": [.get], "/metrics": [.get], "/v1/progress": [.post]]))
         LookupMetrics.started()
         router.get("health") { _, _ in Self.text(.ok, "ok\n") }
