@@ -106,35 +106,46 @@ def check_acls(deploy, root, topics, expect):
         others = sorted(writers(topic) - {"User:hotline-relay"})
         expect(f"kafka: the relay alone writes {topic}" + (f" (also {others})" if others else ""),
                "User:hotline-relay" in writers(topic) and not others)
+# The keys only some workers hold: each in a Secret (and a systemd env example) of its own,
+# given to exactly the workers whose case in WorkerRunner.swift builds what uses it.
+KEY_GROUPS = [
+    ("hotline-data-keys", "PersonalDataVault(", {"HOTLINE_DATA_KEY", "HOTLINE_DATA_KEYS_PREVIOUS", "HOTLINE_INDEX_KEY"},
+     "data-keys-secret.example.yaml", "data-keys.env.example"),
+    ("hotline-query-code-keys", "QueryCodeIssuer(", {"HOTLINE_QUERY_CODE_KEY", "HOTLINE_LOOKUP_KEY"},
+     "query-code-keys-secret.example.yaml", "query-code-keys.env.example"),
+    ("hotline-contact-key", "ContactSealer(", {"HOTLINE_CONTACT_KEY"},
+     "contact-key-secret.example.yaml", "contact-key.env.example"),
+]
 WORKER_KEYS = {"HOTLINE_DATA_KEY", "HOTLINE_DATA_KEYS_PREVIOUS", "HOTLINE_INDEX_KEY", "HOTLINE_CONTACT_KEY", "HOTLINE_QUERY_CODE_KEY"}
-DATA_KEYS = {"HOTLINE_DATA_KEY", "HOTLINE_DATA_KEYS_PREVIOUS", "HOTLINE_INDEX_KEY"}
 
 
-def check_data_keys(deploy, root, deployments, documented, expect):
-    """Issue 20 item 3: only the workers that open personal data hold the key-encryption and
-    index keys. Which those are is read from WorkerRunner.swift (the workers whose case builds a
-    PersonalDataVault); Kubernetes gives exactly them hotline-data-keys, and neither the shared
-    Secret nor the shared systemd file carries the keys."""
+def check_key_secrets(deploy, root, deployments, documented, expect):
+    """Issue 20 items 2 and 3: a key goes only to the workers that use it. Which those are is
+    read from WorkerRunner.swift (the workers whose case builds a PersonalDataVault, a
+    QueryCodeIssuer or a ContactSealer); Kubernetes gives exactly them the key's Secret, and
+    neither the shared Secret and ConfigMap nor the shared systemd file carries any key."""
     runner = open(os.path.join(root, "Sources", "HotlineWorkers", "WorkerRunner.swift"), encoding="utf-8").read()
     cases = re.split(r"\n        case \.(\w+):", runner.split("switch name {", 1)[1].split("\n        }\n", 1)[0])
-    opening = {name for name, body in zip(cases[1::2], cases[2::2]) if "PersonalDataVault(" in body}
-    given = {worker for worker, d in deployments.items()
-             if any(next(iter(s.values()))["name"] == "hotline-data-keys" for s in d["spec"]["template"]["spec"]["containers"][0].get("envFrom", []))}
-    expect(f"kubernetes: hotline-data-keys goes to exactly the workers that open personal data ({sorted(opening)})",
-           opening and given == opening)
-    secret = yaml.safe_load(open(os.path.join(deploy, "kubernetes", "data-keys-secret.example.yaml"), encoding="utf-8"))
-    expect("kubernetes: data-keys-secret.example.yaml is hotline-data-keys with the data, previous and index keys only",
-           secret["metadata"]["name"] == "hotline-data-keys" and set(secret["stringData"]) == DATA_KEYS and DATA_KEYS <= documented)
-    for name in ("secret.example.yaml", "configmap.yaml"):
-        manifest = yaml.safe_load(open(os.path.join(deploy, "kubernetes", name), encoding="utf-8"))
-        expect(f"kubernetes: {name}, which every worker reads, holds no data or index key",
-               not (set((manifest.get("data") or manifest.get("stringData") or {}).keys()) & DATA_KEYS))
 
     def settings(name):
         return {line.split("=", 1)[0] for line in open(os.path.join(deploy, "systemd", name), encoding="utf-8")
                 if "=" in line and not line.startswith("#")}
-    expect("systemd: hotline.env.example, which every worker reads, holds no data or index key; data-keys.env.example holds them",
-           not (settings("hotline.env.example") & DATA_KEYS) and settings("data-keys.env.example") == DATA_KEYS)
+    every_key = set()
+    for secret_name, marker, keys, example, env_example in KEY_GROUPS:
+        every_key |= keys
+        using = {name for name, body in zip(cases[1::2], cases[2::2]) if marker in body}
+        given = {worker for worker, d in deployments.items()
+                 if any(next(iter(s.values()))["name"] == secret_name for s in d["spec"]["template"]["spec"]["containers"][0].get("envFrom", []))}
+        expect(f"kubernetes: {secret_name} goes to exactly the workers that build a {marker[:-1]} ({sorted(using)})", using and given == using)
+        secret = yaml.safe_load(open(os.path.join(deploy, "kubernetes", example), encoding="utf-8"))
+        expect(f"kubernetes: {example} is {secret_name} with {sorted(keys)} only",
+               secret["metadata"]["name"] == secret_name and set(secret["stringData"]) == keys and keys <= documented)
+        expect(f"systemd: {env_example} holds {sorted(keys)}", settings(env_example) == keys)
+    for name in ("secret.example.yaml", "configmap.yaml"):
+        manifest = yaml.safe_load(open(os.path.join(deploy, "kubernetes", name), encoding="utf-8"))
+        expect(f"kubernetes: {name}, which every worker reads, holds no key",
+               not (set((manifest.get("data") or manifest.get("stringData") or {}).keys()) & every_key))
+    expect("systemd: hotline.env.example, which every worker reads, holds no key", not (settings("hotline.env.example") & every_key))
 
 
 def check_lookup(deploy, documented, expect):
@@ -207,7 +218,7 @@ def main(root):
         expect(f"kubernetes: {name} sets only documented settings" + (f" (not documented: {unknown})" if unknown else ""), not unknown)
 
     check_lookup(deploy, documented, expect)
-    check_data_keys(deploy, root, deployments, documented, expect)
+    check_key_secrets(deploy, root, deployments, documented, expect)
 
     topics = sorted(t for t in os.listdir(os.path.join(root, "Topics")) if os.path.exists(os.path.join(root, "Topics", t, "topic.yaml")))
     check_autoscaling(deploy, root, deployments, expect)
