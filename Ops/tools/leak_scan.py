@@ -4,7 +4,8 @@ demo's broker (key, value and headers), every line of its logs and every column 
 table of its database that can hold text (text, varchar, char, json, jsonb, and bytea read
 as UTF-8 with undecodable bytes dropped, so sealed bytes never match but cleartext kept as
 bytes does) is searched for the fixture callers' phones, ID numbers, addresses and names
-and for the sentences of their appeals.
+and for the sentences of their appeals, and for what the demo's units and centre wrote about
+the cases (their replies, reasons and statements).
 
 The needles, from the preset's fixture (Ops/fixtures/demo-intake[.<policy>].jsonl, the
 malformed originals given as `value_base64` too):
@@ -17,6 +18,9 @@ malformed originals given as `value_base64` too):
   a column's value, a log field);
 - content: the subject and content split on Chinese and ASCII sentence and clause
   punctuation, each clause of at least 8 characters (shorter ones are common phrases).
+- written, with --written SCRIPT (the demo's units, Ops/tools/demo_units.py): each `reason`,
+  `statement`, `action_taken`, `progress` or `text` the script sends, whole where it has at
+  least 6 characters and by its clauses of at least 8.
 In each message, line or value the scan also reads what base64 runs decode to (a dead
 letter's original, a header) and JSON's \\u escapes, so an encoding is not mistaken for
 a seal. A finding is one needle in one message, line or value.
@@ -26,11 +30,14 @@ Allowed, so the count the issue asks for can be 0 once sealing is done:
   contract (README "For channel adapter authors");
 - identifiers (phone, id_number, address, name) in `hotline.intake.dlq.v1`, which carries
   the adapters' original bytes for the operators (30 days; Topics/hotline.intake.dlq.v1);
-- content in the places of NOT_YET_SEALED below, until issue 20 item 3 seals them.
+- content in the places of NOT_YET_SEALED below, until issue 20 item 3 seals them;
+- what units and staff wrote in their own topics (`hotline.unit-actions.v1`,
+  `hotline.centre-actions.v1`: the parties' messages, in clear by contract) and in the places
+  of NOT_YET_SEALED.
 Anything else is a leak: a `FAIL leak:` line each and exit status 1. The output names the
 place, the kind, counts and at most fixture line numbers and offsets, never matched text.
 
-Usage: leak_scan.py --fixture JSONL --brokers BOOTSTRAP --database-url URL --logs DIR [--table FILE]
+Usage: leak_scan.py --fixture JSONL --brokers BOOTSTRAP --database-url URL --logs DIR [--written SCRIPT] [--table FILE]
        leak_scan.py --self-test      (the scanner on a planted haystack in memory; exit 1 on a miss)
 """
 import argparse
@@ -52,8 +59,11 @@ NOT_YET_SEALED = {
 }
 CLEAR_BY_CONTRACT = {"topic hotline.intake.v1": "the channel adapters' own messages, in clear by contract"}
 INTAKE_ORIGINALS = {"topic hotline.intake.dlq.v1": "the intake originals of dead letters, for the operators"}
+WRITTEN_BY_CONTRACT = {"topic hotline.unit-actions.v1": "the units' own actions", "topic hotline.centre-actions.v1": "the centre's own actions"}
 IDENTIFIERS = ("phone", "id_number", "address", "name")
-KINDS = IDENTIFIERS + ("content",)
+KINDS = IDENTIFIERS + ("content", "written")
+WRITTEN_MEMBERS = re.compile(r'"(?:reason|statement|action_taken|progress|text)":\s*"([^"]+)"')
+MIN_WRITTEN = 6
 
 CLAUSE_BREAK = re.compile(r"[。！？；，、：…!?;,:.\s\"“”‘’（）()《》【】]+")
 MIN_CLAUSE = 8
@@ -104,6 +114,14 @@ class Needles:
                 for clause in CLAUSE_BREAK.split(text.replace("\ufffd", "\n")):
                     if len(clause) >= MIN_CLAUSE:
                         self.add("content", clause, line)
+
+    def add_written(self, text):
+        """What a unit or the centre wrote: whole, and by its clauses, as the appeals' content."""
+        if len(text.strip()) >= MIN_WRITTEN:
+            self.add("written", text, 0)
+        for clause in CLAUSE_BREAK.split(text):
+            if len(clause) >= MIN_CLAUSE:
+                self.add("written", clause, 0)
 
     def compile(self):
         by_kind = defaultdict(list)
@@ -171,8 +189,12 @@ def lenient_values(raw):
     return [{**fields, "caller": caller}]
 
 
-def load_needles(path):
+def load_needles(path, written=None):
     needles = Needles()
+    if written:
+        with open(written, encoding="utf-8") as script:
+            for text in WRITTEN_MEMBERS.findall(script.read()):
+                needles.add_written(text)
     with open(path, encoding="utf-8") as file:
         for number, line in enumerate(file, 1):
             if not line.strip():
@@ -269,6 +291,8 @@ class Scan:
 
 def allowed(place, kind):
     if place in CLEAR_BY_CONTRACT:
+        return True
+    if kind == "written" and place in WRITTEN_BY_CONTRACT:
         return True
     if kind in IDENTIFIERS:
         return place in INTAKE_ORIGINALS
@@ -373,7 +397,8 @@ def report(scan, elapsed=None):
         for kind in KINDS:
             total[kind] += counts[kind]
         bad = [k for k in KINDS if counts[k] and not allowed(place, k)]
-        verdict = "LEAK " + ",".join(bad) if bad else ("clear by contract" if place in CLEAR_BY_CONTRACT else "allowed (listed)")
+        verdict = "LEAK " + ",".join(bad) if bad else (
+            "clear by contract" if place in CLEAR_BY_CONTRACT or place in WRITTEN_BY_CONTRACT else "allowed (listed)")
         print(f"{place:<{width}} {scan.records[place]:>7} " + " ".join(f"{counts[k]:>9}" for k in KINDS) + f"  {verdict}")
     clean = [p for p in scan.records if not any(scan.findings.get(p, {}).values())]
     kinds_of = defaultdict(int)
@@ -411,9 +436,10 @@ def report(scan, elapsed=None):
 
 def run(args):
     started = time.monotonic()
-    needles = load_needles(args.fixture)
+    needles = load_needles(args.fixture, args.written)
     counts = needles.count()
-    print(f"needles from {os.path.basename(args.fixture)}: " + ", ".join(f"{counts[k]} {k}" for k in KINDS))
+    print(f"needles from {os.path.basename(args.fixture)}" + (f" and {os.path.basename(args.written)}" if args.written else "") + ": "
+          + ", ".join(f"{counts[k]} {k}" for k in KINDS))
     scan = Scan(needles)
     for topic in topics(args.brokers):
         scan.place(f"topic {topic}")
@@ -455,17 +481,24 @@ def self_test():
         {"value_base64": base64.b64encode(broken).decode()},
     ]
     path = f"/tmp/leak_scan_self_test_{os.getpid()}.jsonl"
+    written = f"/tmp/leak_scan_self_test_{os.getpid()}.py"
     with open(path, "w", encoding="utf-8") as file:
         for entry in fixture:
             file.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    with open(written, "w", encoding="utf-8") as file:
+        file.write('RESULT = {"action_taken": "已联系欧阳先生并现场修复井盖，已告知结果。"}\n'
+                   'self.action(0, "centre", case, "approve_result", {"reason": "同意办结"})\n')
     try:
-        needles = load_needles(path)
+        needles = load_needles(path, written)
     finally:
         os.remove(path)
+        os.remove(written)
     counts = needles.count()
     expect("needles: 2 phones, 1 id number, 1 address, 4 names (欧阳明轩, 彭女士, 文明, 韩梅梅), 2 clauses of 8 or more",
            (counts["phone"], counts["id_number"], counts["address"], counts["name"], counts["content"]) == (2, 1, 1, 4, 2))
     expect("a truncated phone of a malformed original is no needle", not any(t.startswith("1590000") for _, t in needles.lines))
+    expect("written: a unit's reply whole and by its clause of 8 or more; a reason under 6 characters is none",
+           counts["written"] == 2 and ("written", "同意办结") not in needles.lines)
 
     def found(data, place="table planted.value"):
         scan = Scan(needles)
@@ -491,6 +524,7 @@ def self_test():
            == {"phone", "id_number", "address", "name", "content"})
     expect("URL-safe base64 in a header", found(b"h=" + base64.urlsafe_b64encode("x 13912345678 ?>?>".encode())) == {"phone"})
     expect("bytea cleartext read as UTF-8", found(b"\x00\x01" + "长沙市岳麓区测试路88号9栋".encode() + b"\xff") == {"address"})
+    expect("a unit's reply in a history row", found('{"reason": "已联系欧阳先生并现场修复井盖，已告知结果。"}'.encode()) == {"written"})
     expect("random sealed bytes match nothing", found(sealed) == set())
     expect("a sealed value in base64 matches nothing", found(base64.b64encode(sealed)) == set())
 
@@ -503,13 +537,20 @@ def self_test():
     scan.record("table intake_requests.content", "小区门口的下水道井盖已经缺失三天了".encode())
     scan.record("table cases.content", "小区门口的下水道井盖已经缺失三天了".encode())
     scan.record("log intake.log", b"caller phone 13912345678")
+    reply = "已联系欧阳先生并现场修复井盖，已告知结果。".encode()
+    for place in ("topic hotline.unit-actions.v1", "table case_history.detail"):
+        scan.place(place)
+        scan.record(place, reply)
     leaks, _ = scan.verdict()
     expect("verdict: the input topic is clear by contract", not [l for l in leaks if l[0] == "topic hotline.intake.v1"])
     expect("verdict: identifiers allowed in the dead-letter topic, content only as listed",
            not [l for l in leaks if l[0] == "topic hotline.intake.dlq.v1"])
     expect("verdict: content in a listed place is allowed", ("topic hotline.intake.dlq.v1", "content") not in leaks)
     expect("verdict: content elsewhere (an appeal's text in clear) and a phone in a log are leaks",
-           sorted(leaks) == [("log intake.log", "phone"), ("table cases.content", "content"), ("table intake_requests.content", "content")])
+           sorted(leaks) == [("log intake.log", "phone"), ("table case_history.detail", "written"), ("table cases.content", "content"),
+                             ("table intake_requests.content", "content")])
+    expect("verdict: a unit's reply is in clear by contract on its own topic, a leak in the history",
+           ("topic hotline.unit-actions.v1", "written") not in leaks and ("table case_history.detail", "written") in leaks)
     expect("every NOT_YET_SEALED entry names a place and issue 20 item 3",
            all(re.match(r"^(topic|table|log) ", p) and "issue 20 item 3" in r for p, r in NOT_YET_SEALED.items()))
     return checklist.report("leak scan self-test")
@@ -522,6 +563,7 @@ def main():
     parser.add_argument("--brokers")
     parser.add_argument("--database-url")
     parser.add_argument("--logs")
+    parser.add_argument("--written", help="the demo units' script, whose replies, reasons and statements are needles too")
     parser.add_argument("--table", help="also write every place searched, with its counts, to this file (tab-separated)")
     args = parser.parse_args()
     if args.self_test:
