@@ -110,7 +110,7 @@ public struct CaseLifecycle: Sendable {
                     outcome: outcome)
             }
             var fullDetail = detail
-            if let reason { fullDetail["reason"] = reason }
+            if let reason { fullDetail[HistoryFreeText.reason] = reason }
             return Change(
                 after: after, clocks: clocks, notice: notice, dispatch: nil, manualDispatch: nil,
                 history: action.type, historyDetail: fullDetail)

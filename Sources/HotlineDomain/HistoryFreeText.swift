@@ -4,7 +4,9 @@
 /// people, so these members are kept sealed under the case's data key (migration 0035), never
 /// in clear; the rest of a row (ids, dates, outcomes, units) stays readable for the assessment.
 public enum HistoryFreeText {
-    public static let members: Set<String> = ["reason", "statement"]
+    /// A reason, or a result's reply (its action taken), as the lifecycle records it.
+    public static let reason = "reason"
+    public static let members: Set<String> = [reason, "statement"]
     /// The detail member that holds the sealed texts (base64), and the one naming their key.
     public static let sealedMember = "sealed"
     public static let sealedKeyMember = "sealed_key"

@@ -140,9 +140,8 @@ public enum LookupStore {
         return nil
     }
 
-    /// What the citizen may see of the case (`lookup_case_progress`, migration 0027).
-    /// What the citizen may see of the case, with its latest reply in clear (a result
-    /// submitted before migration 0035) or sealed under the case's lookup key.
+    /// What the citizen may see of the case (`lookup_case_progress`), with its latest reply in
+    /// clear (a result submitted before migration 0035) or sealed under the case's lookup key.
     public static func progressFacts(
         caseNumber: String, on connection: PostgresConnection, logger: Logger
     ) async throws -> (facts: CaseProgress.Facts, sealedReply: [UInt8]?)? {

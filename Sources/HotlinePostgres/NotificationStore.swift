@@ -20,7 +20,7 @@ public enum NotificationStore {
         guard !caseIDs.isEmpty else { return [:] }
         let rows = try await connection.query(
             """
-            SELECT DISTINCT ON (h.case_id) h.case_id, h.detail->>'outcome', \(unescaped: StoredHistoryText.columns("reason", of: "h")),
+            SELECT DISTINCT ON (h.case_id) h.case_id, h.detail->>'outcome', \(unescaped: StoredHistoryText.columns(HistoryFreeText.reason, of: "h")),
                    a.unit_id, a.unit_name, h.at
             FROM case_history h
             JOIN assignments a ON a.case_id = h.case_id AND a.current AND a.role = 'lead'

@@ -78,7 +78,7 @@ public enum WorkOrderStore {
                 ORDER BY h.case_id, r.round, h.id DESC
             )
             SELECT a.case_id, a.round, a.unit_id, res.detail->>'outcome', res.detail->>'handled_at', res.detail->>'handled_by',
-                   \(unescaped: StoredHistoryText.columns("reason", of: "res")),
+                   \(unescaped: StoredHistoryText.columns(HistoryFreeText.reason, of: "res")),
                    (SELECT t.rating FROM callback_tasks t WHERE t.case_id = a.case_id AND t.round = a.round AND t.state = 'rated'
                     ORDER BY t.attempt DESC LIMIT 1)
             FROM assignments a LEFT JOIN results res ON res.case_id = a.case_id AND res.round = a.round

@@ -169,7 +169,7 @@ public struct PersonalDataVault: Sendable, CustomStringConvertible {
     public func opened(_ reports: [StoredRoundReport], of sealed: SealedCase) throws -> [RoundReport] {
         try reports.map { stored in
             var report = stored.report
-            report.actionTaken = try stored.actionTaken.flatMap { try open($0, member: "reason", of: sealed) }
+            report.actionTaken = try stored.actionTaken.flatMap { try open($0, member: HistoryFreeText.reason, of: sealed) }
             return report
         }
     }

@@ -33,7 +33,7 @@ SELECT c.case_number, c.status, c.category, c.received_at, c.accepted_at, c.hand
        (SELECT a.unit_name FROM assignments a WHERE a.case_id = c.id AND a.current AND a.role = 'lead') AS unit_name,
        r.outcome AS result_outcome, r.reply AS result_reply,
        (SELECT t.rating FROM callback_tasks t WHERE t.case_id = c.id AND t.state = 'rated' ORDER BY t.round DESC LIMIT 1) AS rating,
-       c.id AS case_id, lr.reply_sealed AS result_reply_sealed
+       lr.reply_sealed AS result_reply_sealed
 FROM cases c
 LEFT JOIN LATERAL (
     SELECT h.detail->>'outcome' AS outcome, h.detail->>'reason' AS reply FROM case_history h

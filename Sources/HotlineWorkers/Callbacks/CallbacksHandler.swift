@@ -132,7 +132,7 @@ struct CallbacksHandler: BatchHandler {
         let resolved = facts.type == LifecycleNotice.Step.resolved.rawValue
         let approved = resolved ? view.approved[caseID] : nil
         if let notice = NotificationPlanner(policy: planner.policy).plan(for: facts, confidential: subject.confidential, result: approved?.result) {
-            let reply = try approved?.reply.flatMap { try desk.vault.open($0, member: "reason", of: subject.sealed) }
+            let reply = try approved?.reply.flatMap { try desk.vault.open($0, member: HistoryFreeText.reason, of: subject.sealed) }
             try desk.notify(notice, reply: reply, caseID: caseID, subject: subject, now: now, effects: &effects, logger: logger)
         }
         let answeredDirectly = facts.type == LifecycleNotice.Step.closed.rawValue && facts.answeredFrom != nil

@@ -186,7 +186,7 @@ extension DispatchHandler {
                 in: change.historyDetail.merging(staffID.map { ["staff_id": $0] } ?? [:]) { $1 }, of: current.sealed)),
             eventID: eventID))
         // The unit's reply, for the citizen who looks the case up with the receipt's code.
-        if change.notice?.step == .resultSubmitted, let reply = change.historyDetail["reason"],
+        if change.notice?.step == .resultSubmitted, let reply = change.historyDetail[HistoryFreeText.reason],
            let sealed = try vault.sealLookupReply(reply, of: current.sealed) {
             effects.lookupReplies[before.id] = LookupReply(caseID: before.id, sealed: sealed, submittedAt: now)
         }
