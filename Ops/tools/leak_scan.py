@@ -21,20 +21,17 @@ malformed originals given as `value_base64` too):
 - written, with --written SCRIPT (the demo's units, Ops/tools/demo_units.py): each `reason`,
   `statement`, `action_taken`, `progress` or `text` the script sends, whole where it has at
   least 6 characters and by its clauses of at least 8.
-In each message, line or value the scan also reads what base64 runs decode to (a dead
-letter's original, a header) and JSON's \\u escapes, so an encoding is not mistaken for
+In each message, line or value the scan also reads what base64 runs decode to (a header,
+an original carried in clear) and JSON's \\u escapes, so an encoding is not mistaken for
 a seal. A finding is one needle in one message, line or value.
 
-Allowed, so the count the issue asks for can be 0 once sealing is done:
+Allowed, and nothing else:
 - everything in `hotline.intake.v1`: the channel adapters' own messages, in clear by
   contract (README "For channel adapter authors");
-- identifiers (phone, id_number, address, name) in `hotline.intake.dlq.v1`, which carries
-  the adapters' original bytes for the operators (30 days; Topics/hotline.intake.dlq.v1);
-- content in the places of NOT_YET_SEALED below, until issue 20 item 3 seals them;
 - what units and staff wrote in their own topics (`hotline.unit-actions.v1`,
-  `hotline.centre-actions.v1`: the parties' messages, in clear by contract) and in the places
-  of NOT_YET_SEALED.
-Anything else is a leak: a `FAIL leak:` line each and exit status 1. The output names the
+  `hotline.centre-actions.v1`: the parties' messages, in clear by contract).
+Dead letters' originals on `hotline.intake.dlq.v1` are sealed to the centre, so finding
+anything there is a leak too. Anything else is a leak: a `FAIL leak:` line each and exit status 1. The output names the
 place, the kind, counts and at most fixture line numbers and offsets, never matched text.
 
 Usage: leak_scan.py --fixture JSONL --brokers BOOTSTRAP --database-url URL --logs DIR [--written SCRIPT] [--table FILE]
@@ -52,13 +49,8 @@ import sys
 import time
 from collections import defaultdict
 
-# Places that hold appeal content (never identifiers) in clear until issue 20 item 3 seals it.
-# Keep it as short as the truth allows: the scan notes an entry no finding needed.
-NOT_YET_SEALED = {
-    "topic hotline.intake.dlq.v1": "the adapters' original bytes (base64) for the operators; issue 20 item 3 does not seal them yet",
-}
+# The only places personal data and parties' texts may be found: the parties' own messages.
 CLEAR_BY_CONTRACT = {"topic hotline.intake.v1": "the channel adapters' own messages, in clear by contract"}
-INTAKE_ORIGINALS = {"topic hotline.intake.dlq.v1": "the intake originals of dead letters, for the operators"}
 WRITTEN_BY_CONTRACT = {"topic hotline.unit-actions.v1": "the units' own actions", "topic hotline.centre-actions.v1": "the centre's own actions"}
 IDENTIFIERS = ("phone", "id_number", "address", "name")
 KINDS = IDENTIFIERS + ("content", "written")
@@ -276,27 +268,17 @@ class Scan:
                 self.refs[place][kind].append(ref)
 
     def verdict(self):
-        """(leaks, notes): a leak is a finding in a place not allowed for its kind."""
+        """Every leak: a finding in a place not allowed for its kind."""
         leaks = []
         for place in sorted(self.findings):
             for kind in KINDS:
                 if self.findings[place][kind] and not allowed(place, kind):
                     leaks.append((place, kind))
-        notes = [f"note: {place} is in NOT_YET_SEALED but no content was found there"
-                 for place in NOT_YET_SEALED if place in self.records and not self.findings.get(place, {}).get("content")]
-        notes += [f"note: {place} is in NOT_YET_SEALED but was not searched (renamed?)"
-                  for place in NOT_YET_SEALED if place not in self.records]
-        return leaks, notes
+        return leaks
 
 
 def allowed(place, kind):
-    if place in CLEAR_BY_CONTRACT:
-        return True
-    if kind == "written" and place in WRITTEN_BY_CONTRACT:
-        return True
-    if kind in IDENTIFIERS:
-        return place in INTAKE_ORIGINALS
-    return place in NOT_YET_SEALED
+    return place in CLEAR_BY_CONTRACT or (kind == "written" and place in WRITTEN_BY_CONTRACT)
 
 
 # ---------------------------------------------------------------- haystacks
@@ -384,7 +366,7 @@ def write_table(scan, path):
 
 
 def report(scan, elapsed=None):
-    leaks, notes = scan.verdict()
+    leaks = scan.verdict()
     width = max([len(p) for p in scan.findings] + [28])
     header = f"{'place':<{width}} {'read':>7} " + " ".join(f"{k:>9}" for k in KINDS) + "  verdict"
     print(header)
@@ -398,7 +380,7 @@ def report(scan, elapsed=None):
             total[kind] += counts[kind]
         bad = [k for k in KINDS if counts[k] and not allowed(place, k)]
         verdict = "LEAK " + ",".join(bad) if bad else (
-            "clear by contract" if place in CLEAR_BY_CONTRACT or place in WRITTEN_BY_CONTRACT else "allowed (listed)")
+            "clear by contract")
         print(f"{place:<{width}} {scan.records[place]:>7} " + " ".join(f"{counts[k]:>9}" for k in KINDS) + f"  {verdict}")
     clean = [p for p in scan.records if not any(scan.findings.get(p, {}).values())]
     kinds_of = defaultdict(int)
@@ -406,14 +388,10 @@ def report(scan, elapsed=None):
         kinds_of[place.split(" ", 1)[0]] += 1
     print(f"{'total':<{width}} {sum(scan.records.values()):>7} " + " ".join(f"{total[k]:>9}" for k in KINDS))
     print(f"no finding in the other {len(clean)} places (" + ", ".join(f"{n} {kind}s" for kind, n in sorted(kinds_of.items())) + ")")
-    for place, reason in NOT_YET_SEALED.items():
-        print(f"not yet sealed: {place}: {reason}")
     words = {p: n for p, n in scan.words.items() if n}
     if words:
         print("not counted, a 2-character name or a form of address inside running text: "
               + ", ".join(f"{p} {n}" for p, n in sorted(words.items())))
-    for note in notes:
-        print(note)
     for place, kind in leaks:
         lines = sorted(scan.lines[place][kind])
         refs = scan.refs[place][kind]
@@ -533,7 +511,7 @@ def self_test():
                   "log intake.log"):
         scan.place(place)
     scan.record("topic hotline.intake.v1", original)
-    scan.record("topic hotline.intake.dlq.v1", original)
+    scan.record("topic hotline.intake.dlq.v1", json.dumps({"original": {"value_base64": base64.b64encode(original).decode()}}).encode())
     scan.record("table intake_requests.content", "小区门口的下水道井盖已经缺失三天了".encode())
     scan.record("table cases.content", "小区门口的下水道井盖已经缺失三天了".encode())
     scan.record("log intake.log", b"caller phone 13912345678")
@@ -541,18 +519,14 @@ def self_test():
     for place in ("topic hotline.unit-actions.v1", "table case_history.detail"):
         scan.place(place)
         scan.record(place, reply)
-    leaks, _ = scan.verdict()
+    leaks = scan.verdict()
     expect("verdict: the input topic is clear by contract", not [l for l in leaks if l[0] == "topic hotline.intake.v1"])
-    expect("verdict: identifiers allowed in the dead-letter topic, content only as listed",
-           not [l for l in leaks if l[0] == "topic hotline.intake.dlq.v1"])
-    expect("verdict: content in a listed place is allowed", ("topic hotline.intake.dlq.v1", "content") not in leaks)
-    expect("verdict: content elsewhere (an appeal's text in clear) and a phone in a log are leaks",
-           sorted(leaks) == [("log intake.log", "phone"), ("table case_history.detail", "written"), ("table cases.content", "content"),
-                             ("table intake_requests.content", "content")])
+    expect("verdict: content elsewhere (an appeal's text in clear, a dead letter's original in clear) and a phone in a log are leaks",
+           sorted(leaks) == sorted([("log intake.log", "phone"), ("table case_history.detail", "written"), ("table cases.content", "content"),
+                                    ("table intake_requests.content", "content")]
+                                   + [("topic hotline.intake.dlq.v1", kind) for kind in ("phone", "id_number", "address", "name", "content")]))
     expect("verdict: a unit's reply is in clear by contract on its own topic, a leak in the history",
            ("topic hotline.unit-actions.v1", "written") not in leaks and ("table case_history.detail", "written") in leaks)
-    expect("every NOT_YET_SEALED entry names a place and issue 20 item 3",
-           all(re.match(r"^(topic|table|log) ", p) and "issue 20 item 3" in r for p, r in NOT_YET_SEALED.items()))
     return checklist.report("leak scan self-test")
 
 

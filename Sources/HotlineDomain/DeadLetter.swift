@@ -1,7 +1,9 @@
 import Foundation
 
-/// A message that could not be processed, on `hotline.intake.dlq.v1`: the original
-/// bytes and headers, where it came from, and precisely why.
+/// A message that could not be processed, on `hotline.intake.dlq.v1`: where it came from,
+/// precisely why, and its original bytes and headers sealed to the centre (`sealed`), since
+/// an appeal's original holds the caller's name, phone and words (issue 20 item 3: dead-lettered
+/// originals are sealed at rest). Only the centre's operators open them, to read or replay them.
 public struct DeadLetter: Sendable, Encodable, Equatable {
     public struct Source: Sendable, Encodable, Equatable {
         public var topic: String
@@ -27,7 +29,7 @@ public struct DeadLetter: Sendable, Encodable, Equatable {
         enum CodingKeys: String, CodingKey { case topic, partition, offset, timestamp }
     }
 
-    public struct Header: Sendable, Encodable, Equatable {
+    public struct Header: Sendable, Codable, Equatable {
         public var key: String
         public var valueBase64: String?
 
@@ -35,6 +37,9 @@ public struct DeadLetter: Sendable, Encodable, Equatable {
             self.key = key
             self.valueBase64 = value.map { Data($0).base64EncodedString() }
         }
+
+        /// The header's bytes, or nil for a header without a value.
+        public var value: [UInt8]? { valueBase64.flatMap { Data(base64Encoded: $0) }.map(Array.init) }
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -62,6 +67,27 @@ public struct DeadLetter: Sendable, Encodable, Equatable {
     public static let keptBytes = 256 * 1024
     /// The key or the headers were cut to `MessageBounds` (a message refused for them).
     let cut: Bool
+    /// The original sealed to the centre's key (`original`, `sealingInfo`, `associatedData`),
+    /// set at the worker's edge; nil when the centre had no sealing key, and the original is
+    /// then withheld rather than carried in clear.
+    public var sealed: SealedToParty?
+
+    /// What is sealed: the original's key, value and headers as the letter keeps them.
+    public var original: DeadLetterOriginal {
+        DeadLetterOriginal(key: originalKey, value: originalValue, headers: originalHeaders)
+    }
+
+    /// The HPKE `info` of every sealed original: the topic's contract.
+    public static let sealingInfo = Array("hotline.intake.dlq.v1".utf8)
+
+    /// The associated data a sealed original is bound to: the letter's event id, so an
+    /// original cannot be moved to another letter.
+    public static func associatedData(eventID: UUID) -> [UInt8] {
+        Array(eventID.uuidString.lowercased().utf8)
+    }
+
+    /// Schema version 2: the original is sealed (version 1 carried it in clear).
+    public static let schemaVersion = 2
 
     /// The first headers, until their names and values reach `MessageBounds`.
     private static func bounded(_ headers: [Header]) -> [Header] {
@@ -100,15 +126,13 @@ public struct DeadLetter: Sendable, Encodable, Equatable {
     }
 
     enum OriginalKeys: String, CodingKey {
-        case headers, truncated
+        case sealed, withheld, truncated
         case sizeBytes = "size_bytes"
-        case keyBase64 = "key_base64"
-        case valueBase64 = "value_base64"
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(1, forKey: .schemaVersion)
+        try container.encode(Self.schemaVersion, forKey: .schemaVersion)
         try container.encode(eventID.uuidString.lowercased(), forKey: .eventID)
         try container.encode(worker, forKey: .worker)
         try container.encode(rejection.reason.rawValue, forKey: .reasonCode)
@@ -116,11 +140,50 @@ public struct DeadLetter: Sendable, Encodable, Equatable {
         try container.encodeIfPresent(rejection.field, forKey: .field)
         try container.encode(source, forKey: .source)
         var original = container.nestedContainer(keyedBy: OriginalKeys.self, forKey: .original)
-        try original.encode(originalKey.map { Data($0).base64EncodedString() }, forKey: .keyBase64)
-        try original.encode(Data(originalValue).base64EncodedString(), forKey: .valueBase64)
-        try original.encode(originalHeaders, forKey: .headers)
+        try original.encode(sealed, forKey: .sealed)
+        try original.encode(sealed == nil ? "no_sealing_key" : nil, forKey: .withheld)
         try original.encode(originalSize, forKey: .sizeBytes)
         try original.encode(originalSize > originalValue.count || cut, forKey: .truncated)
         try container.encode(RFC3339.format(deadLetteredAt), forKey: .deadLetteredAt)
+    }
+}
+
+/// A dead letter's original as sealed to the centre: the UTF-8 JSON
+/// `{"key_base64": string or null, "value_base64": string, "headers": [{"key", "value_base64"}]}`.
+public struct DeadLetterOriginal: Sendable, Codable, Equatable {
+    public var key: [UInt8]?
+    public var value: [UInt8]
+    public var headers: [DeadLetter.Header]
+
+    public init(key: [UInt8]?, value: [UInt8], headers: [DeadLetter.Header]) {
+        self.key = key
+        self.value = value
+        self.headers = headers
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case headers
+        case key = "key_base64"
+        case value = "value_base64"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(key.map { Data($0).base64EncodedString() }, forKey: .key)
+        try container.encode(Data(value).base64EncodedString(), forKey: .value)
+        try container.encode(headers, forKey: .headers)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func bytes(_ text: String, _ key: CodingKeys) throws -> [UInt8] {
+            guard let data = Data(base64Encoded: text) else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "not standard base64")
+            }
+            return Array(data)
+        }
+        key = try container.decodeIfPresent(String.self, forKey: .key).map { try bytes($0, .key) }
+        value = try bytes(try container.decode(String.self, forKey: .value), .value)
+        headers = try container.decode([DeadLetter.Header].self, forKey: .headers)
     }
 }

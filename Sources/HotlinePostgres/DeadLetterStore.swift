@@ -29,16 +29,17 @@ public struct DeadLetterRow: Sendable, Encodable {
 
 /// Dead letters, one per source message.
 public enum DeadLetterStore {
-    /// Dead letters, newest first, optionally of one reason code and source topic;
-    /// `notReplayed` leaves out those already replayed.
+    /// Dead letters, newest first, optionally of one reason code and source topic and only
+    /// those of `ids` (all when empty); `notReplayed` leaves out those already replayed.
     public static func list(
-        reason: String?, topic: String?, notReplayed: Bool, limit: Int, client: PostgresClient, logger: Logger
+        reason: String?, topic: String?, ids: [Int64] = [], notReplayed: Bool, limit: Int, client: PostgresClient, logger: Logger
     ) async throws -> [DeadLetterRow] {
         let rows = try await client.query(
             """
             SELECT id, event_id, worker, topic, partition, "offset", reason_code, reason, field, dead_lettered_at, replayed_at, replay_count
             FROM dead_letters
             WHERE (\(reason)::text IS NULL OR reason_code = \(reason)::text) AND (\(topic)::text IS NULL OR topic = \(topic)::text)
+              AND (cardinality(\(ids)::int8[]) = 0 OR id = ANY(\(ids)::int8[]))
               AND (NOT \(notReplayed) OR replayed_at IS NULL)
             ORDER BY id DESC LIMIT \(Int32(limit))
             """, logger: logger)

@@ -198,7 +198,7 @@ struct UnitsCommand: AsyncParsableCommand {
                 let now = try await makeClock(configuration.clock, client: client, logger: logger).now()
                 let directory = try await client.withConnection { try await PartyStore.directory(on: $0, logger: logger) }
                 // Keys are valid in real time, also under a simulated clock (as the dispatch worker seals).
-                let keys = UnitSealingKey.current(in: directory, at: Date())
+                let keys = PartySealingKey.current(in: directory, at: Date())
                 return try await WorkOrderReissue(client: client, vault: vault, logger: logger).run(unitID: unit, keys: keys, now: now, limit: limit)
             }
             print("reissued \(outcome.reissued) work orders; \(outcome.superseded) superseded (the unit no longer holds that round)")

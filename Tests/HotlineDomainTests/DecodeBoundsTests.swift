@@ -1,5 +1,7 @@
+import Crypto
 import Foundation
 import HotlineDomain
+@testable import HotlineWorkers
 import Testing
 
 /// DESIGN.md "Bad input is data, not a crash": what no retry can store is refused at decode
@@ -53,7 +55,8 @@ import Testing
             deadLetteredAt: Date(timeIntervalSince1970: 1_790_000_000))
         #expect(letter.originalKey?.count == MessageBounds.maximumKeyBytes)
         #expect(letter.originalHeaders.count <= MessageBounds.maximumHeaders)
-        let bytes = try EventJSON.encode(letter)
+        let centre = PartySealingKey(keyID: "centre:sealing:1", publicKey: Array(Curve25519.KeyAgreement.PrivateKey().publicKey.rawRepresentation))
+        let bytes = try EventJSON.encode(try DeadLetterSealing.sealed(letter, to: centre))
         #expect(bytes.count < 64 * 1024)
         let original = try #require((try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])?["original"] as? [String: Any])
         #expect(original["truncated"] as? Bool == true)

@@ -81,7 +81,7 @@ import Testing
     /// with no key is left without one (its order is withheld at flush).
     @Test func aDispatchIssuesAWorkOrderPerUnit() throws {
         var view = try view([accepted()])
-        view.sealingKeys["city-housing"] = UnitSealingKey(keyID: "city-housing:sealing:1", publicKey: Array(repeating: 1, count: 32))
+        view.sealingKeys["city-housing"] = PartySealingKey(keyID: "city-housing:sealing:1", publicKey: Array(repeating: 1, count: 32))
         let effects = try handler.decide([delivery(1, .accepted(caseID: Self.caseID))], view: view, now: Self.now)
         #expect(effects.workOrders.map { "\($0.draft.order.unitID) \($0.draft.order.role.rawValue) \($0.draft.order.kind.rawValue) \($0.key?.keyID ?? "no key")" }
             == ["city-housing lead dispatch city-housing:sealing:1", "city-urban co dispatch no key"])

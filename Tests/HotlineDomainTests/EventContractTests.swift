@@ -1,6 +1,7 @@
+import Crypto
 import Foundation
 import HotlineDomain
-import HotlineWorkers
+@testable import HotlineWorkers
 import Testing
 
 /// What the domain publishes has the shape of the topics' own valid examples
@@ -429,56 +430,152 @@ import Testing
 
     // MARK: hotline.intake.dlq.v1
 
-    @Test func deadLettersKeepTheOriginalAndNameTheField() throws {
+    /// The centre's sealing key the dead letters below are sealed to.
+    let centreKey = Curve25519.KeyAgreement.PrivateKey()
+    var centre: PartySealingKey {
+        PartySealingKey(keyID: "centre:sealing:1", publicKey: Array(centreKey.publicKey.rawRepresentation))
+    }
+
+    @Test func deadLettersSealTheOriginalAndNameTheField() throws {
         let rejection = IntakeRejection(.schemaViolation, "/caller/phone must be digits", field: "/caller/phone")
-        let value = Array(#"{"schema_version":1}"#.utf8)
-        let letter = DeadLetter(
+        let value = Array(#"{"schema_version":1,"caller":{"phone":"138 7481 2345"}}"#.utf8)
+        let letter = try DeadLetterSealing.sealed(DeadLetter(
             eventID: UUID(), worker: "intake", rejection: rejection,
             source: .init(topic: "hotline.intake.v1", partition: 7, offset: 104_233, timestamp: occurredAt),
             originalKey: Array("phone:CALL-1".utf8), originalValue: value,
             originalHeaders: [.init(key: "content-type", value: Array("application/json".utf8)), .init(key: "adapter", value: nil)],
-            deadLetteredAt: occurredAt)
+            deadLetteredAt: occurredAt), to: centre)
         let bytes = try EventJSON.encode(letter)
         try expectSameShape(bytes, as: "hotline.intake.dlq.v1", "valid-schema-violation.json")
+        #expect(!String(decoding: bytes, as: UTF8.self).contains(Data(value).base64EncodedString()), "the original is not in clear")
         let json = try Self.object(bytes)
+        #expect(json["schema_version"] as? Int == 2)
         #expect(json["reason_code"] as? String == "schema_violation")
         #expect(json["field"] as? String == "/caller/phone")
         let original = try #require(json["original"] as? [String: Any])
-        #expect(original["value_base64"] as? String == Data(value).base64EncodedString())
-        #expect(original["key_base64"] as? String == Data("phone:CALL-1".utf8).base64EncodedString())
+        #expect(original["withheld"] is NSNull)
+        let sealedObject = try #require(original["sealed"])
+        let sealed = try JSONDecoder().decode(SealedToParty.self, from: JSONSerialization.data(withJSONObject: sealedObject))
+        #expect(sealed.keyID == "centre:sealing:1")
+        let opened = try DeadLetterSealing.open(sealed, of: letter.eventID, with: centreKey)
+        #expect(opened.value == value)
+        #expect(opened.key == Array("phone:CALL-1".utf8))
+        #expect(opened.headers == [.init(key: "content-type", value: Array("application/json".utf8)), .init(key: "adapter", value: nil)])
+    }
+
+    /// Without a centre sealing key the original is withheld, never carried in clear.
+    @Test func aDeadLetterWithoutACentreKeyWithholdsTheOriginal() throws {
+        let letter = try DeadLetterSealing.sealed(DeadLetter(
+            eventID: UUID(), worker: "intake", rejection: IntakeRejection(.schemaViolation, "/caller must be an object", field: "/caller"),
+            source: .init(topic: "hotline.intake.v1", partition: 0, offset: 3312, timestamp: nil),
+            originalKey: nil, originalValue: Array(#"{"caller":{"name":"刘建华"}}"#.utf8), originalHeaders: [], deadLetteredAt: occurredAt), to: nil)
+        let bytes = try EventJSON.encode(letter)
+        try expectSameShape(bytes, as: "hotline.intake.dlq.v1", "valid-withheld-no-sealing-key.json")
+        #expect(!String(decoding: bytes, as: UTF8.self).contains("刘建华"))
+        let original = try #require(try Self.object(bytes)["original"] as? [String: Any])
+        #expect(original["sealed"] is NSNull)
+        #expect(original["withheld"] as? String == "no_sealing_key")
     }
 
     @Test func aDeadLetterWithoutKeyValueOrFieldSaysSo() throws {
-        let letter = DeadLetter(
+        let letter = try DeadLetterSealing.sealed(DeadLetter(
             eventID: UUID(), worker: "intake", rejection: IntakeRejection(.emptyValue, "The message has no value."),
             source: .init(topic: "hotline.intake.v1", partition: 0, offset: 3312, timestamp: nil),
-            originalKey: nil, originalValue: nil, originalHeaders: [], deadLetteredAt: occurredAt)
+            originalKey: nil, originalValue: nil, originalHeaders: [], deadLetteredAt: occurredAt), to: centre)
         let bytes = try EventJSON.encode(letter)
         try expectSameShape(bytes, as: "hotline.intake.dlq.v1", "valid-empty-value.json")
         let json = try Self.object(bytes)
         #expect(json["field"] == nil)
-        let original = try #require(json["original"] as? [String: Any])
-        #expect(original["key_base64"] is NSNull)
-        #expect(original["value_base64"] as? String == "")
+        #expect((try #require(json["original"] as? [String: Any]))["size_bytes"] as? Int == 0)
         #expect((try #require(json["source"] as? [String: Any]))["timestamp"] is NSNull)
+        let opened = try DeadLetterSealing.open(try #require(letter.sealed), of: letter.eventID, with: centreKey)
+        #expect(opened.key == nil && opened.value.isEmpty)
     }
 
-    /// A dead letter of a huge message must itself fit in a Kafka message: only the
-    /// first 256 KiB of the original travel, and the letter says how big it was.
+    /// A dead letter of a huge message must itself fit in a Kafka message (1 MB by default):
+    /// only the first 256 KiB of the original travel, sealed (base64 inside and outside the
+    /// seal grows them to about 1.8 times), and the letter says how big it was.
     @Test func aHugeOriginalIsTruncatedAndSaysSo() throws {
         let value = Array(repeating: UInt8(ascii: "x"), count: 1_000_000)
-        let letter = DeadLetter(
+        let letter = try DeadLetterSealing.sealed(DeadLetter(
             eventID: UUID(), worker: "intake", rejection: IntakeRejection(.tooLarge, "too large"),
             source: .init(topic: "hotline.intake.v1", partition: 0, offset: 1, timestamp: nil),
-            originalKey: nil, originalValue: value, originalHeaders: [], deadLetteredAt: occurredAt)
+            originalKey: nil, originalValue: value, originalHeaders: [], deadLetteredAt: occurredAt), to: centre)
         let bytes = try EventJSON.encode(letter)
-        #expect(bytes.count < 400_000)
+        #expect(bytes.count < 700_000)
         let original = try #require(try Self.object(bytes)["original"] as? [String: Any])
         #expect(original["truncated"] as? Bool == true)
         #expect(original["size_bytes"] as? Int == 1_000_000)
-        let text = try #require(original["value_base64"] as? String)
-        let kept = try #require(Data(base64Encoded: text))
-        #expect(kept.count == 262_144)
+        let opened = try DeadLetterSealing.open(try #require(letter.sealed), of: letter.eventID, with: centreKey)
+        #expect(opened.value.count == 262_144)
+    }
+
+    /// A sealed original opens only with the centre's key and only in its own letter.
+    @Test func aSealedOriginalOpensOnlyWithTheCentresKeyInItsOwnLetter() throws {
+        let letter = try DeadLetterSealing.sealed(DeadLetter(
+            eventID: UUID(), worker: "dispatch", rejection: IntakeRejection(.processingError, "failed"),
+            source: .init(topic: "hotline.unit-actions.v1", partition: 2, offset: 9, timestamp: nil),
+            originalKey: nil, originalValue: Array("{}".utf8), originalHeaders: [], deadLetteredAt: occurredAt), to: centre)
+        let sealed = try #require(letter.sealed)
+        #expect(throws: DeadLetterOpeningError(eventID: letter.eventID, keyID: "centre:sealing:1")) {
+            try DeadLetterSealing.open(sealed, of: letter.eventID, with: Curve25519.KeyAgreement.PrivateKey())
+        }
+        let other = UUID()
+        #expect(throws: DeadLetterOpeningError(eventID: other, keyID: "centre:sealing:1"), "moved to another letter, it does not open") {
+            try DeadLetterSealing.open(sealed, of: other, with: centreKey)
+        }
+    }
+
+    /// `hotline dlq show` and `replay` read a letter back from the topic: a sealed one opened
+    /// with the centre's key, a withheld one as such, and one written before originals were
+    /// sealed (schema version 1, in clear) still, until the topic's retention removes it.
+    @Test func theReaderOpensSealedWithheldAndEarlierLetters() throws {
+        let letter = try DeadLetterSealing.sealed(DeadLetter(
+            eventID: UUID(), worker: "intake", rejection: IntakeRejection(.invalidJSON, "not JSON"),
+            source: .init(topic: "hotline.intake.v1", partition: 0, offset: 5, timestamp: nil),
+            originalKey: Array("web:W-1".utf8), originalValue: Array("{oops".utf8), originalHeaders: [], deadLetteredAt: occurredAt), to: centre)
+        guard case let .opened(original, truncated)? = DeadLetterReader.read(try EventJSON.encode(letter), with: centreKey)?.original else {
+            Issue.record("a sealed letter opens with the centre's key")
+            return
+        }
+        #expect(original.value == Array("{oops".utf8) && original.key == Array("web:W-1".utf8) && !truncated)
+        guard case .notOpened? = DeadLetterReader.read(try EventJSON.encode(letter), with: Curve25519.KeyAgreement.PrivateKey())?.original else {
+            Issue.record("another key does not open it")
+            return
+        }
+        var withheld = letter
+        withheld.sealed = nil
+        guard case .withheld? = DeadLetterReader.read(try EventJSON.encode(withheld), with: centreKey)?.original else {
+            Issue.record("a withheld letter reads as withheld")
+            return
+        }
+        let earlier = Array("""
+            {"schema_version": 1, "event_id": "\(letter.eventID.uuidString.lowercased())", "original": {"key_base64": null,
+             "value_base64": "\(Data("{oops".utf8).base64EncodedString())", "headers": [{"key": "adapter", "value_base64": null}],
+             "size_bytes": 5, "truncated": false}}
+            """.utf8)
+        guard case let .opened(clear, _)? = DeadLetterReader.read(earlier, with: centreKey)?.original else {
+            Issue.record("a version 1 letter reads in clear")
+            return
+        }
+        #expect(clear.value == Array("{oops".utf8) && clear.key == nil && clear.headers == [.init(key: "adapter", value: nil)])
+        #expect(DeadLetterReader.read(Array(#"{"type": "case.accepted"}"#.utf8), with: centreKey) == nil)
+    }
+
+    /// Dead letters go to the centre's key: of the centre parties with a valid sealing key,
+    /// the first by id; a unit's key never receives them.
+    @Test func deadLettersAreSealedToTheCentre() {
+        let now = occurredAt
+        let key = { (party: String, from: Date) in
+            PartyKey(keyID: "\(party):sealing", partyID: party, purpose: .sealing, publicKey: Array(repeating: 1, count: 32), validFrom: from)
+        }
+        let directory = PartyDirectory(
+            parties: [Party(id: "city-urban", kind: .unit, displayName: "城管"), Party(id: "centre-b", kind: .centre, displayName: "B"),
+                      Party(id: "centre-a", kind: .centre, displayName: "A")],
+            keys: [key("city-urban", now.addingTimeInterval(-60)), key("centre-b", now.addingTimeInterval(-60)), key("centre-a", now.addingTimeInterval(60))])
+        #expect(directory.deadLetterRecipient(at: now)?.keyID == "centre-b:sealing", "centre-a's key is not valid yet")
+        #expect(directory.deadLetterRecipient(at: now.addingTimeInterval(120))?.keyID == "centre-a:sealing")
+        #expect(PartyDirectory(parties: directory.parties, keys: [key("city-urban", now)]).deadLetterRecipient(at: now) == nil)
     }
 
     // MARK: hotline.history-digests.v1

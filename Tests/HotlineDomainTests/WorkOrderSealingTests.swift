@@ -107,7 +107,7 @@ import Testing
     @Test func issuedOrdersHaveTheShapeOfTheTopicsExamples() throws {
         let vault = try Self.vault()
         let key = Curve25519.KeyAgreement.PrivateKey()
-        let unitKey = UnitSealingKey(keyID: "city-housing:sealing:1", publicKey: Array(key.publicKey.rawRepresentation))
+        let unitKey = PartySealingKey(keyID: "city-housing:sealing:1", publicKey: Array(key.publicKey.rawRepresentation))
         let stored = StoredAppeal(appeal: Self.appeal(), sealed: try Self.sealed(vault))
         let reopen = WorkOrderPlanner.drafts(
             kind: .reopen, round: Self.round(2), lead: Self.housing, coUnits: [], clocks: [.start(Self.signPlan)], appeal: Self.appeal(),
@@ -131,8 +131,8 @@ import Testing
         let housingKey = Curve25519.KeyAgreement.PrivateKey()
         let urbanKey = Curve25519.KeyAgreement.PrivateKey()
         let keys = [
-            "city-housing": UnitSealingKey(keyID: "city-housing:sealing:1", publicKey: Array(housingKey.publicKey.rawRepresentation)),
-            "city-urban": UnitSealingKey(keyID: "city-urban:sealing:1", publicKey: Array(urbanKey.publicKey.rawRepresentation)),
+            "city-housing": PartySealingKey(keyID: "city-housing:sealing:1", publicKey: Array(housingKey.publicKey.rawRepresentation)),
+            "city-urban": PartySealingKey(keyID: "city-urban:sealing:1", publicKey: Array(urbanKey.publicKey.rawRepresentation)),
         ]
         let stored = StoredAppeal(appeal: Self.appeal(), sealed: try Self.sealed(vault))
         let pending = Self.drafts().map { PendingWorkOrder(draft: $0, key: keys[$0.order.unitID], appeal: stored) }
@@ -167,7 +167,7 @@ import Testing
     @Test func aConfidentialCallersOrderOpensWithoutTheContact() throws {
         let vault = try Self.vault()
         let key = Curve25519.KeyAgreement.PrivateKey()
-        let unitKey = UnitSealingKey(keyID: "k", publicKey: Array(key.publicKey.rawRepresentation))
+        let unitKey = PartySealingKey(keyID: "k", publicKey: Array(key.publicKey.rawRepresentation))
         let stored = StoredAppeal(
             appeal: Self.appeal(confidential: true),
             sealed: SealedCase(caseID: Self.caseID, dataKey: nil, callerSealed: [1, 2, 3], callerKeyID: "unknown-key", appealSealed: nil))

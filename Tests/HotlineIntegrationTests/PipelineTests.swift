@@ -1,5 +1,7 @@
 import Foundation
+import HotlineDomain
 import HotlineKafka
+import HotlineWorkers
 import PostgresNIO
 import Testing
 
@@ -47,12 +49,17 @@ struct PipelineTests {
 
             let letters = try await stack.readTopic("hotline.intake.dlq.v1", expected: invalid.count)
             #expect(letters.count == invalid.count)
-            let originals = Set(letters.compactMap { letter -> String? in
-                guard let object = try? JSONSerialization.jsonObject(with: Data(letter.value ?? [])) as? [String: Any],
-                      let original = object["original"] as? [String: Any] else { return nil }
-                return original["value_base64"] as? String
+            let centreKey = try PartyKeyFile.sealingKey(at: stack.centreSealingKeyFile)
+            let originals = Set(try letters.map { letter -> [UInt8] in
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(letter.value ?? [])) as? [String: Any])
+                let original = try #require(object["original"] as? [String: Any])
+                let sealedObject = try #require(original["sealed"])
+                let sealed = try JSONDecoder().decode(SealedToParty.self, from: JSONSerialization.data(withJSONObject: sealedObject))
+                let eventText = try #require(object["event_id"] as? String)
+                let eventID = try #require(UUID(uuidString: eventText))
+                return try DeadLetterSealing.open(sealed, of: eventID, with: centreKey).value
             })
-            #expect(originals.contains(Data([0xFF, 0xFE, 0x7B, 0x7D]).base64EncodedString()), "dead letters keep the original bytes")
+            #expect(originals.contains([0xFF, 0xFE, 0x7B, 0x7D]), "dead letters keep the original bytes, sealed to the centre")
         }
     }
 

@@ -5,7 +5,8 @@ import HotlineWorkers
 
 /// The parties of a test stack, enrolled with `hotline parties` as an operator would: the
 /// units of the routing file, the centre and one callback adapter, each with a signing key
-/// in `keyDirectory` (`<party>.signing.key`). Every message a test publishes to a signed
+/// in `keyDirectory` (`<party>.signing.key`), and the centre with a sealing key too
+/// (`centre.sealing.key`), which dead letters' originals are sealed to. Every message a test publishes to a signed
 /// topic is signed by the party its line names (`FixtureLine.signAs`), or by the party it
 /// claims to be.
 extension TestStack {
@@ -20,7 +21,12 @@ extension TestStack {
         try run(["parties", "add", "--id", Self.centre, "--kind", "centre", "--name", "12345 中心", "--by", "test"], extraEnvironment: owner)
         try run(["parties", "add", "--id", Self.callbackDesk, "--kind", "callback_adapter", "--name", "回访坐席", "--by", "test"], extraEnvironment: owner)
         try run(["parties", "keys", "issue", "--purpose", "signing", "--key-dir", keyDirectory.path, "--by", "test"], extraEnvironment: owner)
+        try run(["parties", "keys", "issue", "--purpose", "sealing", "--party", Self.centre, "--key-dir", keyDirectory.path, "--by", "test"],
+                extraEnvironment: owner)
     }
+
+    /// The centre's private sealing key file, for `hotline dlq show` and `replay --key`.
+    var centreSealingKeyFile: String { keyDirectory.appendingPathComponent("\(Self.centre).sealing.key").path }
 
     /// The `hotline-signature` header of a message signed now by `party`'s test key.
     func signatureHeader(topic: String, key: [UInt8]?, value: [UInt8], as party: String, sentAt: Date = Date()) throws -> KafkaHeader {

@@ -37,6 +37,14 @@ public struct PartyDirectory: Sendable, Equatable {
         keys(of: partyID).filter { $0.purpose == .sealing && $0.isValid(at: instant) }.max { $0.validFrom < $1.validFrom }
     }
 
+    /// The key a dead letter's original is sealed to at `instant`: the centre's, since only
+    /// the centre's operators read dead letters and replay them (DESIGN "Personal data";
+    /// issue 20: dead-lettered originals are sealed at rest). Of the centre parties with a
+    /// valid sealing key, the first by id, so every worker picks the same one.
+    public func deadLetterRecipient(at instant: Date) -> PartyKey? {
+        parties.filter { $0.kind == .centre }.map(\.id).sorted().lazy.compactMap { sealingKey(of: $0, at: instant) }.first
+    }
+
     /// The keys a rotation at `instant` ends, each with the end of its overlap: every key
     /// of `partyID` for `purpose` valid at `instant` that would otherwise outlive `instant + overlap`.
     public func keysEndedByRotation(of partyID: String, purpose: KeyPurpose, at instant: Date, overlap: TimeInterval) -> [(keyID: String, until: Date)] {

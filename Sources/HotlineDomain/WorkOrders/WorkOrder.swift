@@ -87,7 +87,7 @@ public struct WorkOrder: Sendable, Codable, Equatable {
     public var policy: CaseEvent.PolicyRef
     /// The order this one issues again, once the unit's sealing key was enrolled.
     public var reissueOf: UUID?
-    public var sealed: SealedWorkOrder?
+    public var sealed: SealedToParty?
     public var withheld: Withheld?
     public var occurredAt: Date
 
@@ -95,7 +95,7 @@ public struct WorkOrder: Sendable, Codable, Equatable {
         eventID: UUID, kind: Kind, unitID: String, role: Role, caseID: UUID, caseNumber: String, round: Int, category: CategoryCode,
         urgent: Bool, source: String?, areaCode: String?, lead: UnitRef, coUnits: [UnitRef], signDue: Date?, handlingDue: Date?,
         callerConfidential: Bool, earlierRounds: [EarlierRound], policy: CaseEvent.PolicyRef, reissueOf: UUID? = nil,
-        sealed: SealedWorkOrder? = nil, withheld: Withheld? = nil, occurredAt: Date
+        sealed: SealedToParty? = nil, withheld: Withheld? = nil, occurredAt: Date
     ) {
         self.eventID = eventID
         self.kind = kind
@@ -211,7 +211,7 @@ public struct WorkOrder: Sendable, Codable, Equatable {
         let policyContainer = try container.nestedContainer(keyedBy: PolicyKeys.self, forKey: .policy)
         policy = CaseEvent.PolicyRef(id: try policyContainer.decode(String.self, forKey: .id), version: try policyContainer.decode(String.self, forKey: .version))
         reissueOf = try container.decodeIfPresent(UUID.self, forKey: .reissueOf)
-        sealed = try container.decodeIfPresent(SealedWorkOrder.self, forKey: .sealed)
+        sealed = try container.decodeIfPresent(SealedToParty.self, forKey: .sealed)
         withheld = try container.decodeIfPresent(Withheld.self, forKey: .withheld)
         guard let occurred = try instant(.occurredAt) else {
             throw DecodingError.keyNotFound(CodingKeys.occurredAt, .init(codingPath: container.codingPath, debugDescription: "occurred_at is required"))

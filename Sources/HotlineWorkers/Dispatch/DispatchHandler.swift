@@ -189,7 +189,7 @@ public struct DispatchHandler: BatchHandler {
             // Every party's sealing key valid now, at the real instant also under a simulated
             // clock (keys are enrolled, rotated and revoked in real time, as BatchPipeline
             // judges signatures): a batch's new rounds may go to any unit.
-            view.sealingKeys = UnitSealingKey.current(in: try await PartyStore.directory(on: connection, logger: logger), at: Date())
+            view.sealingKeys = PartySealingKey.current(in: try await PartyStore.directory(on: connection, logger: logger), at: Date())
         }
         for policy in Set(view.cases.values.map(\.lifecycle.policy)) {
             view.editions[policy] = try await archive.edition(policyID: policy.id, version: policy.version, connection: connection, logger: logger)

@@ -26,7 +26,7 @@ public struct DispatchView: Sendable {
     public var roundReports: [UUID: [RoundReport]] = [:]
     /// The units' sealing keys valid at the batch's instant; a unit without one gets its
     /// orders withheld.
-    public var sealingKeys: [String: UnitSealingKey] = [:]
+    public var sealingKeys: [String: PartySealingKey] = [:]
 
     public init() {}
 }

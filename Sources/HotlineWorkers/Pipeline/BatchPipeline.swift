@@ -151,7 +151,7 @@ public struct BatchPipeline<Handler: BatchHandler>: BatchProcessor {
         let effects = try handler.decide(applicable.deliveries, view: view, now: now)
         let published = try await handler.flush(effects, now: now, connection: connection)
         StuckCallWatchdog.progressed()
-        let letters = try await DeadLetterWriter(worker: handler.name, logger: logger)
+        let letters = try await DeadLetterWriter(worker: handler.name, directory: directory, logger: logger)
             .write(decoded.rejected + applicable.replays + effects.rejections, now: now, connection: connection) { spans?.trace(of: $0) ?? .none }
         return applicable.answers + letters + published
     }
@@ -176,7 +176,7 @@ public struct BatchPipeline<Handler: BatchHandler>: BatchProcessor {
 
     private func deadLetter(_ message: ConsumedMessage, rejection: IntakeRejection) async throws {
         let now = try await clock.now()
-        let writer = DeadLetterWriter(worker: handler.name, logger: logger)
+        let writer = DeadLetterWriter(worker: handler.name, directory: directory, logger: logger)
         try await BatchTally.counting(worker: handler.name, [message]) {
             try await client.withWatchedTransaction("a dead-letter transaction", logger: logger) { connection in
                 let outbox = try await writer.write([Rejection(message, rejection)], now: now, connection: connection)

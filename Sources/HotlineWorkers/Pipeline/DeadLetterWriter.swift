@@ -7,9 +7,12 @@ import Logging
 import PostgresNIO
 
 /// Records dead letters and queues them for `hotline.intake.dlq.v1`, once per source
-/// message: a redelivered bad message is not dead-lettered twice.
+/// message: a redelivered bad message is not dead-lettered twice. Each original is sealed
+/// to the centre's sealing key in the directory (`DeadLetterSealing`), so no worker needs a
+/// key that opens it; without such a key the original is withheld, never sent in clear.
 struct DeadLetterWriter: Sendable {
     let worker: String
+    let directory: PartyDirectoryCache
     let logger: Logger
 
     /// Records the batch's dead letters in one statement; the events to publish for those
@@ -37,8 +40,16 @@ struct DeadLetterWriter: Sendable {
                     reasonCode: item.rejection.reason.rawValue, reason: item.rejection.message, field: item.rejection.field, at: now)
             },
             on: connection, logger: logger)
+        guard !recorded.isEmpty else { return [] }
+        let centre = PartySealingKey.deadLetterRecipient(in: try await directory.current(on: connection, logger: logger), at: Date())
+        if centre == nil {
+            logger.error("dead letters' originals withheld: the centre has no valid sealing key; enrol one with `hotline parties keys add --party centre --purpose sealing`", metadata: [
+                "dead_letters": "\(recorded.count)",
+            ])
+        }
         var outbox: [OutboxMessage] = []
-        for (item, letter) in zip(rejected, letters) where recorded.contains(letter.eventID) {
+        for (item, unsealed) in zip(rejected, letters) where recorded.contains(unsealed.eventID) {
+            let letter = try DeadLetterSealing.sealed(unsealed, to: centre)
             let message = item.message
             BatchTally.deadLettered(topic: message.topic, reason: item.rejection.reason.rawValue)
             logger.warning("dead-lettered a message", metadata: [

@@ -7,12 +7,12 @@ import Logging
 /// batch's instant (nil: none) and the appeal with the caller's data still sealed at rest.
 public struct PendingWorkOrder: Sendable, Equatable {
     public var draft: WorkOrderDraft
-    public var key: UnitSealingKey?
+    public var key: PartySealingKey?
     public var appeal: StoredAppeal
     /// The trace of the event that dispatched the case.
     public var trace: TraceHeaders
 
-    public init(draft: WorkOrderDraft, key: UnitSealingKey?, appeal: StoredAppeal, trace: TraceHeaders = .ofSweep) {
+    public init(draft: WorkOrderDraft, key: PartySealingKey?, appeal: StoredAppeal, trace: TraceHeaders = .ofSweep) {
         self.draft = draft
         self.key = key
         self.appeal = appeal

@@ -29,7 +29,7 @@ public struct WorkOrderReissue: Sendable {
         self.logger = logger
     }
 
-    public func run(unitID: String?, keys: [String: UnitSealingKey], now: Date, limit: Int) async throws -> ReissueOutcome {
+    public func run(unitID: String?, keys: [String: PartySealingKey], now: Date, limit: Int) async throws -> ReissueOutcome {
         try await client.withTransaction(logger: logger) { connection in
             var outcome = ReissueOutcome()
             let open = try await WorkOrderStore.lockOpenWithheld(unitID: unitID, limit: limit, on: connection, logger: logger)

@@ -2,26 +2,15 @@ import Crypto
 import Foundation
 import HotlineDomain
 
-/// Seals a work order's content to its unit and opens it for the unit: HPKE (RFC 9180) base
-/// mode, DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, ChaCha20-Poly1305, `info`
-/// `hotline.work-orders.v1`, the order's event id and unit id as associated data. Sealing
-/// draws a fresh ephemeral key from the system's randomness, so it runs at the worker's
-/// edge (its flush), never inside the decision.
+/// Seals a work order's content to its unit and opens it for the unit (`PartySealing`):
+/// `info` `hotline.work-orders.v1`, the order's event id and unit id as associated data.
 public enum WorkOrderSealer {
-    static var ciphersuite: HPKE.Ciphersuite { .Curve25519_SHA256_ChachaPoly }
-
-    public static func seal(_ content: WorkOrderContent, of order: WorkOrder, to key: UnitSealingKey) throws -> SealedWorkOrder {
-        let recipient: Curve25519.KeyAgreement.PublicKey
-        do {
-            recipient = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: key.publicKey)
-        } catch {
-            throw WorkOrderSealingError.badPublicKey(keyID: key.keyID)
-        }
-        var sender = try HPKE.Sender(recipientKey: recipient, ciphersuite: ciphersuite, info: Data(WorkOrder.sealingInfo))
-        let ciphertext = try sender.seal(
-            try EventJSON.encode(content), authenticating: WorkOrder.associatedData(eventID: order.eventID, unitID: order.unitID))
-        return SealedWorkOrder(
-            keyID: key.keyID, encapsulatedKey: sender.encapsulatedKey.base64EncodedString(), ciphertext: ciphertext.base64EncodedString())
+    public static func seal(_ content: WorkOrderContent, of order: WorkOrder, to key: PartySealingKey) throws -> SealedToParty {
+        let sealed = try PartySealing.seal(
+            try EventJSON.encode(content), info: WorkOrder.sealingInfo,
+            authenticating: WorkOrder.associatedData(eventID: order.eventID, unitID: order.unitID), to: key)
+        guard let sealed else { throw WorkOrderSealingError.badPublicKey(keyID: key.keyID) }
+        return sealed
     }
 
     /// Opens an order sealed to `unitID` with that unit's private sealing key. An order for
@@ -30,17 +19,11 @@ public enum WorkOrderSealer {
     public static func open(_ order: WorkOrder, as unitID: String, with privateKey: Curve25519.KeyAgreement.PrivateKey) throws -> WorkOrderContent {
         guard order.unitID == unitID else { throw WorkOrderSealingError.otherUnit(order: order.eventID, addressedTo: order.unitID) }
         guard let sealed = order.sealed else { throw WorkOrderSealingError.withheld(order: order.eventID) }
-        guard let enc = Data(base64Encoded: sealed.encapsulatedKey), let ciphertext = Data(base64Encoded: sealed.ciphertext) else {
-            throw WorkOrderSealingError.notOpened(order: order.eventID, keyID: sealed.keyID)
-        }
-        do {
-            var recipient = try HPKE.Recipient(
-                privateKey: privateKey, ciphersuite: ciphersuite, info: Data(WorkOrder.sealingInfo), encapsulatedKey: enc)
-            let plaintext = try recipient.open(ciphertext, authenticating: WorkOrder.associatedData(eventID: order.eventID, unitID: unitID))
-            return try JSONDecoder().decode(WorkOrderContent.self, from: plaintext)
-        } catch {
-            throw WorkOrderSealingError.notOpened(order: order.eventID, keyID: sealed.keyID)
-        }
+        guard let plaintext = PartySealing.open(
+                  sealed, info: WorkOrder.sealingInfo, authenticating: WorkOrder.associatedData(eventID: order.eventID, unitID: unitID), with: privateKey),
+              let content = try? JSONDecoder().decode(WorkOrderContent.self, from: plaintext)
+        else { throw WorkOrderSealingError.notOpened(order: order.eventID, keyID: sealed.keyID) }
+        return content
     }
 }
 

@@ -27,7 +27,7 @@ struct BenchSealOrdersCommand: AsyncParsableCommand {
         let random = { (0..<32).map { _ in UInt8.random(in: .min ... .max) } }
         let vault = try PersonalDataVault(keys: KeyConfiguration(active: .init(id: "bench", key: random()), indexKey: random()))
         let unitKey = Curve25519.KeyAgreement.PrivateKey()
-        let key = UnitSealingKey(keyID: "bench-unit:sealing:0", publicKey: Array(unitKey.publicKey.rawRepresentation))
+        let key = PartySealingKey(keyID: "bench-unit:sealing:0", publicKey: Array(unitKey.publicKey.rawRepresentation))
         let unit = HandlingUnit(id: "bench-unit", name: "基准单位", level: .bureau, parent: nil, areas: [])
         let now = Date(timeIntervalSince1970: 1_791_000_000)
         var pending: [PendingWorkOrder] = []

@@ -1,9 +1,10 @@
-/// A work order's content sealed to the receiving unit with HPKE (RFC 9180) in base mode:
-/// DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, ChaCha20-Poly1305; `info` is
-/// `hotline.work-orders.v1`, the associated data the order's event id and the unit id
-/// (`WorkOrder.associatedData`). The unit opens it with the private half of `keyID`.
-public struct SealedWorkOrder: Sendable, Codable, Equatable {
-    /// The directory's id of the unit's sealing key the content was sealed to.
+/// Data sealed to one party's sealing key with HPKE (RFC 9180) in base mode:
+/// DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, ChaCha20-Poly1305. Each use fixes its own
+/// `info` and associated data (a work order: `hotline.work-orders.v1`, its event id and
+/// unit id; a dead letter's original: `hotline.intake.dlq.v1` and its event id); the
+/// party opens it with the private half of `keyID`.
+public struct SealedToParty: Sendable, Codable, Equatable {
+    /// The directory's id of the party's sealing key the data was sealed to.
     public var keyID: String
     /// The sender's encapsulated key (`enc`, 32 bytes), base64.
     public var encapsulatedKey: String
@@ -15,8 +16,6 @@ public struct SealedWorkOrder: Sendable, Codable, Equatable {
         self.encapsulatedKey = encapsulatedKey
         self.ciphertext = ciphertext
     }
-
-    public static let algorithm = "hpke-x25519-sha256-chacha20poly1305"
 
     enum CodingKeys: String, CodingKey {
         case ciphertext
