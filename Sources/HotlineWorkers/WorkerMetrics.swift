@@ -58,6 +58,7 @@ public enum WorkerMetrics {
     /// increment hides that increment from `rate()` and `increase()`, which the alerts use.
     static func consumerStarted(worker: String) {
         for kind in FailureKind.allCases { batchFailures(worker: worker, kind: kind).increment(by: Int64(0)) }
+        withheldCounter(worker: worker).increment(by: Int64(0))
         calendarSetAsideCounter(worker: worker, kind: "message").increment(by: Int64(0))
     }
 
@@ -73,6 +74,18 @@ public enum WorkerMetrics {
             descriptor: name("hotline_dead_letters_total", "Messages dead-lettered to hotline.intake.dlq.v1, by source topic and reason code."),
             labels: [("worker", worker), ("topic", topic), ("reason", reason)]
         ).increment(by: Int64(count))
+    }
+
+    /// Dead letters published without their original because the centre had no valid sealing
+    /// key (`DeadLetterWriter`): those originals are lost to the operators, so it alerts.
+    static func deadLettersWithheld(worker: String, count: Int) {
+        withheldCounter(worker: worker).increment(by: Int64(count))
+    }
+
+    private static func withheldCounter(worker: String) -> Counter {
+        registry.makeCounter(
+            descriptor: name("hotline_dead_letters_withheld_total", "Dead letters published without their original because the centre had no valid sealing key."),
+            labels: [("worker", worker)])
     }
 
     /// Receipts intake committed for the channel adapters, by outcome; `duplicate` marks the

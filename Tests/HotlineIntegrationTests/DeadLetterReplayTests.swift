@@ -57,10 +57,13 @@ struct DeadLetterReplayTests {
 
     /// Only the centre's key opens an original: another key is refused naming the key it was
     /// sealed to; with the centre's sealing key revoked, a new dead letter withholds its
-    /// original (never in clear) and replay says to re-publish it from the adapter.
+    /// original (never in clear), is counted for the DeadLetterOriginalsWithheld alert, and
+    /// replay says to re-publish it from the adapter.
     @Test func anOriginalOpensOnlyWithTheCentresKeyAndIsWithheldWithoutOne() async throws {
         try await TestStack.with { stack in
-            for worker in ["intake", "relay"] { try stack.startWorker(worker) }
+            let port = try OperationsTests().freePort(stack)
+            try stack.startWorker("intake", extraEnvironment: ["HOTLINE_HTTP_PORT": "\(port)"])
+            try stack.startWorker("relay")
             try stack.publish([FixtureLine(key: "phone:BAD-1", rawValue: Array(#"{"caller": {"name": "测试来电人7", "#.utf8))])
             try await stack.waitForPipeline(messages: 1)
             let id = try #require(try Self.listedIDs(stack).first)
@@ -81,6 +84,8 @@ struct DeadLetterReplayTests {
             let withheld = try #require(letters.map { String(decoding: $0.value ?? [], as: UTF8.self) }.first { $0.contains("no_sealing_key") })
             #expect(withheld.contains("\"sealed\":null") && !withheld.contains("测试来电人8")
                     && !withheld.contains(Data("测试来电人8".utf8).base64EncodedString().prefix(12)))
+            let metrics = try stack.runTool("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(port)/metrics"])
+            #expect(metrics.contains(#"hotline_dead_letters_withheld_total{worker="intake"} 1"#), "counted for the alert")
             let newest = try #require(try Self.listedIDs(stack).first)
             let replay = try stack.run(["dlq", "replay", "--id", "\(newest)", "--key", stack.centreSealingKeyFile], expectSuccess: false)
             #expect(replay.status == 1 && replay.stdout.contains("not replayed \(newest): its original was withheld"), "\(replay.output)")

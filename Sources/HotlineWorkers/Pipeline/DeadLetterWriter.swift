@@ -43,6 +43,7 @@ struct DeadLetterWriter: Sendable {
         guard !recorded.isEmpty else { return [] }
         let centre = PartySealingKey.deadLetterRecipient(in: try await directory.current(on: connection, logger: logger), at: Date())
         if centre == nil {
+            WorkerMetrics.deadLettersWithheld(worker: worker, count: recorded.count)
             logger.error("dead letters' originals withheld: the centre has no valid sealing key; enrol one with `hotline parties keys add --party centre --purpose sealing`", metadata: [
                 "dead_letters": "\(recorded.count)",
             ])
