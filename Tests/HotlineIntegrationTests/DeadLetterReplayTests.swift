@@ -33,6 +33,12 @@ struct DeadLetterReplayTests {
             let id = try #require(try Self.listedIDs(stack).first)
             let shown = try stack.run(["dlq", "show", "--id", "\(id)", "--key", stack.centreSealingKeyFile]).stdout
             #expect(shown.contains("hotline.intake.v1") && shown.contains("key: phone:T-00000091") && shown.contains(sentence))
+            // CONTRACTS.md's Python example opens it as the centre's operators' own tools would.
+            let letterFile = stack.directory.appendingPathComponent("letter.json").path
+            try Data(onTopic.utf8).write(to: URL(fileURLWithPath: letterFile))
+            let python = try stack.contractsOpeningExample()
+            let fromPython = try stack.runTool("/usr/bin/python3", [python, "dead-letter", letterFile, stack.centreSealingKeyFile])
+            #expect(fromPython.contains(sentence) && fromPython.contains(Data("phone:T-00000091".utf8).base64EncodedString()), "\(fromPython.prefix(300))")
             let keyless = try stack.run(["dlq", "replay", "--reason", "too_large"], expectSuccess: false)
             #expect(keyless.status != 0 && keyless.output.contains("--key: give the centre's private sealing key file"), "\(keyless.output)")
             let dry = try stack.run(["dlq", "replay", "--reason", "too_large", "--dry-run"]).stdout

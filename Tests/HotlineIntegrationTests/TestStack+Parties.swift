@@ -25,6 +25,17 @@ extension TestStack {
                 extraEnvironment: owner)
     }
 
+    /// CONTRACTS.md's `open_sealed.py` block, written to a file as a reader would copy it.
+    func contractsOpeningExample() throws -> String {
+        let contracts = try String(contentsOfFile: values.root + "/docs/CONTRACTS.md", encoding: .utf8)
+        guard let marker = contracts.range(of: "<!-- open_sealed.py -->\n```python\n"),
+              let end = contracts.range(of: "\n```", range: marker.upperBound..<contracts.endIndex)
+        else { throw StackError("docs/CONTRACTS.md has no open_sealed.py block") }
+        let path = directory.appendingPathComponent("open_sealed.py").path
+        try Data(contracts[marker.upperBound..<end.lowerBound].utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
     /// The centre's private sealing key file, for `hotline dlq show` and `replay --key`.
     var centreSealingKeyFile: String { keyDirectory.appendingPathComponent("\(Self.centre).sealing.key").path }
 

@@ -111,13 +111,13 @@ struct WorkOrderTests {
 
             // CONTRACTS.md's Python example opens the order the worker sealed, as Swift does.
             let order = try #require(noise.first { $0.unitID == "city-housing" })
-            let python = try contractsExample(stack)
+            let python = try stack.contractsOpeningExample()
             let orderFile = stack.directory.appendingPathComponent("order.json").path
             try Data(try EventJSON.encode(order)).write(to: URL(fileURLWithPath: orderFile))
-            let output = try stack.runTool("/usr/bin/python3", [python, orderFile, "city-housing", housing.file])
+            let output = try stack.runTool("/usr/bin/python3", [python, "order", orderFile, "city-housing", housing.file])
             let fromPython = try JSONDecoder().decode(WorkOrderContent.self, from: Data(output.utf8))
             #expect(fromPython == (try WorkOrderSealer.open(order, as: "city-housing", with: housing.privateKey)))
-            let refused = try stack.runTool("/usr/bin/python3", [python, orderFile, "city-housing", urban.file], allowFailure: true)
+            let refused = try stack.runTool("/usr/bin/python3", [python, "order", orderFile, "city-housing", urban.file], allowFailure: true)
             #expect(refused.contains("InvalidTag"), "the Python example fails on another unit's key")
         }
     }
@@ -243,16 +243,6 @@ struct WorkOrderTests {
         consumer.stopFetching()
         await consumer.close()
         return messages
-    }
-
-    /// CONTRACTS.md's `open_order.py` block, written to a file as a reader would copy it.
-    func contractsExample(_ stack: TestStack) throws -> String {
-        let contracts = try String(contentsOfFile: stack.values.root + "/docs/CONTRACTS.md", encoding: .utf8)
-        let marker = try #require(contracts.range(of: "<!-- open_order.py -->\n```python\n"))
-        let end = try #require(contracts.range(of: "\n```", range: marker.upperBound..<contracts.endIndex))
-        let path = stack.directory.appendingPathComponent("open_order.py").path
-        try Data(contracts[marker.upperBound..<end.lowerBound].utf8).write(to: URL(fileURLWithPath: path))
-        return path
     }
 }
 
