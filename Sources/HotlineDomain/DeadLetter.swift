@@ -72,6 +72,9 @@ public struct DeadLetter: Sendable, Encodable, Equatable {
     /// then withheld rather than carried in clear.
     public var sealed: SealedToParty?
 
+    /// Why the letter carries no original: set exactly when `sealed` is nil.
+    public var withheld: SealingWithheld? { sealed == nil ? .noSealingKey : nil }
+
     /// What is sealed: the original's key, value and headers as the letter keeps them.
     public var original: DeadLetterOriginal {
         DeadLetterOriginal(key: originalKey, value: originalValue, headers: originalHeaders)
@@ -141,7 +144,7 @@ public struct DeadLetter: Sendable, Encodable, Equatable {
         try container.encode(source, forKey: .source)
         var original = container.nestedContainer(keyedBy: OriginalKeys.self, forKey: .original)
         try original.encode(sealed, forKey: .sealed)
-        try original.encode(sealed == nil ? "no_sealing_key" : nil, forKey: .withheld)
+        try original.encode(withheld, forKey: .withheld)
         try original.encode(originalSize, forKey: .sizeBytes)
         try original.encode(originalSize > originalValue.count || cut, forKey: .truncated)
         try container.encode(RFC3339.format(deadLetteredAt), forKey: .deadLetteredAt)

@@ -27,6 +27,8 @@ struct DeadLetterReplayTests {
             let letters = try await stack.readTopic("hotline.intake.dlq.v1", expected: 1)
             let onTopic = String(decoding: try #require(letters.first?.value), as: UTF8.self)
             #expect(onTopic.contains("\"key_id\":\"centre:sealing:"), "sealed to the centre: \(onTopic.prefix(300))")
+            let version = letters.first?.headers.first { $0.key == "hotline-schema-version" }?.value
+            #expect(version == Array("2".utf8), "the header says the body's schema version")
             for clear in [sentence, String(Data(sentence.utf8).base64EncodedString().prefix(40)), "测试来电人91"] {
                 #expect(!onTopic.contains(clear), "the original is not on the topic in clear")
             }

@@ -23,3 +23,9 @@ public struct SealedToParty: Sendable, Codable, Equatable {
         case encapsulatedKey = "enc"
     }
 }
+
+/// Why data meant to be sealed to a party was not sent at all, rather than sent in clear.
+public enum SealingWithheld: String, Sendable, Codable {
+    /// The party has no sealing key valid at that instant in the directory.
+    case noSealingKey = "no_sealing_key"
+}

@@ -52,12 +52,6 @@ public struct WorkOrder: Sendable, Codable, Equatable {
     }
 
     /// Why an order carries no sealed content.
-    public enum Withheld: String, Sendable, Codable {
-        /// The unit has no sealing key valid at the order's instant in the directory: the text
-        /// is never sent in clear. The centre enrols the unit's key and reissues the order.
-        case noSealingKey = "no_sealing_key"
-    }
-
     public static let type = "work_order.issued"
 
     /// The order's id: the event id, and with the unit id the associated data of `sealed`.
@@ -88,14 +82,15 @@ public struct WorkOrder: Sendable, Codable, Equatable {
     /// The order this one issues again, once the unit's sealing key was enrolled.
     public var reissueOf: UUID?
     public var sealed: SealedToParty?
-    public var withheld: Withheld?
+    /// Set when `sealed` is nil: the unit had no sealing key; the centre enrols it and reissues the order.
+    public var withheld: SealingWithheld?
     public var occurredAt: Date
 
     public init(
         eventID: UUID, kind: Kind, unitID: String, role: Role, caseID: UUID, caseNumber: String, round: Int, category: CategoryCode,
         urgent: Bool, source: String?, areaCode: String?, lead: UnitRef, coUnits: [UnitRef], signDue: Date?, handlingDue: Date?,
         callerConfidential: Bool, earlierRounds: [EarlierRound], policy: CaseEvent.PolicyRef, reissueOf: UUID? = nil,
-        sealed: SealedToParty? = nil, withheld: Withheld? = nil, occurredAt: Date
+        sealed: SealedToParty? = nil, withheld: SealingWithheld? = nil, occurredAt: Date
     ) {
         self.eventID = eventID
         self.kind = kind
@@ -212,7 +207,7 @@ public struct WorkOrder: Sendable, Codable, Equatable {
         policy = CaseEvent.PolicyRef(id: try policyContainer.decode(String.self, forKey: .id), version: try policyContainer.decode(String.self, forKey: .version))
         reissueOf = try container.decodeIfPresent(UUID.self, forKey: .reissueOf)
         sealed = try container.decodeIfPresent(SealedToParty.self, forKey: .sealed)
-        withheld = try container.decodeIfPresent(Withheld.self, forKey: .withheld)
+        withheld = try container.decodeIfPresent(SealingWithheld.self, forKey: .withheld)
         guard let occurred = try instant(.occurredAt) else {
             throw DecodingError.keyNotFound(CodingKeys.occurredAt, .init(codingPath: container.codingPath, debugDescription: "occurred_at is required"))
         }

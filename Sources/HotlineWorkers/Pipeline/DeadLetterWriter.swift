@@ -42,15 +42,11 @@ struct DeadLetterWriter: Sendable {
             on: connection, logger: logger)
         guard !recorded.isEmpty else { return [] }
         let centre = PartySealingKey.deadLetterRecipient(in: try await directory.current(on: connection, logger: logger), at: Date())
-        if centre == nil {
-            WorkerMetrics.deadLettersWithheld(worker: worker, count: recorded.count)
-            logger.error("dead letters' originals withheld: the centre has no valid sealing key; enrol one with `hotline parties keys add --party centre --purpose sealing`", metadata: [
-                "dead_letters": "\(recorded.count)",
-            ])
-        }
         var outbox: [OutboxMessage] = []
+        var withheld = 0
         for (item, unsealed) in zip(rejected, letters) where recorded.contains(unsealed.eventID) {
             let letter = try DeadLetterSealing.sealed(unsealed, to: centre)
+            if letter.withheld != nil { withheld += 1 }
             let message = item.message
             BatchTally.deadLettered(topic: message.topic, reason: item.rejection.reason.rawValue)
             logger.warning("dead-lettered a message", metadata: [
@@ -59,7 +55,14 @@ struct DeadLetterWriter: Sendable {
             ])
             outbox.append(OutboxMessage(
                 topic: TopicName.deadLetters, key: letter.originalKey, payload: try EventJSON.encode(letter),
-                headers: EventHeaders.make(eventID: letter.eventID.uuidString.lowercased(), type: "dead_letter", trace: trace(message))))
+                headers: EventHeaders.make(
+                    eventID: letter.eventID.uuidString.lowercased(), type: "dead_letter", schemaVersion: DeadLetter.schemaVersion, trace: trace(message))))
+        }
+        if withheld > 0 {
+            WorkerMetrics.deadLettersWithheld(worker: worker, count: withheld)
+            logger.error("dead letters' originals withheld: the centre has no valid sealing key; enrol one with `hotline parties keys add --party centre --purpose sealing --public-key …` (RUNBOOK \"Dead letters\")", metadata: [
+                "dead_letters": "\(withheld)",
+            ])
         }
         return outbox
     }
@@ -68,9 +71,10 @@ struct DeadLetterWriter: Sendable {
 /// The headers every published event carries, so consumers can route and dedupe
 /// without parsing the value.
 enum EventHeaders {
-    /// `trace`: the context of the message the event answers; by default, the sweep run's that makes it, if any.
-    static func make(eventID: String, type: String, trace: TraceHeaders = .ofSweep) -> [String: String] {
-        ["hotline-event-id": eventID, "hotline-event-type": type, "hotline-schema-version": "1", "content-type": "application/json"]
+    /// `schemaVersion`: the body's `schema_version`. `trace`: the context of the message the
+    /// event answers; by default, the sweep run's that makes it, if any.
+    static func make(eventID: String, type: String, schemaVersion: Int = 1, trace: TraceHeaders = .ofSweep) -> [String: String] {
+        ["hotline-event-id": eventID, "hotline-event-type": type, "hotline-schema-version": "\(schemaVersion)", "content-type": "application/json"]
             .merging(trace.fields) { own, _ in own }
     }
 }

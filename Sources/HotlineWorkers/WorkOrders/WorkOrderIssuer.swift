@@ -62,7 +62,7 @@ public struct WorkOrderIssuer: Sendable {
                 order.withheld = .noSealingKey
                 withheld.append(WithheldWorkOrder(
                     eventID: order.eventID, caseID: order.caseID, unitID: order.unitID, round: order.round,
-                    reason: WorkOrder.Withheld.noSealingKey.rawValue, orderJSON: String(decoding: try EventJSON.encode(order), as: UTF8.self),
+                    reason: SealingWithheld.noSealingKey.rawValue, orderJSON: String(decoding: try EventJSON.encode(order), as: UTF8.self),
                     withheldAt: now))
                 logger.warning("work order withheld: the unit has no sealing key", metadata: [
                     "case_id": "\(order.caseID.uuidString.lowercased())", "unit_id": "\(order.unitID)",
