@@ -32,8 +32,9 @@ public struct RetentionRun: Sendable, Equatable {
 }
 
 /// Named queries of the retention sweep (migration 0028) and `hotline retention status`.
-/// Candidates are the oldest rows of a kind; which of them are past retention is
-/// `RetentionDecision`'s to say. One instance sweeps at a time (`tryLock`), so no two take the
+/// Candidates are the oldest rows of a kind dated before the cutoff `RetentionDecision` gives
+/// (bound, so a sweep with nothing due reads no row through each kind's age index); which of
+/// them are past retention is still `RetentionDecision`'s to say. One instance sweeps at a time (`tryLock`), so no two take the
 /// same rows and log them twice; the worker may delete these rows but not lock them
 /// `FOR UPDATE`, which would need the UPDATE it is not granted.
 public enum RetentionStore {
@@ -47,22 +48,28 @@ public enum RetentionStore {
     /// Arbitrary constant naming the retention sweep's lock.
     static let lockKey: Int64 = 0x5265_7465_6E74_69
 
-    public static func oldestLookupAttempts(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [RetentionCandidate<Int64>] {
+    public static func oldestLookupAttempts(
+        before cutoff: Date, limit: Int, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [RetentionCandidate<Int64>] {
         try await candidates(
-            connection.query("SELECT id, at FROM lookup_attempts ORDER BY at, id LIMIT \(Int32(limit))", logger: logger))
+            connection.query("SELECT id, at FROM lookup_attempts WHERE at < \(cutoff) ORDER BY at, id LIMIT \(Int32(limit))", logger: logger))
     }
 
-    public static func oldestParkedMessages(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [RetentionCandidate<Int64>] {
+    public static func oldestParkedMessages(
+        before cutoff: Date, limit: Int, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [RetentionCandidate<Int64>] {
         try await candidates(
-            connection.query("SELECT id, parked_at FROM outbox_parked ORDER BY parked_at, id LIMIT \(Int32(limit))", logger: logger))
+            connection.query(
+                "SELECT id, parked_at FROM outbox_parked WHERE parked_at < \(cutoff) ORDER BY parked_at, id LIMIT \(Int32(limit))", logger: logger))
     }
 
     public static func oldestUnacceptedTexts(
-        limit: Int, on connection: PostgresConnection, logger: Logger
+        before cutoff: Date, limit: Int, on connection: PostgresConnection, logger: Logger
     ) async throws -> [RetentionCandidate<IntakeRequestKey>] {
         let rows = try await connection.query(
             """
-            SELECT channel, external_id, recorded_at FROM intake_requests WHERE content IS NOT NULL OR content_sealed IS NOT NULL
+            SELECT channel, external_id, recorded_at FROM intake_requests
+            WHERE (content IS NOT NULL OR content_sealed IS NOT NULL) AND recorded_at < \(cutoff)
             ORDER BY recorded_at LIMIT \(Int32(limit))
             """, logger: logger)
         var result: [RetentionCandidate<IntakeRequestKey>] = []
@@ -75,11 +82,13 @@ public enum RetentionStore {
     }
 
     /// Archived cases not yet shredded that have a data key of their own, oldest archive first.
-    public static func oldestArchivedCases(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [RetentionCandidate<UUID>] {
+    public static func oldestArchivedCases(
+        before cutoff: Date, limit: Int, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [RetentionCandidate<UUID>] {
         let rows = try await connection.query(
             """
             SELECT id, archived_at FROM cases
-            WHERE archived_at IS NOT NULL AND data_key_sealed IS NOT NULL
+            WHERE archived_at IS NOT NULL AND data_key_sealed IS NOT NULL AND archived_at < \(cutoff)
             ORDER BY archived_at, id LIMIT \(Int32(limit))
             """, logger: logger)
         var result: [RetentionCandidate<UUID>] = []

@@ -6,6 +6,12 @@ import PostgresNIO
 /// Where workers get the time. Time is an input: the domain never reads a clock.
 public protocol HotlineClock: Sendable {
     func now() async throws -> Date
+    /// Waits `duration` of the machine's time between sweeps; a clock that can jump may return sooner.
+    func sleep(for duration: Duration) async throws
+}
+
+extension HotlineClock {
+    public func sleep(for duration: Duration) async throws { try await Task.sleep(for: duration) }
 }
 
 /// The clock `HOTLINE_CLOCK` names: the machine's, or the simulated one in PostgreSQL.
@@ -24,10 +30,18 @@ public struct SystemClock: HotlineClock {
 public struct SimulatedClock: HotlineClock {
     let client: PostgresClient
     let logger: Logger
+    /// Set in a worker (`SimulatedClockListener`): its sweeps then wake when the clock is set.
+    let changes: SimulatedClockChanges?
 
-    public init(client: PostgresClient, logger: Logger) {
+    public init(client: PostgresClient, logger: Logger, changes: SimulatedClockChanges? = nil) {
         self.client = client
         self.logger = logger
+        self.changes = changes
+    }
+
+    public func sleep(for duration: Duration) async throws {
+        guard let changes else { return try await Task.sleep(for: duration) }
+        try await changes.sleep(for: duration)
     }
 
     public func now() async throws -> Date {

@@ -7,7 +7,8 @@ import ServiceLifecycle
 /// Runs a sweep in its own PostgreSQL transaction again and again: at once while
 /// sweeps find a full batch, each time taking twice as many items (up to
 /// `maximumGrowth` times `batchSize`, so a burst falling due is worked off in fewer,
-/// larger transactions), otherwise after `interval`, back at `batchSize`. Rows are claimed with
+/// larger transactions), otherwise after `interval` (or as soon as the simulated clock is
+/// set, `SimulatedClockChanges`), back at `batchSize`. Rows are claimed with
 /// `FOR UPDATE SKIP LOCKED`, so any number of instances can sweep together; an
 /// instance killed mid-sweep rolls back and another takes its rows.
 struct PeriodicSweep: Service {
@@ -35,7 +36,7 @@ struct PeriodicSweep: Service {
                     let handled = try await sweepOnce(now: sweptAt, limit: limit)
                     if handled < limit {
                         limit = batchSize
-                        try await Task.sleep(for: try await pause(after: handled, sweptAt: sweptAt))
+                        try await clock.sleep(for: try await pause(after: handled, sweptAt: sweptAt))
                     } else {
                         limit = min(limit * 2, batchSize * Self.maximumGrowth)
                     }

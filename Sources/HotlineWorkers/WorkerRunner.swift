@@ -15,9 +15,17 @@ public enum WorkerRunner {
         // First in the group, so it stops last and exports the spans of the final batch.
         let tracing = try configuration.traceExport.map { try $0.bootstrap(serviceName: "hotline-\(name.rawValue)", logger: logger) }
         let client = PostgresClient(configuration: configuration.databaseURL.configuration, backgroundLogger: logger)
-        let clock = makeClock(configuration.clock, client: client, logger: logger)
         let worker: any Service
         var companions: [any Service] = []
+        let clock: any HotlineClock
+        switch configuration.clock {
+        case .simulated:
+            let changes = SimulatedClockChanges()
+            clock = SimulatedClock(client: client, logger: logger, changes: changes)
+            companions.append(SimulatedClockListener(client: client, changes: changes, logger: logger))
+        case .system:
+            clock = SystemClock()
+        }
         switch name {
         case .intake:
             // The keys first: a worker without them stops before it touches anything.

@@ -81,13 +81,13 @@ struct StatusCommand: AsyncParsableCommand {
         if status.stuck || !status.warnings.isEmpty { throw ExitCode(1) }
     }
 
-    /// The running policy, read as the workers read it.
-    private static func policy(_ environment: [String: String]) throws -> Policy {
-        try PolicyLoader.load(id: environment["HOTLINE_POLICY"] ?? "changsha-2020", directory: environment["HOTLINE_POLICY_DIR"] ?? "Ops/policies")
+    /// The running policy's id, version, calendar and validity.
+    private static func policy(_ environment: [String: String]) throws -> PolicyHeader {
+        try PolicyHeader.load(id: environment["HOTLINE_POLICY"] ?? "changsha-2020", directory: environment["HOTLINE_POLICY_DIR"] ?? "Ops/policies")
     }
 
     /// The running policy's calendar, read as the workers read it.
-    private static func calendar(of policy: Policy, _ environment: [String: String]) throws -> WorkingDayCalendar {
+    private static func calendar(of policy: PolicyHeader, _ environment: [String: String]) throws -> WorkingDayCalendar {
         try CalendarLoader.load(
             name: policy.calendar, directory: environment["HOTLINE_CALENDAR_DIR"] ?? "Ops/calendars",
             provisionalYears: try CalendarLoader.provisionalYears(environment))

@@ -39,7 +39,7 @@ struct CalendarReplanTests {
                     atPath: stack.values.root + "/Ops/calendars/cn-\(year).yaml", toPath: calendars.appendingPathComponent("cn-\(year).yaml").path)
             }
             let environment = [
-                "HOTLINE_CLOCK": "simulated", "HOTLINE_POLICY": "changsha-2020", "HOTLINE_SWEEP_INTERVAL_MS": "100",
+                "HOTLINE_CLOCK": "simulated", "HOTLINE_POLICY": "changsha-2020",
                 "HOTLINE_CALENDAR_DIR": calendars.path,
             ]
             try stack.setClock("2026-12-31T09:00:00+08:00")

@@ -39,7 +39,7 @@ struct CallbackTests {
     @Test func changshaCallbacksRateFollowUpAndDeem() async throws {
         try await TestStack.with { stack in
             try stack.startLifecycle(policy: "changsha-2020", at: "2026-10-12T09:00:00+08:00")
-            try stack.startWorker("callbacks", extraEnvironment: ["HOTLINE_CLOCK": "simulated", "HOTLINE_SWEEP_INTERVAL_MS": "100"])
+            try stack.startWorker("callbacks", extraEnvironment: ["HOTLINE_CLOCK": "simulated"])
             let cases = try await stack.dispatchedCases((41...43).map { IntakeEvents.appeal($0, category: "consultation") })
             try #require(cases.count == 3)
             let (pleased, displeased, silent) = (cases[0], cases[1], cases[2])
@@ -181,7 +181,7 @@ struct CallbackTests {
     @Test func aReopenedRoundStillDissatisfiedIsSupervisedAndClosedByTheCentre() async throws {
         try await TestStack.with { stack in
             try stack.startLifecycle(policy: "changsha-2020", at: "2026-10-12T09:00:00+08:00")
-            try stack.startWorker("callbacks", extraEnvironment: ["HOTLINE_CLOCK": "simulated", "HOTLINE_SWEEP_INTERVAL_MS": "100"])
+            try stack.startWorker("callbacks", extraEnvironment: ["HOTLINE_CLOCK": "simulated"])
             let order = try #require(try await stack.dispatchedCases([IntakeEvents.appeal(51, category: "complaint")]).first)
             let caseID = UUID(uuidString: order.id)!
             func handle(_ round: Int) async throws {
@@ -265,7 +265,7 @@ struct CallbackTests {
         try await TestStack.with { stack in
             try stack.startLifecycle(policy: "lanxi-2010", at: "2026-10-12T09:00:00+08:00")
             try stack.startWorker("callbacks", extraEnvironment: [
-                "HOTLINE_CLOCK": "simulated", "HOTLINE_POLICY": "lanxi-2010", "HOTLINE_SWEEP_INTERVAL_MS": "100",
+                "HOTLINE_CLOCK": "simulated", "HOTLINE_POLICY": "lanxi-2010",
             ])
             let order = try #require(try await stack.dispatchedCases([IntakeEvents.appeal(61, category: "complaint")]).first)
             try stack.setClock("2026-10-12T10:00:00+08:00")

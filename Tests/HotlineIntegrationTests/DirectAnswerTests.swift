@@ -28,7 +28,7 @@ struct DirectAnswerTests {
     @Test func directAnswersCloseAtOnceAndTheCentreRepliesWithinOneWorkingDay() async throws {
         try await TestStack.with { stack in
             try stack.startLifecycle(policy: "changsha-2020", at: "2026-10-21T09:00:00+08:00")
-            try stack.startWorker("callbacks", extraEnvironment: ["HOTLINE_CLOCK": "simulated", "HOTLINE_SWEEP_INTERVAL_MS": "100"])
+            try stack.startWorker("callbacks", extraEnvironment: ["HOTLINE_CLOCK": "simulated"])
             let knowledge = KnowledgeBaseTests()
             try await knowledge.publish([
                 KnowledgeBaseTests.published("water-cut-furong", unit: "water", duty: "water-supply", id: "kb-publish-v1"),

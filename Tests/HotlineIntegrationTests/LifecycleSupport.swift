@@ -43,7 +43,7 @@ extension TestStack {
     /// Every lifecycle worker under the shared simulated clock, set to `start`.
     func startLifecycle(policy: String, at start: String, extraEnvironment: [String: String] = [:]) throws {
         try run(["clock", "set", start])
-        let environment = ["HOTLINE_CLOCK": "simulated", "HOTLINE_POLICY": policy, "HOTLINE_SWEEP_INTERVAL_MS": "100"]
+        let environment = ["HOTLINE_CLOCK": "simulated", "HOTLINE_POLICY": policy]
             .merging(extraEnvironment) { $1 }
         for worker in ["intake", "dispatch", "deadlines", "supervision", "relay"] {
             try startWorker(worker, extraEnvironment: environment)

@@ -77,7 +77,7 @@ struct LifecycleTests {
         try await TestStack.with { stack in
             try stack.startLifecycle(policy: "changsha-2020", at: "2026-10-09T09:00:00+08:00")
             try stack.startWorker("deadlines", id: "deadlines-2", extraEnvironment: [
-                "HOTLINE_CLOCK": "simulated", "HOTLINE_POLICY": "changsha-2020", "HOTLINE_SWEEP_INTERVAL_MS": "100",
+                "HOTLINE_CLOCK": "simulated", "HOTLINE_POLICY": "changsha-2020",
             ])
             let cases = try await stack.dispatchedCases([IntakeEvents.appeal(3, category: "complaint")])
             let order = try #require(cases.first)
@@ -113,6 +113,27 @@ struct LifecycleTests {
                 "supervision.opened not_signed reminder", "supervision.climbed not_signed supervision_letter",
                 "supervision.closed not_signed supervision_letter",
             ])
+        }
+    }
+
+    /// On the simulated clock a sweep wakes when the clock is set, not at its next interval
+    /// (`SimulatedClockListener`): with the interval at ten minutes, the sign clock still runs
+    /// out and the 督办 still climbs within seconds of each jump (长沙 第十七条, 第三十四条).
+    @Test func sweepsWakeWhenTheSimulatedClockIsSet() async throws {
+        try await TestStack.with { stack in
+            try stack.startLifecycle(
+                policy: "changsha-2020", at: "2026-10-09T09:00:00+08:00", extraEnvironment: ["HOTLINE_SWEEP_INTERVAL_MS": "600000"])
+            let order = try #require(try await stack.dispatchedCases([IntakeEvents.appeal(5, category: "complaint")]).first)
+            let caseID = UUID(uuidString: order.id)!
+
+            try stack.setClock("2026-10-13T08:00:00+08:00")
+            try await stack.waitUntil(timeout: .seconds(30), "the deadline sweep woke and the sign clock ran out") {
+                try await stack.count("SELECT count(*) FROM supervisions WHERE case_id = \(caseID) AND trigger = 'not_signed' AND level_code = 'reminder'") == 1
+            }
+            try stack.setClock("2026-10-15T08:00:00+08:00")
+            try await stack.waitUntil(timeout: .seconds(30), "the ladder sweep woke and the supervision climbed") {
+                try await stack.count("SELECT count(*) FROM supervisions WHERE case_id = \(caseID) AND level_code = 'supervision_letter'") == 1
+            }
         }
     }
 

@@ -43,7 +43,7 @@ struct NotificationTests {
     @Test func changshaTellsAcceptanceExtensionResultAndTheCallback() async throws {
         try await TestStack.with { stack in
             try stack.startLifecycle(policy: "changsha-2020", at: "2026-10-12T09:00:00+08:00")
-            try stack.startWorker("callbacks", extraEnvironment: ["HOTLINE_CLOCK": "simulated", "HOTLINE_SWEEP_INTERVAL_MS": "100"])
+            try stack.startWorker("callbacks", extraEnvironment: ["HOTLINE_CLOCK": "simulated"])
             let order = try #require(try await stack.dispatchedCases([IntakeEvents.appeal(45, category: "complaint")]).first)
             try stack.setClock("2026-10-12T10:00:00+08:00")
             try await stack.unitActs([
@@ -112,7 +112,7 @@ struct NotificationTests {
         try await TestStack.with { stack in
             try stack.startLifecycle(policy: "lanxi-2010", at: "2026-10-12T09:00:00+08:00")
             try stack.startWorker("callbacks", extraEnvironment: [
-                "HOTLINE_CLOCK": "simulated", "HOTLINE_POLICY": "lanxi-2010", "HOTLINE_SWEEP_INTERVAL_MS": "100",
+                "HOTLINE_CLOCK": "simulated", "HOTLINE_POLICY": "lanxi-2010",
             ])
             // Appeal 63 asks for confidentiality (IntakeEvents: every seventh), 61 does not.
             let cases = try await stack.dispatchedCases([IntakeEvents.appeal(61), IntakeEvents.appeal(63)])

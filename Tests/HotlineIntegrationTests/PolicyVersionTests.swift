@@ -8,7 +8,7 @@ import Testing
 /// accepted keep the limits they were accepted with.
 @Suite(.serialized)
 struct PolicyVersionTests {
-    static let simulated = ["HOTLINE_CLOCK": "simulated", "HOTLINE_SWEEP_INTERVAL_MS": "100"]
+    static let simulated = ["HOTLINE_CLOCK": "simulated"]
 
     /// A copy of the shipped 长沙 policy as a new version whose sign limit
     /// (第十七条, "次日(工作日)内签收", 1 working day) is changed to `signDays`.

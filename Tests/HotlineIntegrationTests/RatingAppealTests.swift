@@ -18,7 +18,7 @@ struct RatingAppealTests {
     @Test func aUnitAppealsADissatisfiedRatingAndTheCentreDecides() async throws {
         try await TestStack.with { stack in
             try stack.startLifecycle(policy: "changsha-2020", at: "2026-10-12T09:00:00+08:00")
-            try stack.startWorker("callbacks", extraEnvironment: ["HOTLINE_CLOCK": "simulated", "HOTLINE_SWEEP_INTERVAL_MS": "100"])
+            try stack.startWorker("callbacks", extraEnvironment: ["HOTLINE_CLOCK": "simulated"])
             let cases = try await stack.dispatchedCases((71...73).map { IntakeEvents.appeal($0, category: "complaint") })
             try #require(cases.count == 3)
             let (upheld, rejected, late) = (cases[0], cases[1], cases[2])

@@ -219,7 +219,7 @@ struct ReportTests {
             try await recordOctober(stack)
             try await recordHotSpots(stack)
             try stack.setClock("2026-10-30T12:00:00+08:00")
-            let environment = ["HOTLINE_CLOCK": "simulated", "HOTLINE_POLICY": "changsha-2020", "HOTLINE_SWEEP_INTERVAL_MS": "100"]
+            let environment = ["HOTLINE_CLOCK": "simulated", "HOTLINE_POLICY": "changsha-2020"]
             try stack.startWorker("relay", extraEnvironment: environment)
             try stack.startWorker("supervision", id: "supervision-1", extraEnvironment: environment)
             try stack.startWorker("supervision", id: "supervision-2", extraEnvironment: environment)

@@ -35,7 +35,7 @@ struct RetentionSweepTests {
             try stack.run(["clock", "set", Self.start])
             for statement in Self.seed { try await stack.client.query(PostgresQuery(unsafeSQL: statement), logger: stack.logger) }
             try stack.startWorker(
-                "supervision", extraEnvironment: ["HOTLINE_CLOCK": "simulated", "HOTLINE_POLICY": "changsha-2020", "HOTLINE_SWEEP_INTERVAL_MS": "100"])
+                "supervision", extraEnvironment: ["HOTLINE_CLOCK": "simulated", "HOTLINE_POLICY": "changsha-2020"])
 
             try await stack.waitUntil("the sweep logged one batch of each kind") {
                 try await stack.count("SELECT count(*) FROM retention_runs") == 3
@@ -150,7 +150,7 @@ struct RetentionRollbackTests {
             // The log refuses the last kind the sweep reaches, after it removed the others in the same transaction.
             try await Self.refuseLog(of: "parked_messages", stack)
             try stack.startWorker(
-                "supervision", extraEnvironment: ["HOTLINE_CLOCK": "simulated", "HOTLINE_POLICY": "changsha-2020", "HOTLINE_SWEEP_INTERVAL_MS": "100"])
+                "supervision", extraEnvironment: ["HOTLINE_CLOCK": "simulated", "HOTLINE_POLICY": "changsha-2020"])
             let log = stack.directory.appendingPathComponent("supervision.log").path
             try await stack.waitUntil("the sweep has failed") {
                 ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("retention sweep failed")

@@ -34,7 +34,7 @@ struct ShreddingTests {
             // First the log refuses the batch: the sweep fails and no case loses anything.
             try await RetentionRollbackTests.refuseLog(of: "case_contents", stack)
             try stack.startWorker(
-                "supervision", extraEnvironment: ["HOTLINE_CLOCK": "simulated", "HOTLINE_POLICY": "changsha-2020", "HOTLINE_SWEEP_INTERVAL_MS": "100"])
+                "supervision", extraEnvironment: ["HOTLINE_CLOCK": "simulated", "HOTLINE_POLICY": "changsha-2020"])
             let log = stack.directory.appendingPathComponent("supervision.log").path
             try await stack.waitUntil("the sweep has failed") {
                 ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("retention sweep failed")

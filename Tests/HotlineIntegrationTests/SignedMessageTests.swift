@@ -102,7 +102,7 @@ struct SignedMessageIntegrationTests {
     @Test func underYibinAUnitsResultForATaskItDidNotPerformIsRefused() async throws {
         try await TestStack.with { stack in
             try stack.startLifecycle(policy: "yibin-2007", at: "2026-10-12T09:00:00+08:00")
-            try stack.startWorker("callbacks", extraEnvironment: ["HOTLINE_CLOCK": "simulated", "HOTLINE_SWEEP_INTERVAL_MS": "100"])
+            try stack.startWorker("callbacks", extraEnvironment: ["HOTLINE_CLOCK": "simulated"])
             let order = try #require(try await stack.dispatchedCases([IntakeEvents.appeal(1)]).first)
             try stack.setClock("2026-10-12T10:00:00+08:00")
             try await stack.resolve([order])

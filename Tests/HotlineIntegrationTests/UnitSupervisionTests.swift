@@ -13,7 +13,7 @@ import Testing
 struct UnitSupervisionTests {
     @Test func aUnitThatLeavesOrdersUnsignedIsSupervisedUntilItsRatesRecover() async throws {
         try await TestStack.with { stack in
-            let environment = ["HOTLINE_CLOCK": "simulated", "HOTLINE_POLICY": "bairin-left-banner", "HOTLINE_SWEEP_INTERVAL_MS": "100"]
+            let environment = ["HOTLINE_CLOCK": "simulated", "HOTLINE_POLICY": "bairin-left-banner"]
             try stack.startLifecycle(policy: "bairin-left-banner", at: "2026-10-12T09:00:00+08:00")
             try stack.startWorker("supervision", id: "supervision-2", extraEnvironment: environment)
             let cases = try await stack.dispatchedCases((21...26).map { IntakeEvents.appeal($0, category: "complaint") })

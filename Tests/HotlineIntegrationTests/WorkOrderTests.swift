@@ -129,7 +129,7 @@ struct WorkOrderTests {
         try await TestStack.with { stack in
             try stack.startLifecycle(policy: "changsha-2020", at: "2026-10-12T09:00:00+08:00")
             let keys = try enrolSealingKeys(stack, units: try Self.units(stack))
-            try stack.startWorker("callbacks", extraEnvironment: ["HOTLINE_CLOCK": "simulated", "HOTLINE_SWEEP_INTERVAL_MS": "100"])
+            try stack.startWorker("callbacks", extraEnvironment: ["HOTLINE_CLOCK": "simulated"])
             let order = try #require(try await stack.dispatchedCases([Self.noiseAppeal(3)]).first)
             try stack.setClock("2026-10-12T10:00:00+08:00")
             try await stack.centreActs([Actions.centre("redispatch", case: order.id, id: "ca-redispatch-1", [

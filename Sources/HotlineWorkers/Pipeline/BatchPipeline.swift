@@ -162,7 +162,7 @@ public struct BatchPipeline<Handler: BatchHandler>: BatchProcessor {
     private func setAside(_ message: ConsumedMessage, because cause: any Error) async throws {
         try await deadLetter(message, rejection: IntakeRejection(
             .calendarNotCovered,
-            "\(cause). The event is kept on hotline.intake.dlq.v1; replay it with `hotline dlq replay` once the calendar file is added."))
+            "\(cause). The event is kept on hotline.intake.dlq.v1; replay it with `hotline dlq replay --reason calendar_not_covered --key <the centre's sealing key file>` once the calendar file is added."))
         var log = logger
         log[metadataKey: "topic"] = "\(message.topic)"
         log[metadataKey: "partition"] = "\(message.partition)"

@@ -198,22 +198,10 @@ public struct OutboxRelay: Service {
         }
     }
 
-    /// Wakes the loop on every notification that outbox rows were written; a broken
-    /// connection is listened on again after a pause (the loop polls meanwhile).
+    /// Wakes the loop on every notification that outbox rows were written (migration 0036).
     private func listen(_ inbox: RelayInbox) async {
-        while !Task.isCancelled {
-            do {
-                try await client.withConnection { connection in
-                    try await connection.listen(on: "hotline_outbox") { notifications in
-                        for try await _ in notifications { inbox.wake() }
-                    }
-                }
-            } catch {
-                if Task.isCancelled { return }
-                logger.warning("relay stopped listening for outbox notifications; polling until it listens again", metadata: ["error": "\(error)"])
-                try? await Task.sleep(for: .seconds(1))
-            }
-        }
+        await NotificationListener(client: client, channel: "hotline_outbox", meanwhile: "the relay polls", logger: logger)
+            .run { inbox.wake() }
     }
 }
 

@@ -6,7 +6,7 @@ import PostgresNIO
 
 /// The supervision worker's retention sweep (README "Retention"; 《个人信息保护法》第十九条
 /// “个人信息的保存期限应当为实现处理目的所必要的最短时间”, 第四十七条): each transaction takes the
-/// oldest rows of each kind up to the batch size, keeps those `RetentionDecision` says are
+/// oldest rows of each kind dated before its cutoff, up to the batch size, keeps those `RetentionDecision` says are
 /// past the running policy's period, removes them and appends the batch to `retention_runs`.
 /// The removal and its record commit together or not at all; a sweep stopped half way leaves
 /// the earlier batches removed and logged and the rest untouched. One instance sweeps at a
@@ -23,24 +23,29 @@ struct RetentionSweep {
         var removed = 0
         for kind in RetentionKind.allCases where removed < limit {
             let budget = limit - removed
+            let cutoff = RetentionDecision.cutoff(for: kind, rules: rules, now: now)
             switch kind {
             case .lookupAttempts:
-                let candidates = try await RetentionStore.oldestLookupAttempts(limit: budget, on: connection, logger: logger)
+                let candidates = try await RetentionStore.oldestLookupAttempts(
+                    before: cutoff, limit: budget, on: connection, logger: logger)
                 guard let removal = RetentionDecision.due(candidates, kind: kind, rules: rules, now: now) else { continue }
                 try await RetentionStore.deleteLookupAttempts(removal.keys, on: connection, logger: logger)
                 removed += try await record(removal, now: now, connection: connection)
             case .unacceptedAppealTexts:
-                let candidates = try await RetentionStore.oldestUnacceptedTexts(limit: budget, on: connection, logger: logger)
+                let candidates = try await RetentionStore.oldestUnacceptedTexts(
+                    before: cutoff, limit: budget, on: connection, logger: logger)
                 guard let removal = RetentionDecision.due(candidates, kind: kind, rules: rules, now: now) else { continue }
                 try await RetentionStore.clearUnacceptedTexts(removal.keys, on: connection, logger: logger)
                 removed += try await record(removal, now: now, connection: connection)
             case .parkedMessages:
-                let candidates = try await RetentionStore.oldestParkedMessages(limit: budget, on: connection, logger: logger)
+                let candidates = try await RetentionStore.oldestParkedMessages(
+                    before: cutoff, limit: budget, on: connection, logger: logger)
                 guard let removal = RetentionDecision.due(candidates, kind: kind, rules: rules, now: now) else { continue }
                 try await RetentionStore.deleteParkedMessages(removal.keys, on: connection, logger: logger)
                 removed += try await record(removal, now: now, connection: connection)
             case .caseContents:
-                let candidates = try await RetentionStore.oldestArchivedCases(limit: budget, on: connection, logger: logger)
+                let candidates = try await RetentionStore.oldestArchivedCases(
+                    before: cutoff, limit: budget, on: connection, logger: logger)
                 guard let removal = RetentionDecision.due(candidates, kind: kind, rules: rules, now: now) else { continue }
                 try await RetentionStore.shredCases(
                     removal.keys, now: now, cutoff: removal.cutoff, retentionDays: removal.retentionDays, policyID: policyID,
