@@ -6,12 +6,12 @@ import PostgresNIO
 /// Where workers get the time. Time is an input: the domain never reads a clock.
 public protocol HotlineClock: Sendable {
     func now() async throws -> Date
-    /// Waits `duration` of the machine's time between sweeps; a clock that can jump may return sooner.
-    func sleep(for duration: Duration) async throws
+    /// What wakes a sleeping sweep when this clock jumps; nil for a clock that only runs.
+    var jumps: SimulatedClockChanges? { get }
 }
 
 extension HotlineClock {
-    public func sleep(for duration: Duration) async throws { try await Task.sleep(for: duration) }
+    public var jumps: SimulatedClockChanges? { nil }
 }
 
 /// The clock `HOTLINE_CLOCK` names: the machine's, or the simulated one in PostgreSQL.
@@ -31,17 +31,12 @@ public struct SimulatedClock: HotlineClock {
     let client: PostgresClient
     let logger: Logger
     /// Set in a worker (`SimulatedClockListener`): its sweeps then wake when the clock is set.
-    let changes: SimulatedClockChanges?
+    public let jumps: SimulatedClockChanges?
 
-    public init(client: PostgresClient, logger: Logger, changes: SimulatedClockChanges? = nil) {
+    public init(client: PostgresClient, logger: Logger, jumps: SimulatedClockChanges? = nil) {
         self.client = client
         self.logger = logger
-        self.changes = changes
-    }
-
-    public func sleep(for duration: Duration) async throws {
-        guard let changes else { return try await Task.sleep(for: duration) }
-        try await changes.sleep(for: duration)
+        self.jumps = jumps
     }
 
     public func now() async throws -> Date {

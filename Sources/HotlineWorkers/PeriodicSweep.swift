@@ -32,11 +32,17 @@ struct PeriodicSweep: Service {
             var limit = batchSize
             while !Task.isCancelled {
                 do {
+                    let seen = clock.jumps?.generation
                     let sweptAt = try await clock.now()
                     let handled = try await sweepOnce(now: sweptAt, limit: limit)
                     if handled < limit {
                         limit = batchSize
-                        try await clock.sleep(for: try await pause(after: handled, sweptAt: sweptAt))
+                        let wait = try await pause(after: handled, sweptAt: sweptAt)
+                        if let jumps = clock.jumps, let seen {
+                            try await jumps.sleep(for: wait, unlessMovedSince: seen)
+                        } else {
+                            try await Task.sleep(for: wait)
+                        }
                     } else {
                         limit = min(limit * 2, batchSize * Self.maximumGrowth)
                     }

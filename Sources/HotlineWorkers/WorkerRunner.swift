@@ -21,7 +21,7 @@ public enum WorkerRunner {
         switch configuration.clock {
         case .simulated:
             let changes = SimulatedClockChanges()
-            clock = SimulatedClock(client: client, logger: logger, changes: changes)
+            clock = SimulatedClock(client: client, logger: logger, jumps: changes)
             companions.append(SimulatedClockListener(client: client, changes: changes, logger: logger))
         case .system:
             clock = SystemClock()
