@@ -14,9 +14,12 @@ extension HotlineClock {
     public var jumps: SimulatedClockChanges? { nil }
 }
 
-/// The clock `HOTLINE_CLOCK` names: the machine's, or the simulated one in PostgreSQL.
-public func makeClock(_ mode: HotlineConfiguration.ClockMode, client: PostgresClient, logger: Logger) -> any HotlineClock {
-    mode == .simulated ? SimulatedClock(client: client, logger: logger) : SystemClock()
+/// The clock `HOTLINE_CLOCK` names: the machine's, or the simulated one in PostgreSQL
+/// (`jumps`: what wakes a worker's sweeps when it is set).
+public func makeClock(
+    _ mode: HotlineConfiguration.ClockMode, client: PostgresClient, logger: Logger, jumps: SimulatedClockChanges? = nil
+) -> any HotlineClock {
+    mode == .simulated ? SimulatedClock(client: client, logger: logger, jumps: jumps) : SystemClock()
 }
 
 /// The machine's clock, for production.

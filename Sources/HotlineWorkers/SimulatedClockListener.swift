@@ -7,14 +7,14 @@ import ServiceLifecycle
 /// on the simulated clock runs it.
 struct SimulatedClockListener: Service {
     let client: PostgresClient
-    let changes: SimulatedClockChanges
+    let jumps: SimulatedClockChanges
     let logger: Logger
 
     func run() async throws {
         let listener = NotificationListener(
             client: client, channel: "hotline_simulated_clock", meanwhile: "sweeps look again at their interval", logger: logger)
-        await cancelWhenGracefulShutdown { [changes] in
-            await listener.run { changes.signal() }
+        await cancelWhenGracefulShutdown { [jumps] in
+            await listener.run { jumps.signal() }
         }
     }
 }

@@ -17,15 +17,9 @@ public enum WorkerRunner {
         let client = PostgresClient(configuration: configuration.databaseURL.configuration, backgroundLogger: logger)
         let worker: any Service
         var companions: [any Service] = []
-        let clock: any HotlineClock
-        switch configuration.clock {
-        case .simulated:
-            let changes = SimulatedClockChanges()
-            clock = SimulatedClock(client: client, logger: logger, jumps: changes)
-            companions.append(SimulatedClockListener(client: client, changes: changes, logger: logger))
-        case .system:
-            clock = SystemClock()
-        }
+        let jumps = configuration.clock == .simulated ? SimulatedClockChanges() : nil
+        let clock = makeClock(configuration.clock, client: client, logger: logger, jumps: jumps)
+        if let jumps { companions.append(SimulatedClockListener(client: client, jumps: jumps, logger: logger)) }
         switch name {
         case .intake:
             // The keys first: a worker without them stops before it touches anything.

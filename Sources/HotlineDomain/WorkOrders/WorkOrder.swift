@@ -51,7 +51,6 @@ public struct WorkOrder: Sendable, Codable, Equatable {
         }
     }
 
-    /// Why an order carries no sealed content.
     public static let type = "work_order.issued"
 
     /// The order's id: the event id, and with the unit id the associated data of `sealed`.
