@@ -309,13 +309,15 @@ def end_to_end(bench, args, results, where):
             results[f"e2e_{key}_{worker}_mean_batch_size"] = round(size / max(1, count), 1)
             results[f"e2e_{key}_{worker}_transaction_s"] = round(seconds, 1)
         results[f"e2e_{key}_seconds"] = round(full["seconds"], 1)
-        where[key] = {"time": bench.top_statements(), "calls": bench.top_statements(by="calls", limit=12)}
-        # The workers' statements only: the load generator's own progress polls (BenchStore)
-        # and this script's queries are left out.
+        where[key] = {"time": bench.top_statements(), "calls": bench.top_statements(by="calls", limit=60)}
+        # The workers' statements only: the load generator's own progress polls (BenchStore;
+        # pg_stat_statements numbers their constants too, hence `$_`) and this script's
+        # queries are left out.
         statements = int(psql(bench.env["DATABASE_URL"], """
             SELECT coalesce(sum(calls), 0) FROM pg_stat_statements
             WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-              AND query NOT LIKE '%consumer = $1 AND event_id >= $2%' AND query NOT LIKE '%(SELECT count(*) FROM outbox) +%'
+              AND query NOT LIKE '%FROM processed_events WHERE consumer = $_ AND event_id >= $_%'
+              AND query NOT LIKE '%(SELECT count(*) FROM outbox) +%'
               AND query NOT LIKE '%pg_xact_commit_timestamp%' AND query NOT LIKE '%pg_stat_statements%'
               AND query NOT LIKE 'SELECT count(*) FROM cases%'"""))
         results[f"e2e_{key}_statements_per_case"] = round(statements / max(1, full["dispatched"]), 3)

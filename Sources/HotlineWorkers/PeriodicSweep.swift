@@ -22,7 +22,8 @@ struct PeriodicSweep: Service {
     let sweep: @Sendable (_ now: Date, _ limit: Int, _ connection: PostgresConnection, _ outbox: inout [OutboxMessage]) async throws -> Int
     /// When the next item falls due, if the sweep can tell: it then wakes for it rather
     /// than a whole interval later (the deadline watcher's lateness), never later than
-    /// `interval`, which still bounds how soon it sees items added meanwhile.
+    /// `interval`, which still bounds how soon it sees items added meanwhile, and opens a
+    /// transaction only when something is due.
     var nextDue: (@Sendable (_ client: PostgresClient, _ logger: Logger) async throws -> Date?)? = nil
 
     static var maximumGrowth: Int { 8 }
@@ -33,19 +34,23 @@ struct PeriodicSweep: Service {
             while !Task.isCancelled {
                 do {
                     let seen = clock.jumps?.generation
-                    let sweptAt = try await clock.now()
-                    let handled = try await sweepOnce(now: sweptAt, limit: limit)
-                    if handled < limit {
-                        limit = batchSize
-                        let wait = try await pause(after: handled, sweptAt: sweptAt)
-                        if let jumps = clock.jumps, let seen {
-                            try await jumps.sleep(for: wait, unlessMovedSince: seen)
-                        } else {
-                            try await Task.sleep(for: wait)
-                        }
-                    } else {
-                        limit = min(limit * 2, batchSize * Self.maximumGrowth)
+                    let now = try await clock.now()
+                    if limit == batchSize, let wait = try await waitForNextDue(now: now) {
+                        // A run that found nothing due: `SweepStuck` watches runs, not items.
+                        WorkerMetrics.swept(name, handled: 0)
+                        try await sleep(for: wait, unlessMovedSince: seen)
+                        continue
                     }
+                    let handled = try await sweepOnce(now: now, limit: limit)
+                    if handled == limit {
+                        limit = min(limit * 2, batchSize * Self.maximumGrowth)
+                        continue
+                    }
+                    limit = batchSize
+                    // With `nextDue`, the next pass's look sleeps until the next item. Without
+                    // it, or when due items were left (held by another instance, or skipped),
+                    // the interval, so they cannot turn the loop into a busy one.
+                    if nextDue == nil || handled == 0 { try await sleep(for: interval, unlessMovedSince: seen) }
                 } catch is CancellationError {
                     break
                 } catch {
@@ -58,15 +63,24 @@ struct PeriodicSweep: Service {
         logger.info("\(name) stopped")
     }
 
-    /// How long to wait before the next sweep: `interval`, or less when `nextDue` says
-    /// an item falls due sooner. An item that was already due when the sweep ran and was
-    /// not taken (held by another instance, or one the sweep skips) waits the interval,
-    /// so it cannot turn the wait into a busy loop.
-    private func pause(after handled: Int, sweptAt: Date) async throws -> Duration {
-        guard let nextDue, let next = try await nextDue(client, logger) else { return interval }
-        if next <= sweptAt && handled == 0 { return interval }
-        let gap = next.timeIntervalSince(try await clock.now())
+    /// Nil when an item is due at `now` (or the sweep cannot tell: `nextDue` is nil);
+    /// otherwise how long until one falls due, at most `interval`. One statement outside any
+    /// transaction, so a pass with nothing due costs no BEGIN, claim and COMMIT.
+    private func waitForNextDue(now: Date) async throws -> Duration? {
+        guard let nextDue else { return nil }
+        guard let next = try await nextDue(client, logger) else { return interval }
+        if next <= now { return nil }
+        let gap = next.timeIntervalSince(now)
         return min(interval, max(.milliseconds(5), .milliseconds(Int64((gap * 1000).rounded(.up)))))
+    }
+
+    /// Sleeps `wait`, or less when the simulated clock is set after the pass read it as `seen`.
+    private func sleep(for wait: Duration, unlessMovedSince seen: Int?) async throws {
+        if let jumps = clock.jumps, let seen {
+            try await jumps.sleep(for: wait, unlessMovedSince: seen)
+        } else {
+            try await Task.sleep(for: wait)
+        }
     }
 
     /// One sweep in its transaction, with its span (`SweepSpan`): the events it makes carry it.

@@ -1,5 +1,5 @@
 import Foundation
-import HotlineDomain
+@testable import HotlineDomain
 import Testing
 
 /// Timestamps on every topic are RFC 3339 date-times with an explicit offset
@@ -66,6 +66,26 @@ import Testing
         #expect(RFC3339.format(Date(timeIntervalSince1970: 1_791_561_600)) == "2026-10-10T00:00:00.000+08:00")
         // Before 1970 (negative seconds) still renders the right wall time.
         #expect(RFC3339.format(Date(timeIntervalSince1970: -1)) == "1970-01-01T07:59:59.000+08:00")
+    }
+
+    /// The digit-by-digit rendering is the one `%04d-%02d-…` printed, padding included,
+    /// over instants from year 999 to 2400.
+    @Test func formatPadsEveryFieldAsPrintfDid() throws {
+        #expect(RFC3339.format(try #require(RFC3339.parse("0999-01-02T03:04:05.006+08:00"))) == "0999-01-02T03:04:05.006+08:00")
+        var seconds = -30_610_224_000.0  // 0999-12-31
+        while seconds < 13_569_465_600 {  // 2400-01-01
+            let date = Date(timeIntervalSince1970: seconds)
+            let local = Int64(((seconds + 8 * 3600) * 1000).rounded(.down))
+            let millisecond = Int((local % 1000 + 1000) % 1000)
+            let whole = (local - Int64(millisecond)) / 1000
+            let days = Int(RFC3339.floorDivide(whole, 86_400))
+            let second = Int(whole - Int64(days) * 86_400)
+            let (year, month, day) = RFC3339.civilFromDays(days)
+            let printed = String(
+                format: "%04d-%02d-%02dT%02d:%02d:%02d.%03d+08:00", year, month, day, second / 3600, second / 60 % 60, second % 60, millisecond)
+            #expect(RFC3339.format(date) == printed)
+            seconds += 7_654_321.987
+        }
     }
 
     @Test func formatThenParseRoundTrips() throws {

@@ -15,8 +15,8 @@ import ServiceLifecycle
 ///   flight are reported, and one instance publishes a shard's rows in the order they were
 ///   written, so a key's events stay in order.
 /// - **In flight.** Rows are handed to the producer as they are read, up to `maxInFlight`
-///   not yet reported, without waiting for a batch's reports; reported rows are deleted in
-///   one statement per turn of the loop.
+///   not yet reported, without waiting for a batch's reports; reported rows are deleted by
+///   the statement that reads the next rows, one per turn of the loop.
 /// - **Woken, not polling.** A statement writing outbox rows notifies `hotline_outbox`
 ///   (migration 0020); the relay listens and otherwise looks every `pollEvery`.
 /// - **Nothing stalls.** A row the broker refuses as it is (too large, an invalid record) is
@@ -79,18 +79,20 @@ public struct OutboxRelay: Service {
         return state
     }
 
-    /// One turn: renew leases when due, settle the reports that arrived, read and hand over
-    /// what the held shards have waiting, then wait for a report or a notification.
+    /// One turn: renew leases when due, settle the reports that arrived, delete what was
+    /// delivered and read what the held shards have waiting (one statement), hand it over,
+    /// hand back drained shards, then wait for a report or a notification.
     private func turn(_ state: inout RelayState, inbox: RelayInbox) async throws {
         if ContinuousClock.now >= state.renewAt { try await rebalance(&state) }
-        try await settle(&state, reports: inbox.take())
+        let published = try await settle(&state, reports: inbox.take())
         let active = state.held.subtracting(state.releasing).sorted()
         let room = min(maxInFlight - state.inFlight.count, batchSize)
         var full = false
         if room > 0, !active.isEmpty, ContinuousClock.now >= state.pausedUntil {
             let excluded = Array(state.inFlight.keys)
             let rows = try await client.withWatchedConnection("a relay step", logger: logger) { connection in
-                try await OutboxStore.oldest(shards: active, excluding: excluded, limit: room, on: connection, logger: logger)
+                try await OutboxStore.deleteThenOldest(
+                    deleting: published, shards: active, excluding: excluded, limit: room, on: connection, logger: logger)
             }
             for row in rows {
                 state.inFlight[row.id] = row
@@ -102,13 +104,19 @@ public struct OutboxRelay: Service {
                 ) { error in inbox.report(row.id, error) }
             }
             full = rows.count == room
+        } else {
+            try await delete(published)
         }
+        try await releaseDrained(&state)
         if !full { await inbox.wait(atMost: min(Self.pollEvery, Self.renewEvery)) }
     }
 
-    /// Deletes the delivered rows in one statement, parks those the broker refused too
-    /// often, and hands a shard back once it has nothing in flight.
-    private func settle(_ state: inout RelayState, reports: (delivered: [Int64], failed: [(id: Int64, error: KafkaError)])) async throws {
+    /// Takes the reports off the rows in flight and parks those the broker refused too
+    /// often; returns the ids of the delivered rows, for the caller to delete before it
+    /// hands their shards back.
+    private func settle(
+        _ state: inout RelayState, reports: (delivered: [Int64], failed: [(id: Int64, error: KafkaError)])
+    ) async throws -> [Int64] {
         let delivered = reports.delivered.compactMap { state.inFlight.removeValue(forKey: $0) }
         for row in delivered { state.spans.removeValue(forKey: row.id)?.end(failing: nil) }
         var toPark: [(row: OutboxRow, attempts: Int, error: KafkaError)] = []
@@ -126,10 +134,9 @@ public struct OutboxRelay: Service {
             state.refusals[id, default: 0] += 1
             if state.refusals[id, default: 0] >= Self.parkAfter { toPark.append((row, state.refusals[id]!, error)) }
         }
-        if !delivered.isEmpty || !toPark.isEmpty {
+        if !toPark.isEmpty {
             let parking = toPark
             try await client.withWatchedConnection("a relay step", logger: logger) { connection in
-                try await OutboxStore.delete(ids: delivered.map(\.id), on: connection, logger: logger)
                 try await OutboxParkedStore.park(
                     ids: parking.map(\.row.id), attempts: parking.map(\.attempts), reasons: parking.map { "\($0.error)" }, on: connection, logger: logger)
             }
@@ -143,6 +150,19 @@ public struct OutboxRelay: Service {
         }
         WorkerMetrics.parked(toPark.count)
         if let oldest = delivered.map(\.createdAt).min() { WorkerMetrics.published(delivered.count, oldestCreatedAt: oldest) }
+        return delivered.map(\.id)
+    }
+
+    private func delete(_ published: [Int64]) async throws {
+        guard !published.isEmpty else { return }
+        try await client.withWatchedConnection("a relay step", logger: logger) { connection in
+            try await OutboxStore.delete(ids: published, on: connection, logger: logger)
+        }
+    }
+
+    /// Hands back the shards being released that have nothing in flight (their delivered
+    /// rows already deleted, so the next holder does not publish them again).
+    private func releaseDrained(_ state: inout RelayState) async throws {
         let drained = state.releasing.filter { shard in !state.inFlight.values.contains { $0.shard == shard } }
         if !drained.isEmpty {
             let released = Array(drained)
@@ -187,7 +207,7 @@ public struct OutboxRelay: Service {
     private func stop(_ state: inout RelayState, inbox: RelayInbox) async {
         state.releasing = state.held
         do {
-            try await settle(&state, reports: inbox.take())
+            try await delete(try await settle(&state, reports: inbox.take()))
             let held = Array(state.held)
             try await client.withWatchedConnection("a relay step", logger: logger) { connection in
                 try await OutboxLeaseStore.release(owner: owner, shards: held, on: connection, logger: logger)
