@@ -59,4 +59,10 @@ public enum RetentionDecision {
         return RetentionRemoval(
             kind: kind, keys: past.map(\.key), oldest: oldest, newest: newest, cutoff: cutoff, retentionDays: rules.days(of: kind))
     }
+
+    /// When the first of these rows (the oldest date of each kind still held) passes its
+    /// period, so the sweep can sleep until then; nil when none is held.
+    public static func nextDue(oldest: [RetentionKind: Date], rules: RetentionRules) -> Date? {
+        oldest.map { kind, date in date.addingTimeInterval(Double(rules.days(of: kind)) * 86_400) }.min()
+    }
 }

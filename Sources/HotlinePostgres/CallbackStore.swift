@@ -208,6 +208,16 @@ public enum CallbackStore {
             """, on: connection, logger: logger)
     }
 
+    /// When the next open automatic task's answer window closes (nil: none is open), through
+    /// the index the expiry reads: the expiry sweep's look before it opens a transaction. One
+    /// set aside for the calendar counts as due; the sweep then expires nothing and waits its interval.
+    public static func nextExpiryAt(client: PostgresClient, logger: Logger) async throws -> Date? {
+        let rows = try await client.query(
+            "SELECT min(answer_by) FROM callback_tasks WHERE state = 'open' AND answer_by IS NOT NULL", logger: logger)
+        for try await value in rows.decode(Date?.self) { return value }
+        return nil
+    }
+
     /// Leaves tasks out of the expiry sweep until `retryAt`: the working-day calendar
     /// cannot count their follow-up yet (migration 0017).
     public static func setAsideForCalendar(_ ids: [UUID], until retryAt: Date, on connection: PostgresConnection, logger: Logger) async throws {

@@ -113,6 +113,15 @@ public enum HistoryChainStore {
     }
 
     /// When the history's first row (by id) happened; nil while it has none.
+    /// The last digested day and when the history's first row was written, in one statement:
+    /// the digest sweep's look before it opens a transaction.
+    public static func digestProgress(client: PostgresClient, logger: Logger) async throws -> (lastDay: CalendarDate?, firstRowAt: Date?) {
+        let rows = try await client.query(
+            "SELECT (SELECT max(day)::text FROM history_digests), (SELECT at FROM case_history ORDER BY id LIMIT 1)", logger: logger)
+        for try await (day, first) in rows.decode((String?, Date?).self) { return (day.flatMap(CalendarDate.init), first) }
+        return (nil, nil)
+    }
+
     public static func firstRowAt(on connection: PostgresConnection, logger: Logger) async throws -> Date? {
         let rows = try await connection.query("SELECT at FROM case_history ORDER BY id LIMIT 1", logger: logger)
         for try await at in rows.decode(Date.self) { return at }

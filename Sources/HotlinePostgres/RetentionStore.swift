@@ -48,6 +48,31 @@ public enum RetentionStore {
     /// Arbitrary constant naming the retention sweep's lock.
     static let lockKey: Int64 = 0x5265_7465_6E74_69
 
+    /// The intake requests whose text is still kept, and the archived cases that still have a
+    /// data key: the rows the sweep would remove, as its look and its reads both select them.
+    static let keptTexts = "(content IS NOT NULL OR content_sealed IS NOT NULL)"
+    static let unshredded = "archived_at IS NOT NULL AND data_key_sealed IS NOT NULL"
+
+    /// The oldest date of each kind still held (a kind with none is left out), in one
+    /// statement through each kind's age index: the sweep's look before it opens a transaction.
+    public static func oldestDates(client: PostgresClient, logger: Logger) async throws -> [RetentionKind: Date] {
+        let rows = try await client.query(
+            """
+            SELECT (SELECT min(at) FROM lookup_attempts),
+                   (SELECT min(recorded_at) FROM intake_requests WHERE \(unescaped: keptTexts)),
+                   (SELECT min(parked_at) FROM outbox_parked),
+                   (SELECT min(archived_at) FROM cases WHERE \(unescaped: unshredded))
+            """, logger: logger)
+        var oldest: [RetentionKind: Date] = [:]
+        for try await (attempts, texts, parked, cases) in rows.decode((Date?, Date?, Date?, Date?).self) {
+            oldest[.lookupAttempts] = attempts
+            oldest[.unacceptedAppealTexts] = texts
+            oldest[.parkedMessages] = parked
+            oldest[.caseContents] = cases
+        }
+        return oldest
+    }
+
     public static func oldestLookupAttempts(
         before cutoff: Date, limit: Int, on connection: PostgresConnection, logger: Logger
     ) async throws -> [RetentionCandidate<Int64>] {
@@ -69,7 +94,7 @@ public enum RetentionStore {
         let rows = try await connection.query(
             """
             SELECT channel, external_id, recorded_at FROM intake_requests
-            WHERE (content IS NOT NULL OR content_sealed IS NOT NULL) AND recorded_at < \(cutoff)
+            WHERE \(unescaped: keptTexts) AND recorded_at < \(cutoff)
             ORDER BY recorded_at LIMIT \(Int32(limit))
             """, logger: logger)
         var result: [RetentionCandidate<IntakeRequestKey>] = []
@@ -88,7 +113,7 @@ public enum RetentionStore {
         let rows = try await connection.query(
             """
             SELECT id, archived_at FROM cases
-            WHERE archived_at IS NOT NULL AND data_key_sealed IS NOT NULL AND archived_at < \(cutoff)
+            WHERE \(unescaped: unshredded) AND archived_at < \(cutoff)
             ORDER BY archived_at, id LIMIT \(Int32(limit))
             """, logger: logger)
         var result: [RetentionCandidate<UUID>] = []

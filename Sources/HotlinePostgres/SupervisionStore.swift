@@ -75,6 +75,16 @@ public enum SupervisionStore {
             """, on: connection, logger: logger)
     }
 
+    /// When the next open supervision's rung passes (nil: none is waiting), through the index
+    /// the climb reads: the ladder's look before it opens a transaction. One set aside for the
+    /// calendar counts as due; the sweep then finds nothing to climb and waits its interval.
+    public static func nextClimbAt(client: PostgresClient, logger: Logger) async throws -> Date? {
+        let rows = try await client.query(
+            "SELECT min(level_due_at) FROM supervisions WHERE closed_at IS NULL AND level_due_at IS NOT NULL", logger: logger)
+        for try await value in rows.decode(Date?.self) { return value }
+        return nil
+    }
+
     /// Leaves supervisions out of the climbing sweep until `retryAt`: the working-day
     /// calendar cannot count their next rung yet (migration 0017).
     public static func setAsideForCalendar(ids: [Int64], until retryAt: Date, on connection: PostgresConnection, logger: Logger) async throws {

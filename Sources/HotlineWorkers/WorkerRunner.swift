@@ -54,7 +54,8 @@ public enum WorkerRunner {
             worker = try consumerWorker(name, handler: handler, client: client, clock: clock, configuration: configuration, logger: logger)
             companions.append(PeriodicSweep(
                 name: "supervision ladder", client: client, clock: clock, batchSize: configuration.batchSize,
-                interval: configuration.sweepInterval, logger: logger, sweep: SupervisionLadder(archive: archive, logger: logger).climb))
+                interval: configuration.sweepInterval, logger: logger, sweep: SupervisionLadder(archive: archive, logger: logger).climb,
+                nextDue: { client, logger in try await SupervisionStore.nextClimbAt(client: client, logger: logger) }))
             companions.append(PeriodicSweep(
                 name: "unit review", client: client, clock: clock, batchSize: configuration.batchSize,
                 interval: configuration.sweepInterval, logger: logger,
@@ -65,7 +66,11 @@ public enum WorkerRunner {
                 sweep: ReportPublisher(archive: archive, logger: logger).sweep))
             companions.append(PeriodicSweep(
                 name: "history digest", client: client, clock: clock, batchSize: configuration.batchSize,
-                interval: configuration.sweepInterval, logger: logger, sweep: HistoryDigestSweep(logger: logger).sweep))
+                interval: configuration.sweepInterval, logger: logger, sweep: HistoryDigestSweep(logger: logger).sweep,
+                nextDue: { client, logger in
+                    let progress = try await HistoryChainStore.digestProgress(client: client, logger: logger)
+                    return HistoryDigestSweep.nextDue(lastDay: progress.lastDay, firstRowAt: progress.firstRowAt)
+                }))
             companions.append(PeriodicSweep(
                 name: "knowledge review", client: client, clock: clock, batchSize: configuration.batchSize,
                 interval: configuration.sweepInterval, logger: logger,
@@ -78,7 +83,10 @@ public enum WorkerRunner {
             companions.append(PeriodicSweep(
                 name: "retention", client: client, clock: clock, batchSize: configuration.batchSize,
                 interval: configuration.sweepInterval, logger: logger,
-                sweep: RetentionSweep(rules: retention, policyID: policy.policy, policyVersion: policy.version, logger: logger).sweep))
+                sweep: RetentionSweep(rules: retention, policyID: policy.policy, policyVersion: policy.version, logger: logger).sweep,
+                nextDue: { client, logger in
+                    RetentionDecision.nextDue(oldest: try await RetentionStore.oldestDates(client: client, logger: logger), rules: retention)
+                }))
         case .callbacks:
             let desk = CallbackDesk(
                 vault: try PersonalDataVault(keys: configuration.keys), sealer: try ContactSealer(configuration: configuration.keys), logger: logger)
@@ -87,7 +95,8 @@ public enum WorkerRunner {
             worker = try consumerWorker(name, handler: handler, client: client, clock: clock, configuration: configuration, logger: logger)
             companions.append(PeriodicSweep(
                 name: "callback expiry", client: client, clock: clock, batchSize: configuration.batchSize,
-                interval: configuration.sweepInterval, logger: logger, sweep: CallbackExpiry(archive: archive, desk: desk, logger: logger).sweep))
+                interval: configuration.sweepInterval, logger: logger, sweep: CallbackExpiry(archive: archive, desk: desk, logger: logger).sweep,
+                nextDue: { client, logger in try await CallbackStore.nextExpiryAt(client: client, logger: logger) }))
             companions.append(PeriodicSweep(
                 name: "archive", client: client, clock: clock, batchSize: configuration.batchSize,
                 interval: configuration.sweepInterval, logger: logger, sweep: CaseArchiver(logger: logger).sweep))

@@ -1,6 +1,6 @@
 import Foundation
 import HotlineDomain
-import HotlineWorkers
+@testable import HotlineWorkers
 import Testing
 
 /// The history chain's reference definition (docs/CONTRACTS.md "Case history chain"): a
@@ -133,5 +133,16 @@ import Testing
             "digest of 2026-10-20: it links to the digest of 2026-10-19, but the digest before it is none: a digest was removed or rewritten",
             "digest of 2026-10-19: in the kept copy but not in the database: it was removed",
         ])
+    }
+
+    /// The digest sweep sleeps until a day it would digest is over: with 2026-12-05
+    /// digested, 12-06 is due at 12-07 00:00 China time; before any digest, the day of the
+    /// first history row once it ends; with no history, nothing to wake for.
+    @Test func theDigestSweepWakesWhenTheNextDayIsOver() throws {
+        let digested = try #require(CalendarDate("2026-12-05"))
+        #expect(HistoryDigestSweep.nextDue(lastDay: digested, firstRowAt: nil) == RFC3339.parse("2026-12-07T00:00:00+08:00"))
+        let first = try #require(RFC3339.parse("2026-12-06T23:30:00+08:00"))
+        #expect(HistoryDigestSweep.nextDue(lastDay: nil, firstRowAt: first) == RFC3339.parse("2026-12-07T00:00:00+08:00"))
+        #expect(HistoryDigestSweep.nextDue(lastDay: nil, firstRowAt: nil) == nil)
     }
 }

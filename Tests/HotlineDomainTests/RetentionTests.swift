@@ -55,6 +55,24 @@ import Testing
         #expect(parked.newest == Self.now.addingTimeInterval(-60 * Self.day))
     }
 
+    /// The sweep sleeps until the first held row passes its own kind's period: a parked
+    /// message from 20 days ago (30 days kept) is due before an appeal text from 85 days ago
+    /// (90 kept); with nothing held there is nothing to wake for.
+    @Test func theNextDueRowIsTheFirstToPassItsOwnPeriod() {
+        let oldest: [RetentionKind: Date] = [
+            .unacceptedAppealTexts: Self.now.addingTimeInterval(-85 * Self.day),
+            .parkedMessages: Self.now.addingTimeInterval(-20 * Self.day),
+            .lookupAttempts: Self.now.addingTimeInterval(-1 * Self.day),
+        ]
+        #expect(RetentionDecision.nextDue(oldest: oldest, rules: Self.rules) == Self.now.addingTimeInterval(5 * Self.day))
+        #expect(RetentionDecision.nextDue(oldest: [:], rules: Self.rules) == nil)
+        // At that instant the row is still kept (its period in full); a moment later it is due.
+        let due = Self.now.addingTimeInterval(5 * Self.day)
+        let texts = [RetentionCandidate(key: Int64(1), date: Self.now.addingTimeInterval(-85 * Self.day))]
+        #expect(RetentionDecision.due(texts, kind: .unacceptedAppealTexts, rules: Self.rules, now: due) == nil)
+        #expect(RetentionDecision.due(texts, kind: .unacceptedAppealTexts, rules: Self.rules, now: due.addingTimeInterval(1))?.keys == [1])
+    }
+
     @Test func everyPresetStatesItsRetention() throws {
         for file in Repository.files(in: "Ops/policies", suffix: ".yaml") {
             let policy = try PolicyLoader.load(file: Repository.path("Ops/policies/\(file)"))

@@ -16,6 +16,14 @@ import PostgresNIO
 struct HistoryDigestSweep {
     let logger: Logger
 
+    /// When the next day can be digested, as `sweep` decides it: the day after the last
+    /// digest once it is over, or, before any digest, the day of the history's first row once
+    /// it is over; nil with no history (the sweep then looks again after its interval).
+    static func nextDue(lastDay: CalendarDate?, firstRowAt: Date?) -> Date? {
+        if let lastDay { return lastDay.adding(days: 2).startOfDay }
+        return firstRowAt.map { CalendarDate(containing: $0).adding(days: 1).startOfDay }
+    }
+
     /// Returns 1 when it digested a day, else 0.
     func sweep(now: Date, limit: Int, connection: PostgresConnection, outbox: inout [OutboxMessage]) async throws -> Int {
         let day = CalendarDate(containing: now).adding(days: -1)
