@@ -16,6 +16,9 @@ public struct HotlineConfiguration: Sendable {
     public var routingFile: String
     public var clock: ClockMode
     public var batchSize: Int
+    /// How long a consumer worker waits for more messages when a batch comes back short
+    /// (HOTLINE_BATCH_LINGER_MS); nil: the worker's own (`WorkerName.defaultBatchLinger`).
+    public var batchLinger: Duration?
     /// How often the deadlines and supervision sweeps look for due rows when idle.
     public var sweepInterval: Duration
     public var maximumEventBytes: Int
@@ -73,6 +76,8 @@ public struct HotlineConfiguration: Sendable {
             routingFile: value("HOTLINE_ROUTING_FILE") ?? "Ops/routing/changsha.yaml",
             clock: clock,
             batchSize: try integer("HOTLINE_BATCH_SIZE", default: 500, range: 1...10_000),
+            batchLinger: value("HOTLINE_BATCH_LINGER_MS") == nil
+                ? nil : .milliseconds(try integer("HOTLINE_BATCH_LINGER_MS", default: 0, range: 0...10_000)),
             sweepInterval: .milliseconds(try integer("HOTLINE_SWEEP_INTERVAL_MS", default: 1_000, range: 10...600_000)),
             maximumEventBytes: try integer("HOTLINE_MAX_EVENT_BYTES", default: 65_536, range: 1_024...1_048_576),
             consumerBufferBytes: try integer(

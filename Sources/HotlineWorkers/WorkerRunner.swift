@@ -217,6 +217,8 @@ public enum WorkerRunner {
         let consumer = try KafkaConsumer(
             configuration: configuration.kafka, groupID: subscription.group, topics: subscription.topics,
             bufferBytes: configuration.consumerBufferBytes, logger: logger)
-        return ConsumerWorker(consumer: consumer, pipeline: pipeline, batchSize: configuration.batchSize, logger: logger)
+        return ConsumerWorker(
+            consumer: consumer, pipeline: pipeline, batchSize: configuration.batchSize,
+            linger: configuration.batchLinger ?? name.defaultBatchLinger, logger: logger)
     }
 }

@@ -2,20 +2,22 @@ import HotlineKafka
 import Logging
 import ServiceLifecycle
 
-/// A consumer-group member running a `BatchPipeline`: take a batch, commit its
-/// effects to PostgreSQL, then store its offsets. On SIGTERM/SIGINT it stops
-/// fetching, finishes the batch in hand, commits the stored offsets and leaves
-/// the group.
+/// A consumer-group member running a `BatchPipeline`: take a batch (a short one waits up
+/// to `linger` for more), commit its effects to PostgreSQL, then store its offsets. On
+/// SIGTERM/SIGINT it stops fetching, finishes the batch in hand, commits the stored offsets
+/// and leaves the group.
 public struct ConsumerWorker: Service {
     let consumer: KafkaConsumer
     let pipeline: any BatchProcessor
     let batchSize: Int
+    let linger: Duration
     let logger: Logger
 
-    public init(consumer: KafkaConsumer, pipeline: any BatchProcessor, batchSize: Int, logger: Logger) {
+    public init(consumer: KafkaConsumer, pipeline: any BatchProcessor, batchSize: Int, linger: Duration = .zero, logger: Logger) {
         self.consumer = consumer
         self.pipeline = pipeline
         self.batchSize = batchSize
+        self.linger = linger
         self.logger = logger
     }
 
@@ -24,7 +26,7 @@ public struct ConsumerWorker: Service {
         do {
             try await withTaskCancellationOrGracefulShutdownHandler {
                 while true {
-                    let batch = await consumer.nextBatch(maxMessages: batchSize)
+                    let batch = await takeBatch()
                     if batch.isEmpty { break }
                     try await pipeline.process(batch)
                     do {
@@ -47,6 +49,21 @@ public struct ConsumerWorker: Service {
                 "effect": "offsets stored since the last commit are redelivered to the next member and skipped as already applied",
             ])
         }
+    }
+}
+
+extension ConsumerWorker {
+    /// Waits for a first message, then gathers what arrives within `linger` of it, up to
+    /// `batchSize`; empty once the consumer stops fetching.
+    private func takeBatch() async -> [ConsumedMessage] {
+        var batch = await consumer.nextBatch(maxMessages: batchSize)
+        let until = ContinuousClock.now + linger
+        while !batch.isEmpty, batch.count < batchSize, ContinuousClock.now < until {
+            let more = await consumer.nextBatch(maxMessages: batchSize - batch.count, timeout: until - ContinuousClock.now)
+            if more.isEmpty { break }
+            batch += more
+        }
+        return batch
     }
 }
 
