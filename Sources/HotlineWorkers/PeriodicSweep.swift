@@ -24,7 +24,7 @@ struct PeriodicSweep: Service {
     /// than a whole interval later (the deadline watcher's lateness), never later than
     /// `interval`, which still bounds how soon it sees items added meanwhile, and opens a
     /// transaction only when something is due.
-    var nextDue: (@Sendable (_ client: PostgresClient, _ logger: Logger) async throws -> Date?)? = nil
+    var nextDue: (@Sendable (_ now: Date, _ client: PostgresClient, _ logger: Logger) async throws -> Date?)? = nil
 
     static var maximumGrowth: Int { 8 }
 
@@ -68,7 +68,7 @@ struct PeriodicSweep: Service {
     /// transaction, so a pass with nothing due costs no BEGIN, claim and COMMIT.
     private func waitForNextDue(now: Date) async throws -> Duration? {
         guard let nextDue else { return nil }
-        guard let next = try await nextDue(client, logger) else { return interval }
+        guard let next = try await nextDue(now, client, logger) else { return interval }
         if next <= now { return nil }
         let gap = next.timeIntervalSince(now)
         return min(interval, max(.milliseconds(5), .milliseconds(Int64((gap * 1000).rounded(.up)))))

@@ -47,7 +47,7 @@ public enum WorkerRunner {
             worker = PeriodicSweep(
                 name: "deadlines", client: client, clock: clock, batchSize: configuration.batchSize,
                 interval: configuration.sweepInterval, logger: logger, sweep: watcher.sweep,
-                nextDue: { client, logger in try await ClockStore.nextFireAt(client: client, logger: logger) })
+                nextDue: { _, client, logger in try await ClockStore.nextFireAt(client: client, logger: logger) })
         case .supervision:
             let archive = try await recordedArchive(configuration, logger: logger)
             let handler = SupervisionHandler(archive: archive, logger: logger)
@@ -55,19 +55,20 @@ public enum WorkerRunner {
             companions.append(PeriodicSweep(
                 name: "supervision ladder", client: client, clock: clock, batchSize: configuration.batchSize,
                 interval: configuration.sweepInterval, logger: logger, sweep: SupervisionLadder(archive: archive, logger: logger).climb,
-                nextDue: { client, logger in try await SupervisionStore.nextClimbAt(client: client, logger: logger) }))
+                nextDue: { _, client, logger in try await SupervisionStore.nextClimbAt(client: client, logger: logger) }))
             companions.append(PeriodicSweep(
                 name: "unit review", client: client, clock: clock, batchSize: configuration.batchSize,
                 interval: configuration.sweepInterval, logger: logger,
                 sweep: UnitRateReviewer(archive: archive, logger: logger).sweep))
+            let reports = ReportPublisher(archive: archive, logger: logger)
             companions.append(PeriodicSweep(
                 name: "period reports", client: client, clock: clock, batchSize: configuration.batchSize,
-                interval: configuration.sweepInterval, logger: logger,
-                sweep: ReportPublisher(archive: archive, logger: logger).sweep))
+                interval: configuration.sweepInterval, logger: logger, sweep: reports.sweep,
+                nextDue: { now, _, _ in reports.quietDay.nextDue(now: now) }))
             companions.append(PeriodicSweep(
                 name: "history digest", client: client, clock: clock, batchSize: configuration.batchSize,
                 interval: configuration.sweepInterval, logger: logger, sweep: HistoryDigestSweep(logger: logger).sweep,
-                nextDue: { client, logger in
+                nextDue: { _, client, logger in
                     let progress = try await HistoryChainStore.digestProgress(client: client, logger: logger)
                     return HistoryDigestSweep.nextDue(lastDay: progress.lastDay, firstRowAt: progress.firstRowAt)
                 }))
@@ -84,7 +85,7 @@ public enum WorkerRunner {
                 name: "retention", client: client, clock: clock, batchSize: configuration.batchSize,
                 interval: configuration.sweepInterval, logger: logger,
                 sweep: RetentionSweep(rules: retention, policyID: policy.policy, policyVersion: policy.version, logger: logger).sweep,
-                nextDue: { client, logger in
+                nextDue: { _, client, logger in
                     RetentionDecision.nextDue(oldest: try await RetentionStore.oldestDates(client: client, logger: logger), rules: retention)
                 }))
         case .callbacks:
@@ -96,7 +97,7 @@ public enum WorkerRunner {
             companions.append(PeriodicSweep(
                 name: "callback expiry", client: client, clock: clock, batchSize: configuration.batchSize,
                 interval: configuration.sweepInterval, logger: logger, sweep: CallbackExpiry(archive: archive, desk: desk, logger: logger).sweep,
-                nextDue: { client, logger in try await CallbackStore.nextExpiryAt(client: client, logger: logger) }))
+                nextDue: { _, client, logger in try await CallbackStore.nextExpiryAt(client: client, logger: logger) }))
             companions.append(PeriodicSweep(
                 name: "archive", client: client, clock: clock, batchSize: configuration.batchSize,
                 interval: configuration.sweepInterval, logger: logger, sweep: CaseArchiver(logger: logger).sweep))
