@@ -16,7 +16,9 @@ import ServiceLifecycle
 ///   written, so a key's events stay in order.
 /// - **In flight.** Rows are handed to the producer as they are read, up to `maxInFlight`
 ///   not yet reported, without waiting for a batch's reports; reported rows are deleted by
-///   the statement that reads the next rows, one per turn of the loop.
+///   the statement that reads the next rows, one per turn of the loop. Deliveries wake the
+///   loop only by the batch (`RelayInbox.wakeAfterDeliveries`); notifications and the poll
+///   wake it for the rest, so a few reports do not cost a statement of their own.
 /// - **Woken, not polling.** A statement writing outbox rows notifies `hotline_outbox`
 ///   (migration 0020); the relay listens and otherwise looks every `pollEvery`.
 /// - **Nothing stalls.** A row the broker refuses as it is (too large, an invalid record) is
@@ -50,7 +52,7 @@ public struct OutboxRelay: Service {
     }
 
     public func run() async throws {
-        let inbox = RelayInbox()
+        let inbox = RelayInbox(wakeAfterDeliveries: batchSize)
         var state = await withTaskGroup(of: Void.self) { group in
             group.addTask { await listen(inbox) }
             let state = await cancelWhenGracefulShutdown { await publish(inbox) }
@@ -97,11 +99,14 @@ public struct OutboxRelay: Service {
             for row in rows {
                 state.inFlight[row.id] = row
                 let span = PublishSpan(row)
-                state.spans[row.id] = span
                 await producer.send(OutgoingMessage(
                     topic: row.message.topic, key: row.message.key, value: row.message.payload,
                     headers: PublishSpan.headers(of: row, span: span))
-                ) { error in inbox.report(row.id, error) }
+                ) { error in
+                    // Ended at the broker's report, not when the loop next takes the reports.
+                    span?.end(failing: error)
+                    inbox.report(row.id, error)
+                }
             }
             full = rows.count == room
         } else {
@@ -118,10 +123,8 @@ public struct OutboxRelay: Service {
         _ state: inout RelayState, reports: (delivered: [Int64], failed: [(id: Int64, error: KafkaError)])
     ) async throws -> [Int64] {
         let delivered = reports.delivered.compactMap { state.inFlight.removeValue(forKey: $0) }
-        for row in delivered { state.spans.removeValue(forKey: row.id)?.end(failing: nil) }
         var toPark: [(row: OutboxRow, attempts: Int, error: KafkaError)] = []
         for (id, error) in reports.failed {
-            state.spans.removeValue(forKey: id)?.end(failing: error)
             guard let row = state.inFlight.removeValue(forKey: id) else { continue }
             guard error.refusesTheMessage else {
                 // Anything but the message itself: the row is read and sent again after a pause.
@@ -235,8 +238,6 @@ struct RelayState: Sendable {
     var inFlight: [Int64: OutboxRow] = [:]
     /// How often the broker refused each row as it is.
     var refusals: [Int64: Int] = [:]
-    /// The spans of the rows in flight that carry a trace.
-    var spans: [Int64: PublishSpan] = [:]
     var renewAt = ContinuousClock.now
     var pausedUntil = ContinuousClock.now
 }

@@ -18,13 +18,22 @@ final class RelayInbox: Sendable {
 
     private let reports = Mutex(Reports())
     private let waiter = Mutex(Waiter())
+    /// Deliveries that wake the loop: fewer wait for the next wake-up (a notification, or the
+    /// loop's poll), so the rows they free are deleted with the next read instead of in a
+    /// statement each; as many as one read takes, so a full pipeline keeps moving.
+    let wakeAfterDeliveries: Int
 
-    /// A delivery report for outbox row `id`; nil: delivered.
+    init(wakeAfterDeliveries: Int) {
+        self.wakeAfterDeliveries = max(1, wakeAfterDeliveries)
+    }
+
+    /// A delivery report for outbox row `id`; nil: delivered. A failure wakes the loop at once.
     func report(_ id: Int64, _ error: KafkaError?) {
-        reports.withLock { reports in
+        let waiting = reports.withLock { reports in
             if let error { reports.failed.append((id, error)) } else { reports.delivered.append(id) }
+            return reports.delivered.count + reports.failed.count
         }
-        wake()
+        if error != nil || waiting >= wakeAfterDeliveries { wake() }
     }
 
     /// Something may be waiting to be published.
