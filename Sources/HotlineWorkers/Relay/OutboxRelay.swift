@@ -17,8 +17,9 @@ import ServiceLifecycle
 /// - **In flight.** Rows are handed to the producer as they are read, up to `maxInFlight`
 ///   not yet reported, without waiting for a batch's reports; reported rows are deleted by
 ///   the statement that reads the next rows, one per turn of the loop. Deliveries wake the
-///   loop only by the batch (`RelayInbox.wakeAfterDeliveries`); notifications and the poll
-///   wake it for the rest, so a few reports do not cost a statement of their own.
+///   loop by the batch, or when nothing is left in flight (`RelayInbox.wakeAfterDeliveries`);
+///   notifications and the poll wake it for the rest, so a few reports in a stream do not
+///   cost a statement of their own.
 /// - **Woken, not polling.** A statement writing outbox rows notifies `hotline_outbox`
 ///   (migration 0020); the relay listens and otherwise looks every `pollEvery`.
 /// - **Nothing stalls.** A row the broker refuses as it is (too large, an invalid record) is
@@ -96,6 +97,7 @@ public struct OutboxRelay: Service {
                 try await OutboxStore.deleteThenOldest(
                     deleting: published, shards: active, excluding: excluded, limit: room, on: connection, logger: logger)
             }
+            inbox.sending(rows.count)
             for row in rows {
                 state.inFlight[row.id] = row
                 let span = PublishSpan(row)

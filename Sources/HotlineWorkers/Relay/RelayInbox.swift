@@ -8,6 +8,8 @@ final class RelayInbox: Sendable {
     private struct Reports {
         var delivered: [Int64] = []
         var failed: [(id: Int64, error: KafkaError)] = []
+        /// Rows handed to the producer and not yet reported.
+        var outstanding = 0
     }
 
     /// A wake-up that came while nobody waited, or the loop waiting for one.
@@ -20,20 +22,28 @@ final class RelayInbox: Sendable {
     private let waiter = Mutex(Waiter())
     /// Deliveries that wake the loop: fewer wait for the next wake-up (a notification, or the
     /// loop's poll), so the rows they free are deleted with the next read instead of in a
-    /// statement each; as many as one read takes, so a full pipeline keeps moving.
+    /// statement each; as many as one read takes, so a full pipeline keeps moving. The last
+    /// report of what was in flight wakes it too, so an outbox with nothing left to publish is
+    /// empty at once (`hotline status`' backlog, and whoever waits for it).
     let wakeAfterDeliveries: Int
 
     init(wakeAfterDeliveries: Int) {
         self.wakeAfterDeliveries = max(1, wakeAfterDeliveries)
     }
 
+    /// `count` rows are about to be handed to the producer.
+    func sending(_ count: Int) {
+        reports.withLock { $0.outstanding += count }
+    }
+
     /// A delivery report for outbox row `id`; nil: delivered. A failure wakes the loop at once.
     func report(_ id: Int64, _ error: KafkaError?) {
-        let waiting = reports.withLock { reports in
+        let (waiting, outstanding) = reports.withLock { reports in
             if let error { reports.failed.append((id, error)) } else { reports.delivered.append(id) }
-            return reports.delivered.count + reports.failed.count
+            reports.outstanding -= 1
+            return (reports.delivered.count + reports.failed.count, reports.outstanding)
         }
-        if error != nil || waiting >= wakeAfterDeliveries { wake() }
+        if error != nil || waiting >= wakeAfterDeliveries || outstanding <= 0 { wake() }
     }
 
     /// Something may be waiting to be published.
