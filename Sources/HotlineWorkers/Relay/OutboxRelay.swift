@@ -87,7 +87,8 @@ public struct OutboxRelay: Service {
     /// hand back drained shards, then wait for a report or a notification.
     private func turn(_ state: inout RelayState, inbox: RelayInbox) async throws {
         if ContinuousClock.now >= state.renewAt { try await rebalance(&state) }
-        let published = try await settle(&state, reports: inbox.take())
+        state.published += try await settle(&state, reports: inbox.take())
+        let published = state.published
         let active = state.held.subtracting(state.releasing).sorted()
         let room = min(maxInFlight - state.inFlight.count, batchSize)
         var full = false
@@ -97,6 +98,7 @@ public struct OutboxRelay: Service {
                 try await OutboxStore.deleteThenOldest(
                     deleting: published, shards: active, excluding: excluded, limit: room, on: connection, logger: logger)
             }
+            state.published = []
             inbox.sending(rows.count)
             for row in rows {
                 state.inFlight[row.id] = row
@@ -113,6 +115,7 @@ public struct OutboxRelay: Service {
             full = rows.count == room
         } else {
             try await delete(published)
+            state.published = []
         }
         try await releaseDrained(&state)
         if !full { await inbox.wait(atMost: min(Self.pollEvery, Self.renewEvery)) }
@@ -212,7 +215,7 @@ public struct OutboxRelay: Service {
     private func stop(_ state: inout RelayState, inbox: RelayInbox) async {
         state.releasing = state.held
         do {
-            try await delete(try await settle(&state, reports: inbox.take()))
+            try await delete(state.published + (try await settle(&state, reports: inbox.take())))
             let held = Array(state.held)
             try await client.withWatchedConnection("a relay step", logger: logger) { connection in
                 try await OutboxLeaseStore.release(owner: owner, shards: held, on: connection, logger: logger)
@@ -240,6 +243,9 @@ struct RelayState: Sendable {
     var inFlight: [Int64: OutboxRow] = [:]
     /// How often the broker refused each row as it is.
     var refusals: [Int64: Int] = [:]
+    /// Delivered rows not yet deleted: kept until a statement deletes them (one that failed is
+    /// tried again next turn), and a shard is handed back only after.
+    var published: [Int64] = []
     var renewAt = ContinuousClock.now
     var pausedUntil = ContinuousClock.now
 }
