@@ -62,10 +62,10 @@ public struct NewIntakeRequest: Sendable {
     public var receipt: IntakeReceipt
     public var recordedAt: Date
     /// Redirected and not accepted appeals keep what was asked, for the record, sealed
-    /// (migration 0031); nil for the others.
-    public var keptText: SealedText?
+    /// (migrations 0031, 0037); nil for the others.
+    public var keptText: SealedRequestText?
 
-    public init(event: IntakeEvent, receipt: IntakeReceipt, recordedAt: Date, keptText: SealedText?) {
+    public init(event: IntakeEvent, receipt: IntakeReceipt, recordedAt: Date, keptText: SealedRequestText?) {
         self.event = event
         self.receipt = receipt
         self.recordedAt = recordedAt
@@ -243,18 +243,19 @@ public enum IntakeStore {
             """
             INSERT INTO intake_requests (
                 channel, external_id, first_event_id, outcome, reason_code, case_id, category, receipt,
-                received_at, recorded_at, content_sealed, content_key_id)
+                received_at, recorded_at, content_sealed, content_key_id, content_data_key)
             SELECT channel, external_id, first_event_id, outcome, reason_code, case_id, category, receipt::jsonb,
-                   received_at, recorded_at, content_sealed, content_key_id
+                   received_at, recorded_at, content_sealed, content_key_id, content_data_key
             FROM unnest(
                 \(events.map(\.channel.rawValue))::text[], \(events.map(\.externalID))::text[], \(events.map(\.eventID))::text[],
                 \(receipts.map(\.outcome.rawValue))::text[], \(NullableArray(receipts.map(\.reasonCode)))::text[],
                 \(NullableArray(receipts.map { $0.caseID.flatMap(UUID.init(uuidString:)) }))::uuid[],
                 \(NullableArray(receipts.map(\.category?.rawValue)))::text[], \(receiptJSON)::text[],
                 \(events.map(\.receivedAt))::timestamptz[], \(requests.map(\.recordedAt))::timestamptz[],
-                \(NullableArray(bytes: requests.map(\.keptText?.sealed)))::bytea[], \(NullableArray(requests.map(\.keptText?.keyID)))::text[])
+                \(NullableArray(bytes: requests.map(\.keptText?.sealed)))::bytea[], \(NullableArray(requests.map(\.keptText?.keyID)))::text[],
+                \(NullableArray(bytes: requests.map(\.keptText?.wrappedDataKey)))::bytea[])
                 AS r(channel, external_id, first_event_id, outcome, reason_code, case_id, category, receipt,
-                     received_at, recorded_at, content_sealed, content_key_id)
+                     received_at, recorded_at, content_sealed, content_key_id, content_data_key)
             """, logger: logger)
     }
 
@@ -262,14 +263,15 @@ public enum IntakeStore {
     /// before migration 0031, in clear; nil when no appeal has this key.
     public static func keptRequest(
         _ key: IntakeRequestKey, client: PostgresClient, logger: Logger
-    ) async throws -> (receiptJSON: String, sealedText: SealedText?, clearText: String?)? {
+    ) async throws -> (receiptJSON: String, sealedText: SealedRequestText?, clearText: String?)? {
         let rows = try await client.query(
             """
-            SELECT receipt::text, content_sealed, content_key_id, content FROM intake_requests
+            SELECT receipt::text, content_sealed, content_key_id, content_data_key, content FROM intake_requests
             WHERE channel = \(key.channel.rawValue) AND external_id = \(key.externalID)
             """, logger: logger)
-        for try await (receipt, sealed, keyID, clear) in rows.decode((String, ByteBuffer?, String?, String?).self) {
-            let text = sealed.flatMap { bytes in keyID.map { SealedText(sealed: Array(bytes.readableBytesView), keyID: $0) } }
+        for try await (receipt, sealed, keyID, dataKey, clear) in rows.decode((String, ByteBuffer?, String?, ByteBuffer?, String?).self) {
+            let text = SealedRequestText(
+                sealed: sealed.map { Array($0.readableBytesView) }, keyID: keyID, wrappedDataKey: dataKey.map { Array($0.readableBytesView) })
             return (receipt, text, clear)
         }
         return nil

@@ -65,31 +65,36 @@ public enum KeyRotationStore {
             """, logger: logger)
     }
 
-    /// Texts of appeals not accepted sealed under another key-encryption key than `keyID`.
+    /// Texts of appeals not accepted whose data key is wrapped under another key-encryption key
+    /// than `keyID`, or that have none (written before migration 0037).
     public static func requestTextsNotUnder(
         _ keyID: String, limit: Int, on connection: PostgresConnection, logger: Logger
-    ) async throws -> [(IntakeRequestKey, SealedText)] {
-        var result: [(IntakeRequestKey, SealedText)] = []
-        for try await (channel, externalID, sealed, keyID) in try await connection.query(
+    ) async throws -> [(IntakeRequestKey, SealedRequestText)] {
+        var result: [(IntakeRequestKey, SealedRequestText)] = []
+        for try await (channel, externalID, sealed, keyID, dataKey) in try await connection.query(
             """
-            SELECT channel, external_id, content_sealed, content_key_id FROM intake_requests
-            WHERE content_sealed IS NOT NULL AND content_key_id <> \(keyID)
+            SELECT channel, external_id, content_sealed, content_key_id, content_data_key FROM intake_requests
+            WHERE content_sealed IS NOT NULL AND (content_key_id <> \(keyID) OR content_data_key IS NULL)
             ORDER BY channel, external_id LIMIT \(Int32(limit)) FOR UPDATE SKIP LOCKED
             """, logger: logger
-        ).decode((String, String, ByteBuffer, String).self) {
-            guard let channel = Channel(rawValue: channel) else { continue }
-            result.append((IntakeRequestKey(channel: channel, externalID: externalID), SealedText(sealed: Array(sealed.readableBytesView), keyID: keyID)))
+        ).decode((String, String, ByteBuffer, String, ByteBuffer?).self) {
+            guard let channel = Channel(rawValue: channel),
+                  let text = SealedRequestText(
+                      sealed: Array(sealed.readableBytesView), keyID: keyID, wrappedDataKey: dataKey.map { Array($0.readableBytesView) })
+            else { continue }
+            result.append((IntakeRequestKey(channel: channel, externalID: externalID), text))
         }
         return result
     }
 
-    public static func updateRequestTexts(_ texts: [(IntakeRequestKey, SealedText)], on connection: PostgresConnection, logger: Logger) async throws {
+    public static func updateRequestTexts(_ texts: [(IntakeRequestKey, SealedRequestText)], on connection: PostgresConnection, logger: Logger) async throws {
         guard !texts.isEmpty else { return }
         try await connection.query(
             """
-            UPDATE intake_requests r SET content_sealed = u.sealed, content_key_id = u.key_id
+            UPDATE intake_requests r SET content_sealed = u.sealed, content_key_id = u.key_id, content_data_key = u.data_key
             FROM unnest(\(texts.map(\.0.channel.rawValue))::text[], \(texts.map(\.0.externalID))::text[],
-                        \(texts.map(\.1.sealed).byteaArray)::bytea[], \(texts.map(\.1.keyID))::text[]) AS u(channel, external_id, sealed, key_id)
+                        \(texts.map(\.1.sealed).byteaArray)::bytea[], \(texts.map(\.1.keyID))::text[],
+                        \(NullableArray(bytes: texts.map(\.1.wrappedDataKey)))::bytea[]) AS u(channel, external_id, sealed, key_id, data_key)
             WHERE r.channel = u.channel AND r.external_id = u.external_id
             """, logger: logger)
     }

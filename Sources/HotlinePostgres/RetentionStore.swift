@@ -163,7 +163,7 @@ public enum RetentionStore {
     public static func clearUnacceptedTexts(_ keys: [IntakeRequestKey], on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query(
             """
-            UPDATE intake_requests r SET content = NULL, content_sealed = NULL, content_key_id = NULL
+            UPDATE intake_requests r SET content = NULL, content_sealed = NULL, content_key_id = NULL, content_data_key = NULL
             FROM unnest(\(keys.map(\.channel.rawValue))::text[], \(keys.map(\.externalID))::text[]) AS k(channel, external_id)
             WHERE r.channel = k.channel AND r.external_id = k.external_id
             """, logger: logger)

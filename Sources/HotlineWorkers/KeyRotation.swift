@@ -48,7 +48,7 @@ public struct KeyRotation: Sendable {
                 }
                 let texts = try await KeyRotationStore.requestTextsNotUnder(active, limit: batchSize, on: connection, logger: logger)
                 try await KeyRotationStore.updateRequestTexts(
-                    try texts.map { key, sealed in (key, try vault.seal(requestText: try vault.open(requestText: sealed, of: key), of: key)) },
+                    try texts.map { key, sealed in (key, try vault.rotated(requestText: sealed, of: key)) },
                     on: connection, logger: logger)
                 return Done(dataKeys: wrapped.count, ownKeys: legacy.count, comments: comments.count, requestTexts: texts.count)
             }

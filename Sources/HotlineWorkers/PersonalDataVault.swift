@@ -12,9 +12,10 @@ import HotlinePostgres
 /// 《个人信息保护法》第四十七条), and a rotation re-wraps 32 bytes per case instead of re-sealing
 /// its data. Every blob binds the case id and what it holds as authenticated data, so none can
 /// be moved to another case or stand in for another blob. The text of an appeal not accepted
-/// (no case) is sealed directly under the key-encryption key, bound to its channel and
-/// external id; so are the caller and comments of a case from before migration 0030, bound to
-/// the case id alone.
+/// (no case) has a data key of its own the same way, bound to its channel and external id. The
+/// caller and comments of a case from before migration 0030 are sealed directly under the
+/// key-encryption key, bound to the case id alone; so is a text not accepted from before
+/// migration 0037, bound to its channel and external id.
 public struct PersonalDataVault: Sendable, CustomStringConvertible {
     private let active: KeyConfiguration.DataKey
     private let previous: [KeyConfiguration.DataKey]
@@ -184,13 +185,32 @@ public struct PersonalDataVault: Sendable, CustomStringConvertible {
 
     // MARK: an appeal not accepted
 
-    /// The text of an appeal redirected or not accepted, sealed under the active key-encryption key.
-    public func seal(requestText text: String, of request: IntakeRequestKey) throws -> SealedText {
-        SealedText(sealed: try Self.seal(Data(text.utf8), with: active.symmetricKey, authenticating: .request(request)), keyID: active.id)
+    /// The text of an appeal redirected or not accepted, sealed under a data key of its own
+    /// that is wrapped under the active key-encryption key (migration 0037), both bound to the
+    /// appeal's channel and external id.
+    public func seal(requestText text: String, of request: IntakeRequestKey) throws -> SealedRequestText {
+        let dataKey = SymmetricKey(size: .bits256)
+        return SealedRequestText(
+            sealed: try Self.seal(Data(text.utf8), with: dataKey, authenticating: .request(request)),
+            key: .own(try wrap(dataKey, binding: .requestDataKey(request))))
     }
 
-    public func open(requestText sealed: SealedText, of request: IntakeRequestKey) throws -> String {
-        String(decoding: try Self.open(sealed.sealed, with: try keyEncryptionKey(sealed.keyID), authenticating: .request(request)), as: UTF8.self)
+    public func open(requestText sealed: SealedRequestText, of request: IntakeRequestKey) throws -> String {
+        let key = switch sealed.key {
+        case let .own(dataKey): try unwrap(dataKey, binding: .requestDataKey(request))
+        case let .keyEncryptionKey(id): try keyEncryptionKey(id)
+        }
+        return String(decoding: try Self.open(sealed.sealed, with: key, authenticating: .request(request)), as: UTF8.self)
+    }
+
+    /// The text under the active key-encryption key (key rotation): its data key re-wrapped,
+    /// or, written before migration 0037, given a data key of its own.
+    public func rotated(requestText sealed: SealedRequestText, of request: IntakeRequestKey) throws -> SealedRequestText {
+        guard case let .own(dataKey) = sealed.key else {
+            return try seal(requestText: try open(requestText: sealed, of: request), of: request)
+        }
+        let binding = Binding.requestDataKey(request)
+        return SealedRequestText(sealed: sealed.sealed, key: .own(try wrap(try unwrap(dataKey, binding: binding), binding: binding)))
     }
 
     // MARK: index
@@ -225,12 +245,15 @@ public struct PersonalDataVault: Sendable, CustomStringConvertible {
         case caseOnly(UUID)
         /// The text of an appeal not accepted.
         case request(IntakeRequestKey)
+        /// Its data key, under the key-encryption key.
+        case requestDataKey(IntakeRequestKey)
 
         var data: Data {
             switch self {
             case let .bound(purpose, caseID): Data("\(purpose.rawValue):\(caseID.uuidString.lowercased())".utf8)
             case let .caseOnly(caseID): Data(caseID.uuidString.lowercased().utf8)
             case let .request(key): Data("appeal-text:\(key.channel.rawValue):\(key.externalID)".utf8)
+            case let .requestDataKey(key): Data("appeal-text-key:\(key.channel.rawValue):\(key.externalID)".utf8)
             }
         }
     }
@@ -246,13 +269,20 @@ public struct PersonalDataVault: Sendable, CustomStringConvertible {
     }
 
     private func wrap(_ dataKey: SymmetricKey, caseID: UUID) throws -> WrappedDataKey {
-        let bytes = dataKey.withUnsafeBytes { Data($0) }
-        return WrappedDataKey(
-            wrapped: try Self.seal(bytes, with: active.symmetricKey, authenticating: .bound(.dataKey, caseID)), keyID: active.id)
+        try wrap(dataKey, binding: .bound(.dataKey, caseID))
     }
 
     private func unwrap(_ key: WrappedDataKey, caseID: UUID) throws -> SymmetricKey {
-        SymmetricKey(data: try Self.open(key.wrapped, with: try keyEncryptionKey(key.keyID), authenticating: .bound(.dataKey, caseID)))
+        try unwrap(key, binding: .bound(.dataKey, caseID))
+    }
+
+    private func wrap(_ dataKey: SymmetricKey, binding: Binding) throws -> WrappedDataKey {
+        WrappedDataKey(
+            wrapped: try Self.seal(dataKey.withUnsafeBytes { Data($0) }, with: active.symmetricKey, authenticating: binding), keyID: active.id)
+    }
+
+    private func unwrap(_ key: WrappedDataKey, binding: Binding) throws -> SymmetricKey {
+        SymmetricKey(data: try Self.open(key.wrapped, with: try keyEncryptionKey(key.keyID), authenticating: binding))
     }
 
     private static func seal(_ plaintext: Data, with key: SymmetricKey, authenticating binding: Binding) throws -> [UInt8] {

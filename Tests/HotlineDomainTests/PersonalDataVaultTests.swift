@@ -227,6 +227,41 @@ import Testing
         #expect(try vault.caller(of: own) == caller && vault.text(of: own) == vault.text(of: legacy))
     }
 
+    /// The text of an appeal not accepted (no case) has a data key of its own (migration 0037):
+    /// a rotation re-wraps the key and leaves the sealed text alone; one sealed directly under
+    /// the key-encryption key before migration 0037 still opens and is given a key.
+    @Test func aTextNotAcceptedHasItsOwnDataKey() throws {
+        let vault = try Self.vault()
+        let request = IntakeRequestKey(channel: .phone, externalID: "CALL-9")
+        let text = "株洲市某小区门口的路灯坏了"
+        let sealed = try vault.seal(requestText: text, of: request)
+        guard case let .own(dataKey) = sealed.key else { Issue.record("sealed without a data key"); return }
+        #expect(dataKey.keyID == "k1" && sealed.keyID == "k1")
+        #expect(try vault.open(requestText: sealed, of: request) == text)
+        #expect(throws: (any Error).self, "bound to its request") {
+            try vault.open(requestText: sealed, of: IntakeRequestKey(channel: .web, externalID: "CALL-9"))
+        }
+        #expect(try vault.seal(requestText: text, of: request).key != sealed.key, "a key per text")
+
+        let rotated = try Self.vault(Self.environment([
+            "HOTLINE_DATA_KEY": "k2:" + Self.base64Key(2), "HOTLINE_DATA_KEYS_PREVIOUS": "k1:" + Self.base64Key(1),
+            "HOTLINE_INDEX_KEY": Self.base64Key(100),
+        ]))
+        let rewrapped = try rotated.rotated(requestText: sealed, of: request)
+        #expect(rewrapped.sealed == sealed.sealed && rewrapped.keyID == "k2", "only the data key is wrapped again")
+        let newOnly = try Self.vault(Self.environment(["HOTLINE_DATA_KEY": "k2:" + Self.base64Key(2), "HOTLINE_INDEX_KEY": Self.base64Key(100)]))
+        #expect(try newOnly.open(requestText: rewrapped, of: request) == text)
+
+        let box = try AES.GCM.seal(
+            Data(text.utf8), using: SymmetricKey(data: try #require(Data(base64Encoded: Self.base64Key(1)))),
+            authenticating: Data("appeal-text:phone:CALL-9".utf8))
+        let legacy = SealedRequestText(sealed: Array(try #require(box.combined)), key: .keyEncryptionKey("k1"))
+        #expect(try vault.open(requestText: legacy, of: request) == text)
+        let given = try rotated.rotated(requestText: legacy, of: request)
+        guard case .own = given.key else { Issue.record("a text from before migration 0037 was not given a data key"); return }
+        #expect(try newOnly.open(requestText: given, of: request) == text)
+    }
+
     @Test func phoneIndexIgnoresFormatting() throws {
         let vault = try Self.vault()
         let plain = try #require(vault.phoneIndex(Caller(phone: "13800001111")))

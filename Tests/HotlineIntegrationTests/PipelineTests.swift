@@ -156,8 +156,9 @@ struct PipelineTests {
         }
     }
 
-    /// The text of an appeal not accepted is kept sealed (migration 0031) for the refusal's
-    /// period; `hotline intake show` opens it for the centre, and a key rotation re-seals it.
+    /// The text of an appeal not accepted is kept sealed under a data key of its own
+    /// (migrations 0031, 0037) for the refusal's period; `hotline intake show` opens it for the
+    /// centre, and a key rotation re-wraps its data key, leaving the sealed text as it was.
     @Test func theTextOfAnAppealNotAcceptedIsSealed() async throws {
         try await TestStack.with { stack in
             for worker in ["intake", "relay"] { try stack.startWorker(worker) }
@@ -173,14 +174,22 @@ struct PipelineTests {
                 try await stack.count("SELECT count(*) FROM intake_requests") == 2
             }
             #expect(try await stack.count(
-                "SELECT count(*) FROM intake_requests WHERE outcome = 'not_accepted' AND content IS NULL AND content_key_id = 'test1'") == 1)
+                """
+                SELECT count(*) FROM intake_requests
+                WHERE outcome = 'not_accepted' AND content IS NULL AND content_key_id = 'test1' AND content_data_key IS NOT NULL
+                """) == 1)
             #expect(try await stack.count("SELECT count(*) FROM intake_requests WHERE outcome = 'accepted' AND content_sealed IS NULL") == 1)
             #expect(try await stack.count("SELECT count(*) FROM intake_requests WHERE position(convert_to('株洲', 'UTF8') in content_sealed) > 0") == 0)
             let shown = try stack.run(["intake", "show", "--channel", "phone", "--external-id", "T-00000001"]).stdout
             #expect(shown.contains(text) && shown.contains("not_accepted"), "\(shown)")
 
+            let sealedText: PostgresQuery = "SELECT encode(content_sealed, 'hex') || content_key_id, 0::bigint FROM intake_requests WHERE outcome = 'not_accepted'"
+            let before = try #require(try await stack.pairs(sealedText).keys.first)
+
             let rotated = ["HOTLINE_DATA_KEY": KeyRotationTests.newKey, "HOTLINE_DATA_KEYS_PREVIOUS": KeyRotationTests.oldKey]
             #expect(try stack.run(["keys", "reencrypt"], extraEnvironment: rotated).stdout.contains(", 1 texts of appeals not accepted"))
+            #expect(try await stack.pairs(sealedText).keys.first == String(before.dropLast("test1".count)) + "test2",
+                    "the same sealed text, its data key now wrapped under test2")
             #expect(try stack.run(["intake", "show", "--channel", "phone", "--external-id", "T-00000001"], extraEnvironment: rotated).stdout.contains(text))
             #expect(try stack.run(["intake", "show", "--channel", "phone", "--external-id", "T-00000001"], expectSuccess: false).status != 0,
                     "the old key alone no longer opens it")
