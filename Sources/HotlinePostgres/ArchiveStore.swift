@@ -17,6 +17,14 @@ public enum ArchiveStore {
     /// Archives up to `limit` closed cases that nothing can change any more: no callback
     /// open or still owed (a direct answer called back), no rating appeal pending, no appeal window open at `now`. Each gets its whole
     /// record in `case_archive`, status `archived` and an `archived` history entry.
+    /// When the longest-closed case was closed (the archive sweep's look, outside any
+    /// transaction, through `cases_to_archive`); nil when no case waits in `closed`.
+    public static func earliestClosedAt(client: PostgresClient, logger: Logger) async throws -> Date? {
+        let rows = try await client.query("SELECT min(closed_at) FROM cases WHERE status = 'closed'", logger: logger)
+        for try await closedAt in rows.decode(Date?.self) { return closedAt }
+        return nil
+    }
+
     public static func archiveDue(now: Date, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [ArchivedCase] {
         let rows = try await connection.query(
             """

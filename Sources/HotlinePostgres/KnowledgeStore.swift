@@ -142,12 +142,17 @@ public enum KnowledgeStore {
 
     /// Entries whose latest version that was not rejected is past its review-by date and
     /// not yet flagged, locked for this sweep (`SKIP LOCKED`: instances share the work).
+    /// A current version (no newer one that was not rejected) not yet flagged for review, over `k`.
+    static let awaitingReview = """
+        k.state <> 'rejected' AND k.review_flagged_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM knowledge_entries n WHERE n.entry_id = k.entry_id AND n.version > k.version AND n.state <> 'rejected')
+        """
+
     public static func claimOverdue(today: CalendarDate, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [OverdueKnowledgeEntry] {
         let rows = try await connection.query(
             """
             SELECT k.entry_id, k.version, k.unit_id, to_char(k.review_by, 'YYYY-MM-DD') FROM knowledge_entries k
-            WHERE k.state <> 'rejected' AND k.review_flagged_at IS NULL AND k.review_by < \(today.description)::date
-              AND NOT EXISTS (SELECT 1 FROM knowledge_entries n WHERE n.entry_id = k.entry_id AND n.version > k.version AND n.state <> 'rejected')
+            WHERE \(unescaped: awaitingReview) AND k.review_by < \(today.description)::date
             ORDER BY k.review_by, k.entry_id LIMIT \(Int32(limit)) FOR UPDATE SKIP LOCKED
             """, logger: logger)
         var entries: [OverdueKnowledgeEntry] = []
@@ -156,6 +161,15 @@ public enum KnowledgeStore {
             entries.append(OverdueKnowledgeEntry(entryID: entry, version: Int(version), unitID: unit, reviewBy: date))
         }
         return entries
+    }
+
+    /// The earliest review-by date of a version awaiting review (the knowledge review sweep's
+    /// look, outside any transaction); nil when none has one.
+    public static func earliestReviewBy(client: PostgresClient, logger: Logger) async throws -> CalendarDate? {
+        let rows = try await client.query(
+            "SELECT to_char(min(k.review_by), 'YYYY-MM-DD') FROM knowledge_entries k WHERE \(unescaped: awaitingReview)", logger: logger)
+        for try await day in rows.decode(String?.self) { return day.flatMap { CalendarDate($0) } }
+        return nil
     }
 
     public static func markFlagged(_ entry: OverdueKnowledgeEntry, at now: Date, on connection: PostgresConnection, logger: Logger) async throws {

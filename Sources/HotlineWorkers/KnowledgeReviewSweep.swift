@@ -29,4 +29,10 @@ struct KnowledgeReviewSweep {
         }
         return overdue.count
     }
+
+    /// The sweep's look: a version is overdue the day after its review-by date, at the start
+    /// of that day; nil (an interval's wait) when none awaits review.
+    static func nextDue(earliestReviewBy: CalendarDate?) -> Date? {
+        earliestReviewBy?.adding(days: 1).startOfDay
+    }
 }

@@ -3,7 +3,6 @@ import HotlineDomain
 import HotlinePostgres
 import Logging
 import PostgresNIO
-import Synchronization
 
 /// The supervision worker's sweep that publishes `report.period_closed` when a period
 /// a policy reports on is over (长沙 第三十七条; 巴林左旗 第二十六条; 鄂尔多斯 第二十九条;
@@ -16,7 +15,9 @@ import Synchronization
 struct ReportPublisher {
     let archive: PolicyArchive
     let logger: Logger
-    /// The day a run found every period already published; the sweep's look, no statement.
+    /// The day a run found every period already published (no period closes before the
+    /// next day begins, and a policy that gets its first case meanwhile has no closed period
+    /// after it); the sweep's look, no statement.
     let quietDay = QuietDay()
 
     /// Returns how many reports it published.
@@ -55,22 +56,5 @@ struct ReportPublisher {
     private func policy(_ reported: ReportedPolicy, connection: PostgresConnection) async throws -> Policy {
         if reported.policyID == archive.running.policy.policy { return archive.running.policy }
         return try await archive.edition(policyID: reported.policyID, version: reported.latestVersion, connection: connection, logger: logger).policy
-    }
-}
-
-/// A day on which a run found every period it reports on already published (by this instance
-/// or another). No period closes before the next day begins, and a policy that gets its first
-/// case meanwhile has no closed period after it, so the sweep need not look again, not even
-/// with a statement, until then; a clock that leaves the day (the simulated clock set back or
-/// on) makes the sweep run again at once.
-final class QuietDay: Sendable {
-    private let day = Mutex<CalendarDate?>(nil)
-
-    func record(_ quiet: CalendarDate) { day.withLock { $0 = quiet } }
-
-    /// The start of the next day while `now` is on the quiet day; `now` (run now) otherwise.
-    func nextDue(now: Date) -> Date {
-        guard let quiet = day.withLock({ $0 }), CalendarDate(containing: now) == quiet else { return now }
-        return quiet.adding(days: 1).startOfDay
     }
 }

@@ -56,10 +56,11 @@ public enum WorkerRunner {
                 name: "supervision ladder", client: client, clock: clock, batchSize: configuration.batchSize,
                 interval: configuration.sweepInterval, logger: logger, sweep: SupervisionLadder(archive: archive, logger: logger).climb,
                 nextDue: { _, client, logger in try await SupervisionStore.nextClimbAt(client: client, logger: logger) }))
+            let reviewer = UnitRateReviewer(archive: archive, logger: logger)
             companions.append(PeriodicSweep(
                 name: "unit review", client: client, clock: clock, batchSize: configuration.batchSize,
-                interval: configuration.sweepInterval, logger: logger,
-                sweep: UnitRateReviewer(archive: archive, logger: logger).sweep))
+                interval: configuration.sweepInterval, logger: logger, sweep: reviewer.sweep,
+                nextDue: { now, _, _ in reviewer.quietDay.nextDue(now: now) }))
             let reports = ReportPublisher(archive: archive, logger: logger)
             companions.append(PeriodicSweep(
                 name: "period reports", client: client, clock: clock, batchSize: configuration.batchSize,
@@ -75,7 +76,10 @@ public enum WorkerRunner {
             companions.append(PeriodicSweep(
                 name: "knowledge review", client: client, clock: clock, batchSize: configuration.batchSize,
                 interval: configuration.sweepInterval, logger: logger,
-                sweep: KnowledgeReviewSweep(archive: archive, logger: logger).sweep))
+                sweep: KnowledgeReviewSweep(archive: archive, logger: logger).sweep,
+                nextDue: { _, client, logger in
+                    KnowledgeReviewSweep.nextDue(earliestReviewBy: try await KnowledgeStore.earliestReviewBy(client: client, logger: logger))
+                }))
             let policy = archive.running.policy
             guard let retention = policy.retention else {
                 throw ConfigurationError(
@@ -100,7 +104,8 @@ public enum WorkerRunner {
                 nextDue: { _, client, logger in try await CallbackStore.nextExpiryAt(client: client, logger: logger) }))
             companions.append(PeriodicSweep(
                 name: "archive", client: client, clock: clock, batchSize: configuration.batchSize,
-                interval: configuration.sweepInterval, logger: logger, sweep: CaseArchiver(logger: logger).sweep))
+                interval: configuration.sweepInterval, logger: logger, sweep: CaseArchiver(logger: logger).sweep,
+                nextDue: { _, client, logger in try await ArchiveStore.earliestClosedAt(client: client, logger: logger) }))
         case .relay:
             worker = OutboxRelay(
                 client: client, producer: try KafkaProducer(configuration: configuration.kafka, logger: logger),

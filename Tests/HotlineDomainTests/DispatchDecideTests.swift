@@ -73,7 +73,7 @@ import Testing
             == ["sign open 2026-11-16T23:59:59+08:00"])
         #expect(effects.history.map(\.action) == ["dispatched"])
         #expect(types(effects) == ["hotline.cases.v1 case.dispatched"])
-        #expect(effects.queue == [Self.caseID: .resolved(at: Self.now)])
+        #expect(effects.queue.isEmpty, "routed at once, never queued: the manual queue is not touched")
     }
 
     /// 巴林左旗 第十二条 派单: the dispatch issues one work order per unit of the round, each
@@ -119,6 +119,21 @@ import Testing
         #expect(effects.cases.map(\.lifecycle.status) == [.awaitingManualDispatch])
         guard case .queued? = effects.queue[Self.caseID] else { Issue.record("not queued: \(effects.queue)"); return }
         #expect(types(effects) == ["hotline.cases.v1 case.dispatch_pending"])
+    }
+
+    /// A case no rule matched leaves the manual-dispatch queue when the centre dispatches it
+    /// (长沙 第十六条（二）), in the same batch as its queuing or a later one.
+    @Test func aQueuedCaseLeavesTheQueueWhenTheCentreDispatchesIt() throws {
+        let given = try view([accepted()], text: "我想问一个问题", areaCode: nil)
+        let queued = try handler.decide([delivery(1, .accepted(caseID: Self.caseID))], view: given, now: Self.now)
+        var waiting = given
+        waiting.cases[Self.caseID]?.lifecycle = try #require(queued.cases.first?.lifecycle)
+        let dispatch = action(2, .redispatch(.init(leadUnitID: "city-eco"), reason: "职责"), by: .centre(staffID: "c1"))
+        let later = try handler.decide([dispatch], view: waiting, now: Self.now)
+        #expect(later.assignments.map(\.unit.id) == ["city-eco"])
+        #expect(later.queue == [Self.caseID: .resolved(at: Self.now)])
+        let together = try handler.decide([delivery(1, .accepted(caseID: Self.caseID)), dispatch], view: given, now: Self.now)
+        #expect(together.queue == [Self.caseID: .resolved(at: Self.now)], "queued and resolved in one batch: nothing left waiting")
     }
 
     /// A sign by a unit that does not hold the order is refused with a reason and changes nothing.

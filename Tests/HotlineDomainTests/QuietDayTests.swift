@@ -3,8 +3,8 @@ import HotlineDomain
 @testable import HotlineWorkers
 import Testing
 
-/// The period reports sweep (长沙 第三十七条: reports when a period is over) stops looking
-/// for the rest of a day on which it found every period published, and runs again as soon as
+/// The period reports sweep (长沙 第三十七条: reports when a period is over) and the unit review stop looking
+/// for the rest of a day on which they found nothing left to do, and run again as soon as
 /// the clock is on another day.
 @Suite struct QuietDayTests {
     @Test func aQuietDayLastsUntilMidnightChinaTime() throws {

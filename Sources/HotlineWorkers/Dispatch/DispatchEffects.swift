@@ -47,14 +47,17 @@ public struct DispatchEffects: BatchEffects {
     }
 
     /// A new round of units for a case: the current ones end, the batch's own earlier
-    /// round of the case included.
-    mutating func assign(_ caseID: UUID, round: Int, lead: HandlingUnit, coUnits: [HandlingUnit], ruleID: String, at now: Date) {
+    /// round of the case included. A case `leavingQueue` (it was awaiting manual dispatch,
+    /// the only status the queue holds a case in) is resolved there; another was never queued.
+    mutating func assign(
+        _ caseID: UUID, round: Int, lead: HandlingUnit, coUnits: [HandlingUnit], ruleID: String, leavingQueue: Bool, at now: Date
+    ) {
         endAssignments(of: caseID)
         for (unit, role) in [(lead, "lead")] + coUnits.map({ ($0, "co") }) {
             assignmentIndexes[caseID, default: []].append(assignments.count)
             assignments.append(NewAssignment(caseID: caseID, round: round, unit: unit, role: role, ruleID: ruleID, at: now, current: true))
         }
-        queue[caseID] = .resolved(at: now)
+        if leavingQueue { queue[caseID] = .resolved(at: now) }
     }
 
     mutating func endAssignments(of caseID: UUID) {

@@ -153,7 +153,9 @@ extension DispatchHandler {
                 eventID: UUID(), caseID: before.id, caseNumber: before.caseNumber, occurredAt: now, policy: before.policy, body: body)))
         }
         if let dispatch = change.dispatch {
-            effects.assign(before.id, round: after.round, lead: dispatch.lead, coUnits: dispatch.coUnits, ruleID: dispatch.ruleID, at: now)
+            effects.assign(
+                before.id, round: after.round, lead: dispatch.lead, coUnits: dispatch.coUnits, ruleID: dispatch.ruleID,
+                leavingQueue: before.status == .awaitingManualDispatch, at: now)
             if dispatch.asPrecedent {
                 let precedent = RoutingPrecedent(
                     key: RoutingPrecedent.Key(category: before.category, areaCode: current.areaCode), lead: dispatch.lead.id,

@@ -26,6 +26,8 @@ public struct DispatchHandler: BatchHandler {
     /// Opens a case's text for routing and the caller's contact where a work order is sealed to its unit.
     let vault: PersonalDataVault
     let logger: Logger
+    /// The units' sealing keys, read again only when the directory changed.
+    let directory = PartyDirectoryCache()
 
     public init(router: Router, archive: PolicyArchive, vault: PersonalDataVault, logger: Logger) {
         self.router = router
@@ -189,7 +191,7 @@ public struct DispatchHandler: BatchHandler {
             // Every party's sealing key valid now, at the real instant also under a simulated
             // clock (keys are enrolled, rotated and revoked in real time, as BatchPipeline
             // judges signatures): a batch's new rounds may go to any unit.
-            view.sealingKeys = PartySealingKey.current(in: try await PartyStore.directory(on: connection, logger: logger), at: Date())
+            view.sealingKeys = PartySealingKey.current(in: try await directory.current(on: connection, logger: logger), at: Date())
         }
         for policy in Set(view.cases.values.map(\.lifecycle.policy)) {
             view.editions[policy] = try await archive.edition(policyID: policy.id, version: policy.version, connection: connection, logger: logger)

@@ -17,6 +17,9 @@ import PostgresNIO
 struct UnitRateReviewer {
     let archive: PolicyArchive
     let logger: Logger
+    /// The day a run found reviewed already, or no review due (not a working day, or a
+    /// policy without either trigger); the sweep's look, no statement.
+    let quietDay = QuietDay()
 
     /// Returns 1 when it reviewed today, 0 when there was nothing to review.
     func sweep(now: Date, limit: Int, connection: PostgresConnection, outbox: inout [OutboxMessage]) async throws -> Int {
@@ -28,7 +31,10 @@ struct UnitRateReviewer {
               try await UnitSupervisionStore.claimReview(
                   of: day, policyID: edition.policy.policy, policyVersion: edition.policy.version, at: now,
                   on: connection, logger: logger)
-        else { return 0 }
+        else {
+            quietDay.record(CalendarDate(containing: now))
+            return 0
+        }
         var reviewed: Set<String> = []
         var below: Set<String> = []
         for rule in rules {
