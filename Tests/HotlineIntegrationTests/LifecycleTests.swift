@@ -3,8 +3,9 @@ import HotlineDomain
 import Testing
 
 /// Unit and centre actions, deadlines and supervision through the real workers,
-/// PostgreSQL and the dev broker, under the shared simulated clock.
-@Suite(.serialized)
+/// PostgreSQL and the dev broker, each test on a stack and simulated clock of its own, so
+/// they run side by side (`StackGate` bounds how many stacks run at once).
+@Suite
 struct LifecycleTests {
     /// 长沙: a 咨询 signed on Friday 2026-10-09 is due 3 working days later (第十九条（一）;
     /// Saturday 10-10 is a 调休 working day); a return asked 3 working days after

@@ -146,6 +146,9 @@ final class TestStack: @unchecked Sendable {
         environment["HOTLINE_ROUTING_FILE"] = values.root + "/Ops/routing/changsha.yaml"
         environment["HOTLINE_CALENDAR_DIR"] = values.root + "/Ops/calendars"
         environment["HOTLINE_LOG_LEVEL"] = "info"
+        // Every test waits on each step it takes: supervision's and callbacks' half-second
+        // linger (README "Configuration") would only add to every wait (BatchLingerTests has it).
+        environment["HOTLINE_BATCH_LINGER_MS"] = "0"
         return environment
     }
 
