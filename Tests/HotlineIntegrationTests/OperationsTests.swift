@@ -2,8 +2,9 @@ import Foundation
 import Testing
 
 /// What an adapter author and an operator see: kcat works against the dev broker,
-/// migrations are safe to repeat, bad configuration is refused in one line.
-@Suite(.serialized)
+/// migrations are safe to repeat, bad configuration is refused in one line. Each test on a
+/// stack of its own, side by side (`StackGate` bounds how many run at once).
+@Suite
 struct OperationsTests {
     /// The README's adapter example: publish with `kcat -P`, read the receipt with
     /// `kcat -C`, tail the lifecycle topic with `hotline tail`.

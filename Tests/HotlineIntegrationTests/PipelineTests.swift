@@ -6,8 +6,8 @@ import PostgresNIO
 import Testing
 
 /// The foundation's promises, checked with PostgreSQL, the dev broker and the real
-/// worker processes.
-@Suite(.serialized)
+/// worker processes; each test on a stack of its own, side by side (`StackGate`).
+@Suite
 struct PipelineTests {
     /// N valid appeals, duplicates of both kinds, and one bad message of every kind:
     /// exactly one case per appeal, one receipt per valid message, one dead letter
