@@ -11,6 +11,13 @@ struct ConsumerLagTests {
     /// Dispatch stopped with SIGTERM: it leaves, and the member list is empty again.
     @Test func statusShowsLagAndMembersAndExitsNonZeroWhenStuck() async throws {
         try await TestStack.with { stack in
+            // A member killed two hours ago and never seen since: the first heartbeat forgets it.
+            try await stack.client.query(
+                """
+                INSERT INTO worker_members (member_id, worker, group_id, host, pid, started_at, seen_at, partitions, lag)
+                VALUES (gen_random_uuid(), 'intake', 'hotline-intake', 'gone', 1, now() - interval '3 hours',
+                        now() - interval '2 hours', '{}', NULL)
+                """, logger: stack.logger)
             try stack.startWorker("intake")
             try stack.startWorker("relay")
             try stack.publish((1...40).map { IntakeEvents.appeal($0) })
@@ -22,6 +29,7 @@ struct ConsumerLagTests {
             try await stack.waitUntil("intake's member record shows its partitions") {
                 try await stack.count("SELECT count(*) FROM worker_members WHERE worker = 'intake' AND cardinality(partitions) = 12") == 1
             }
+            #expect(try await stack.count("SELECT count(*) FROM worker_members WHERE host = 'gone'") == 0, "a member silent for an hour is forgotten")
             try await Task.sleep(for: .seconds(2))
             // Two seconds after the last case event was published, waiting more than one is stuck.
             let stuck = try stack.run(["status", "--stuck-after", "1", "--format", "json"], expectSuccess: false)
