@@ -14,9 +14,6 @@ public struct ArchivedCase: Sendable {
 
 /// Named queries of the archive (归档): `case_archive` is written once per case and never changed.
 public enum ArchiveStore {
-    /// Archives up to `limit` closed cases that nothing can change any more: no callback
-    /// open or still owed (a direct answer called back), no rating appeal pending, no appeal window open at `now`. Each gets its whole
-    /// record in `case_archive`, status `archived` and an `archived` history entry.
     /// When the longest-closed case was closed (the archive sweep's look, outside any
     /// transaction, through `cases_to_archive`); nil when no case waits in `closed`.
     public static func earliestClosedAt(client: PostgresClient, logger: Logger) async throws -> Date? {
@@ -25,6 +22,9 @@ public enum ArchiveStore {
         return nil
     }
 
+    /// Archives up to `limit` closed cases that nothing can change any more: no callback
+    /// open or still owed (a direct answer called back), no rating appeal pending, no appeal window open at `now`. Each gets its whole
+    /// record in `case_archive`, status `archived` and an `archived` history entry.
     public static func archiveDue(now: Date, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [ArchivedCase] {
         let rows = try await connection.query(
             """

@@ -140,14 +140,14 @@ public enum KnowledgeStore {
         return records
     }
 
-    /// Entries whose latest version that was not rejected is past its review-by date and
-    /// not yet flagged, locked for this sweep (`SKIP LOCKED`: instances share the work).
     /// A current version (no newer one that was not rejected) not yet flagged for review, over `k`.
     static let awaitingReview = """
         k.state <> 'rejected' AND k.review_flagged_at IS NULL
         AND NOT EXISTS (SELECT 1 FROM knowledge_entries n WHERE n.entry_id = k.entry_id AND n.version > k.version AND n.state <> 'rejected')
         """
 
+    /// Entries whose latest version that was not rejected is past its review-by date and
+    /// not yet flagged, locked for this sweep (`SKIP LOCKED`: instances share the work).
     public static func claimOverdue(today: CalendarDate, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [OverdueKnowledgeEntry] {
         let rows = try await connection.query(
             """

@@ -65,14 +65,15 @@ struct PeriodicSweep: Service {
 
     /// Nil when an item is due at `now` (or the sweep cannot tell: `nextDue` is nil);
     /// otherwise how long until one falls due, at most `interval`. One statement outside any
-    /// transaction, so a pass with nothing due costs no BEGIN, claim and COMMIT. The simulated
-    /// clock stands still until it is set, which ends the sleep: an item a moment ahead of it
-    /// is no nearer after that moment, so the sweep waits its interval, not a busy loop of looks.
+    /// transaction, so a pass with nothing due costs no BEGIN, claim and COMMIT. A clock that
+    /// jumps (the simulated one) stands still until it is set, which ends the sleep: an item a
+    /// moment ahead of it is no nearer after that moment, so the sweep waits its interval, not
+    /// a busy loop of looks.
     private func waitForNextDue(now: Date) async throws -> Duration? {
         guard let nextDue else { return nil }
         guard let next = try await nextDue(now, client, logger) else { return interval }
         if next <= now { return nil }
-        if clock is SimulatedClock { return interval }
+        if clock.jumps != nil { return interval }
         let gap = next.timeIntervalSince(now)
         return min(interval, max(.milliseconds(5), .milliseconds(Int64((gap * 1000).rounded(.up)))))
     }
