@@ -12,7 +12,7 @@ public enum CategorySource: String, Sendable, Codable {
     case event
     /// The adapter sent a category the policy folds into another (category_aliases).
     case alias
-    /// Classified from the subject and content by the policy's keywords.
+    /// Classified from the subject and content, by the policy's labelled examples or its keywords.
     case text
     /// No keyword matched: the policy's default category.
     case `default`

@@ -58,7 +58,8 @@ public enum IntakeDecision: Sendable, Equatable {
 ///
 /// Order: emergencies and other redirects first (鄂尔多斯 第十八条（一）: "涉及'110''119'
 /// '120'等电话热线紧急救助的事项，立即以三方通话的形式或电话通知有关单位办理"), then matters
-/// out of scope (长沙 第十三条; 巴林左旗 第六条; 鄂尔多斯 第十七条), then repeats of an
+/// out of scope (长沙 第十三条; 巴林左旗 第六条; 鄂尔多斯 第十七条), by keyword and, where none
+/// matched, by the policy's labelled appeals when they are clear (`ExampleAppeals`), then repeats of an
 /// open case (鄂尔多斯 第十八条（四）: "对已经受理，尚在办理期限内的重复来电，受理员应当做好
 /// 解释工作，并视情况催办"); a repeat of a case closed as an excessive demand is not
 /// accepted (兰溪 四.5 "不再受理重复来电"), and the rest is accepted. An appeal the operator
@@ -88,7 +89,9 @@ public struct IntakeDecider: Sendable {
         let text = policy.colloquial.canonical(NormalizedText(event.text))
         if let found = scope.redirect(text) { return .redirect(found.rule) }
         if let found = scope.notAccepted(text) { return .notAccept(found.rule) }
-        let (category, source) = classifier.classify(given: event.category, text: text)
+        let learned = policy.model?.ranking(text)
+        if let learned, let decision = learnedScope(learned) { return decision }
+        let (category, source) = classifier.classify(given: event.category, text: text, learned: learned)
         if let answer = event.answeredFrom {
             if let refusal = answer.refusal(found: answered, receivedAt: event.receivedAt) { return .refuse(refusal) }
             return .answerDirectly(category: category, source: source, answer)
@@ -124,6 +127,16 @@ public struct IntakeDecider: Sendable {
             best = (candidate, score)
         }
         return best?.candidate
+    }
+
+    /// Where no keyword matched: the redirect or refusal the policy's labelled appeals point
+    /// to, when its rule is likelier than every other label by `examples.margin`
+    /// (`ExampleAppeals`). The caller is told the rule's reason and article, as for a keyword.
+    private func learnedScope(_ ranking: [AppealModel.Score]) -> IntakeDecision? {
+        guard let margin = policy.examples?.margin, ranking.count > 1, ranking[0].logScore - ranking[1].logScore >= margin else { return nil }
+        if let rule = policy.scope.redirect.first(where: { $0.code == ranking[0].label }) { return .redirect(rule) }
+        if let rule = policy.scope.notAccepted.first(where: { $0.code == ranking[0].label }) { return .notAccept(rule) }
+        return nil
     }
 
     /// A repeat of a case closed as an excessive demand is not accepted, where the policy says so.

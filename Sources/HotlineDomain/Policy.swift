@@ -38,6 +38,11 @@ public struct Policy: Sendable, Decodable, Equatable {
     public var retention: RetentionRules?
     /// The regulation's term.
     public var validity: PolicyValidity
+    /// Labelled appeals intake learns from (`ExampleAppeals`); nil where the policy names none.
+    public var examples: ExampleAppeals?
+    /// Learned from `examples` when the policy file is loaded (`learn(from:)`); nil without
+    /// them, and in a version read back from `policy_versions`, which judges no appeal.
+    public internal(set) var model: AppealModel?
 
     /// How a case can reach a unit, as `by_source` limits name it: leader-assigned
     /// (兰溪 四.3 领导批办), assigned by the centre (交办), transferred from the provincial
@@ -46,7 +51,7 @@ public struct Policy: Sendable, Decodable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case format, policy, version, title, jurisdiction, seed, categories, scope, `repeat`, calendar, limits
-        case lifecycle, callbacks, notifications, supervision, reports, assessment, knowledge, synonyms, colloquial, validity, retention
+        case lifecycle, callbacks, notifications, supervision, reports, assessment, knowledge, synonyms, colloquial, validity, retention, examples
         case serviceHours = "service_hours"
         case ratingAppeals = "rating_appeals"
         case defaultCategory = "default_category"
@@ -88,6 +93,7 @@ public struct Policy: Sendable, Decodable, Equatable {
         serviceHours = try container.decode(ServiceHours.self, forKey: .serviceHours)
         validity = try container.decode(PolicyValidity.self, forKey: .validity)
         retention = try container.decodeIfPresent(RetentionRules.self, forKey: .retention)
+        examples = try container.decodeIfPresent(ExampleAppeals.self, forKey: .examples)
     }
 
     /// The rule for an obligation, or nil when the policy sets none.
@@ -191,7 +197,7 @@ public struct Policy: Sendable, Decodable, Equatable {
         }
         problems += limitProblems(categories: Set(codes.map(\.rawValue)))
         problems += lifecycleProblems() + callbackProblems() + notificationProblems() + supervisionProblems() + reportingProblems()
-            + assessmentProblems() + ratingAppealProblems() + knowledgeProblems() + retentionProblems()
+            + assessmentProblems() + ratingAppealProblems() + knowledgeProblems() + retentionProblems() + exampleProblems()
         if !(`repeat`.similarity > 0 && `repeat`.similarity <= 1) {
             problems.append(.init(key: "repeat.similarity", problem: "must be in (0, 1], found \(`repeat`.similarity)"))
         }

@@ -35,7 +35,8 @@ public final class PolicyArchive: Sendable {
     /// Runs the policy in `policyFile` with its calendar from `calendarDirectory`.
     public init(policyFile file: String, policyID: String, calendarDirectory: String, provisionalYears: Int = CalendarLoader.defaultProvisionalYears) throws {
         runningText = try PolicyLoader.text(of: file)
-        let policy = try PolicyLoader.parse(runningText, origin: file, expectedID: policyID)
+        let policy = try PolicyLoader.parse(
+            runningText, origin: file, expectedID: policyID, directory: URL(fileURLWithPath: file).deletingLastPathComponent().path)
         self.calendarDirectory = calendarDirectory
         self.provisionalYears = provisionalYears
         running = Edition(

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HotlineDomain
 import Yams
@@ -71,6 +72,7 @@ public enum PolicyLoader {
             ]),
             "synonyms": .anyValue,
             "colloquial": .anyValue,
+            "examples": .map(["file": .anyValue, "sha256": .anyValue, "margin": .anyValue, "category_margin": .anyValue, "note": .anyValue]),
             "retention": .map([
                 "article": .anyValue, "note": .anyValue, "lookup_audit_days": .anyValue, "unaccepted_appeal_text_days": .anyValue,
                 "parked_message_days": .anyValue, "case_content_after_archive_days": .anyValue,
@@ -83,7 +85,7 @@ public enum PolicyLoader {
     }
 
     public static func load(file: String, expectedID: String? = nil) throws -> Policy {
-        try parse(try text(of: file), origin: file, expectedID: expectedID)
+        try parse(try text(of: file), origin: file, expectedID: expectedID, directory: URL(fileURLWithPath: file).deletingLastPathComponent().path)
     }
 
     /// The file's text, for a worker to record with the version it runs.
@@ -97,9 +99,13 @@ public enum PolicyLoader {
 
     /// Checks a policy's text; `origin` names it in problems (a file, or a recorded version).
     /// A `recorded` version may predate the `retention` section: only the running policy's
-    /// periods are applied, so only a file must state them.
-    public static func parse(_ text: String, origin file: String, expectedID: String? = nil, recorded: Bool = false) throws -> Policy {
-        let policy: Policy
+    /// periods are applied, so only a file must state them. `directory` holds the files the
+    /// policy names (its labelled `examples`), learned from here; a recorded version, which
+    /// judges no appeal, has none.
+    public static func parse(
+        _ text: String, origin file: String, expectedID: String? = nil, recorded: Bool = false, directory: String? = nil
+    ) throws -> Policy {
+        var policy: Policy
         do {
             if let node = try Yams.compose(yaml: text) {
                 let unknown = allowedKeys.check(node)
@@ -121,8 +127,51 @@ public enum PolicyLoader {
         if policy.policy != (expectedID ?? fileID) {
             problems.insert(.init(key: "policy", problem: "'\(policy.policy)' does not match the file name '\(fileID)'"), at: 0)
         }
+        if problems.isEmpty, let examples = policy.examples, let directory {
+            problems = policy.learn(from: try exampleAppeals(examples, directory: directory, policyFile: file))
+        }
         guard problems.isEmpty else { throw PolicyFileError(file: file, problems: problems) }
         return policy
+    }
+
+    /// One line of the `examples` file (the labelled sets' format, Ops/fixtures/labelled).
+    private struct ExampleLine: Decodable {
+        var subject: String?
+        var content: String
+        var rule: String?
+        var category: String?
+    }
+
+    /// The labelled appeals of `examples.file`, refused unless the file has the digest the
+    /// policy names: the policy's version then stands for the examples it learned from.
+    static func exampleAppeals(_ examples: ExampleAppeals, directory: String, policyFile: String) throws -> [(line: Int, appeal: LabelledAppeal)] {
+        let path = "\(directory)/\(examples.file)"
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PolicyFileError(file: policyFile, problems: [.init(key: "examples.file", problem: "\(path) cannot be read; it is named relative to the policy's directory")])
+        }
+        let digest = Hex.string(Array(SHA256.hash(data: data)))
+        guard digest == examples.sha256.lowercased() else {
+            throw PolicyFileError(file: policyFile, problems: [.init(
+                key: "examples.sha256",
+                problem: "\(examples.file) has SHA-256 \(digest), not the \(examples.sha256) the policy names; after changing the examples, put their digest here and give the policy a new `version`")])
+        }
+        var appeals: [(line: Int, appeal: LabelledAppeal)] = []
+        var problems: [PolicyProblem] = []
+        for (index, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        where !line.allSatisfy(\.isWhitespace) {
+            let key = "examples.file line \(index + 1)"
+            guard let example = try? JSONDecoder().decode(ExampleLine.self, from: Data(line.utf8)) else {
+                problems.append(.init(key: key, problem: "is not a JSON object with a string `content`"))
+                continue
+            }
+            guard let label = example.rule ?? example.category else {
+                problems.append(.init(key: key, problem: "has neither `rule` nor `category`: an example must carry the label the centre gave it"))
+                continue
+            }
+            appeals.append((index + 1, LabelledAppeal(text: [example.subject, example.content].compactMap { $0 }.joined(separator: "\n"), label: label)))
+        }
+        guard problems.isEmpty else { throw PolicyFileError(file: policyFile, problems: problems) }
+        return appeals
     }
 }
 

@@ -181,8 +181,10 @@ import Testing
     @Test func anOrdinaryAppealIsAcceptedWithItsCategorySource() {
         #expect(decider.decide(Fixtures.event(content: "请问新生儿落户需要哪些材料？"), openCases: [])
             == .accept(category: .consultation, source: .text))
-        #expect(decider.decide(Fixtures.event(content: "有件事想反映一下"), openCases: [])
-            == .accept(category: .help, source: .default))
+        var keywordsOnly = policy
+        keywordsOnly.examples = nil
+        #expect(IntakeDecider(policy: keywordsOnly).decide(Fixtures.event(content: "有件事想反映一下"), openCases: [])
+            == .accept(category: .help, source: .default), "no keyword and no examples: the default category")
         #expect(decider.decide(Fixtures.event(content: "有件事想反映一下", category: .opinion), openCases: [])
             == .accept(category: .suggestion, source: .alias))
     }

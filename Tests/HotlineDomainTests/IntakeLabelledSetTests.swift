@@ -3,10 +3,12 @@ import HotlineDomain
 import Testing
 
 /// Scope and category on appeals written for measuring them, not from the rules' own
-/// keywords (Ops/fixtures/labelled/intake-*.jsonl, 长沙): precision and recall per scope
-/// rule (第十三条（二） redirects, 第十三条（一）（三）（五）（七） matters not accepted) and per
-/// category (第十九条, 第十二条（三）), category accuracy, on the parts the rules were tuned
-/// on and on a blind part written before the rules were changed and run on it at the end.
+/// keywords (长沙): precision and recall per scope rule (第十三条（二） redirects,
+/// 第十三条（一）（三）（五）（七） matters not accepted) and per category (第十九条, 第十二条（三）),
+/// category accuracy, on the parts the policy learns from and its keywords were tuned on
+/// (its `examples`, Ops/policies/examples/changsha-2020.jsonl) and on a blind part
+/// (Ops/fixtures/labelled/intake-heldout-5.jsonl) written by someone who had seen neither,
+/// committed before anything ran on it, and run at the end.
 @Suite struct IntakeLabelledSetTests {
     struct Figures {
         var scope: [(code: String, precision: Double?, recall: Double?, support: Int)]
@@ -15,18 +17,16 @@ import Testing
         var misses: [String]
     }
 
-    /// The parts the rules were written against: the first tuning part, the first held-out
-    /// part (looked at when the text pipeline landed), a second tuning part of fresh
-    /// phrasings written while the rules were widened, and the second held-out part (run
-    /// once for policy 2020.12, then tuned on).
-    static let tuningParts = ["tuning", "heldout", "tuning-2", "heldout-2", "heldout-3"]
-    /// Written by someone who had not seen the rules, and run against them once, at the end (README).
-    static let blindPart = "heldout-4"
+    /// The parts of the policy's examples (README of Ops/fixtures/labelled): the keywords were
+    /// tuned on them and the policy's model learns from them, so their figures say how well
+    /// the rules fit what they were written from, not how they generalise.
+    static let tuningParts = ["tuning", "heldout", "tuning-2", "heldout-2", "heldout-3", "heldout-4"]
+    /// Written by someone who had seen no rule, example or other part, and run once, at the end (README).
+    static let blindPart = "heldout-5"
 
-    static func measure(_ parts: [String]) throws -> Figures {
-        let policy = try Fixtures.changsha()
+    static func measure(_ name: String, _ appeals: [LabelledSet.Appeal], policy: Policy? = nil) throws -> Figures {
+        let policy = try policy ?? Fixtures.changsha()
         let decider = IntakeDecider(policy: policy)
-        let appeals = try parts.flatMap(LabelledSet.appeals)
         var scopePairs: [(expected: String, predicted: String)] = []
         var categoryPairs: [(expected: String, predicted: String)] = []
         var misses: [String] = []
@@ -55,7 +55,7 @@ import Testing
         }
         let accuracy = Double(categoryPairs.count { $0.expected == $0.predicted }) / Double(max(categoryPairs.count, 1))
         let figures = Figures(scope: scope, categories: categories, accuracy: accuracy, misses: misses)
-        print("intake labelled set '\(parts.joined(separator: "+"))': \(appeals.count) appeals")
+        print("intake labelled set '\(name)': \(appeals.count) appeals")
         for row in scope { print("  scope \(row.code.padding(toLength: 22, withPad: " ", startingAt: 0)) P \(LabelledSet.format(row.precision))  R \(LabelledSet.format(row.recall))  n \(row.support)") }
         for row in categories { print("  category \(row.code.padding(toLength: 14, withPad: " ", startingAt: 0)) P \(LabelledSet.format(row.precision))  R \(LabelledSet.format(row.recall))  n \(row.support)") }
         print("  category accuracy \(LabelledSet.format(accuracy)) over \(categoryPairs.count) accepted appeals")
@@ -64,10 +64,10 @@ import Testing
     }
 
     @Test func theSetsAreLargeEnoughAndApart() throws {
-        let tuning = try Self.tuningParts.flatMap(LabelledSet.appeals)
+        let tuning = try Self.tuningParts.flatMap(LabelledSet.examples)
         let blind = try LabelledSet.appeals(Self.blindPart)
-        #expect(tuning.count >= 200 && blind.count >= 100)
-        let parts = try (Self.tuningParts + [Self.blindPart]).map(LabelledSet.appeals)
+        #expect(tuning.count >= 200 && blind.count >= 200)
+        let parts = try Self.tuningParts.map(LabelledSet.examples) + [blind]
         for (index, part) in parts.enumerated() {
             for other in parts[(index + 1)...] {
                 #expect(Set(part.map(\.content)).isDisjoint(with: other.map(\.content)), "no appeal is in two parts")
@@ -87,12 +87,25 @@ import Testing
         code.hasPrefix("emergency_") ? 0.95 : 0.9
     }
 
-    /// The parts the rules were written against hold issue 18's floors.
+    /// The parts the rules were written against and the model learned from hold issue 18's floors.
     @Test func tuningParts() throws {
-        let figures = try Self.measure(Self.tuningParts)
+        let figures = try Self.measure(Self.tuningParts.joined(separator: "+"), Self.tuningParts.flatMap(LabelledSet.examples))
         for row in figures.scope where row.support > 0 && row.code != "accepted" {
             #expect((row.precision ?? 0) >= Self.floor(of: row.code) && (row.recall ?? 0) >= Self.floor(of: row.code), "\(row.code)")
         }
+        #expect(figures.accuracy >= 0.85)
+    }
+
+    /// A part by a writer who had seen no rule, judged by the policy learned from the other
+    /// parts only: how the examples carry to a writer they do not hold (the keywords were
+    /// tuned on both parts, so this measures the examples, not the keywords; README).
+    @Test(arguments: ["heldout-3", "heldout-4"]) func aWriterLeftOutOfTheExamples(part: String) throws {
+        var policy = try Fixtures.changsha()
+        let others = try Self.tuningParts.filter { $0 != part }.flatMap(LabelledSet.examples).enumerated().map { index, appeal in
+            (line: index + 1, appeal: LabelledAppeal(text: [appeal.subject, appeal.content].compactMap { $0 }.joined(separator: "\n"), label: appeal.rule ?? appeal.category ?? ""))
+        }
+        #expect(policy.learn(from: others).isEmpty)
+        let figures = try Self.measure("\(part), left out of the examples", LabelledSet.examples(part), policy: policy)
         #expect(figures.accuracy >= 0.85)
     }
 
@@ -100,16 +113,15 @@ import Testing
     /// the levels measured then (rounded down), so that a change losing ground fails; closing
     /// the gap needs rules that generalise further, never tuning on this part (README).
     static let blindShortfalls: [String: (precision: Double, recall: Double)] = [
-        "emergency_police": (0.95, 0.58), "emergency_fire": (0.81, 0.56), "emergency_traffic": (0.92, 0.86), "emergency_medical": (0.95, 0.93),
-        "outside_jurisdiction": (0.9, 0.83), "party_affairs": (0.85, 0.9), "secrets": (0.9, 0.66), "litigation": (0.66, 0.66),
-        "npc_cppcc": (0.85, 0.9), "discipline": (0.9, 0.66), "courts_procuratorate": (0.9, 0.83), "army": (0.85, 0.9),
+        "emergency_police": (0.95, 0.76), "emergency_fire": (0.95, 0.81), "emergency_traffic": (0.92, 0.86), "emergency_medical": (0.93, 0.93),
+        "outside_jurisdiction": (0.9, 0.66), "secrets": (0.9, 0.83), "litigation": (0.85, 0.9), "courts_procuratorate": (0.9, 0.83), "army": (0.9, 0.83),
     ]
-    /// The blind part's category accuracy, measured then (issue 18's floor is 0.85).
-    static let blindAccuracy = 0.74
+    /// The blind part's category accuracy (0.876 measured) holds issue 18's floor.
+    static let blindAccuracy = 0.85
 
     /// The blind part holds issue 18's floors, or the level measured where it fell short.
     @Test func blindPart() throws {
-        let figures = try Self.measure([Self.blindPart])
+        let figures = try Self.measure(Self.blindPart, LabelledSet.appeals(Self.blindPart))
         for row in figures.scope where row.support > 0 && row.code != "accepted" {
             let floor = Self.blindShortfalls[row.code] ?? (Self.floor(of: row.code), Self.floor(of: row.code))
             #expect((row.precision ?? 0) >= floor.precision && (row.recall ?? 0) >= floor.recall,

@@ -6,6 +6,8 @@ import HotlineDomain
 /// Each set has a tuning part and a held-out part; rules are tuned on the first only.
 enum LabelledSet {
     struct Appeal: Decodable {
+        /// The part of the policy's examples the appeal belongs to; nil in a blind part.
+        var part: String?
         var id: String
         var channel: String
         var subject: String?
@@ -33,10 +35,18 @@ enum LabelledSet {
         var keywords: [String]
     }
 
+    /// A blind part, Ops/fixtures/labelled/intake-<part>.jsonl: never learned from.
     static func appeals(_ part: String) throws -> [Appeal] {
-        try Repository.text("Ops/fixtures/labelled/intake-\(part).jsonl").split(separator: "\n").map {
-            try JSONDecoder().decode(Appeal.self, from: Data($0.utf8))
-        }
+        try decode("Ops/fixtures/labelled/intake-\(part).jsonl")
+    }
+
+    /// The parts 长沙's policy learns from (its `examples`, Ops/policies/examples/changsha-2020.jsonl).
+    static func examples(_ part: String) throws -> [Appeal] {
+        try decode("Ops/policies/examples/changsha-2020.jsonl").filter { $0.part == part }
+    }
+
+    private static func decode(_ file: String) throws -> [Appeal] {
+        try Repository.text(file).split(separator: "\n").map { try JSONDecoder().decode(Appeal.self, from: Data($0.utf8)) }
     }
 
     static func questions(_ file: String) throws -> [Question] {

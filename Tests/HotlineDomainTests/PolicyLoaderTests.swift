@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HotlineDomain
 import HotlineWorkers
@@ -7,8 +8,9 @@ import Testing
 /// (docs/POLICY-FORMAT.md: "Unknown keys are refused").
 @Suite struct PolicyLoaderTests {
     /// Writes a changed copy of changsha-2020.yaml as `<name>.yaml` in a fresh directory and loads it.
+    /// Loads a changed copy of 长沙's policy, beside its labelled examples (changed by `examples`).
     func loadChanged(
-        name: String = "changsha-2020", expectChange: Bool = true, _ change: (String) -> String
+        name: String = "changsha-2020", expectChange: Bool = true, examples: (String) -> String = { $0 }, _ change: (String) -> String
     ) throws -> (error: PolicyFileError?, file: String) {
         let directory = try Fixtures.temporaryDirectory()
         defer { Fixtures.cleanUp(directory) }
@@ -17,6 +19,9 @@ import Testing
         let changed = change(original)
         #expect((changed != original) == expectChange, "the change applied")
         try changed.write(toFile: file, atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("examples"), withIntermediateDirectories: true)
+        try examples(Repository.text("Ops/policies/examples/changsha-2020.jsonl"))
+            .write(to: directory.appendingPathComponent("examples/changsha-2020.jsonl"), atomically: true, encoding: .utf8)
         do {
             _ = try PolicyLoader.load(file: file)
             return (nil, file)
@@ -36,6 +41,40 @@ import Testing
 
     @Test func anUnchangedCopyLoads() throws {
         #expect(try loadChanged(expectChange: false) { $0 }.error == nil)
+    }
+
+    /// `examples` with one more line, and the policy naming the new file's digest.
+    func loadWithExample(_ line: String) throws -> PolicyFileError? {
+        let text = try Repository.text("Ops/policies/examples/changsha-2020.jsonl") + line + "\n"
+        let digest = Hex.string(Array(SHA256.hash(data: Data(text.utf8))))
+        return try loadChanged(examples: { _ in text }) { $0.replacing(#/  sha256: [0-9a-f]{64}/#, with: "  sha256: \(digest)") }.error
+    }
+
+    /// The examples a policy learns from are pinned by the digest it names (ExampleAppeals):
+    /// an edited file is refused until the policy names the new digest (and a new version).
+    @Test func examplesThatDoNotMatchTheirDigestAreRefused() throws {
+        let (error, _) = try loadChanged(expectChange: false, examples: { $0 + #"{"content":"路灯坏了","category":"help"}"# + "\n" }) { $0 }
+        #expect(error?.problems.map(\.key) == ["examples.sha256"])
+        #expect(error?.description.contains("give the policy a new `version`") == true)
+        #expect(try loadWithExample(#"{"content":"路灯坏了","category":"help"}"#) == nil, "the same line with its digest loads")
+    }
+
+    /// An example whose label the policy does not have, or that is no labelled appeal, is refused with its line.
+    @Test func anExampleThePolicyCannotLearnFromIsRefusedWithItsLine() throws {
+        let line = try Repository.text("Ops/policies/examples/changsha-2020.jsonl").split(separator: "\n").count + 1
+        let unknown = try #require(try loadWithExample(#"{"content":"路灯坏了","category":"opinion"}"#))
+        #expect(unknown.problems.map(\.key) == ["examples.file line \(line)"])
+        #expect(unknown.description.contains("'opinion' is neither a scope rule nor a category"))
+        #expect(try loadWithExample(#"{"content":"路灯坏了"}"#)?.problems.map(\.problem).first?.contains("neither `rule` nor `category`") == true)
+        #expect(try loadWithExample("路灯坏了")?.problems.map(\.key) == ["examples.file line \(line)"])
+        #expect(try loadWithExample(#"{"content":"，。！","category":"help"}"#)?.problems.map(\.problem) == ["has no text to learn from"])
+    }
+
+    @Test func aMissingExamplesFileOrAMarginBelowZeroIsRefused() throws {
+        let missing = try #require(try loadChanged { $0.replacingOccurrences(of: "file: examples/changsha-2020.jsonl", with: "file: examples/none.jsonl") }.error)
+        #expect(missing.problems.map(\.key) == ["examples.file"])
+        let margins = try refusal { $0.replacingOccurrences(of: "  margin: 24\n  category_margin: 3\n", with: "  margin: 0\n  category_margin: -1\n") }
+        #expect(margins.keys == ["examples.margin", "examples.category_margin"])
     }
 
     @Test func anUnknownTopLevelKeyIsRefused() throws {

@@ -181,7 +181,7 @@ import Testing
     /// Intake's added CPU per appeal for the text pipeline (normalise, scope, category), printed only.
     @Test func cpuPerAppealIsPrinted() throws {
         let decider = IntakeDecider(policy: try Fixtures.changsha())
-        let appeals = try LabelledSet.appeals("tuning").map { Fixtures.event(content: $0.content, subject: $0.subject, externalID: $0.id) }
+        let appeals = try LabelledSet.examples("tuning").map { Fixtures.event(content: $0.content, subject: $0.subject, externalID: $0.id) }
         let clock = ContinuousClock()
         let rounds = 20
         let elapsed = clock.measure {
