@@ -75,7 +75,8 @@ struct NotificationTests {
             let result = try #require(byKind["result"])
             #expect(result["outcome"] as? String == "resolved" && result["sender"] as? String == "unit")
             #expect((result["unit"] as? [String: String])?["id"] == order.lead)
-            #expect((result["basis"] as? [String: String]) == ["policy": "changsha-2020", "policy_version": "2020.15", "article": "第二十二条"])
+            let version = try PolicyFileReader.policy("changsha-2020", root: stack.values.root).version
+            #expect((result["basis"] as? [String: String]) == ["policy": "changsha-2020", "policy_version": version, "article": "第二十二条"])
             #expect(try open(result["reply"], of: result) == "已现场查看并修复破损路面", "the unit's reply travels sealed")
             let callback = try #require(byKind["callback_request"])
             #expect(callback["channel"] as? String == "automatic_call")

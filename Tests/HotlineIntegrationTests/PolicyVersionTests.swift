@@ -10,7 +10,7 @@ import Testing
 struct PolicyVersionTests {
     static let simulated = ["HOTLINE_CLOCK": "simulated"]
 
-    /// A copy of the shipped 长沙 policy as a new version whose sign limit
+    /// A copy of the shipped 长沙 policy (with its labelled examples) as a new version whose sign limit
     /// (第十七条, "次日(工作日)内签收", 1 working day) is changed to `signDays`.
     static func editedPolicyDirectory(in stack: TestStack, version: String, signDays: Int) throws -> String {
         let shipped = try String(contentsOfFile: stack.values.root + "/Ops/policies/changsha-2020.yaml", encoding: .utf8)
@@ -23,6 +23,7 @@ struct PolicyVersionTests {
         let directory = stack.directory.appendingPathComponent("policies-\(version)-\(signDays)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try Data(edited.utf8).write(to: directory.appendingPathComponent("changsha-2020.yaml"))
+        try FileManager.default.copyItem(atPath: stack.values.root + "/Ops/policies/examples", toPath: directory.appendingPathComponent("examples").path)
         return directory.path
     }
 
