@@ -59,12 +59,21 @@ final class RelayInbox: Sendable {
         waiting?.resume()
     }
 
-    /// The reports that arrived since the last call.
+    /// The reports that arrived since the last call. What is still in flight stays counted,
+    /// so the reports after this one wake the loop by the batch again, not each on its own.
     func take() -> (delivered: [Int64], failed: [(id: Int64, error: KafkaError)]) {
         reports.withLock { reports in
-            defer { reports = Reports() }
+            defer {
+                reports.delivered = []
+                reports.failed = []
+            }
             return (reports.delivered, reports.failed)
         }
+    }
+
+    /// Rows handed to the producer and not yet reported.
+    var outstanding: Int {
+        reports.withLock(\.outstanding)
     }
 
     /// Waits for a report or a wake-up, at most `timeout` (or until the task is cancelled).
