@@ -7,7 +7,7 @@ import Logging
 
 /// Outbox rows for the relay alone to publish: intake-sized events on the receipts topic
 /// (no worker reads it), spread over many keys as cases and adapters spread them, so the
-/// rows fall in every shard.
+/// rows fall in every shard. One transaction, so that relays already running see them all at once.
 struct BenchOutboxFillCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outbox-fill", abstract: "Write outbox rows for a relay throughput run.")
@@ -23,13 +23,13 @@ struct BenchOutboxFillCommand: AsyncParsableCommand {
         let payload = Array(String(repeating: "x", count: 451).utf8)
         let (rows, keys) = (rows, keys)
         try await withPostgres(try CommandSupport.databaseURL().configuration, logger: logger) { client in
-            for first in stride(from: 0, to: rows, by: 5_000) {
-                let messages = (first..<min(first + 5_000, rows)).map { number in
-                    OutboxMessage(
-                        topic: TopicName.receipts, key: Array("bench:\(number % keys)".utf8), payload: payload,
-                        headers: ["hotline-event-id": "bench-\(number)", "hotline-event-type": "bench.fill"])
-                }
-                try await client.withTransaction(logger: logger) { connection in
+            try await client.withTransaction(logger: logger) { connection in
+                for first in stride(from: 0, to: rows, by: 5_000) {
+                    let messages = (first..<min(first + 5_000, rows)).map { number in
+                        OutboxMessage(
+                            topic: TopicName.receipts, key: Array("bench:\(number % keys)".utf8), payload: payload,
+                            headers: ["hotline-event-id": "bench-\(number)", "hotline-event-type": "bench.fill"])
+                    }
                     try await OutboxStore.enqueue(messages, on: connection, logger: logger)
                 }
             }
