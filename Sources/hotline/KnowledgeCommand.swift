@@ -62,12 +62,12 @@ struct KnowledgeCommand: AsyncParsableCommand {
                 print(String(decoding: try encoder.encode(JSONValue.array(rows.map(JSONValue.object))), as: UTF8.self))
             case .text:
                 if !result.confident {
-                    print("no confident answer: no approved entry holds \(Int(KnowledgeSearch.confidentCoverage * 100))% of the question; "
+                    print("no confident answer: no approved entry scores \(Int(KnowledgeSearch.confidentScore)) for the question; "
                         + "reply within the policy's limit (knowledge_not_found) or dispatch the appeal, do not answer from these")
                 }
                 for (index, hit) in result.hits.enumerated() {
                     print("\(index + 1). \(hit.entry.title)  [\(hit.entry.entryID) v\(hit.entry.version), \(hit.entry.unitID), \(hit.entry.kind)]")
-                    print("   matched: \(hit.matchedTerms.prefix(8).joined(separator: " ")) (covers \(Int((hit.coverage * 100).rounded()))% of the question)")
+                    print("   score \(String(format: "%.1f", hit.score)); matched: \(hit.matchedTerms.prefix(8).joined(separator: " ")) (covers \(Int((hit.coverage * 100).rounded()))% of the question)")
                     print("   \(hit.entry.body)")
                 }
             }

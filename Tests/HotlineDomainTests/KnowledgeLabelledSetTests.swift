@@ -8,7 +8,7 @@ import Testing
 /// Ops/fixtures/knowledge/entries.json, with 长沙's synonyms: hit@1 and hit@3 of the
 /// answerable questions, the share of "none" questions answered "no confident answer",
 /// and the share of answerable ones wrongly so. The floors of issue 18 hold on the
-/// held-out part, which neither the synonyms nor `KnowledgeSearch.confidentCoverage` were tuned on.
+/// held-out part, which neither the synonyms nor `KnowledgeSearch.confidentScore` were tuned on.
 @Suite struct KnowledgeLabelledSetTests {
     struct Figures {
         var hitAt1: Double
@@ -56,34 +56,37 @@ import Testing
         let fixture = try LabelledSet.questions("Ops/fixtures/knowledge/questions.json")
         #expect(tuning.count + heldOut.count >= 100)
         #expect(Set(tuning.map(\.question) + fixture.map(\.question)).isDisjoint(with: heldOut.map(\.question)))
-        let blind = try LabelledSet.questions("Ops/fixtures/labelled/knowledge-heldout-2.json")
+        let secondWriter = try LabelledSet.questions("Ops/fixtures/labelled/knowledge-heldout-2.json")
+        let blind = try LabelledSet.questions(Self.blindFile)
         #expect(blind.count >= 100)
-        #expect(Set(tuning.map(\.question) + fixture.map(\.question) + heldOut.map(\.question)).isDisjoint(with: blind.map(\.question)))
+        #expect(Set(tuning.map(\.question) + fixture.map(\.question) + heldOut.map(\.question)).isDisjoint(with: secondWriter.map(\.question)))
+        #expect(Set(tuning.map(\.question) + fixture.map(\.question) + heldOut.map(\.question) + secondWriter.map(\.question)).isDisjoint(with: blind.map(\.question)))
         let ids = Set(try LabelledSet.knowledgeEntries().map(\.entryID))
         #expect(ids.count == 53)
-        for question in tuning + heldOut + blind { #expect(question.expected == "none" || ids.contains(question.expected), "\(question.question)") }
+        for question in tuning + heldOut + secondWriter + blind { #expect(question.expected == "none" || ids.contains(question.expected), "\(question.question)") }
     }
 
     @Test func tuningPart() throws {
         _ = try Self.measure("Ops/fixtures/labelled/knowledge-tuning.json", label: "tuning")
         _ = try Self.measure("Ops/fixtures/knowledge/questions.json", label: "project fixture (tuning)")
+        _ = try Self.measure("Ops/fixtures/labelled/knowledge-heldout-2.json", label: "second writer (blind at first, then tuning)")
     }
 
-    /// How `KnowledgeSearch.confidentCoverage` was chosen: on the tuning questions only, the
-    /// share of "none" questions recognised and of answerable ones still answered, per threshold.
+    /// How `KnowledgeSearch.confidentScore` was chosen: on the tuning questions only, the share
+    /// of "none" questions recognised and of answerable ones answered right with confidence, per score.
     @Test func calibrationOnTheTuningPart() throws {
         let search = KnowledgeSearch(entries: try LabelledSet.knowledgeEntries(), synonyms: try Fixtures.changsha().synonyms)
         let questions = try LabelledSet.questions("Ops/fixtures/labelled/knowledge-tuning.json")
             + LabelledSet.questions("Ops/fixtures/knowledge/questions.json")
+            + LabelledSet.questions("Ops/fixtures/labelled/knowledge-heldout-2.json")
         let tops = questions.map { ($0.expected, search.search($0.question, limit: 1).hits.first) }
-        print("calibration over \(questions.count) tuning questions (chosen: \(KnowledgeSearch.confidentCoverage))")
-        for step in 4...14 {
-            let threshold = Double(step) * 0.05
+        print("calibration over \(questions.count) tuning questions (chosen: \(KnowledgeSearch.confidentScore))")
+        for threshold in stride(from: 10.0, through: 22.0, by: 2.0) {
             let none = tops.filter { $0.0 == "none" }
             let answerable = tops.filter { $0.0 != "none" }
-            let recognised = none.count { ($0.1?.coverage ?? 0) < threshold }
-            let answered = answerable.count { $0.1?.entry.entryID == $0.0 && $0.1!.coverage >= threshold }
-            print("  threshold \(String(format: "%.2f", threshold)): none recognised \(recognised)/\(none.count), answerable answered right \(answered)/\(answerable.count)")
+            let recognised = none.count { ($0.1?.score ?? 0) < threshold }
+            let answered = answerable.count { $0.1?.entry.entryID == $0.0 && $0.1!.score >= threshold }
+            print("  score \(Int(threshold)): none recognised \(recognised)/\(none.count), answerable answered right \(answered)/\(answerable.count)")
         }
     }
 
@@ -95,14 +98,14 @@ import Testing
         #expect(figures.noneRecognised >= 0.8, "none recognised \(figures.noneRecognised)")
     }
 
-    /// The blind part (Ops/fixtures/labelled/README.md): 110 questions by a writer who read only
-    /// the entries and the 办法, never the search, its synonyms or the other questions, run once
-    /// on the search as it stood (hit@1 0.82, hit@3 0.96, "none" recognised 0.76, answerable
-    /// without a confident answer 0.81). Held at what it measured, below two of issue 18's floors.
+    /// Written by a third writer who read only the entries, never the search, its synonyms or
+    /// another question, and run once, after `confidentScore` was chosen (README there).
+    static let blindFile = "Ops/fixtures/labelled/knowledge-heldout-3.json"
+
     @Test func blindPart() throws {
-        let figures = try Self.measure("Ops/fixtures/labelled/knowledge-heldout-2.json", label: "blind")
-        #expect(figures.hitAt1 >= 0.82, "hit@1 \(figures.hitAt1)")
-        #expect(figures.hitAt3 >= 0.96, "hit@3 \(figures.hitAt3)")
-        #expect(figures.noneRecognised >= 0.76, "none recognised \(figures.noneRecognised)")
+        let figures = try Self.measure(Self.blindFile, label: "blind")
+        #expect(figures.hitAt1 >= 0.85, "hit@1 \(figures.hitAt1)")
+        #expect(figures.hitAt3 >= 0.95, "hit@3 \(figures.hitAt3)")
+        #expect(figures.noneRecognised >= 0.8, "none recognised \(figures.noneRecognised)")
     }
 }
