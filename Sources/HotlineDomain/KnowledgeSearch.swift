@@ -37,17 +37,21 @@ public struct KnowledgeHit: Sendable, Equatable {
 public struct KnowledgeSearchResult: Sendable, Equatable {
     public var hits: [KnowledgeHit]
     /// False: "no confident answer": no entry shares enough with the question to answer at
-    /// once (即时办结, 长沙 第十六条（一）); the operator replies within the policy's limit
-    /// or the appeal is dispatched, never closed from a wrong entry.
+    /// once (即时办结, 长沙 第十六条（一）), or the best one is about another month, day or
+    /// line than the question (`differs`); the operator replies within the policy's limit or
+    /// the appeal is dispatched, never closed from a wrong entry.
     public var confident: Bool
+    /// What the question names that the first entry names otherwise (`KnowledgeNumbers`).
+    public var differs: [KnowledgeNumbers.Kind] = []
 }
 
 /// Knowledge search for operators (长沙 第八条（二）「为在线即时解答和查询提供支撑」; 鄂尔多斯
 /// 第十八条（二）「通过查询政务知识库，直接答复来电人」): BM25F over the entries' title, keywords and
 /// body as `KnowledgeTerms` (character pairs, single characters weighed low, question words
 /// left out), after the policy's `Synonyms`. A question is answered with confidence only
-/// when the best entry scores at least `confidentScore`: what the question and the entry
-/// share, each term weighed by how rare it is among the entries. A question the base cannot
+/// when the best entry scores at least `confidentScore` (what the question and the entry
+/// share, each term weighed by how rare it is among the entries) and names no other month,
+/// day or line than the question does (`KnowledgeNumbers`). A question the base cannot
 /// answer shares a place or a word by luck; the share of the question an entry holds
 /// (`KnowledgeHit.coverage`, shown to the operator) was tried as the measure first and told
 /// four in five answerable questions of a blind part "no confident answer", a rambling
@@ -69,6 +73,7 @@ public struct KnowledgeSearch: Sendable {
         var keywords: [String: Int]
         var body: [String: Int]
         var lengths: (title: Double, keywords: Double, body: Double)
+        var numbers: KnowledgeNumbers
     }
 
     private let documents: [Document]
@@ -84,7 +89,9 @@ public struct KnowledgeSearch: Sendable {
             let keywords = terms(entry.keywords.joined(separator: "，"))
             let body = terms(entry.body)
             let length = { (counts: [String: Int]) in Double(counts.values.reduce(0, +)) }
-            return Document(candidate: entry, title: title, keywords: keywords, body: body, lengths: (length(title), length(keywords), length(body)))
+            let numbers = KnowledgeNumbers(NormalizedText([entry.title, entry.body, entry.keywords.joined(separator: "，")].joined(separator: "\n")))
+            return Document(
+                candidate: entry, title: title, keywords: keywords, body: body, lengths: (length(title), length(keywords), length(body)), numbers: numbers)
         }
         var frequency: [String: Int] = [:]
         for document in documents {
@@ -124,7 +131,9 @@ public struct KnowledgeSearch: Sendable {
         }
         hits.sort { ($0.score, $1.entry.entryID) > ($1.score, $0.entry.entryID) }
         let top = Array(hits.prefix(limit))
-        return KnowledgeSearchResult(hits: top, confident: (top.first?.score ?? 0) >= Self.confidentScore)
+        let differs = top.first.flatMap { hit in documents.first { $0.candidate.entryID == hit.entry.entryID } }
+            .map { KnowledgeNumbers(text).differs(from: $0.numbers) } ?? []
+        return KnowledgeSearchResult(hits: top, confident: (top.first?.score ?? 0) >= Self.confidentScore && differs.isEmpty, differs: differs)
     }
 
     /// The share of the question's content an entry holds: each character or word weighs its

@@ -55,6 +55,7 @@ struct KnowledgeCommand: AsyncParsableCommand {
                         "score": .number((hit.score * 1000).rounded() / 1000), "coverage": .number((hit.coverage * 1000).rounded() / 1000),
                         "matched_terms": .array(hit.matchedTerms.map(JSONValue.string)),
                         "confident": .bool(index == 0 && result.confident),
+                        "differs": .array(index == 0 ? result.differs.map { .string($0.rawValue) } : []),
                     ]
                 }
                 let encoder = JSONEncoder()
@@ -62,8 +63,10 @@ struct KnowledgeCommand: AsyncParsableCommand {
                 print(String(decoding: try encoder.encode(JSONValue.array(rows.map(JSONValue.object))), as: UTF8.self))
             case .text:
                 if !result.confident {
-                    print("no confident answer: no approved entry scores \(Int(KnowledgeSearch.confidentScore)) for the question; "
-                        + "reply within the policy's limit (knowledge_not_found) or dispatch the appeal, do not answer from these")
+                    let why = result.differs.isEmpty
+                        ? "no approved entry scores \(Int(KnowledgeSearch.confidentScore)) for the question"
+                        : "the first entry names another \(result.differs.map(\.rawValue).joined(separator: " and ")) than the question"
+                    print("no confident answer: \(why); reply within the policy's limit (knowledge_not_found) or dispatch the appeal, do not answer from these")
                 }
                 for (index, hit) in result.hits.enumerated() {
                     print("\(index + 1). \(hit.entry.title)  [\(hit.entry.entryID) v\(hit.entry.version), \(hit.entry.unitID), \(hit.entry.kind)]")

@@ -57,6 +57,7 @@ import Testing
         #expect(tuning.count + heldOut.count >= 100)
         #expect(Set(tuning.map(\.question) + fixture.map(\.question)).isDisjoint(with: heldOut.map(\.question)))
         let secondWriter = try LabelledSet.questions("Ops/fixtures/labelled/knowledge-heldout-2.json")
+            + LabelledSet.questions("Ops/fixtures/labelled/knowledge-heldout-3.json")
         let blind = try LabelledSet.questions(Self.blindFile)
         #expect(blind.count >= 100)
         #expect(Set(tuning.map(\.question) + fixture.map(\.question) + heldOut.map(\.question)).isDisjoint(with: secondWriter.map(\.question)))
@@ -70,16 +71,22 @@ import Testing
         _ = try Self.measure("Ops/fixtures/labelled/knowledge-tuning.json", label: "tuning")
         _ = try Self.measure("Ops/fixtures/knowledge/questions.json", label: "project fixture (tuning)")
         _ = try Self.measure("Ops/fixtures/labelled/knowledge-heldout-2.json", label: "second writer (blind at first, then tuning)")
+        _ = try Self.measure("Ops/fixtures/labelled/knowledge-heldout-3.json", label: "third writer (blind at first, then tuning)")
     }
 
     /// How `KnowledgeSearch.confidentScore` was chosen: on the tuning questions only, the share
-    /// of "none" questions recognised and of answerable ones answered right with confidence, per score.
+    /// of "none" questions recognised and of answerable ones answered right with confidence, per
+    /// score (a first entry about another date or line is never confident, whatever its score).
     @Test func calibrationOnTheTuningPart() throws {
         let search = KnowledgeSearch(entries: try LabelledSet.knowledgeEntries(), synonyms: try Fixtures.changsha().synonyms)
         let questions = try LabelledSet.questions("Ops/fixtures/labelled/knowledge-tuning.json")
             + LabelledSet.questions("Ops/fixtures/knowledge/questions.json")
             + LabelledSet.questions("Ops/fixtures/labelled/knowledge-heldout-2.json")
-        let tops = questions.map { ($0.expected, search.search($0.question, limit: 1).hits.first) }
+            + LabelledSet.questions("Ops/fixtures/labelled/knowledge-heldout-3.json")
+        let tops = questions.map { question in
+            let result = search.search(question.question, limit: 1)
+            return (question.expected, result.differs.isEmpty ? result.hits.first : nil)
+        }
         print("calibration over \(questions.count) tuning questions (chosen: \(KnowledgeSearch.confidentScore))")
         for threshold in stride(from: 10.0, through: 22.0, by: 2.0) {
             let none = tops.filter { $0.0 == "none" }
@@ -98,16 +105,14 @@ import Testing
         #expect(figures.noneRecognised >= 0.8, "none recognised \(figures.noneRecognised)")
     }
 
-    /// Written by a third writer who read only the entries, never the search, its synonyms or
-    /// another question, and run once, after `confidentScore` was chosen (README there):
-    /// hit@1 0.847 (72 of 85; issue 18's floor 0.85), hit@3 0.953, "none" recognised 0.76 (19
-    /// of 25; floor 0.8), answerable without a confident answer 0.49. Held at those levels.
-    static let blindFile = "Ops/fixtures/labelled/knowledge-heldout-3.json"
+    /// Written by a fourth writer who read only the entries, never the search, its synonyms or
+    /// another question, and run once, after the rules above were final (README there).
+    static let blindFile = "Ops/fixtures/labelled/knowledge-heldout-4.json"
 
     @Test func blindPart() throws {
         let figures = try Self.measure(Self.blindFile, label: "blind")
-        #expect(figures.hitAt1 >= 0.84, "hit@1 \(figures.hitAt1)")
+        #expect(figures.hitAt1 >= 0.85, "hit@1 \(figures.hitAt1)")
         #expect(figures.hitAt3 >= 0.95, "hit@3 \(figures.hitAt3)")
-        #expect(figures.noneRecognised >= 0.76, "none recognised \(figures.noneRecognised)")
+        #expect(figures.noneRecognised >= 0.8, "none recognised \(figures.noneRecognised)")
     }
 }
