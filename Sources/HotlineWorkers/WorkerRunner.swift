@@ -133,7 +133,9 @@ public enum WorkerRunner {
         _ name: WorkerName, worker: any Service, port: Int, client: PostgresClient, clock: any HotlineClock,
         configuration: HotlineConfiguration, logger: Logger
     ) -> OperationsServer {
-        let ladder = (try? PolicyLoader.load(id: configuration.policyID, directory: configuration.policyDirectory))?
+        // The ladder's codes only: parsed without the files it names, so its examples are not learned a second time.
+        let file = "\(configuration.policyDirectory)/\(configuration.policyID).yaml"
+        let ladder = (try? PolicyLoader.parse(PolicyLoader.text(of: file), origin: file, expectedID: configuration.policyID))?
             .supervision.ladder.map(\.code) ?? []
         let consumer = (worker as? ConsumerWorker)?.consumer
         let producer = (worker as? OutboxRelay)?.producer
