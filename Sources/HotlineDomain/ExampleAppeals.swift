@@ -1,8 +1,9 @@
 /// The policy's labelled appeals (`examples`): a file in the policy directory, each line an
 /// appeal the centre's staff decided with its scope rule or category, from which intake
 /// learns what keywords miss (`AppealModel`). Keywords decide first; where none matched,
-/// the model redirects or refuses an appeal only when it finds one scope rule likelier than
-/// every other label by `margin`, and it chooses the category an adapter did not send.
+/// the model redirects or refuses an appeal only when it finds a scope rule likeliest, by
+/// `margin` above every label of another outcome, and it chooses the category an adapter
+/// did not send.
 /// The file's SHA-256 is in the policy, so a version recorded in `policy_versions` pins the
 /// examples it was judged by: a changed file is refused until the policy names its digest
 /// (and so gets a new `version`).
@@ -10,11 +11,13 @@ public struct ExampleAppeals: Sendable, Decodable, Equatable {
     /// Relative to the policy's directory.
     public var file: String
     public var sha256: String
-    /// How much likelier (natural log of the ratio) a scope rule must be than the next
-    /// label before the model redirects or refuses an appeal no keyword matched. Naive Bayes
-    /// counts every character pair as separate evidence, so its ratios grow with the text's
-    /// length and are far from probabilities: the margin is chosen where the appeals of a
-    /// writer left out of the examples and the demo's templates see no wrong refusal.
+    /// How much likelier (natural log of the ratio) a scope rule must be than every label of
+    /// another outcome (a redirect against refusals and categories, a refusal against
+    /// redirects and categories) before the model redirects or refuses an appeal no keyword
+    /// matched. Naive Bayes counts every character pair as separate evidence, so its ratios
+    /// grow with the text's length and are far from probabilities: the margin is chosen on
+    /// the appeals of writers left out of the examples and the demo's templates, where a
+    /// wrong refusal is rare (README of Ops/fixtures/labelled).
     public var margin: Double
     /// How far (natural log) below the examples' likeliest category the keywords' category
     /// may be and still be chosen (`CategoryClassifier.chosen`).

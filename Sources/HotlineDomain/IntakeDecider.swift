@@ -130,12 +130,22 @@ public struct IntakeDecider: Sendable {
     }
 
     /// Where no keyword matched: the redirect or refusal the policy's labelled appeals point
-    /// to, when its rule is likelier than every other label by `examples.margin`
-    /// (`ExampleAppeals`). The caller is told the rule's reason and article, as for a keyword.
+    /// to, when the outcome its rule belongs to (a redirect, 第十三条（二）; a refusal, the rest of
+    /// 第十三条) is likelier by `examples.margin` than every label of another outcome
+    /// (`ExampleAppeals`). Within the outcome the likeliest rule is told: sending a caller away
+    /// who should have been heard is the error the margin guards; which emergency line a fire
+    /// on a bridge belongs to is the likeliest line's to take. The caller is told the rule's
+    /// reason and article, as for a keyword.
     private func learnedScope(_ ranking: [AppealModel.Score]) -> IntakeDecision? {
-        guard let margin = policy.examples?.margin, ranking.count > 1, ranking[0].logScore - ranking[1].logScore >= margin else { return nil }
-        if let rule = policy.scope.redirect.first(where: { $0.code == ranking[0].label }) { return .redirect(rule) }
-        if let rule = policy.scope.notAccepted.first(where: { $0.code == ranking[0].label }) { return .notAccept(rule) }
+        guard let margin = policy.examples?.margin, let top = ranking.first else { return nil }
+        let redirects = Set(policy.scope.redirect.map(\.code))
+        let refusals = Set(policy.scope.notAccepted.map(\.code))
+        let outcome = redirects.contains(top.label) ? redirects : refusals.contains(top.label) ? refusals : []
+        guard !outcome.isEmpty else { return nil }
+        let rival = ranking.first { !outcome.contains($0.label) }
+        guard rival.map({ top.logScore - $0.logScore >= margin }) ?? true else { return nil }
+        if let rule = policy.scope.redirect.first(where: { $0.code == top.label }) { return .redirect(rule) }
+        if let rule = policy.scope.notAccepted.first(where: { $0.code == top.label }) { return .notAccept(rule) }
         return nil
     }
 

@@ -22,10 +22,14 @@ public struct KnowledgeRules: Sendable, Decodable, Equatable {
     /// The article that calls every case back, direct answers included (长沙 第二十五条
     /// 「对事项实行全面回访」); nil where only cases a unit handled are called back.
     public var directAnswerCallbackArticle: String?
+    /// The jurisdiction's districts and counties as callers name them (芙蓉区, 长沙县): an entry
+    /// that names some of them answers no question that names only others, so knowledge search
+    /// is not confident in it (「天心区政务服务中心几点下班」 is not answered by 芙蓉区's).
+    public var places: [String]
 
     public init(
         article: String, note: String? = nil, approver: Approver, lateUploadArticle: String? = nil,
-        directAnswerArticle: String? = nil, directAnswerCallbackArticle: String? = nil
+        directAnswerArticle: String? = nil, directAnswerCallbackArticle: String? = nil, places: [String] = []
     ) {
         self.article = article
         self.note = note
@@ -33,6 +37,18 @@ public struct KnowledgeRules: Sendable, Decodable, Equatable {
         self.lateUploadArticle = lateUploadArticle
         self.directAnswerArticle = directAnswerArticle
         self.directAnswerCallbackArticle = directAnswerCallbackArticle
+        self.places = places
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        article = try container.decode(String.self, forKey: .article)
+        note = try container.decodeIfPresent(String.self, forKey: .note)
+        approver = try container.decode(Approver.self, forKey: .approver)
+        lateUploadArticle = try container.decodeIfPresent(String.self, forKey: .lateUploadArticle)
+        directAnswerArticle = try container.decodeIfPresent(String.self, forKey: .directAnswerArticle)
+        directAnswerCallbackArticle = try container.decodeIfPresent(String.self, forKey: .directAnswerCallbackArticle)
+        places = try container.decodeIfPresent([String].self, forKey: .places) ?? []
     }
 
     enum CodingKeys: String, CodingKey {
@@ -40,6 +56,7 @@ public struct KnowledgeRules: Sendable, Decodable, Equatable {
         case lateUploadArticle = "late_upload_article"
         case directAnswerArticle = "direct_answer_article"
         case directAnswerCallbackArticle = "direct_answer_callback_article"
+        case places
     }
 
     /// Where a policy says nothing: the centre approves (the safer reading of 长沙 第八条（二）).
@@ -60,6 +77,9 @@ extension Policy {
         ]
         for (key, article) in optionalArticles where article?.isEmpty == true {
             problems.append(.init(key: "knowledge.\(key)", problem: "must quote the article, or be left out"))
+        }
+        for (index, place) in knowledge.places.enumerated() where NormalizedText(place).scalars.count < 2 {
+            problems.append(.init(key: "knowledge.places[\(index)]", problem: "must name a place in at least two characters, found '\(place)'"))
         }
         return problems
     }

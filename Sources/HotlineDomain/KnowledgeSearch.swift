@@ -38,11 +38,13 @@ public struct KnowledgeSearchResult: Sendable, Equatable {
     public var hits: [KnowledgeHit]
     /// False: "no confident answer": no entry shares enough with the question to answer at
     /// once (即时办结, 长沙 第十六条（一）), or the best one is about another month, day or
-    /// line than the question (`differs`); the operator replies within the policy's limit or
+    /// line (`differs`) or another district (`otherPlaces`) than the question; the operator replies within the policy's limit or
     /// the appeal is dispatched, never closed from a wrong entry.
     public var confident: Bool
     /// What the question names that the first entry names otherwise (`KnowledgeNumbers`).
     public var differs: [KnowledgeNumbers.Kind] = []
+    /// The places the question names where the first entry is about others (`KnowledgeSearch`).
+    public var otherPlaces: [String] = []
 }
 
 /// Knowledge search for operators (长沙 第八条（二）「为在线即时解答和查询提供支撑」; 鄂尔多斯
@@ -51,7 +53,8 @@ public struct KnowledgeSearchResult: Sendable, Equatable {
 /// left out), after the policy's `Synonyms`. A question is answered with confidence only
 /// when the best entry scores at least `confidentScore` (what the question and the entry
 /// share, each term weighed by how rare it is among the entries) and names no other month,
-/// day or line than the question does (`KnowledgeNumbers`). A question the base cannot
+/// day or line than the question does (`KnowledgeNumbers`), nor only other places of the
+/// policy's `knowledge.places`. A question the base cannot
 /// answer shares a place or a word by luck; the share of the question an entry holds
 /// (`KnowledgeHit.coverage`, shown to the operator) was tried as the measure first and told
 /// four in five answerable questions of a blind part "no confident answer", a rambling
@@ -75,15 +78,21 @@ public struct KnowledgeSearch: Sendable {
         var body: [String: Int]
         var lengths: (title: Double, keywords: Double, body: Double)
         var numbers: KnowledgeNumbers
+        /// The policy's places the entry names.
+        var places: Set<String>
     }
 
     private let documents: [Document]
     private let documentFrequency: [String: Int]
     private let averageLengths: (title: Double, keywords: Double, body: Double)
     private let synonyms: Synonyms
+    private let places: [String]
 
-    public init(entries: [KnowledgeCandidate], synonyms: Synonyms) {
+    /// `places`: the jurisdiction's districts and counties (`KnowledgeRules.places`).
+    public init(entries: [KnowledgeCandidate], synonyms: Synonyms, places: [String]) {
         self.synonyms = synonyms
+        let places = places.map { Self.flat(synonyms.canonical(NormalizedText($0))) }
+        self.places = places
         func terms(_ text: String) -> [String: Int] { KnowledgeTerms.counts(synonyms.canonical(NormalizedText(text))) }
         documents = entries.map { entry in
             let title = terms(entry.title)
@@ -91,8 +100,10 @@ public struct KnowledgeSearch: Sendable {
             let body = terms(entry.body)
             let length = { (counts: [String: Int]) in Double(counts.values.reduce(0, +)) }
             let numbers = KnowledgeNumbers(NormalizedText([entry.title, entry.body, entry.keywords.joined(separator: "，")].joined(separator: "\n")))
+            let text = Self.flat(synonyms.canonical(NormalizedText([entry.title, entry.body, entry.keywords.joined(separator: "，")].joined(separator: "\n"))))
             return Document(
-                candidate: entry, title: title, keywords: keywords, body: body, lengths: (length(title), length(keywords), length(body)), numbers: numbers)
+                candidate: entry, title: title, keywords: keywords, body: body, lengths: (length(title), length(keywords), length(body)), numbers: numbers,
+                places: Set(places.filter(text.contains)))
         }
         var frequency: [String: Int] = [:]
         for document in documents {
@@ -132,9 +143,27 @@ public struct KnowledgeSearch: Sendable {
         }
         hits.sort { ($0.score, $1.entry.entryID) > ($1.score, $0.entry.entryID) }
         let top = Array(hits.prefix(limit))
-        let differs = top.first.flatMap { hit in documents.first { $0.candidate.entryID == hit.entry.entryID } }
-            .map { KnowledgeNumbers(text).differs(from: $0.numbers) } ?? []
-        return KnowledgeSearchResult(hits: top, confident: (top.first?.score ?? 0) >= Self.confidentScore && differs.isEmpty, differs: differs)
+        let first = top.first.flatMap { hit in documents.first { $0.candidate.entryID == hit.entry.entryID } }
+        let differs = first.map { KnowledgeNumbers(text).differs(from: $0.numbers) } ?? []
+        let otherPlaces = first.map { self.otherPlaces(asked: Self.flat(text), of: $0) } ?? []
+        return KnowledgeSearchResult(
+            hits: top, confident: (top.first?.score ?? 0) >= Self.confidentScore && differs.isEmpty && otherPlaces.isEmpty,
+            differs: differs, otherPlaces: otherPlaces)
+    }
+
+    /// The places the question names, in the policy's order, when `entry` names places and
+    /// none of them: 芙蓉区's service centre for 「天心区政务服务中心几点下班」. Empty otherwise (an
+    /// entry for the whole city answers a question naming any district).
+    private func otherPlaces(asked question: String, of entry: Document) -> [String] {
+        let asked = places.filter(question.contains)
+        guard !asked.isEmpty, !entry.places.isEmpty, entry.places.isDisjoint(with: asked) else { return [] }
+        return asked
+    }
+
+    /// A normalised text as one string without clause breaks or spaces, for finding a place
+    /// in it however the caller spaced it.
+    static func flat(_ text: NormalizedText) -> String {
+        String(String.UnicodeScalarView(text.scalars.filter { $0 != NormalizedText.boundary && $0 != " " }))
     }
 
     /// The share of the question's content an entry holds: each character or word weighs its

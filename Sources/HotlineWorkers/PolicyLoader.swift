@@ -64,7 +64,7 @@ public enum PolicyLoader {
             ]),
             "knowledge": .map([
                 "article": .anyValue, "note": .anyValue, "approver": .anyValue, "late_upload_article": .anyValue,
-                "direct_answer_article": .anyValue, "direct_answer_callback_article": .anyValue,
+                "direct_answer_article": .anyValue, "direct_answer_callback_article": .anyValue, "places": .anyValue,
             ]),
             "service_hours": .map([
                 "article": .anyValue, "note": .anyValue, "all_day": .anyValue, "opens": .anyValue, "closes": .anyValue,

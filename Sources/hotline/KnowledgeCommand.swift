@@ -44,7 +44,7 @@ struct KnowledgeCommand: AsyncParsableCommand {
             let entries = try await withPostgres(url.configuration, logger: logger) { client in
                 try await KnowledgeStore.shown(client: client, logger: logger)
             }
-            let result = KnowledgeSearch(entries: entries, synonyms: loaded.synonyms).search(question, limit: limit)
+            let result = KnowledgeSearch(entries: entries, synonyms: loaded.synonyms, places: loaded.knowledgeRules.places).search(question, limit: limit)
             switch format {
             case .json:
                 let rows: [[String: JSONValue]] = result.hits.enumerated().map { index, hit in
@@ -56,6 +56,7 @@ struct KnowledgeCommand: AsyncParsableCommand {
                         "matched_terms": .array(hit.matchedTerms.map(JSONValue.string)),
                         "confident": .bool(index == 0 && result.confident),
                         "differs": .array(index == 0 ? result.differs.map { .string($0.rawValue) } : []),
+                        "other_places": .array(index == 0 ? result.otherPlaces.map(JSONValue.string) : []),
                     ]
                 }
                 let encoder = JSONEncoder()
@@ -63,9 +64,11 @@ struct KnowledgeCommand: AsyncParsableCommand {
                 print(String(decoding: try encoder.encode(JSONValue.array(rows.map(JSONValue.object))), as: UTF8.self))
             case .text:
                 if !result.confident {
-                    let why = result.differs.isEmpty
-                        ? "no approved entry scores \(Int(KnowledgeSearch.confidentScore)) for the question"
-                        : "the first entry names another \(result.differs.map(\.rawValue).joined(separator: " and ")) than the question"
+                    let why = !result.differs.isEmpty
+                        ? "the first entry names another \(result.differs.map(\.rawValue).joined(separator: " and ")) than the question"
+                        : !result.otherPlaces.isEmpty
+                        ? "the question names \(result.otherPlaces.joined(separator: "、")), the first entry other places"
+                        : "no approved entry scores \(Int(KnowledgeSearch.confidentScore)) for the question"
                     print("no confident answer: \(why); reply within the policy's limit (knowledge_not_found) or dispatch the appeal, do not answer from these")
                 }
                 for (index, hit) in result.hits.enumerated() {

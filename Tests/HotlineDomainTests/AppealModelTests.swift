@@ -45,6 +45,32 @@ import Testing
         #expect(IntakeDecider(policy: unsure).decide(appeal, openCases: []).isAccepted, "below the margin it is accepted, as before")
     }
 
+    /// The margin is between outcomes, not between lines: an emergency the examples put
+    /// near both the 119's and the 120's, far above every matter the centre accepts, is
+    /// redirected to the likelier line (第十三条（二）), and accepted when another outcome is near.
+    @Test func twoEmergencyLinesCloseTogetherStillRedirect() throws {
+        var policy = try Fixtures.changsha()
+        let medical = ["老人躺在地板上 一动不动 手脚冰凉", "我爸靠在墙边 一动不动 手脚冰凉"]
+        let examples = (Self.examples.map(\.appeal) + medical.map { LabelledAppeal(text: $0, label: "emergency_medical") })
+            .enumerated().map { (line: $0 + 1, appeal: $1) }
+        #expect(policy.learn(from: examples).isEmpty)
+        let text = "门把手烫 手脚冰凉"
+        var keywordsOnly = try Fixtures.changsha()
+        keywordsOnly.examples = nil
+        #expect(IntakeDecider(policy: keywordsOnly).decide(Fixtures.event(content: text), openCases: []).isAccepted, "no keyword matches it")
+        let ranking = try #require(policy.model?.ranking(NormalizedText(text)))
+        let lines = ranking.prefix { $0.label.hasPrefix("emergency_") }
+        let rival = try #require(ranking.first { !$0.label.hasPrefix("emergency_") })
+        try #require(lines.count == 2)
+        let (between, above) = (lines[0].logScore - lines[1].logScore, lines[0].logScore - rival.logScore)
+        try #require(between < above, "the two lines are nearer each other than the best accepted label")
+        policy.examples?.margin = (between + above) / 2
+        let line = try #require(policy.scope.redirect.first { $0.code == lines[0].label })
+        #expect(IntakeDecider(policy: policy).decide(Fixtures.event(content: text), openCases: []) == .redirect(line))
+        policy.examples?.margin = above + 0.1
+        #expect(IntakeDecider(policy: policy).decide(Fixtures.event(content: text), openCases: []).isAccepted, "an accepted label within the margin: accepted")
+    }
+
     /// Keywords still decide first: the examples never overrule a rule's keyword or its exceptions' effect on scope.
     @Test func aKeywordStillDecidesFirst() throws {
         let policy = try Self.learned()

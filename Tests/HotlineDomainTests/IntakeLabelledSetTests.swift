@@ -7,7 +7,7 @@ import Testing
 /// 第十三条（一）（三）（五）（七） matters not accepted) and per category (第十九条, 第十二条（三）),
 /// category accuracy, on the parts the policy learns from and its keywords were tuned on
 /// (its `examples`, Ops/policies/examples/changsha-2020.jsonl) and on a blind part
-/// (Ops/fixtures/labelled/intake-heldout-5.jsonl) written by someone who had seen neither,
+/// (Ops/fixtures/labelled/intake-heldout-6.jsonl) written by someone who had seen neither,
 /// committed before anything ran on it, and run at the end.
 @Suite struct IntakeLabelledSetTests {
     struct Figures {
@@ -20,9 +20,9 @@ import Testing
     /// The parts of the policy's examples (README of Ops/fixtures/labelled): the keywords were
     /// tuned on them and the policy's model learns from them, so their figures say how well
     /// the rules fit what they were written from, not how they generalise.
-    static let tuningParts = ["tuning", "heldout", "tuning-2", "heldout-2", "heldout-3", "heldout-4"]
+    static let tuningParts = ["tuning", "heldout", "tuning-2", "heldout-2", "heldout-3", "heldout-4", "heldout-5"]
     /// Written by someone who had seen no rule, example or other part, and run once, at the end (README).
-    static let blindPart = "heldout-5"
+    static let blindPart = "heldout-6"
 
     static func measure(_ name: String, _ appeals: [LabelledSet.Appeal], policy: Policy? = nil) throws -> Figures {
         let policy = try policy ?? Fixtures.changsha()
@@ -99,7 +99,7 @@ import Testing
     /// A part by a writer who had seen no rule, judged by the policy learned from the other
     /// parts only: how the examples carry to a writer they do not hold (the keywords were
     /// tuned on both parts, so this measures the examples, not the keywords; README).
-    @Test(arguments: ["heldout-3", "heldout-4"]) func aWriterLeftOutOfTheExamples(part: String) throws {
+    @Test(arguments: ["heldout-3", "heldout-4", "heldout-5"]) func aWriterLeftOutOfTheExamples(part: String) throws {
         var policy = try Fixtures.changsha()
         let others = try Self.tuningParts.filter { $0 != part }.flatMap(LabelledSet.examples).enumerated().map { index, appeal in
             (line: index + 1, appeal: LabelledAppeal(text: [appeal.subject, appeal.content].compactMap { $0 }.joined(separator: "\n"), label: appeal.rule ?? appeal.category ?? ""))
@@ -113,11 +113,12 @@ import Testing
     /// the levels measured then (rounded down), so that a change losing ground fails; closing
     /// the gap needs rules that generalise further, never tuning on this part (README).
     static let blindShortfalls: [String: (precision: Double, recall: Double)] = [
-        "emergency_police": (0.95, 0.76), "emergency_fire": (0.95, 0.81), "emergency_traffic": (0.92, 0.86), "emergency_medical": (0.93, 0.93),
-        "outside_jurisdiction": (0.9, 0.66), "secrets": (0.9, 0.83), "litigation": (0.85, 0.9), "courts_procuratorate": (0.9, 0.83), "army": (0.9, 0.83),
+        "emergency_police": (0.94, 0.85), "emergency_fire": (0.85, 0.9), "emergency_traffic": (0.95, 0.95), "emergency_medical": (0.86, 0.95),
+        "outside_jurisdiction": (0.6, 0.5), "secrets": (0.9, 0.75), "litigation": (0.8, 0.66), "discipline": (0.9, 0.5),
+        "courts_procuratorate": (0.83, 0.83),
     ]
-    /// The blind part's category accuracy (0.876 measured) holds issue 18's floor.
-    static let blindAccuracy = 0.85
+    /// The blind part's category accuracy, 0.815 measured (issue 18's floor is 0.85).
+    static let blindAccuracy = 0.81
 
     /// The blind part holds issue 18's floors, or the level measured where it fell short.
     @Test func blindPart() throws {

@@ -19,7 +19,7 @@ import Testing
     }
 
     @Test func anEntryAboutAnotherDayOrLineIsNoConfidentAnswer() throws {
-        let search = KnowledgeSearch(entries: try LabelledSet.knowledgeEntries(), synonyms: try Fixtures.changsha().synonyms)
+        let search = KnowledgeSearch(entries: try LabelledSet.knowledgeEntries(), synonyms: try Fixtures.changsha().synonyms, places: try Fixtures.changsha().knowledgeRules.places)
         let otherDay = search.search("望月湖小区是不是30号又要停电，停到几点", limit: 3)
         #expect(otherDay.hits.first?.entry.entryID == "power-cut-yuelu-1025")
         #expect(!otherDay.confident && otherDay.differs == [.day])

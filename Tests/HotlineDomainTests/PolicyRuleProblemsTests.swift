@@ -199,6 +199,13 @@ import Testing
         #expect(result.description.contains("knowledge_late needs max_late_uploads of at least 0"))
     }
 
+    /// A place of one character would be found in almost any question: refused with its index.
+    @Test func aOneCharacterPlaceIsRefused() throws {
+        let result = try refusal { $0.replacingOccurrences(of: "  places: [芙蓉区, ", with: "  places: [芙, ") }
+        #expect(result.keys == ["knowledge.places[0]"])
+        #expect(result.description.contains("must name a place in at least two characters, found '芙'"))
+    }
+
     @Test func aLateUploadMostOnAnotherTriggerIsRefused() throws {
         let result = try refusal {
             $0.replacingOccurrences(of: "    - trigger: overdue\n", with: "    - trigger: overdue\n      max_late_uploads: 0\n")

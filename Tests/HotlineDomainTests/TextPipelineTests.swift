@@ -109,7 +109,7 @@ import Testing
         _ = decider.decide(Fixtures.event(content: text), openCases: [])
         _ = TextSimilarity.overlap(text, text)
         _ = KnowledgeTerms.of(text)
-        let search = KnowledgeSearch(entries: try LabelledSet.knowledgeEntries(), synonyms: policy.synonyms)
+        let search = KnowledgeSearch(entries: try LabelledSet.knowledgeEntries(), synonyms: policy.synonyms, places: policy.knowledgeRules.places)
         let result = search.search(text, limit: 3)
         #expect(result.hits.count <= 3)
     }
@@ -170,7 +170,7 @@ import Testing
     }
 
     @Test func knowledgeSearchShowsTheMatchedTermsAndSaysWhenNothingFits() throws {
-        let search = KnowledgeSearch(entries: try LabelledSet.knowledgeEntries(), synonyms: try Fixtures.changsha().synonyms)
+        let search = KnowledgeSearch(entries: try LabelledSet.knowledgeEntries(), synonyms: try Fixtures.changsha().synonyms, places: try Fixtures.changsha().knowledgeRules.places)
         let water = search.search("芙蓉区23号停水到几点", limit: 3)
         #expect(water.confident && water.hits.first?.entry.entryID == "water-cut-furong-1023")
         #expect(water.hits.first?.matchedTerms.contains("停水") == true)
