@@ -113,6 +113,11 @@ struct KnowledgeBaseTests {
             let unanswerable = try stack.run(["kb", "search", "港澳通行证怎么续签", "--format", "json"]).stdout
             let none = try #require(try JSONSerialization.jsonObject(with: Data(unanswerable.utf8)) as? [[String: Any]])
             #expect(none.allSatisfy { $0["confident"] as? Bool == false }, "长沙 第十六条（一）: no entry answers it, so none is a confident answer")
+            let otherDistrict = try stack.run(["kb", "search", "天心区政务服务中心几点下班", "--format", "json"]).stdout
+            let district = try #require(try JSONSerialization.jsonObject(with: Data(otherDistrict.utf8)) as? [[String: Any]])
+            #expect(district.first?["entry_id"] as? String == "furong-address-service" && district.first?["confident"] as? Bool == false
+                    && district.first?["other_places"] as? [String] == ["天心区"], "芙蓉区's service centre is no answer for 天心区's (knowledge.places)")
+            #expect(try stack.run(["kb", "search", "天心区政务服务中心几点下班"]).stdout.contains("no confident answer: the question names 天心区, the first entry other places"))
             #expect(hitAt1 >= 0.75, "hit@1 floor 0.75")
             #expect(hitAt3 >= 0.9, "hit@3 floor 0.90")
         }
