@@ -38,8 +38,9 @@ public struct KnowledgeSearchResult: Sendable, Equatable {
     public var hits: [KnowledgeHit]
     /// False: "no confident answer": no entry shares enough with the question to answer at
     /// once (即时办结, 长沙 第十六条（一）), or the best one is about another month, day or
-    /// line (`differs`) or another district (`otherPlaces`) than the question; the operator replies within the policy's limit or
-    /// the appeal is dispatched, never closed from a wrong entry.
+    /// line (`differs`) or another district (`otherPlaces`) than the question; the operator
+    /// replies within the policy's limit or the appeal is dispatched, never closed from a
+    /// wrong entry.
     public var confident: Bool
     /// What the question names that the first entry names otherwise (`KnowledgeNumbers`).
     public var differs: [KnowledgeNumbers.Kind] = []
@@ -54,11 +55,11 @@ public struct KnowledgeSearchResult: Sendable, Equatable {
 /// when the best entry scores at least `confidentScore` (what the question and the entry
 /// share, each term weighed by how rare it is among the entries) and names no other month,
 /// day or line than the question does (`KnowledgeNumbers`), nor only other places of the
-/// policy's `knowledge.places`. A question the base cannot
-/// answer shares a place or a word by luck; the share of the question an entry holds
-/// (`KnowledgeHit.coverage`, shown to the operator) was tried as the measure first and told
-/// four in five answerable questions of a blind part "no confident answer", a rambling
-/// caller's filler counting against them (Ops/fixtures/labelled/README.md).
+/// policy's `knowledge.places`. A question the base cannot answer shares a place or a word
+/// by luck; the share of the question an entry holds (`KnowledgeHit.coverage`, shown to the
+/// operator) was tried as the measure first and told four in five answerable questions of a
+/// blind part "no confident answer", a rambling caller's filler counting against them
+/// (Ops/fixtures/labelled/README.md).
 public struct KnowledgeSearch: Sendable {
     /// Chosen on the tuning questions (Ops/fixtures/labelled/knowledge-tuning.json,
     /// knowledge-heldout-2.json and Ops/fixtures/knowledge/questions.json; it holds with
@@ -99,11 +100,11 @@ public struct KnowledgeSearch: Sendable {
             let keywords = terms(entry.keywords.joined(separator: "，"))
             let body = terms(entry.body)
             let length = { (counts: [String: Int]) in Double(counts.values.reduce(0, +)) }
-            let numbers = KnowledgeNumbers(NormalizedText([entry.title, entry.body, entry.keywords.joined(separator: "，")].joined(separator: "\n")))
-            let text = Self.flat(synonyms.canonical(NormalizedText([entry.title, entry.body, entry.keywords.joined(separator: "，")].joined(separator: "\n"))))
+            let whole = NormalizedText([entry.title, entry.body, entry.keywords.joined(separator: "，")].joined(separator: "\n"))
+            let flat = Self.flat(synonyms.canonical(whole))
             return Document(
-                candidate: entry, title: title, keywords: keywords, body: body, lengths: (length(title), length(keywords), length(body)), numbers: numbers,
-                places: Set(places.filter(text.contains)))
+                candidate: entry, title: title, keywords: keywords, body: body, lengths: (length(title), length(keywords), length(body)),
+                numbers: KnowledgeNumbers(whole), places: Set(places.filter(flat.contains)))
         }
         var frequency: [String: Int] = [:]
         for document in documents {
