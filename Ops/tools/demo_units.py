@@ -352,41 +352,24 @@ class Demo:
                     self.follow_ups += 1
 
     def settle(self, what):
-        """Waits until the workers are idle: every consumer group caught up with its topics'
-        ends (the demo's own actions included: `hotline publish` returns once they are on
-        Kafka, so each has its outcome once its worker caught up), the outbox empty, no clock
-        due but unannounced, and nothing moved between two readings half a second apart
-        (the groups' ends and `hotline summary`). Counting the outcomes instead raced on a
-        slow machine: a worker could still be deciding an event the relay had already
-        published (a callback task issued seconds late was first seen after a weekend, past
-        its answer window)."""
-        deadline = time.monotonic() + 180
-        previous = None
-        while time.monotonic() < deadline:
-            idle, ends = self.consumed()
-            # The summary only matters once the groups are idle: five demos side by side spend
-            # their CPU on these readings (Ops/dev test).
-            state = (idle, ends, self.hotline("summary", "--json") if idle else None)
-            if idle and state == previous:
-                return
-            previous = state
-            time.sleep(0.5)
-        sys.exit(f"demo_units: timed out waiting for the workers after {what}")
-
-    def consumed(self):
-        """(idle, every partition's end) as `hotline status` reads the consumer groups, the
-        outbox and the deadline clocks."""
-        # Exit 1 means stuck or warned, 2 unknown; the JSON, when printed, says which.
-        out = subprocess.run([self.args.hotline, "status", "--format", "json"], capture_output=True, text=True).stdout
+        """Waits until the workers are idle (`hotline status --wait-idle`): every consumer group
+        caught up with its topics' ends (the demo's own actions included: `hotline publish`
+        returns once they are on Kafka, so each has its outcome once its worker caught up), the
+        outbox empty, no clock due but unannounced, and nothing moved for half a second.
+        Counting the outcomes instead raced on a slow machine: a worker could still be deciding
+        an event the relay had already published (a callback task issued seconds late was first
+        seen after a weekend, past its answer window). One waiting process per step: polling
+        `hotline status` and `hotline summary` twice a second spent five demos' CPU side by side
+        (Ops/dev test) on starting processes."""
+        # Exit 1 also means a warning (the calendar's horizon): the JSON and the error say whether it settled.
+        waited = subprocess.run([self.args.hotline, "status", "--format", "json", "--wait-idle", "180"],
+                                capture_output=True, text=True)
         try:
-            status = json.loads(out)
-            groups = status["groups"]
-            idle = status["outbox"]["backlog"] == 0 and all(p["lag"] == 0 for g in groups for p in g["partitions"]) \
-                and all(not g.get("clocks_due_unannounced") for g in groups)
+            settled = json.loads(waited.stdout)["idle"] and "did not settle" not in waited.stderr
         except (ValueError, KeyError, TypeError):
-            return (False, None)
-        ends = sorted((g["worker"], p["topic"], p["partition"], p["end_offset"]) for g in groups for p in g["partitions"])
-        return (idle, json.dumps(ends))
+            settled = False
+        if not settled:
+            sys.exit(f"demo_units: timed out waiting for the workers after {what}")
 
     def publish(self, topic, actions):
         """Publishes (key, signer, value) lines, each signed by its signer's key (docs/CONTRACTS.md "Signed messages")."""

@@ -22,8 +22,10 @@ public struct GroupPartitionPosition: Sendable, Equatable {
 /// joining the group (no rebalance is caused), and peeks at the first unprocessed
 /// message of each lagging partition for its age. For `hotline status`.
 public enum KafkaGroupInspector {
+    /// `peek`: also read the age of the first unprocessed message of each lagging partition
+    /// (one fetch per such partition); a caller waiting for the lag to drain does without.
     public static func positions(
-        configuration: KafkaConfiguration, group: String, topics: [String], timeout: Duration = .seconds(10)
+        configuration: KafkaConfiguration, group: String, topics: [String], timeout: Duration = .seconds(10), peek: Bool = true
     ) async throws -> [GroupPartitionPosition] {
         let milliseconds = Int32(timeout.components.seconds * 1000)
         return try await onDedicatedThread("kafka-group-inspector") {
@@ -40,21 +42,44 @@ public enum KafkaGroupInspector {
             rd_kafka_poll_set_consumer(handle.pointer)
             let partitions = try partitionsOf(topics, handle: handle, timeout: milliseconds, group: group)
             var positions = try committed(partitions, handle: handle, timeout: milliseconds, group: group)
+            let starts = try listOffsets(Int64(RD_KAFKA_OFFSET_BEGINNING), of: partitions, handle: handle, timeout: milliseconds, group: group)
+            let ends = try listOffsets(Int64(RD_KAFKA_OFFSET_END), of: partitions, handle: handle, timeout: milliseconds, group: group)
             for index in positions.indices {
-                var low: Int64 = 0
-                var high: Int64 = 0
-                let partition = positions[index].partition
-                let result = rd_kafka_query_watermark_offsets(
-                    handle.pointer, partition.topic, partition.partition, &low, &high, milliseconds)
-                guard result == RD_KAFKA_RESP_ERR_NO_ERROR else {
-                    throw KafkaError.inspectionFailed(group: group, message: "watermarks of \(partition): \(kafkaErrorText(result))")
-                }
-                positions[index].startOffset = low
-                positions[index].endOffset = high
+                positions[index].startOffset = starts[positions[index].partition] ?? 0
+                positions[index].endOffset = ends[positions[index].partition] ?? 0
             }
-            peekOldestUnprocessed(&positions, handle: handle, timeout: milliseconds)
+            if peek { peekOldestUnprocessed(&positions, handle: handle, timeout: milliseconds) }
             return positions
         }
+    }
+
+    /// Every partition's first (`RD_KAFKA_OFFSET_BEGINNING`) or next (`RD_KAFKA_OFFSET_END`)
+    /// offset in one ListOffsets request per broker; asking partition by partition took a
+    /// round trip each, and a group reads up to 72 partitions.
+    private static func listOffsets(
+        _ which: Int64, of partitions: [TopicPartition], handle: KafkaHandle, timeout: Int32, group: String
+    ) throws -> [TopicPartition: Int64] {
+        guard let list = rd_kafka_topic_partition_list_new(Int32(partitions.count)) else {
+            throw KafkaError.inspectionFailed(group: group, message: "could not allocate the partition list")
+        }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for partition in partitions {
+            rd_kafka_topic_partition_list_add(list, partition.topic, partition.partition).pointee.offset = which
+        }
+        let result = rd_kafka_offsets_for_times(handle.pointer, list, timeout)
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw KafkaError.inspectionFailed(group: group, message: "watermarks: \(kafkaErrorText(result))")
+        }
+        var offsets: [TopicPartition: Int64] = [:]
+        for index in 0..<Int(list.pointee.cnt) {
+            let element = list.pointee.elems[index]
+            let partition = TopicPartition(topic: String(cString: element.topic), partition: element.partition)
+            guard element.err == RD_KAFKA_RESP_ERR_NO_ERROR, element.offset >= 0 else {
+                throw KafkaError.inspectionFailed(group: group, message: "watermarks of \(partition): \(kafkaErrorText(element.err))")
+            }
+            offsets[partition] = element.offset
+        }
+        return offsets
     }
 
     private static func partitionsOf(

@@ -66,6 +66,10 @@ public struct ClusterStatus: Sendable, Encodable {
     public var warnings: [String] { [calendar?.warning, calendarProblem].compactMap { $0.map { "calendar: \($0)" } } }
 
     public var stuck: Bool { !problems.isEmpty }
+    /// Nothing waits anywhere: every group caught up, the outbox empty, no clock due and
+    /// unannounced. What a script that acts on the pipeline's results waits for
+    /// (`hotline status --wait-idle`).
+    public private(set) var idle: Bool
 
     public init(checkedAt: Date, stuckAfterSeconds: Double, groups: [Group], outbox: Outbox) {
         self.checkedAt = checkedAt
@@ -73,6 +77,15 @@ public struct ClusterStatus: Sendable, Encodable {
         self.groups = groups
         self.outbox = outbox
         self.problems = Self.problems(groups: groups, outbox: outbox, stuckAfter: stuckAfterSeconds)
+        self.idle = outbox.backlog == 0 && groups.allSatisfy { $0.lag == 0 && ($0.clocksDueUnannounced ?? 0) == 0 }
+    }
+
+    /// Every partition's end and committed offset and the outbox's count: two readings with
+    /// the same mark saw nothing published, consumed or queued between them.
+    var movementMark: [Int64] {
+        groups.flatMap { group in
+            group.partitions.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }.flatMap { [$0.endOffset, $0.committedOffset ?? -1] }
+        } + [outbox.backlog]
     }
 
     /// Stuck means work waits and nothing takes it: messages wait in a group with no

@@ -22,10 +22,12 @@ public struct ClusterStatusReader: Sendable {
         self.logger = logger
     }
 
-    public func read(stuckAfter: Double) async throws -> ClusterStatus {
+    /// `peek`: read the age of each lagging partition's oldest unprocessed message (what
+    /// `stuck` judges); a wait for the lag to drain reads without.
+    public func read(stuckAfter: Double, peek: Bool = true) async throws -> ClusterStatus {
         let sightings = try await WorkerMemberStore.all(client: client, logger: logger)
         let now = Date()
-        let positions = try await positionsOfEveryGroup()
+        let positions = try await positionsOfEveryGroup(peek: peek)
         var groups: [ClusterStatus.Group] = []
         for worker in WorkerName.allCases {
             var group = ClusterStatus.Group(
@@ -54,13 +56,13 @@ public struct ClusterStatusReader: Sendable {
     /// Every consumer group's positions, the groups read side by side: each is a handle of its
     /// own and a round trip per partition, so one after another they made `hotline status`
     /// (and every settle of the demo, which polls it) wait for the slowest sum.
-    private func positionsOfEveryGroup() async throws -> [WorkerName: [GroupPartitionPosition]] {
+    private func positionsOfEveryGroup(peek: Bool) async throws -> [WorkerName: [GroupPartitionPosition]] {
         try await withThrowingTaskGroup(of: (WorkerName, [GroupPartitionPosition]).self) { tasks in
             for worker in WorkerName.allCases {
                 guard let subscription = worker.subscription else { continue }
                 tasks.addTask {
                     (worker, try await KafkaGroupInspector.positions(
-                        configuration: kafka, group: subscription.group, topics: subscription.topics))
+                        configuration: kafka, group: subscription.group, topics: subscription.topics, peek: peek))
                 }
             }
             var positions: [WorkerName: [GroupPartitionPosition]] = [:]

@@ -26,6 +26,14 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "List every partition, not only those with lag.")
     var allPartitions = false
 
+    @Option(help: ArgumentHelp(
+        "Wait up to SECONDS until the pipeline is idle (every group caught up, the outbox empty, no clock due unannounced) and nothing moved for --quiet-for; then report. Exit 1 if it did not settle in time.",
+        valueName: "SECONDS"))
+    var waitIdle: Double?
+
+    @Option(help: "With --wait-idle: the seconds nothing may move for the pipeline to count as settled.")
+    var quietFor: Double = 0.5
+
     func run() async throws {
         let logger = try CommandSupport.makeLogger("hotline.status")
         let environment = ProcessInfo.processInfo.environment
@@ -41,11 +49,18 @@ struct StatusCommand: AsyncParsableCommand {
         let database = try CommandSupport.databaseURL(session: .reader)
         let policy = Result { try Self.policy(environment) }
         let calendar = policy.flatMap { policy in Result { try Self.calendar(of: policy, environment) } }
-        var status: ClusterStatus
+        let status: ClusterStatus
+        let settled: Bool
         do {
-            status = try await withPostgres(database.configuration, logger: logger) { [stuckAfter] client in
+            (status, settled) = try await withPostgres(database.configuration, logger: logger) { [stuckAfter, waitIdle, quietFor] client in
                 let clock = makeClock(clockMode, client: client, logger: logger)
-                var status = try await ClusterStatusReader(kafka: kafka, client: client, clock: clock, logger: logger).read(stuckAfter: stuckAfter)
+                let reader = ClusterStatusReader(kafka: kafka, client: client, clock: clock, logger: logger)
+                var status = try await reader.read(stuckAfter: stuckAfter)
+                var settled = true
+                if let waitIdle {
+                    (status, settled) = try await Self.untilSettled(
+                        from: status, reader: reader, stuckAfter: stuckAfter, within: .seconds(waitIdle), quietFor: .seconds(quietFor))
+                }
                 // The workers' clock (simulated or not) is what their deadlines count from.
                 let now = try await clock.now()
                 if case let .success(policy) = policy {
@@ -62,7 +77,7 @@ struct StatusCommand: AsyncParsableCommand {
                 case let .failure(error):
                     status.calendarProblem = "\(error)"
                 }
-                return status
+                return (status, settled)
             }
         } catch {
             // Exit 2, not 1: the status is unknown, which is not the same as stuck.
@@ -78,7 +93,34 @@ struct StatusCommand: AsyncParsableCommand {
         case .text:
             print(StatusText(status: status, allPartitions: allPartitions).render())
         }
-        if status.stuck || !status.warnings.isEmpty { throw ExitCode(1) }
+        if let waitIdle, !settled {
+            FileHandle.standardError.write(Data("hotline: the pipeline did not settle within \(Int(waitIdle)) s\n".utf8))
+        }
+        if status.stuck || !status.warnings.isEmpty || !settled { throw ExitCode(1) }
+    }
+
+    /// Reads the status again every 250 ms until the pipeline settled (`IdleWait`) or
+    /// `within` passed; the last reading and whether it settled. One process and one
+    /// connection for the whole wait: a script polling `hotline status` instead spent most of
+    /// its time starting processes (the demo's settles, five demos side by side in Ops/dev test).
+    /// Each reading opens a Kafka handle per group: at 100 ms the wait took a fifth of a core.
+    private static func untilSettled(
+        from first: ClusterStatus, reader: ClusterStatusReader, stuckAfter: Double, within: Duration, quietFor: Duration
+    ) async throws -> (ClusterStatus, Bool) {
+        let deadline = ContinuousClock.now + within
+        var wait = IdleWait(quietFor: quietFor)
+        var status = first
+        while !wait.settled(status, at: .now) {
+            if ContinuousClock.now >= deadline { return (status, false) }
+            try await Task.sleep(for: .milliseconds(250))
+            // A look that failed (a broker slow to answer) is not the end of the wait: look again.
+            do {
+                status = try await reader.read(stuckAfter: stuckAfter, peek: false)
+            } catch where ContinuousClock.now < deadline {
+                wait = IdleWait(quietFor: quietFor)
+            }
+        }
+        return (status, true)
     }
 
     /// The running policy's id, version, calendar and validity.

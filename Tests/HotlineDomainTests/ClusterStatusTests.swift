@@ -46,4 +46,36 @@ struct ClusterStatusTests {
         let watched = ClusterStatus.Group(worker: "deadlines", group: nil, members: [member(live: true)], partitions: [], clocksDueUnannounced: 4)
         #expect(!status([watched], outbox: .init(backlog: 12, oldestAgeSeconds: 30)).stuck, "a running watcher and a young outbox are fine")
     }
+
+    /// `hotline status --wait-idle`: what the demo waits for before its next simulated step.
+    @Test func idleMeansNothingWaitsAnywhere() {
+        func group(lag: Int64 = 0, due: Int? = nil) -> ClusterStatus.Group {
+            .init(worker: "dispatch", group: "hotline-dispatch", members: [member(live: true)], partitions: [partition(lag: lag, age: nil)],
+                  clocksDueUnannounced: due)
+        }
+        #expect(status([group()]).idle)
+        #expect(!status([group(lag: 1)]).idle, "a message not yet processed")
+        #expect(!status([group(due: 1)]).idle, "a clock due and unannounced")
+        #expect(!status([group()], outbox: .init(backlog: 1, oldestAgeSeconds: 0)).idle, "an event not yet published")
+    }
+
+    @Test func settledOnlyOnceIdleAndUnmovedForTheQuietPeriod() {
+        let start = ContinuousClock.now
+        func at(_ milliseconds: Int) -> ContinuousClock.Instant { start + .milliseconds(milliseconds) }
+        func reading(end: Int64, committed: Int64) -> ClusterStatus {
+            status([.init(worker: "dispatch", group: "hotline-dispatch", members: [member(live: true)],
+                          partitions: [.init(topic: "hotline.cases.v1", partition: 0, committedOffset: committed, endOffset: end,
+                                             lag: end - committed, oldestUnprocessedAgeSeconds: nil)],
+                          clocksDueUnannounced: nil)])
+        }
+        var wait = IdleWait(quietFor: .milliseconds(500))
+        let readings = [
+            (reading(end: 10, committed: 9), 0), (reading(end: 10, committed: 10), 100), (reading(end: 10, committed: 10), 400),
+            (reading(end: 11, committed: 11), 700), (reading(end: 11, committed: 11), 1_100), (reading(end: 11, committed: 11), 1_200),
+        ]
+        let settled = readings.map { wait.settled($0.0, at: at($0.1)) }
+        // Lag; the first idle reading; idle but not yet for 500 ms; idle again, but a message came and
+        // went meanwhile; 400 ms unmoved; 500 ms unmoved.
+        #expect(settled == [false, false, false, false, false, true])
+    }
 }

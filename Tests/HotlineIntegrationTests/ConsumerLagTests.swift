@@ -69,6 +69,27 @@ struct ConsumerLagTests {
         }
     }
 
+    /// `hotline status --wait-idle` (README "Status"): with dispatch and the others not running
+    /// the pipeline cannot settle, so it gives up at its bound (exit 1, "did not settle", idle
+    /// false); with every worker running it returns only once every appeal is a dispatched case
+    /// and nothing waits in the outbox.
+    @Test func waitIdleReturnsOnlyOnceEverythingWaitingIsDone() async throws {
+        try await TestStack.with { stack in
+            for worker in ["intake", "relay"] { try stack.startWorker(worker) }
+            try stack.publish((1...30).map { IntakeEvents.appeal($0) })
+            let unsettled = try stack.run(["status", "--format", "json", "--wait-idle", "3"], expectSuccess: false)
+            #expect(unsettled.status == 1 && unsettled.output.contains("did not settle within 3 s"), "\(unsettled.output)")
+            #expect(try Status(unsettled.stdout).idle == false)
+
+            for worker in ["dispatch", "deadlines", "supervision", "callbacks"] { try stack.startWorker(worker) }
+            let settled = try stack.run(["status", "--format", "json", "--wait-idle", "120"], expectSuccess: false)
+            #expect(try Status(settled.stdout).idle && !settled.output.contains("did not settle"), "\(settled.output)")
+            #expect(try await stack.count("SELECT count(*) FROM cases") == 30)
+            #expect(try await stack.count("SELECT count(*) FROM cases WHERE status = 'accepted'") == 0, "every case dispatched when it returned")
+            #expect(try await stack.count("SELECT count(*) FROM outbox") == 0)
+        }
+    }
+
     /// `/ready` follows PostgreSQL: ready, then 503 naming PostgreSQL while its server is
     /// stopped (`/health` still answers), then ready again once it is back on the same
     /// port; what was published meanwhile is applied, nothing lost.
@@ -128,10 +149,12 @@ struct Status {
 
     private let groups: [String: Group]
     let problems: [String]
+    let idle: Bool
 
     init(_ json: String) throws {
         let root = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         problems = root["problems"] as? [String] ?? []
+        idle = root["idle"] as? Bool ?? false
         var groups: [String: Group] = [:]
         for case let group as [String: Any] in root["groups"] as? [Any] ?? [] {
             let members = (group["members"] as? [[String: Any]] ?? []).filter { $0["live"] as? Bool == true }
