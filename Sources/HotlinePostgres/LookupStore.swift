@@ -28,7 +28,8 @@ public struct LookupAttemptRecord: Sendable, Equatable {
     public init(at: Date, client: String, caseNumberTried: String?, outcome: LookupOutcome, retryAfterSeconds: Int?) {
         self.at = at
         self.client = client
-        self.caseNumberTried = caseNumberTried.map { String($0.prefix(32)) }
+        // PostgreSQL's text holds no NUL: a number sent with one was a 503 (schemathesis).
+        self.caseNumberTried = caseNumberTried.map { String(String($0.unicodeScalars.filter { $0 != "\0" }).prefix(32)) }
         self.outcome = outcome
         self.retryAfterSeconds = retryAfterSeconds
     }

@@ -34,6 +34,15 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(help: "With --wait-idle: the seconds nothing may move for the pipeline to count as settled.")
     var quietFor: Double = 0.5
 
+    func validate() throws {
+        if let waitIdle, !(waitIdle.isFinite && waitIdle > 0) {
+            throw ValidationError("--wait-idle must be a number of seconds above 0, found \(waitIdle)")
+        }
+        if !(quietFor.isFinite && quietFor >= 0) {
+            throw ValidationError("--quiet-for must be a number of seconds, 0 or more, found \(quietFor)")
+        }
+    }
+
     func run() async throws {
         let logger = try CommandSupport.makeLogger("hotline.status")
         let environment = ProcessInfo.processInfo.environment
@@ -111,7 +120,8 @@ struct StatusCommand: AsyncParsableCommand {
         var wait = IdleWait(quietFor: quietFor)
         var status = first
         while !wait.settled(status, at: .now) {
-            if ContinuousClock.now >= deadline { return (status, false) }
+            // Unsettled: report a full reading, the lagging partitions' oldest messages included.
+            if ContinuousClock.now >= deadline { return (try await reader.read(stuckAfter: stuckAfter), false) }
             try await Task.sleep(for: .milliseconds(250))
             // A look that failed (a broker slow to answer) is not the end of the wait: look again.
             do {

@@ -71,10 +71,12 @@ struct ConsumerLagTests {
 
     /// `hotline status --wait-idle` (README "Status"): with dispatch and the others not running
     /// the pipeline cannot settle, so it gives up at its bound (exit 1, "did not settle", idle
-    /// false); with every worker running it returns only once every appeal is a dispatched case
+    /// false); a bound of 0 is refused; with every worker running it returns only once every appeal is a dispatched case
     /// and nothing waits in the outbox.
     @Test func waitIdleReturnsOnlyOnceEverythingWaitingIsDone() async throws {
         try await TestStack.with { stack in
+            let refused = try stack.run(["status", "--wait-idle", "0"], expectSuccess: false)
+            #expect(refused.status == 64 && refused.output.contains("--wait-idle must be a number of seconds above 0"), "\(refused.output)")
             for worker in ["intake", "relay"] { try stack.startWorker(worker) }
             try stack.publish((1...30).map { IntakeEvents.appeal($0) })
             let unsettled = try stack.run(["status", "--format", "json", "--wait-idle", "3"], expectSuccess: false)
